@@ -1,0 +1,33 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "qmp-conform",
+    products: [
+        .executable(name: "qmp-conform", targets: ["qmp-conform"]),
+        .library(name: "ConformanceKit", targets: ["ConformanceKit"]),
+    ],
+    targets: [
+        .target(name: "ConformanceKit", swiftSettings: swiftSettings),
+        .executableTarget(name: "qmp-conform", dependencies: ["ConformanceKit"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "qmp-conform-benchmarks",
+            dependencies: ["ConformanceKit"],
+            path: "Benchmarks/Swift",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConformanceKitTests",
+            dependencies: ["ConformanceKit"],
+            exclude: ["Fixtures", "Golden"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "IntegrationTests", dependencies: ["ConformanceKit"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)
