@@ -1,0 +1,340 @@
+import Foundation
+
+/// The walk behind `SchemaDiff.compare`: pairs up commands, events and types of two schemas and
+/// records each difference with its compatibility for the directions the type travels in.
+struct SchemaComparison {
+    /// Which way a type travels: into the server (arguments) or out of it (returns, events).
+    enum Direction: Hashable {
+        case input, output
+    }
+
+    /// The kinds of difference, each with a compatibility rule per direction.
+    enum Difference {
+        case memberAdded(optional: Bool), memberRemoved(wasOptional: Bool), becameRequired, becameOptional
+        case valueAdded, valueRemoved, branchAdded, branchRemoved, kindChanged, rangeWidened, rangeNarrowed
+
+        func compatibility(_ direction: Direction) -> SchemaDiff.Change.Compatibility {
+            let breaksInput: Bool
+            let breaksOutput: Bool
+            switch self {
+            case .memberAdded(let optional): (breaksInput, breaksOutput) = (!optional, false)
+            case .memberRemoved(let wasOptional): (breaksInput, breaksOutput) = (true, !wasOptional)
+            case .becameRequired: (breaksInput, breaksOutput) = (true, false)
+            case .becameOptional: (breaksInput, breaksOutput) = (false, true)
+            case .valueAdded, .branchAdded: (breaksInput, breaksOutput) = (false, false)
+            case .valueRemoved, .branchRemoved: (breaksInput, breaksOutput) = (true, false)
+            case .kindChanged: (breaksInput, breaksOutput) = (true, true)
+            case .rangeWidened: (breaksInput, breaksOutput) = (false, true)
+            case .rangeNarrowed: (breaksInput, breaksOutput) = (true, false)
+            }
+            return (direction == .input ? breaksInput : breaksOutput) ? .breaking : .compatible
+        }
+    }
+
+    let old: Schema
+    let new: Schema
+    let downstream: Bool
+    /// Whether type names mean the same thing on both sides (both from source).
+    let byName: Bool
+    var changes: [SchemaDiff.Change] = []
+    private var visited: Set<[String]> = []
+    private var usage: [String: Set<Direction>] = [:]
+
+    init(old: Schema, new: Schema, downstream: Bool) {
+        self.old = old
+        self.new = new
+        self.downstream = downstream
+        byName = old.origin != .introspection && new.origin != .introspection
+    }
+
+    mutating func run() {
+        compareIncludes()
+        compareCommands()
+        compareEvents()
+        if byName {
+            usage = Self.usage(of: old).merging(Self.usage(of: new)) { $0.union($1) }
+            compareNamedTypes()
+        }
+    }
+
+    // MARK: Top level
+
+    private mutating func compareIncludes() {
+        func names(_ schema: Schema) -> Set<String> {
+            guard let top = schema.files.first else { return [] }
+            let root = URL(fileURLWithPath: top).deletingLastPathComponent().standardizedFileURL.path + "/"
+            return Set(schema.files.dropFirst().map { $0.hasPrefix(root) ? String($0.dropFirst(root.count)) : $0 })
+        }
+        guard !old.files.isEmpty, !new.files.isEmpty else { return }
+        let (before, after) = (names(old), names(new))
+        for file in after.subtracting(before) {
+            record("include '\(file)'", .added, "file now included", .compatible)
+        }
+        for file in before.subtracting(after) {
+            record("include '\(file)'", .removed, "file no longer included", .compatible)
+        }
+    }
+
+    private mutating func compareCommands() {
+        for command in new.commands where old.command(named: command.name) == nil {
+            record("command '\(command.name)'", .added, "new command", .compatible, addedName: command.name)
+        }
+        for command in old.commands {
+            let subject = "command '\(command.name)'"
+            guard let counterpart = new.command(named: command.name) else {
+                record(subject, .removed, "command removed", .breaking)
+                continue
+            }
+            compareData(command.arguments, counterpart.arguments, subject: subject, path: "arguments", direction: .input)
+            compareData(command.returns, counterpart.returns, subject: subject, path: "returns", direction: .output)
+            if command.allowsOOB != counterpart.allowsOOB {
+                record(
+                    subject, .changed, counterpart.allowsOOB ? "now allows exec-oob" : "no longer allows exec-oob",
+                    counterpart.allowsOOB ? .compatible : .breaking)
+            }
+            compareFeatures(command.features, counterpart.features, subject: subject)
+        }
+    }
+
+    private mutating func compareEvents() {
+        for event in new.events where old.event(named: event.name) == nil {
+            record("event '\(event.name)'", .added, "new event", .compatible, addedName: event.name)
+        }
+        for event in old.events {
+            let subject = "event '\(event.name)'"
+            guard let counterpart = new.event(named: event.name) else {
+                record(subject, .removed, "event removed", .breaking)
+                continue
+            }
+            compareData(event.data, counterpart.data, subject: subject, path: "data", direction: .output)
+            compareFeatures(event.features, counterpart.features, subject: subject)
+        }
+    }
+
+    private mutating func compareNamedTypes() {
+        let isNamed: (SchemaType) -> Bool = { $0.origin != .implicit && $0.origin != .builtin }
+        for type in new.types where isNamed(type) && old.type(named: type.name) == nil {
+            record("type '\(type.name)'", .added, "new \(type.metaTypeName)", .compatible)
+        }
+        for type in old.types where isNamed(type) {
+            let subject = "type '\(type.name)'"
+            guard let counterpart = new.type(named: type.name) else {
+                record(subject, .removed, "\(type.metaTypeName) removed", .compatible)
+                continue
+            }
+            compareKinds(type, counterpart, subject: subject, path: "", directions: usage[type.name] ?? [])
+        }
+    }
+
+    private mutating func compareFeatures(_ before: [Feature], _ after: [Feature], subject: String) {
+        let (oldNames, newNames) = (Set(before.map(\.name)), Set(after.map(\.name)))
+        for name in newNames.subtracting(oldNames).sorted() { record(subject, .changed, "feature '\(name)' added", .compatible) }
+        for name in oldNames.subtracting(newNames).sorted() { record(subject, .changed, "feature '\(name)' removed", .compatible) }
+    }
+
+    // MARK: Types
+
+    /// Arguments, returns or event data: nil means none (an empty object).
+    private mutating func compareData(_ before: TypeRef?, _ after: TypeRef?, subject: String, path: String, direction: Direction) {
+        switch (before, after) {
+        case (nil, nil): return
+        case (let before?, let after?):
+            compare(before, after, subject: subject, path: path, directions: [direction])
+        case (nil, let after?):
+            for member in new.object(after)?.members ?? [] {
+                recordMember(member, added: true, subject: subject, path: path, directions: [direction])
+            }
+        case (let before?, nil):
+            for member in old.object(before)?.members ?? [] {
+                recordMember(member, added: false, subject: subject, path: path, directions: [direction])
+            }
+        }
+    }
+
+    private mutating func compare(_ before: TypeRef, _ after: TypeRef, subject: String, path: String, directions: Set<Direction>) {
+        switch (before, after) {
+        case (.array(let oldElement), .array(let newElement)):
+            compare(oldElement, newElement, subject: subject, path: path + "[]", directions: directions)
+        case (.named(let oldName), .named(let newName)):
+            guard let oldType = old.type(named: oldName), let newType = new.type(named: newName) else { return }
+            if byName, oldName == newName, oldType.origin != .implicit, oldType.origin != .builtin {
+                return  // compared once, as a named type
+            }
+            let key = [oldName, newName, subject, directions.contains(.input) ? "i" : "", directions.contains(.output) ? "o" : ""]
+            guard visited.insert(key).inserted else { return }
+            compareKinds(oldType, newType, subject: subject, path: path, directions: directions)
+        default:
+            difference(.kindChanged, subject: subject, path: path, "type changed from \(before) to \(after)", directions)
+        }
+    }
+
+    private mutating func compareKinds(_ before: SchemaType, _ after: SchemaType, subject: String, path: String, directions: Set<Direction>) {
+        switch (before.kind, after.kind) {
+        case (.builtin(let oldBuiltin), .builtin(let newBuiltin)):
+            compareBuiltins(oldBuiltin, newBuiltin, subject: subject, path: path, directions: directions)
+        case (.enumeration(let oldEnum), .enumeration(let newEnum)):
+            let (oldValues, newValues) = (oldEnum.names, newEnum.names)
+            for value in newValues where !oldValues.contains(value) {
+                difference(.valueAdded, subject: subject, path: path, "enum value '\(value)' added", directions, addedName: value)
+            }
+            for value in oldValues where !newValues.contains(value) {
+                difference(.valueRemoved, subject: subject, path: path, "enum value '\(value)' removed", directions)
+            }
+        case (.object(let oldObject), .object(let newObject)):
+            compareObjects(oldObject, newObject, subject: subject, path: path, directions: directions)
+        case (.alternate(let oldAlternate), .alternate(let newAlternate)):
+            let describe: (AlternateType.Branch, Schema) -> String = { branch, schema in
+                IntrospectionRenderer.wireKind(branch.type, in: schema)
+            }
+            let oldKinds = Set(oldAlternate.branches.map { describe($0, old) })
+            let newKinds = Set(newAlternate.branches.map { describe($0, new) })
+            for kind in newKinds.subtracting(oldKinds).sorted() {
+                difference(.branchAdded, subject: subject, path: path, "alternate now accepts a JSON \(kind)", directions)
+            }
+            for kind in oldKinds.subtracting(newKinds).sorted() {
+                difference(.branchRemoved, subject: subject, path: path, "alternate no longer accepts a JSON \(kind)", directions)
+            }
+        default:
+            difference(
+                .kindChanged, subject: subject, path: path, "changed from \(before.metaTypeName) to \(after.metaTypeName)", directions)
+        }
+    }
+
+    private mutating func compareBuiltins(_ before: BuiltinType, _ after: BuiltinType, subject: String, path: String, directions: Set<Direction>) {
+        guard before != after else { return }
+        if let oldRange = before.integerRange, let newRange = after.integerRange {
+            // Introspection collapses every integer type into `int`: no range to compare then.
+            if before == .anyInteger || after == .anyInteger { return }
+            let widened = newRange.min <= oldRange.min && newRange.max >= oldRange.max
+            difference(widened ? .rangeWidened : .rangeNarrowed, subject: subject, path: path, "integer type changed from \(before) to \(after)", directions)
+            return
+        }
+        difference(.kindChanged, subject: subject, path: path, "type changed from \(before.rawValue) to \(after.rawValue)", directions)
+    }
+
+    private mutating func compareObjects(_ before: ObjectType, _ after: ObjectType, subject: String, path: String, directions: Set<Direction>) {
+        for member in after.members where before.member(named: member.name) == nil {
+            recordMember(member, added: true, subject: subject, path: path, directions: directions)
+        }
+        for member in before.members {
+            guard let counterpart = after.member(named: member.name) else {
+                recordMember(member, added: false, subject: subject, path: path, directions: directions)
+                continue
+            }
+            let memberPath = join(path, member.name)
+            if member.isOptional && !counterpart.isOptional {
+                difference(.becameRequired, subject: subject, path: memberPath, "optional member became required", directions)
+            } else if !member.isOptional && counterpart.isOptional {
+                difference(.becameOptional, subject: subject, path: memberPath, "required member became optional", directions)
+            }
+            compare(member.type, counterpart.type, subject: subject, path: memberPath, directions: directions)
+        }
+        switch (before.variants, after.variants) {
+        case (nil, nil): break
+        case (var oldVariants?, var newVariants?):
+            // A branch without members is the same as no branch: introspection lists one for
+            // every tag value, source schemas only those with members.
+            oldVariants.cases.removeAll { Self.isEmptyObject($0.type, in: old) }
+            newVariants.cases.removeAll { Self.isEmptyObject($0.type, in: new) }
+            if oldVariants.tag != newVariants.tag {
+                difference(.kindChanged, subject: subject, path: path, "discriminator changed from '\(oldVariants.tag)' to '\(newVariants.tag)'", directions)
+                return
+            }
+            for variant in newVariants.cases where oldVariants.variant(named: variant.name) == nil {
+                let members = new.object(variant.type)?.members.map(\.name) ?? []
+                let detail = "branch '\(variant.name)' added" + (members.isEmpty ? "" : " (members: \(members.joined(separator: ", ")))")
+                difference(.branchAdded, subject: subject, path: path, detail, directions, addedName: variant.name)
+            }
+            for variant in oldVariants.cases {
+                guard let counterpart = newVariants.variant(named: variant.name) else {
+                    difference(.branchRemoved, subject: subject, path: path, "branch '\(variant.name)' removed", directions)
+                    continue
+                }
+                compare(variant.type, counterpart.type, subject: subject, path: join(path, "(\(variant.name))"), directions: directions)
+            }
+        default:
+            difference(.kindChanged, subject: subject, path: path, after.variants == nil ? "union became a struct" : "struct became a union", directions)
+        }
+    }
+
+    private mutating func recordMember(_ member: Member, added: Bool, subject: String, path: String, directions: Set<Direction>) {
+        let what = member.isOptional ? "optional member" : "member"
+        if added {
+            difference(.memberAdded(optional: member.isOptional), subject: subject, path: path, "\(what) '\(member.name)' added", directions, addedName: member.name)
+        } else {
+            difference(.memberRemoved(wasOptional: member.isOptional), subject: subject, path: path, "\(what) '\(member.name)' removed", directions)
+        }
+    }
+
+    private static func isEmptyObject(_ reference: TypeRef, in schema: Schema) -> Bool {
+        guard let object = schema.object(reference) else { return false }
+        return object.members.isEmpty && object.variants == nil
+    }
+
+    private func join(_ path: String, _ component: String) -> String { path.isEmpty ? component : "\(path).\(component)" }
+
+    // MARK: Recording
+
+    private mutating func difference(
+        _ difference: Difference, subject: String, path: String, _ detail: String, _ directions: Set<Direction>,
+        addedName: String? = nil
+    ) {
+        let compatibility = directions.map { difference.compatibility($0) }.max() ?? .compatible
+        let kind: SchemaDiff.Change.Kind = switch difference {
+        case .memberAdded, .valueAdded, .branchAdded: .added
+        case .memberRemoved, .valueRemoved, .branchRemoved: .removed
+        default: .changed
+        }
+        record(subject, kind, path.isEmpty ? detail : "\(path): \(detail)", compatibility, addedName: addedName)
+    }
+
+    private mutating func record(
+        _ subject: String, _ kind: SchemaDiff.Change.Kind, _ detail: String, _ compatibility: SchemaDiff.Change.Compatibility,
+        addedName: String? = nil
+    ) {
+        let violates = downstream && (addedName.map { !$0.hasPrefix("__") } ?? false)
+        changes.append(
+            SchemaDiff.Change(subject: subject, kind: kind, detail: detail, compatibility: compatibility, violatesDownstreamNaming: violates))
+    }
+
+    // MARK: Usage
+
+    /// The directions each named type travels in, from the commands and events that reach it.
+    static func usage(of schema: Schema) -> [String: Set<Direction>] {
+        var usage: [String: Set<Direction>] = [:]
+        var queue: [(String, Direction)] = []
+        func visit(_ reference: TypeRef?, _ direction: Direction) {
+            guard let reference else { return }
+            let name = reference.elementName
+            if usage[name, default: []].insert(direction).inserted { queue.append((name, direction)) }
+        }
+        schema.commands.forEach { visit($0.arguments, .input); visit($0.returns, .output) }
+        schema.events.forEach { visit($0.data, .output) }
+        while let (name, direction) = queue.popLast() {
+            guard let type = schema.type(named: name) else { continue }
+            switch type.kind {
+            case .object(let object):
+                object.members.forEach { visit($0.type, direction) }
+                object.variants?.cases.forEach { visit($0.type, direction) }
+                if let base = object.base { visit(.named(base), direction) }
+            case .alternate(let alternate): alternate.branches.forEach { visit($0.type, direction) }
+            case .builtin, .enumeration: break
+            }
+        }
+        return usage
+    }
+}
+
+extension IntrospectionRenderer {
+    /// The JSON kind a type occupies on the wire (`string`, `int`, `object`, `array`, ...).
+    static func wireKind(_ reference: TypeRef, in schema: Schema) -> String {
+        if case .array = reference { return "array" }
+        switch schema.type(named: reference.elementName)?.kind {
+        case .builtin(let builtin)?: return builtin.jsonType
+        case .enumeration?: return "string"
+        case .object?: return "object"
+        case .alternate?: return "alternate"
+        case nil: return "unknown"
+        }
+    }
+}

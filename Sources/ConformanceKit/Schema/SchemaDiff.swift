@@ -1,0 +1,82 @@
+/// What changed between two schemas (two QEMU versions, or upstream source and a downstream
+/// build's introspection), and which changes break clients.
+///
+/// When both schemas carry real type names (source schemas), named types are compared once each,
+/// by name; otherwise (introspection's obfuscated names) types are compared structurally from the
+/// commands and events that use them. Compatibility follows QMP spec section 5 from the client's
+/// side: what the client sends (arguments) may only become more permissive; what it receives
+/// (returns, event data) may only gain. With `downstream`, additions without the `__` prefix of
+/// QMP spec section 6 are flagged.
+public struct SchemaDiff: Sendable, Hashable {
+    /// One difference.
+    public struct Change: Sendable, Hashable, Comparable, CustomStringConvertible {
+        /// What happened to the subject.
+        public enum Kind: String, Sendable, Hashable {
+            case added, removed, changed
+        }
+
+        /// Whether existing clients keep working.
+        public enum Compatibility: String, Sendable, Hashable, Comparable {
+            case compatible, breaking
+
+            public static func < (lhs: Compatibility, rhs: Compatibility) -> Bool { lhs == .compatible && rhs == .breaking }
+        }
+
+        /// The command, event, type or include concerned: `command 'netdev_add'`, `type 'Netdev'`.
+        public var subject: String
+        /// What happened.
+        public var kind: Kind
+        /// The change in words: `branch 'stream' added (type 'NetdevStreamOptions')`.
+        public var detail: String
+        /// Whether clients keep working.
+        public var compatibility: Compatibility
+        /// Set when `downstream` is on and an added name lacks the `__` prefix (QMP spec section 6).
+        public var violatesDownstreamNaming: Bool
+
+        public var description: String {
+            let mark = switch kind {
+            case .added: "+"
+            case .removed: "-"
+            case .changed: "~"
+            }
+            var text = "\(mark) \(subject): \(detail) [\(compatibility.rawValue)]"
+            if violatesDownstreamNaming { text += " [downstream name without '__' prefix, QMP spec section 6]" }
+            return text
+        }
+
+        public static func < (lhs: Change, rhs: Change) -> Bool {
+            (lhs.subject, lhs.detail) < (rhs.subject, rhs.detail)
+        }
+    }
+
+    /// Every change, sorted by subject.
+    public var changes: [Change]
+
+    /// Whether any change breaks clients.
+    public var hasBreakingChanges: Bool { changes.contains { $0.compatibility == .breaking } }
+    /// Whether any downstream addition violates the naming rule.
+    public var hasNamingViolations: Bool { changes.contains(where: \.violatesDownstreamNaming) }
+
+    /// Compares two schemas.
+    /// - Parameters:
+    ///   - old: the reference (e.g. upstream, or the older version).
+    ///   - new: the candidate (e.g. the downstream build, or the newer version).
+    ///   - downstream: flag additions whose names lack the `__` prefix.
+    /// - Returns: the differences.
+    public static func compare(_ old: Schema, _ new: Schema, downstream: Bool = false) -> SchemaDiff {
+        var comparison = SchemaComparison(old: old, new: new, downstream: downstream)
+        comparison.run()
+        return SchemaDiff(changes: Array(Set(comparison.changes)).sorted())
+    }
+
+    /// The changes as JSON (for tools and reports).
+    public var json: JSONValue {
+        .array(changes.map { change in
+            [
+                "subject": .string(change.subject), "kind": .string(change.kind.rawValue), "detail": .string(change.detail),
+                "compatibility": .string(change.compatibility.rawValue),
+                "downstream-naming-violation": .bool(change.violatesDownstreamNaming),
+            ]
+        })
+    }
+}
