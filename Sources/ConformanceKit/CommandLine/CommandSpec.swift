@@ -2,7 +2,8 @@
 ///
 /// The executable declares one tree of these; `CommandLineParser` reads arguments against it and
 /// `helpText(for:)` renders its help. A command with subcommands is a group: it takes no options
-/// or arguments of its own (declare shared options on each leaf command instead).
+/// or arguments of its own (declare shared options on each leaf command instead). Every command
+/// has `--help` and `-h`; the root has `--version` when it declares a version.
 package struct CommandSpec: Sendable, Hashable {
     /// The name typed on the command line (the tool's name for the root).
     package var name: String
@@ -42,6 +43,10 @@ package struct CommandSpec: Sendable, Hashable {
         precondition(
             subcommands.isEmpty || (options.isEmpty && arguments.isEmpty),
             "'\(name)' has subcommands, so it takes no options or arguments"
+        )
+        precondition(
+            !options.contains { $0.long == "help" || $0.short == "h" },
+            "'\(name)' declares '--help' or '-h', which every command already has"
         )
     }
 

@@ -1,7 +1,8 @@
 /// What `CommandLineParser` read from a valid command line: the command chosen and its inputs, as strings.
 ///
 /// The executable turns these strings into its options value; this type does no conversion.
-/// Asking for an option the command does not declare is a programming error and traps.
+/// Asking for an option the command does not declare, or reading a flag as a value or a value
+/// as a flag, is a programming error and traps.
 package struct ParsedCommand: Sendable, Hashable {
     /// The subcommand names below the root, e.g. `["schema", "diff"]`; empty for the root itself.
     package var subcommandPath: [String]
@@ -36,14 +37,15 @@ package struct ParsedCommand: Sendable, Hashable {
     /// - Parameter long: the option's long name.
     /// - Returns: the value, or `nil` when absent without a default.
     package func value(_ long: String) -> String? {
-        values[long]?.last ?? declaration(long).defaultValue
+        let option = valueOption(long)
+        return values[long]?.last ?? option.defaultValue
     }
 
     /// Every value given for an option, in command-line order (no default).
     /// - Parameter long: the option's long name.
     /// - Returns: the values, empty when absent.
     package func values(_ long: String) -> [String] {
-        _ = declaration(long)
+        _ = valueOption(long)
         return values[long] ?? []
     }
 
@@ -66,6 +68,12 @@ package struct ParsedCommand: Sendable, Hashable {
         guard let option = command.option(named: long) else {
             preconditionFailure("'\(command.name)' declares no option '--\(long)'")
         }
+        return option
+    }
+
+    private func valueOption(_ long: String) -> OptionSpec {
+        let option = declaration(long)
+        precondition(!option.isFlag, "'--\(long)' is a flag of '\(command.name)'; read it with flag(_:)")
         return option
     }
 }
