@@ -1,1 +1,3 @@
-print("qmp-conform")
+import Foundation
+
+exit(QMPConform.main(Array(CommandLine.arguments.dropFirst())).rawValue)

@@ -157,7 +157,7 @@ private struct Reading {
     }
 
     func didYouMean(_ word: String, among candidates: [String], prefix: String) -> String {
-        UsageError.suggestion(for: word, among: candidates).map { ". Did you mean '\(prefix)\($0)'?" } ?? ""
+        Suggestion.closest(to: word, among: candidates).map { ". Did you mean '\(prefix)\($0)'?" } ?? ""
     }
 
     func failure(_ message: String) -> UsageError {

@@ -43,7 +43,7 @@ struct SchemaResolver {
         let name = reference.type.elementName
         guard let type = typesByName[name] else {
             var hint: String?
-            if let suggestion = closest(to: name, in: Array(typesByName.keys)) { hint = "did you mean '\(suggestion)'?" }
+            if let suggestion = Suggestion.closest(to: name, among: typesByName.keys.sorted()) { hint = "did you mean '\(suggestion)'?" }
             error("unknown type '\(name)' in \(describe(reference))", at: reference.location, hint: hint)
             return
         }
@@ -219,33 +219,4 @@ struct SchemaResolver {
     private mutating func warning(_ message: String, at location: SourceLocation?) {
         builder.diagnostics.add(Diagnostic(.warning, message, at: location))
     }
-}
-
-/// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
-func closest(to name: String, in candidates: [String]) -> String? {
-    let limit = max(2, name.count / 3)
-    var best: (String, Int)?
-    for candidate in candidates where abs(candidate.count - name.count) <= limit {
-        let distance = editDistance(name.lowercased(), candidate.lowercased())
-        if distance <= limit, distance < (best?.1 ?? Int.max) || (distance == best?.1 && candidate < best!.0) {
-            best = (candidate, distance)
-        }
-    }
-    return best?.0
-}
-
-/// Levenshtein distance between two strings.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
-    if a.isEmpty { return b.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

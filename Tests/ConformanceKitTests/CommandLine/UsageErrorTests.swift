@@ -13,17 +13,17 @@ struct UsageErrorTests {
             ("ca", "abc", 3),
         ] as [(String, String, Int)])
     func editDistanceCountsAnAdjacentTranspositionAsOneEdit(lhs: String, rhs: String, distance: Int) {
-        #expect(UsageError.editDistance(lhs, rhs) == distance)
-        #expect(UsageError.editDistance(rhs, lhs) == distance)
+        #expect(Suggestion.editDistance(lhs, rhs) == distance)
+        #expect(Suggestion.editDistance(rhs, lhs) == distance)
     }
 
     @Test func suggestionPrefersTheNearestThenTheFirstDeclared() {
-        #expect(UsageError.suggestion(for: "formt", among: ["force", "format"]) == "format")
-        #expect(UsageError.suggestion(for: "rum", among: ["run", "rub"]) == "run")
+        #expect(Suggestion.closest(to: "formt", among: ["force", "format"]) == "format")
+        #expect(Suggestion.closest(to: "rum", among: ["run", "rub"]) == "run")
     }
 
     @Test func suggestionStaysSilentForDistantWords() {
-        #expect(UsageError.suggestion(for: "zzz", among: ["run", "schema", "help"]) == nil)
-        #expect(UsageError.suggestion(for: "ab", among: ["xy"]) == nil)
+        #expect(Suggestion.closest(to: "zzz", among: ["run", "schema", "help"]) == nil)
+        #expect(Suggestion.closest(to: "ab", among: ["xy"]) == nil)
     }
 }
