@@ -5,7 +5,7 @@ import Foundation
 enum SchemaCommand {
     static let defineOption = OptionSpec.option(
         "define", short: "D", value: "name",
-        help: "Set the configuration symbol <name> when evaluating 'if' conditions of QAPI source (repeatable). "
+        help: "Set the configuration symbol <name> when evaluating 'if' conditions of QAPI source. "
             + "Without any, every conditional definition stays in the model, marked conditional.",
         repeatable: true)
     static let strictOption = OptionSpec.flag("strict", help: "Treat QAPI style warnings (naming, doc layout) as errors.")

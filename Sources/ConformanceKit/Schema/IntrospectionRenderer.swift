@@ -46,15 +46,13 @@ public enum IntrospectionRenderer {
 
         /// The introspection name of a reference, queuing the type for output.
         mutating func name(_ reference: TypeRef?) -> String {
-            guard let reference else {
-                if emitted.insert("q_empty").inserted {
-                    entries.append(["name": "q_empty", "meta-type": "object", "members": []])
-                }
-                return "q_empty"
-            }
+            let reference = reference ?? .named(Self.emptyObject)
             queue.append(reference)
             return Self.wireName(reference, in: schema)
         }
+
+        /// QEMU's name for the empty object type of commands without arguments or return value.
+        static let emptyObject = "q_empty"
 
         static func wireName(_ reference: TypeRef, in schema: Schema) -> String {
             switch reference {
@@ -70,7 +68,10 @@ public enum IntrospectionRenderer {
                 entries.append(["name": .string(wire), "meta-type": "array", "element-type": .string(name(element))])
                 return
             }
-            guard let type = schema.type(named: reference.elementName) else { return }
+            guard let type = schema.type(named: reference.elementName) else {
+                if wire == Self.emptyObject { entries.append(["name": .string(wire), "meta-type": "object", "members": []]) }
+                return
+            }
             var entry: JSONObject = ["name": .string(wire)]
             switch type.kind {
             case .builtin(let builtin):

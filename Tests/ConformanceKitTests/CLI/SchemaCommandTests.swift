@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import ConformanceKit
+
+/// `qmp-conform schema ...` as a user runs it: output, diagnostics and exit status.
+@Suite(.enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
+struct SchemaCommandTests {
+    @Test func checkOfQemu72TreeSucceeds() throws {
+        let outcome = try CLIRunner.run(["schema", "check", TestPaths.qapi("qemu-7.2/qapi-schema.json")])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.hasSuffix("ok: 220 commands, 52 events, 618 types\n"))
+    }
+
+    @Test func checkOfTheLineNumberedSeedFailsWithALocatedError() throws {
+        let path = TestPaths.shared.appendingPathComponent("seeds/003_ff5165e49ed48a9c.txt").path
+        let outcome = try CLIRunner.run(["schema", "check", path])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.hasPrefix("\(path):1:1: error: stray '8'"))
+        #expect(outcome.stderr.contains("hint: the line starts with a number"))
+    }
+
+    @Test func strictTurnsStyleWarningsIntoAFailedCheck() throws {
+        let path = TestPaths.qapi("net-7.2/net.json")
+        #expect(try CLIRunner.run(["schema", "check", path]).status == 0)
+        let strict = try CLIRunner.run(["schema", "check", "--strict", path])
+        #expect(strict.status == 2)
+        #expect(strict.stderr.contains("error: command name 'set_link' should use '-', not '_'"))
+    }
+
+    @Test func diffExitsOneOnlyWhenAChangeBreaksClients() throws {
+        let (old, new) = (TestPaths.qapi("net-7.1/net.json"), TestPaths.qapi("net-7.2/net.json"))
+        let forward = try CLIRunner.run(["schema", "diff", old, new])
+        #expect(forward.status == 0)
+        #expect(forward.stdout.hasSuffix("23 changes, 0 breaking\n"))
+        let backward = try CLIRunner.run(["schema", "diff", new, old])
+        #expect(backward.status == 1)
+    }
+
+    @Test func showPrintsOneDefinitionInFull() throws {
+        let outcome = try CLIRunner.run(["schema", "show", TestPaths.qapi("net-7.2/net.json"), "NetdevVhostVDPAOptions"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains("x-svq (optional): bool  [features: unstable]"))
+    }
+
+    @Test func showOfAnUnknownNameSuggestsTheClosest() throws {
+        let outcome = try CLIRunner.run(["schema", "show", TestPaths.qapi("net-7.2/net.json"), "set-link"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("Did you mean 'set_link'?"))
+    }
+
+    @Test func dumpWritesIntrospectionThatLoadsBack() throws {
+        let outcome = try CLIRunner.run(["schema", "dump", "--introspection", TestPaths.qapi("net-7.2/net.json")])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.hasPrefix("[{\"name\":\"set_link\",\"meta-type\":\"command\""))
+        let reloaded = try IntrospectionLoader.load(try JSONParser.parse(outcome.stdout.trimmingCharacters(in: .newlines)))
+        #expect(reloaded.commands.map(\.name) == ["set_link", "netdev_add", "netdev_del", "query-rx-filter", "announce-self"])
+    }
+
+    @Test func misspelledSubcommandIsAUsageError() throws {
+        let outcome = try CLIRunner.run(["schema", "chek", "x.json"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("Did you mean 'check'?"))
+        #expect(outcome.stderr.contains("See 'qmp-conform schema --help'."))
+    }
+
+    @Test(arguments: [["--help"], ["schema", "--help"], ["schema", "diff", "--help"], ["schema", "check", "--help"]])
+    func helpMatchesItsGoldenFile(arguments: [String]) throws {
+        let outcome = try CLIRunner.run(arguments)
+        #expect(outcome.status == 0)
+        let name = (["qmp-conform"] + arguments.dropLast()).joined(separator: "-") + "-help.txt"
+        assertGolden(outcome.stdout, named: "CLI/\(name)")
+    }
+}
