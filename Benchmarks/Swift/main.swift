@@ -1,1 +1,21 @@
-print("bench")
+import Foundation
+
+/// `qmp-conform-benchmarks SUBCOMMAND [OPTIONS]`: each benchmark is one subcommand; add new ones
+/// to `benchmarks`.
+let benchmarks: [(name: String, abstract: String, run: @Sendable ([String]) async throws -> Void)] = [
+
+    ("schema", "Loading the QEMU 7.2 QAPI source tree and its introspection, vs QEMU's Python QAPISchema", SchemaBenchmark.run),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
+    print("USAGE: qmp-conform-benchmarks <subcommand> [options]\n\nSUBCOMMANDS:")
+    for benchmark in benchmarks { print("  \(benchmark.name)  \(benchmark.abstract)") }
+    exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 64)
+}
+do {
+    try await benchmark.run(Array(arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(2)
+}

@@ -1,12 +1,14 @@
-/// The bytes of one input file and the knowledge to turn a byte offset into `line:column`.
+/// The bytes of one input file (shared, immutable) and the knowledge to turn a byte offset into `line:column`.
 ///
 /// Parsers keep plain byte offsets (cheap), and only a diagnostic pays for the conversion.
-public struct SourceText: Sendable {
+public final class SourceText: Sendable {
     /// The path or label used in locations.
     public let file: String
     /// The UTF-8 bytes of the file.
     public let bytes: [UInt8]
     private let lineStarts: [Int]
+    /// Whether every byte is ASCII, so that a column is a byte distance.
+    private let isASCII: Bool
 
     /// Wraps bytes read from a file.
     /// - Parameters:
@@ -16,15 +18,23 @@ public struct SourceText: Sendable {
         self.file = file
         self.bytes = bytes
         var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(index + 1) }
+        var highBits: UInt8 = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                let byte = buffer[index]
+                highBits |= byte
+                if byte == UInt8(ascii: "\n") { starts.append(index + 1) }
+            }
+        }
         lineStarts = starts
+        isASCII = highBits & 0x80 == 0
     }
 
     /// Wraps a string (tests, inline snippets).
     /// - Parameters:
     ///   - file: the label shown in locations.
     ///   - text: the contents.
-    public init(file: String, text: String) { self.init(file: file, bytes: Array(text.utf8)) }
+    public convenience init(file: String, text: String) { self.init(file: file, bytes: Array(text.utf8)) }
 
     /// The location of a byte offset.
     /// - Parameter offset: a byte offset into `bytes` (clamped to the end).
@@ -39,7 +49,7 @@ public struct SourceText: Sendable {
         }
         let start = lineStarts[low]
         // Count scalars: continuation bytes (10xxxxxx) do not start a column.
-        let column = bytes[start..<offset].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        let column = isASCII ? offset - start + 1 : bytes[start..<offset].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
         return SourceLocation(file: file, line: low + 1, column: column)
     }
 

@@ -290,15 +290,18 @@ extension JSONParser {
             let start = index
             index += 1
             let contentStart = index
-            // Fast path: no escapes, no control characters.
+            // Fast path: no escapes, no control characters; pure ASCII needs no UTF-8 validation.
+            var highBits: UInt8 = 0
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == quote {
                     let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                     index += 1
+                    if highBits & 0x80 == 0 { return String(decoding: slice, as: Unicode.ASCII.self) }
                     return try decodeUTF8(slice, at: contentStart)
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                highBits |= byte
                 index += 1
             }
             index = contentStart

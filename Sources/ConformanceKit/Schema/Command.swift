@@ -24,7 +24,11 @@ public struct Command: Sendable, Hashable {
     /// Feature flags.
     public var features: [Feature]
     /// The doc comment.
-    public var doc: DocComment?
+    public var doc: DocComment? {
+        get { boxedDoc?.value }
+        set { boxedDoc = newValue.map(Boxed.init) }
+    }
+    private var boxedDoc: Boxed<DocComment>?
     /// Where the command is defined.
     public var location: SourceLocation?
 
@@ -46,7 +50,7 @@ public struct Command: Sendable, Hashable {
         self.isCoroutine = isCoroutine
         self.condition = condition
         self.features = features
-        self.doc = doc
+        self.boxedDoc = doc.map(Boxed.init)
         self.location = location
     }
 }

@@ -39,7 +39,7 @@ public struct DocComment: Sendable, Hashable {
         /// The text after the arrow, continuation lines included.
         public var text: String
         /// The text parsed as JSON, when it is valid JSON (examples often elide with `...`).
-        public var json: JSONValue?
+        public var json: JSONValue? { text.hasPrefix("{") ? try? JSONParser.parse(text) : nil }
         /// Where the arrow is.
         public var location: SourceLocation
     }
@@ -54,8 +54,6 @@ public struct DocComment: Sendable, Hashable {
     public var features: [Entry]
     /// Tagged sections in order.
     public var sections: [Section]
-    /// The `->`/`<-` exchanges of each `Example:` section, one array per section.
-    public var examples: [[Exchange]]
     /// Where the block's first `##` is.
     public var location: SourceLocation
 
@@ -64,6 +62,9 @@ public struct DocComment: Sendable, Hashable {
 
     /// The text of the first section with a tag, if any.
     public func section(_ tag: String) -> String? { sections.first { $0.tag == tag }?.text }
+
+    /// The `->`/`<-` exchanges of each `Example:` section, one array per section (split on use).
+    public var examples: [[Exchange]] { sections.filter { $0.tag == "Example" }.map(DocCommentParser.exchanges(in:)) }
 
     /// The version from `Since:`, if it has one.
     public var since: Version? { section("Since").flatMap { Version(parsing: $0) } }

@@ -3,10 +3,10 @@
 /// Lenient by design: old schemas wrote docs loosely (lost indentation, `#optional` markers,
 /// `Since 1.2` without a colon), and a doc that reads oddly is at most a style warning.
 struct DocCommentParser {
-    /// One comment line: the text after `#` and its location.
+    /// One comment line: the text after `#` and the byte offset of the `#` in its file.
     struct Line {
         var text: String
-        var location: SourceLocation
+        var offset: Int
     }
 
     /// Tags that open a section, with the normalised name they are stored under.
@@ -27,16 +27,18 @@ struct DocCommentParser {
     /// Parses a block.
     /// - Parameters:
     ///   - lines: the lines between the opening and closing `##`, exclusive.
-    ///   - location: where the opening `##` is.
+    ///   - offset: where the opening `##` is.
+    ///   - source: the file, to turn offsets into locations.
     /// - Returns: the doc comment.
-    static func parse(_ lines: [Line], at location: SourceLocation) -> DocComment {
+    static func parse(_ lines: [Line], at offset: Int, in source: SourceText) -> DocComment {
         var doc = DocComment(
-            symbol: nil, body: "", members: [], features: [], sections: [], examples: [], location: location)
+            symbol: nil, body: "", members: [], features: [], sections: [],
+            location: source.location(of: offset))
         var part = Part.body
         var bodyLines: [String] = []
         var isFirst = true
         for line in lines {
-            let text = line.text.hasPrefix(" ") ? String(line.text.dropFirst()) : line.text
+            let text = line.text.utf8.first == UInt8(ascii: " ") ? line.text.dropFirst() : line.text[...]
             if isFirst {
                 isFirst = false
                 if let (name, rest) = atEntry(text), rest.isEmpty {
@@ -47,7 +49,8 @@ struct DocCommentParser {
             if case .section(let index) = part, doc.sections[index].tag == "Example" || doc.sections[index].tag == "Notes",
                 !startsSection(text)
             {
-                doc.sections[index].text += "\n" + text
+                doc.sections[index].text += "\n"
+                doc.sections[index].text += text
                 continue
             }
             if let (tag, rest) = sectionStart(text) {
@@ -55,12 +58,12 @@ struct DocCommentParser {
                     part = .featureList
                     continue
                 }
-                doc.sections.append(DocComment.Section(tag: tag, text: rest, location: line.location))
+                doc.sections.append(DocComment.Section(tag: tag, text: rest, location: source.location(of: line.offset)))
                 part = .section(doc.sections.count - 1)
                 continue
             }
             if let (name, rest) = atEntry(text) {
-                let entry = DocComment.Entry(name: name, text: stripOptionalMarker(rest), location: line.location)
+                let entry = DocComment.Entry(name: name, text: stripOptionalMarker(rest), location: source.location(of: line.offset))
                 switch part {
                 case .featureList, .feature:
                     doc.features.append(entry)
@@ -78,32 +81,39 @@ struct DocCommentParser {
             case .feature(let index) where !trimmed.isEmpty:
                 doc.features[index].text = joined(doc.features[index].text, trimmed)
             case .section(let index):
-                doc.sections[index].text += "\n" + text
+                doc.sections[index].text += "\n"
+                doc.sections[index].text += text
             case .member, .feature, .featureList:
                 // A blank line ends a description; free text after it belongs to the body again.
                 part = .body
             case .body:
-                bodyLines.append(text)
+                bodyLines.append(String(text))
             }
         }
-        // Examples first: their line numbers count from the tag line, before blank lines are trimmed.
-        doc.examples = doc.sections.filter { $0.tag == "Example" }.map { exchanges(in: $0) }
         doc.body = bodyLines.joined(separator: "\n").trimmingBlankLines
-        for index in doc.sections.indices { doc.sections[index].text = doc.sections[index].text.trimmingBlankLines }
+        // Example text keeps its leading blank lines: exchange line numbers count from the tag line.
+        for index in doc.sections.indices where doc.sections[index].tag != "Example" {
+            doc.sections[index].text = doc.sections[index].text.trimmingBlankLines
+        }
         return doc
     }
 
     /// `@name: rest` → (name, rest).
-    static func atEntry(_ text: String) -> (String, String)? {
-        guard text.hasPrefix("@"), let colon = text.firstIndex(of: ":") else { return nil }
+    static func atEntry(_ text: Substring) -> (String, String)? {
+        guard text.utf8.first == UInt8(ascii: "@"), let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let name = text[text.index(after: text.startIndex)..<colon]
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else { return nil }
+        let isNameByte: (UInt8) -> Bool = {
+            isASCIILetter($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+        }
+        guard !name.isEmpty, name.utf8.allSatisfy(isNameByte) else { return nil }
         return (String(name), String(text[text.index(after: colon)...]).trimmingSpaces)
     }
 
     /// `Returns: rest` → ("Returns", rest); also `Since 1.2` without a colon.
-    static func sectionStart(_ text: String) -> (String, String)? {
-        let word = text.prefix { $0.isLetter }
+    static func sectionStart(_ text: Substring) -> (String, String)? {
+        guard let first = text.utf8.first, isASCIIUpper(first), text.utf8.count < 200 else { return nil }
+        guard text.utf8.contains(UInt8(ascii: ":")) || text.hasPrefix("Since ") else { return nil }
+        let word = text.prefix { $0.isASCII && $0.isLetter }
         guard let tag = sectionTags[String(word)] else { return nil }
         let rest = text.dropFirst(word.count)
         if rest.hasPrefix(":") { return (tag, String(rest.dropFirst()).trimmingSpaces) }
@@ -113,10 +123,10 @@ struct DocCommentParser {
         return nil
     }
 
-    static func startsSection(_ text: String) -> Bool { sectionStart(text) != nil }
+    static func startsSection(_ text: Substring) -> Bool { sectionStart(text) != nil }
 
     static func stripOptionalMarker(_ text: String) -> String {
-        text.hasPrefix("#optional") ? String(text.dropFirst("#optional".count)).trimmingSpaces : text
+        text.utf8.first == UInt8(ascii: "#") && text.hasPrefix("#optional") ? String(text.dropFirst("#optional".count)).trimmingSpaces : text
     }
 
     static func joined(_ head: String, _ tail: String) -> String { head.isEmpty ? tail : head + "\n" + tail }
@@ -129,19 +139,19 @@ struct DocCommentParser {
         func finish() {
             guard var exchange = current else { return }
             exchange.text = exchange.text.trimmingSpaces
-            exchange.json = try? JSONParser.parse(exchange.text)
             result.append(exchange)
             current = nil
         }
         for (index, rawLine) in section.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let text = rawLine.trimmingSpaces
-            let arrow = text.prefix(2)
-            if arrow == "->" || arrow == "<-" {
+            let utf8 = Array(text.utf8.prefix(2))
+            let isRequest = utf8 == [UInt8(ascii: "-"), UInt8(ascii: ">")]
+            if isRequest || utf8 == [UInt8(ascii: "<"), UInt8(ascii: "-")] {
                 finish()
                 // The section text starts on the tag line; an example's first arrow is on a later line.
                 line = section.location.line + index
                 current = DocComment.Exchange(
-                    direction: arrow == "->" ? .request : .reply, text: String(text.dropFirst(2)), json: nil,
+                    direction: isRequest ? .request : .reply, text: String(text.dropFirst(2)),
                     location: SourceLocation(file: section.location.file, line: line, column: 1))
             } else if text.isEmpty {
                 finish()
@@ -154,21 +164,23 @@ struct DocCommentParser {
     }
 }
 
-extension StringProtocol {
+extension StringProtocol where UTF8View: BidirectionalCollection {
     /// The text without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
+    var trimmingSpaces: String { trimming { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") } }
+
+    /// The text without leading and trailing blank lines (and surrounding whitespace).
+    var trimmingBlankLines: String {
+        trimming {
+            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n")
+        }
+    }
+
+    /// The text without leading and trailing ASCII bytes matching `isTrimmed` (never splits a scalar).
+    private func trimming(_ isTrimmed: (UInt8) -> Bool) -> String {
+        let bytes = utf8
+        guard let start = bytes.firstIndex(where: { !isTrimmed($0) }), let end = bytes.lastIndex(where: { !isTrimmed($0) }) else {
             return ""
         }
         return String(self[start...end])
-    }
-
-    /// The text without leading and trailing blank lines.
-    var trimmingBlankLines: String {
-        var lines = split(separator: "\n", omittingEmptySubsequences: false)
-        while let first = lines.first, first.trimmingSpaces.isEmpty { lines.removeFirst() }
-        while let last = lines.last, last.trimmingSpaces.isEmpty { lines.removeLast() }
-        return lines.joined(separator: "\n")
     }
 }

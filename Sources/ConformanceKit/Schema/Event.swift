@@ -11,7 +11,11 @@ public struct Event: Sendable, Hashable {
     /// Feature flags.
     public var features: [Feature]
     /// The doc comment.
-    public var doc: DocComment?
+    public var doc: DocComment? {
+        get { boxedDoc?.value }
+        set { boxedDoc = newValue.map(Boxed.init) }
+    }
+    private var boxedDoc: Boxed<DocComment>?
     /// Where the event is defined.
     public var location: SourceLocation?
 
@@ -25,7 +29,7 @@ public struct Event: Sendable, Hashable {
         self.isBoxed = isBoxed
         self.condition = condition
         self.features = features
-        self.doc = doc
+        self.boxedDoc = doc.map(Boxed.init)
         self.location = location
     }
 }

@@ -67,13 +67,12 @@ struct QAPISourceLoader {
         for item in items {
             switch item {
             case .comment(let text, let offset):
-                if var lines = docLines {
+                if docLines != nil {
                     if text == "#" {
-                        pendingDoc = DocCommentParser.parse(lines, at: source.location(of: docStart))
+                        pendingDoc = DocCommentParser.parse(docLines ?? [], at: docStart, in: source)
                         docLines = nil
                     } else {
-                        lines.append(DocCommentParser.Line(text: text, location: source.location(of: offset)))
-                        docLines = lines
+                        docLines?.append(DocCommentParser.Line(text: text, offset: offset))
                     }
                 } else if text == "#" {
                     docLines = []
@@ -90,7 +89,7 @@ struct QAPISourceLoader {
                     docLines = nil
                 }
                 let expression = QAPIExpression(
-                    object: object, node: node, source: source, doc: pendingDoc?.symbol == nil ? nil : pendingDoc)
+                    object: object, node: node, source: source, docBox: pendingDoc?.symbol == nil ? nil : pendingDoc.map(Boxed.init))
                 pendingDoc = nil
                 if let (target, targetNode, _) = expression.member("include") {
                     guard let relative = target.stringValue else {

@@ -124,6 +124,8 @@ struct SchemaBuilder {
         var name: String
         var nameLocation: SourceLocation
         var doc: DocComment? { expression.doc }
+        /// A member's description from the doc comment, without copying the whole comment.
+        func documentation(of name: String) -> String? { expression.docBox?.value.member(name) }
         var location: SourceLocation { expression.location }
         func member(_ key: String) -> (JSONValue, JSONNode, keyOffset: Int)? { expression.member(key) }
         func location(_ offset: Int) -> SourceLocation { expression.location(offset) }
@@ -195,7 +197,7 @@ struct SchemaBuilder {
                 continue
             }
             seen[value.name] = location
-            value.documentation = context.doc?.member(value.name)
+            value.documentation = context.documentation(of: value.name)
             values.append(value)
         }
         let prefix = context.member("prefix")?.0.stringValue
@@ -463,7 +465,7 @@ struct SchemaBuilder {
             members.append(
                 Member(
                     name: name, type: reference, isOptional: isOptional, condition: condition, features: features,
-                    documentation: context.doc?.member(name), location: location))
+                    documentation: context.documentation(of: name), location: location))
         }
         return members
     }
@@ -628,8 +630,11 @@ struct SchemaBuilder {
         if body.hasPrefix("__"), let underscore = body.dropFirst(2).firstIndex(of: "_") {
             body = body[body.index(after: underscore)...]  // downstream prefix __RFQDN_
         }
-        let validFirst = body.first.map { $0.isASCII && ($0.isLetter || (allowLeadingDigit && $0.isNumber)) } ?? false
-        guard validFirst, body.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+        let validFirst = body.utf8.first.map { isASCIILetter($0) || (allowLeadingDigit && isASCIIDigit($0)) } ?? false
+        let validRest = body.utf8.allSatisfy {
+            isASCIILetter($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
+        guard validFirst, validRest else {
             error(
                 "\(what) name '\(name)' is not a valid QAPI name", at: location,
                 hint: "names start with a letter and use only letters, digits, '-' and '_' (downstream: '__RFQDN_' prefix)")
@@ -642,23 +647,23 @@ struct SchemaBuilder {
     mutating func checkNamingConvention(_ body: String, full name: String, at location: SourceLocation, what: String) {
         switch what {
         case "event":
-            if body.contains(where: \.isLowercase) || body.contains("-") {
+            if body.utf8.contains(where: { isASCIILower($0) || $0 == UInt8(ascii: "-") }) {
                 warning("event name '\(name)' should be ALL_CAPS with '_'", at: location)
             }
         case "command":
-            if body.contains("_") && !pragmaList("command-name-exceptions").contains(name) {
+            if body.utf8.contains(UInt8(ascii: "_")) && !pragmaList("command-name-exceptions").contains(name) {
                 warning("command name '\(name)' should use '-', not '_'", at: location)
             }
-            if body.contains(where: \.isUppercase) { warning("command name '\(name)' should be lower-case", at: location) }
+            if body.utf8.contains(where: isASCIIUpper) { warning("command name '\(name)' should be lower-case", at: location) }
         case "struct", "union", "alternate", "enum":
-            if let first = body.first, !first.isUppercase {
+            if let first = body.utf8.first, !isASCIIUpper(first) {
                 warning("type name '\(name)' should be CamelCase, starting with a capital", at: location)
             }
             if body.hasSuffix("List") && what != "enum" {
                 warning("type name '\(name)' should not end with 'List': that suffix names array types in generated C", at: location)
             }
         case "member", "enum value", "union branch", "alternate branch", "feature":
-            if body.contains(where: \.isUppercase) || body.contains("_") {
+            if body.utf8.contains(where: { isASCIIUpper($0) || $0 == UInt8(ascii: "_") }) {
                 noteStyle(name: name, location: location, what: what)
             }
         default: break
@@ -707,3 +712,8 @@ struct SchemaBuilder {
         diagnostics.add(Diagnostic(.note, message, at: location))
     }
 }
+
+func isASCIILetter(_ byte: UInt8) -> Bool { isASCIILower(byte) || isASCIIUpper(byte) }
+func isASCIILower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+func isASCIIUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+func isASCIIDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -113,13 +113,15 @@ struct SchemaResolver {
             guard typesByName[base]?.object != nil, let baseMembers = flatten(base) else { return nil }
             members = baseMembers
         }
+        var taken = Dictionary(members.map { (cName($0.name), $0) }, uniquingKeysWith: { first, _ in first })
         for member in object.members {
-            if let clash = members.first(where: { cName($0.name) == cName(member.name) }) {
+            if let clash = taken[cName(member.name)] {
                 error(
                     "member '\(member.name)' of '\(name)' collides with member '\(clash.name)' of its base"
                         + (clash.location.map { " at \($0)" } ?? ""), at: member.location ?? type.location)
                 continue
             }
+            taken[cName(member.name)] = member
             members.append(member)
         }
         object.members = members
@@ -129,7 +131,10 @@ struct SchemaResolver {
     }
 
     /// The name as C would spell it: QAPI forbids two members that differ only in `-` vs `_`.
-    private func cName(_ name: String) -> String { name.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "_") }
+    private func cName(_ name: String) -> String {
+        guard name.utf8.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else { return name }
+        return String(decoding: name.utf8.map { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    }
 
     // MARK: Unions
 
@@ -164,10 +169,11 @@ struct SchemaResolver {
 
     /// Branch members must not clash with the union's common members.
     private mutating func checkBranches(of name: String, _ object: ObjectType) {
+        let common = Dictionary(object.members.map { (cName($0.name), $0) }, uniquingKeysWith: { first, _ in first })
         for variant in object.variants?.cases ?? [] {
             guard case .named(let branchName) = variant.type, let branchMembers = flattened[branchName] else { continue }
             for member in branchMembers {
-                if let clash = object.members.first(where: { cName($0.name) == cName(member.name) }) {
+                if let clash = common[cName(member.name)] {
                     error(
                         "member '\(member.name)' of branch '\(variant.name)' (type '\(branchName)') collides with member "
                             + "'\(clash.name)' of union '\(name)'", at: variant.location ?? typesByName[name]?.location)

@@ -1,0 +1,55 @@
+import ConformanceKit
+import Foundation
+
+/// `qmp-conform-benchmarks schema [--shared DIR] [--introspection FILE] [--runs N]`
+///
+/// Median in-process time to load QEMU 7.2's full `qapi/` tree (read, parse, resolve) and its
+/// `query-qmp-schema` reply (parse the 207 KB line, build the model), beside the named baseline:
+/// QEMU's own Python parser (`scripts/qapi`, `QAPISchema('qapi-schema.json')`), measured at a
+/// median of about 0.24 s in-process on this machine class (2 cores). Targets: at least 25x
+/// faster than the baseline for the source tree, under 5 ms for the introspection.
+enum SchemaBenchmark {
+    static let pythonBaselineSeconds = 0.24
+
+    static func run(_ arguments: [String]) async throws {
+        func option(_ name: String) -> String? {
+            arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+        }
+        let shared = option("--shared") ?? "../shared"
+        let sourcePath = "\(shared)/qapi/qemu-7.2/qapi-schema.json"
+        let introspectionPath = option("--introspection") ?? "Tests/ConformanceKitTests/Fixtures/qemu-7.2-introspection.json"
+        let runs = option("--runs").flatMap(Int.init) ?? 30
+
+        let source = try median(runs) { _ = try SchemaLoader.load(path: sourcePath) }
+        let introspectionBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: introspectionPath)))
+        let introspection = try median(runs) {
+            let value = try JSONParser.parse(introspectionBytes)
+            _ = try IntrospectionLoader.load(value["return"] ?? value)
+        }
+        let parseOnly = try median(runs) { _ = try JSONParser.parse(introspectionBytes) }
+
+        print("schema loading, median of \(runs) runs (release build)")
+        print(row("qemu-7.2 source tree (38 files, 654 KB)", source))
+        print(row("  baseline: QEMU scripts/qapi QAPISchema (Python)", pythonBaselineSeconds))
+        print(String(format: "  speed-up vs baseline: %.1fx (target >= 25x)", pythonBaselineSeconds / source))
+        print(row("qemu-7.2 introspection (\(introspectionBytes.count) bytes): JSON parse", parseOnly))
+        print(row("qemu-7.2 introspection: parse + model (target < 5 ms)", introspection))
+    }
+
+    static func row(_ label: String, _ seconds: Double) -> String {
+        label.padding(toLength: 66, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", seconds * 1000)
+    }
+
+    /// The median wall time of `runs` calls, after one warm-up call.
+    static func median(_ runs: Int, _ body: () throws -> Void) throws -> Double {
+        try body()
+        var times: [Double] = []
+        for _ in 0..<max(runs, 1) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+}
