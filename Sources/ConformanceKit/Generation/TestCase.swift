@@ -1,0 +1,87 @@
+/// One conformance case: what to send, what must happen, and where the case came from.
+///
+/// Produced by `CaseGenerator` (schema-derived and doc-derived cases), the protocol checks and
+/// the scenario loader; consumed by the runner and the oracle. The id is stable across runs and
+/// machines (`<command>/<kind>/<hash of the request>`), so `qmp-conform run ID` reruns one case.
+public struct TestCase: Sendable, Hashable, Comparable {
+    /// Where the case comes from and what it tests.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// Schema-valid arguments: must not be rejected by argument validation.
+        case valid
+        /// Arguments breaking exactly one rule: must be rejected, naming the member.
+        case invalid
+        /// An `Example:` exchange or a documented error class from the schema's doc comments.
+        case doc
+        /// A QMP spec rule about the protocol itself (greeting, negotiation, ids, framing).
+        case `protocol`
+        /// A hand-written scenario from `cases/`.
+        case scenario
+    }
+
+    /// What must happen for the case to pass.
+    public enum Expectation: Sendable, Hashable {
+        /// Not rejected by argument validation; a success reply must conform to `returns`.
+        case accept
+        /// Rejected with an error reply; the case breaks `rule` at `path` (relative to `arguments`).
+        case reject(rule: ValidationRule, path: JSONPath)
+        /// A doc example's reply: the actual reply must have this shape (values relaxed to types
+        /// where they depend on state).
+        case reply(JSONValue)
+        /// A documented error: an error reply of this class.
+        case errorClass(String)
+    }
+
+    /// Stable id: `<command>/<kind>/<8 hex digits>`.
+    public var id: String
+    /// The command executed (or the protocol check / scenario name).
+    public var command: String
+    /// The kind.
+    public var kind: Kind
+    /// One line saying what the case does: `optional member 'up' alone`, `'name' is an integer`.
+    public var summary: String
+    /// The `arguments` value to send; nil sends no `arguments` member.
+    public var arguments: JSONValue?
+    /// What must happen.
+    public var expectation: Expectation
+    /// Labels for filtering and reporting: `valid`, `invalid`, `doc-example`, `destructive`, ...
+    public var tags: [String]
+    /// Where the case came from: a generator rule, a doc comment location, a scenario file.
+    public var origin: String
+
+    /// Creates a case; the id is derived from the command, kind and request.
+    public init(
+        command: String, kind: Kind, summary: String, arguments: JSONValue?, expectation: Expectation,
+        tags: [String] = [], origin: String
+    ) {
+        self.command = command
+        self.kind = kind
+        self.summary = summary
+        self.arguments = arguments
+        self.expectation = expectation
+        self.tags = tags.sorted()
+        self.origin = origin
+        id = Self.id(command: command, kind: kind, identity: [JSONWriter.compact.string(arguments ?? .null), summary])
+    }
+
+    /// The stable id of a case: FNV-1a over the command, kind and identifying texts.
+    /// - Parameters:
+    ///   - command: the command or suite name.
+    ///   - kind: the kind.
+    ///   - identity: texts that tell this case apart from its siblings.
+    /// - Returns: `<command>/<kind>/<8 hex digits>`.
+    public static func id(command: String, kind: Kind, identity: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for text in [command, kind.rawValue] + identity {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+            hash ^= 0xFF
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(UInt32(truncatingIfNeeded: hash ^ (hash >> 32)), radix: 16)
+        return "\(command)/\(kind.rawValue)/" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    public static func < (lhs: TestCase, rhs: TestCase) -> Bool { lhs.id < rhs.id }
+}
