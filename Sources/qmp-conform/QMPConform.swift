@@ -15,7 +15,7 @@ enum QMPConform {
             Exit status: 0 all passed, 1 conformance failures, 2 the run could not happen, 64 usage error.
             """,
         version: version,
-        subcommands: [SchemaCommand.spec]
+        subcommands: [SchemaCommand.spec, CasesCommand.spec]
     )
 
     /// Runs the tool.
@@ -39,6 +39,7 @@ enum QMPConform {
         case .command(let parsed):
             switch parsed.subcommandPath.first {
             case "schema": return SchemaCommand.run(parsed)
+            case "cases": return CasesCommand.run(parsed)
             default:
                 Output.error("internal error: no handler for '\(parsed.subcommandPath.joined(separator: " "))'")
                 return .runNotPossible

@@ -10,6 +10,8 @@ enum SchemaCommand {
         repeatable: true)
     static let strictOption = OptionSpec.flag("strict", help: "Treat QAPI style warnings (naming, doc layout) as errors.")
     static let verboseOption = OptionSpec.flag("verbose", short: "v", help: "Also print notes (old-dialect readings, style notes).")
+    static let schemaOption = OptionSpec.option(
+        "schema", value: "path", help: "The schema: a QAPI source file (with its includes) or a saved query-qmp-schema reply.")
     static let schemaArgument = ArgumentSpec(
         "schema", help: "A QAPI source file (its includes are read too) or a saved query-qmp-schema reply.")
 
@@ -55,6 +57,24 @@ enum SchemaCommand {
                     ArgumentSpec("new", help: "The schema to compare (newer version, or the downstream build)."),
                 ]),
         ])
+
+    /// The schema named by `--schema`, narrowed by `--define`; nil (after printing why) when it
+    /// cannot be loaded.
+    static func loadSelectedSchema(_ parsed: ParsedCommand) -> Schema? {
+        guard let path = parsed.value("schema") else {
+            Output.error("error: name the schema with --schema PATH (a QAPI .json file or a saved query-qmp-schema reply)")
+            return nil
+        }
+        let defines = parsed.values("define")
+        do {
+            let result = try SchemaLoader.load(path: path, options: .init(defines: defines.isEmpty ? nil : Set(defines)))
+            Output.diagnostics(result.diagnostics)
+            return result.schema
+        } catch {
+            Output.diagnostics(error.diagnostics)
+            return nil
+        }
+    }
 
     static func run(_ parsed: ParsedCommand) -> ExitStatus {
         let defines = parsed.values("define")

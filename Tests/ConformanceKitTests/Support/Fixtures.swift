@@ -21,3 +21,21 @@ enum Fixtures {
     /// The saved QEMU 7.2 introspection.
     static func introspection() throws -> Schema { try SchemaLoader.load(path: introspectionPath).schema }
 }
+
+extension Fixtures {
+    /// The project's own `cases/` directory (value table and safety policy).
+    static let caseDirectory: CaseDirectory = {
+        do {
+            return try CaseDirectory.load(TestPaths.packageRoot.appendingPathComponent("cases").path)
+        } catch {
+            fatalError("cases/ must load: \(error)")
+        }
+    }()
+
+    /// Generates the cases of a schema with the project's tables.
+    static func generate(_ schema: Schema, seed: UInt64 = 0) -> CaseGenerator.Output {
+        CaseGenerator(
+            schema: schema, values: caseDirectory.values, policy: caseDirectory.policy, options: .init(seed: seed)
+        ).generate()
+    }
+}

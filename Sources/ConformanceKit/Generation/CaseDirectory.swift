@@ -1,0 +1,49 @@
+import Foundation
+
+/// The hand-maintained inputs of a run, read from a `cases/` directory: the value-synthesis
+/// table (`values.json`) and the safety policy (`policy.json`).
+///
+/// The only place in `Generation/` that reads files; errors point at `file:line:column`.
+public struct CaseDirectory: Sendable {
+    /// The directory.
+    public var path: String
+    /// The value table.
+    public var values: ValueTable
+    /// The safety policy.
+    public var policy: SafetyPolicy
+
+    /// Loads a cases directory.
+    /// - Parameter path: the directory holding `values.json` and `policy.json`.
+    /// - Returns: the loaded inputs.
+    /// - Throws: `DiagnosticError` for a missing or malformed file.
+    public static func load(_ path: String) throws(DiagnosticError) -> CaseDirectory {
+        func read(_ name: String) throws(DiagnosticError) -> (bytes: [UInt8], file: String) {
+            let file = URL(fileURLWithPath: path).appendingPathComponent(name).path
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw DiagnosticError(
+                    Diagnostic(.error, "cannot read '\(file)'", hint: "pass --cases DIR, the qmp-conform cases/ directory holding \(name)"))
+            }
+            return ([UInt8](data), file)
+        }
+        let values = try read("values.json")
+        let policy = try read("policy.json")
+        return CaseDirectory(
+            path: path, values: try ValueTable.load(values.bytes, file: values.file),
+            policy: try SafetyPolicy.load(policy.bytes, file: policy.file))
+    }
+
+    /// Where to look for `cases/` when the user names none: the current directory's `cases/`,
+    /// then the one of the package the executable was built in (`.build/<config>/qmp-conform`).
+    /// - Parameter executable: the running executable's path.
+    /// - Returns: the first candidate that holds `values.json`, if any.
+    public static func defaultPath(executable: String) -> String? {
+        let fileManager = FileManager.default
+        var candidates = [fileManager.currentDirectoryPath + "/cases"]
+        var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            directory = directory.deletingLastPathComponent()
+            candidates.append(directory.appendingPathComponent("cases").path)
+        }
+        return candidates.first { fileManager.fileExists(atPath: $0 + "/values.json") }
+    }
+}

@@ -1,0 +1,65 @@
+/// Which commands reach beyond the endpoint (stop it, reset the guest, touch host files, open
+/// sockets, spawn processes, run free-form monitor text), read from `cases/policy.json`.
+///
+/// The generator tags cases with their effects; the runner runs valid cases with effects only on
+/// a launched, disposable endpoint or with an explicit opt-in. Invalid cases always run: the QMP
+/// spec promises that validation happens before any side effect.
+public struct SafetyPolicy: Sendable, Hashable {
+    /// Effect name → description.
+    public var effects: [String: String]
+    /// Command → effects.
+    public var commands: [String: [String]]
+    /// Command → discriminator value → further effects (e.g. netdev_add's `tap`).
+    public var branches: [String: [String: [String]]]
+
+    /// The effects a request would have.
+    /// - Parameters:
+    ///   - command: the command name.
+    ///   - arguments: the arguments; a union's discriminator value selects branch effects.
+    /// - Returns: the effect names, sorted, without repeats.
+    public func effects(of command: String, arguments: JSONValue?) -> [String] {
+        var found = Set(commands[command] ?? [])
+        if let byBranch = branches[command], let members = arguments?.objectValue {
+            for member in members {
+                if let branch = member.value.stringValue, let extra = byBranch[branch] { found.formUnion(extra) }
+            }
+        }
+        return found.sorted()
+    }
+
+    /// Reads the policy from the JSON text of `policy.json`.
+    /// - Parameters:
+    ///   - bytes: the file's contents.
+    ///   - file: its path, for diagnostics.
+    /// - Returns: the policy.
+    /// - Throws: `DiagnosticError` located at the fault (unknown effect, wrong shape).
+    public static func load(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> SafetyPolicy {
+        let document = try CaseFile(bytes: bytes, file: file)
+        let effects = try document.stringMap("effects")
+        func effectList(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> [String] {
+            guard let list = value.arrayValue else { throw document.error("expected a list of effect names", at: path) }
+            var names: [String] = []
+            for (index, element) in list.enumerated() {
+                guard let name = element.stringValue, effects[name] != nil else {
+                    throw document.error(
+                        "unknown effect \(element)", at: path.appending(index: index),
+                        hint: "known effects: " + effects.keys.sorted().joined(separator: ", "))
+                }
+                names.append(name)
+            }
+            return names
+        }
+        var commands: [String: [String]] = [:]
+        for entry in document.value["commands"]?.objectValue ?? [:] {
+            commands[entry.key] = try effectList(entry.value, at: JSONPath.root.appending("commands").appending(entry.key))
+        }
+        var branches: [String: [String: [String]]] = [:]
+        for command in document.value["branches"]?.objectValue ?? [:] {
+            for branch in command.value.objectValue ?? [:] {
+                let path = JSONPath.root.appending("branches").appending(command.key).appending(branch.key)
+                branches[command.key, default: [:]][branch.key] = try effectList(branch.value, at: path)
+            }
+        }
+        return SafetyPolicy(effects: effects, commands: commands, branches: branches)
+    }
+}

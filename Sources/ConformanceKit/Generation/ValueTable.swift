@@ -1,0 +1,91 @@
+/// The value-synthesis table of `cases/values.json`: which meaning (role) a string member has,
+/// judged by its name and doc text, and the value each role gets.
+///
+/// Data, not code, so that reviewers can check what a run will send. Loaded once per run;
+/// `ValueSynthesizer` applies it.
+public struct ValueTable: Sendable, Hashable {
+    /// A doc-text rule: members whose description contains `contains` get `role`.
+    public struct DocRule: Sendable, Hashable {
+        public var contains: String
+        public var role: String
+    }
+
+    /// Role → value template (`${member}`, `${scratch}`, `${free_port}` are substituted later).
+    public var roles: [String: String]
+    /// Exact member name → role.
+    public var members: [String: String]
+    /// Name suffix → role, tried longest first.
+    public var suffixes: [(suffix: String, role: String)]
+    /// Doc-text rules, in order.
+    public var doc: [DocRule]
+    /// The role when nothing matches.
+    public var defaultRole: String
+
+    /// The role of a string member.
+    /// - Parameters:
+    ///   - member: the member name.
+    ///   - documentation: its doc text, if any.
+    /// - Returns: the role name.
+    public func role(member: String, documentation: String?) -> String {
+        if let role = members[member] { return role }
+        if let match = suffixes.first(where: { member.hasSuffix($0.suffix) }) { return match.role }
+        if let documentation, let rule = doc.first(where: { documentation.contains($0.contains) }) { return rule.role }
+        return defaultRole
+    }
+
+    /// The value template of a string member, `${member}` already replaced.
+    /// - Parameters:
+    ///   - member: the member name.
+    ///   - documentation: its doc text, if any.
+    /// - Returns: the value (may still hold `${scratch}` and `${free_port}`).
+    public func value(member: String, documentation: String?) -> String {
+        let template = roles[role(member: member, documentation: documentation)] ?? roles[defaultRole] ?? "qmp-conform"
+        return template.replacingOccurrences(of: "${member}", with: member)
+    }
+
+    /// Reads the table from the JSON text of `values.json`.
+    /// - Parameters:
+    ///   - bytes: the file's contents.
+    ///   - file: its path, for diagnostics.
+    /// - Returns: the table.
+    /// - Throws: `DiagnosticError` located at the fault.
+    public static func load(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> ValueTable {
+        let document = try CaseFile(bytes: bytes, file: file)
+        let roles = try document.stringMap("roles")
+        func checkRole(_ role: String, at path: JSONPath) throws(DiagnosticError) {
+            guard roles[role] != nil else {
+                throw document.error("unknown role '\(role)'", at: path, hint: "define it under \"roles\"")
+            }
+        }
+        let members = try document.stringMap("members")
+        for (member, role) in members { try checkRole(role, at: JSONPath.root.appending("members").appending(member)) }
+        let suffixMap = try document.stringMap("suffixes")
+        for (suffix, role) in suffixMap { try checkRole(role, at: JSONPath.root.appending("suffixes").appending(suffix)) }
+        var docRules: [DocRule] = []
+        for (index, rule) in (document.value["doc"]?.arrayValue ?? []).enumerated() {
+            let path = JSONPath.root.appending("doc").appending(index: index)
+            guard let contains = rule["contains"]?.stringValue, let role = rule["role"]?.stringValue else {
+                throw document.error("a doc rule needs string members 'contains' and 'role'", at: path)
+            }
+            try checkRole(role, at: path)
+            docRules.append(DocRule(contains: contains, role: role))
+        }
+        let defaultRole = document.value["default"]?.stringValue ?? "text"
+        try checkRole(defaultRole, at: JSONPath.root.appending("default"))
+        return ValueTable(
+            roles: roles, members: members,
+            suffixes: suffixMap.map { ($0.key, $0.value) }.sorted { ($0.suffix.count, $0.suffix) > ($1.suffix.count, $1.suffix) },
+            doc: docRules, defaultRole: defaultRole)
+    }
+
+    public static func == (lhs: ValueTable, rhs: ValueTable) -> Bool {
+        lhs.roles == rhs.roles && lhs.members == rhs.members && lhs.doc == rhs.doc && lhs.defaultRole == rhs.defaultRole
+            && lhs.suffixes.elementsEqual(rhs.suffixes, by: { $0 == $1 })
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(roles)
+        hasher.combine(members)
+        hasher.combine(doc)
+    }
+}
