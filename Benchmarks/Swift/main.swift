@@ -5,6 +5,7 @@ import Foundation
 let benchmarks: [(name: String, abstract: String, run: @Sendable ([String]) async throws -> Void)] = [
 
     ("schema", "Loading the QEMU 7.2 QAPI source tree and its introspection, vs QEMU's Python QAPISchema", SchemaBenchmark.run),
+    ("cases", "Generating every case of the QEMU 7.2 schema", CaseBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
