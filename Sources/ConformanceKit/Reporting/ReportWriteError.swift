@@ -1,0 +1,33 @@
+import Glibc
+
+/// A report file could not be written: which step failed, on which path, with the errno.
+package struct ReportWriteError: Error, Hashable, CustomStringConvertible {
+    /// The step that failed.
+    package enum Operation: String, Sendable, Hashable {
+        case createDirectory = "create directory"
+        case open, write, sync, close, rename
+    }
+
+    /// The step that failed.
+    package var operation: Operation
+    /// The path it failed on.
+    package var path: String
+    /// The system's error number.
+    package var errno: Int32
+
+    /// Creates an error.
+    /// - Parameters:
+    ///   - operation: the step that failed.
+    ///   - path: the path it failed on.
+    ///   - errno: the system's error number.
+    package init(_ operation: Operation, path: String, errno: Int32) {
+        self.operation = operation
+        self.path = path
+        self.errno = errno
+    }
+
+    /// `cannot write '/reports/latest.json': No space left on device`.
+    package var description: String {
+        "cannot \(operation.rawValue) '\(path)': \(String(cString: strerror(errno)))"
+    }
+}
