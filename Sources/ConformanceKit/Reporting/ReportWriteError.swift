@@ -5,7 +5,7 @@ package struct ReportWriteError: Error, Hashable, CustomStringConvertible {
     /// The step that failed.
     package enum Operation: String, Sendable, Hashable {
         case createDirectory = "create directory"
-        case open, write, sync, close, rename
+        case open, write, sync, rename
     }
 
     /// The step that failed.

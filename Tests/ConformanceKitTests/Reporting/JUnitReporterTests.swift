@@ -50,6 +50,36 @@ struct JUnitReporterTests {
         #expect(outcome.output == "7 1 1 2 7 1 1\n")
     }
 
+    @Test(.enabled(if: python != nil, "python3 is not installed"))
+    func attributesAndTextRoundTripThroughAnXMLParser() throws {
+        let tricky = "tab\there\nnew line\r'single' \"double\" <&> ]]> é \u{01}"
+        let visible = tricky.replacing("\u{01}", with: "\\x01")
+        let report = RunReport(
+            name: tricky, properties: [(key: "k", value: tricky)], startedAt: Date(timeIntervalSince1970: 0),
+            duration: 0,
+            results: [
+                CaseResult(
+                    caseID: "c", suite: "s", summary: tricky, kind: .valid, verdict: .errored(tricky), duration: 0,
+                    transcript: tricky)
+            ])
+        let directory = try ExternalTool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("report.xml")
+        try JUnitReporter(hostname: "h").render(report).write(to: file, atomically: true, encoding: .utf8)
+        let script = """
+            import sys, json, xml.etree.ElementTree as ET
+            root = ET.parse(sys.argv[1]).getroot()
+            case = root.find("testsuite/testcase")
+            print(json.dumps([root.get("name"), root.find("testsuite/properties/property").get("value"),
+                case.get("name"), case.find("error").get("message"), case.find("error").text,
+                case.find("system-out").text]))
+            """
+        let outcome = try ExternalTool.run(try #require(Self.python), ["-c", script, file.path])
+        #expect(outcome.status == 0, "python3: \(outcome.output)")
+        let values = try JSONParser.parse(outcome.output).arrayValue?.compactMap(\.stringValue)
+        #expect(values == [visible, visible, "c: " + visible, visible, visible, visible + "\n"])
+    }
+
     @Test(arguments: [
         ("set_link", "qmp.set_link"),
         ("net/link-down.json", "qmp.net.link-down"),
