@@ -43,7 +43,7 @@ public struct HTMLReporter: Reporter {
         for suite in outline.suites {
             let counts = suite.counts
             html +=
-                "<h2>\(TextEscaping.html(suite.name)) <small>\(counts.tests) cases, \(counts.passed) passed, "
+                "<h2>\(TextEscaping.html(suite.name)) <small>\(ReportText.cases(counts.tests)), \(counts.passed) passed, "
                 + "\(counts.failing) failing, \(counts.skipped) skipped</small></h2>\n"
             html += "<table>\n<tr><th>case</th><th>verdict</th><th>time</th></tr>\n"
             for result in suite.results { html += row(result) }

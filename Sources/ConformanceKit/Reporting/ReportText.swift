@@ -152,11 +152,15 @@ enum ReportText {
         var parts = ["\(counts.passed) passed", "\(counts.failures) failed"]
         if counts.errors > 0 { parts.append("\(counts.errors) errored") }
         parts.append("\(counts.skipped) skipped")
-        let noun = counts.tests == 1 ? "case" : "cases"
         let interrupted = outline.report.interrupted ? " (interrupted)" : ""
-        return "\(counts.tests) \(noun): " + parts.joined(separator: ", ")
+        return cases(counts.tests) + ": " + parts.joined(separator: ", ")
             + " in \(seconds(outline.report.duration, decimals: 1)) s\(interrupted)"
     }
+
+    /// A count of cases with the noun in the right number: `1 case`, `3 cases`.
+    /// - Parameter count: the count.
+    /// - Returns: the phrase.
+    static func cases(_ count: Int) -> String { count == 1 ? "1 case" : "\(count) cases" }
 
     /// The per-kind sentence: `by kind: valid 3, invalid 2 (1 failing), protocol 1 (1 failing)`.
     /// - Parameter outline: the outlined report.
