@@ -4,8 +4,16 @@ import Glibc
 package struct ReportWriteError: Error, Hashable, CustomStringConvertible {
     /// The step that failed.
     package enum Operation: String, Sendable, Hashable {
+        /// Creating the report directory (or one of its parents).
         case createDirectory = "create directory"
-        case open, write, sync, rename
+        /// Creating the temporary file.
+        case open
+        /// Writing the temporary file.
+        case write
+        /// Flushing the temporary file to disk.
+        case sync
+        /// Renaming the temporary file over the target.
+        case rename
     }
 
     /// The step that failed.
