@@ -1,0 +1,48 @@
+/// Renders the human summary printed at the end of a run: the totals line, a per-kind line,
+/// then each failed or errored case with its diffs (or error) and the command that reruns it.
+///
+/// Plain text by default; `colour` adds ANSI colours to the verdict labels. Text from the
+/// endpoint has its control characters made visible, so a hostile reply cannot drive the
+/// terminal. Progress during the run is the runner's business. Writes nothing itself.
+public struct ConsoleReporter: Reporter {
+    /// Whether to colour verdict labels with ANSI escape sequences.
+    public var colour: Bool
+
+    /// Creates a reporter.
+    /// - Parameter colour: colour the verdict labels (for a terminal).
+    public init(colour: Bool = false) {
+        self.colour = colour
+    }
+
+    /// The summary of a run.
+    /// - Parameter report: the run.
+    /// - Returns: the text, ending in a newline.
+    public func render(_ report: RunReport) -> String {
+        let outline = ReportOutline(report)
+        var lines = [
+            painted(ReportText.totalsLine(outline), outline.totals.failing > 0 ? .red : .green),
+            ReportText.kindsLine(outline),
+        ]
+        if report.interrupted {
+            lines.append("The run was interrupted: cases that did not run are reported as skipped.")
+        }
+        for result in outline.failing {
+            lines.append("")
+            lines.append(
+                painted(ReportText.name(of: result.verdict).uppercased(), .red) + " "
+                    + TextEscaping.terminal(ReportText.title(of: result)))
+            lines += ReportText.detailLines(result.verdict, indent: "  ").map(TextEscaping.terminal)
+            lines.append("  reproduce: " + ReportText.reproduceCommand(for: result))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private enum Colour: String {
+        case red = "31"
+        case green = "32"
+    }
+
+    private func painted(_ text: String, _ colour: Colour) -> String {
+        self.colour ? "\u{1B}[\(colour.rawValue)m\(text)\u{1B}[0m" : text
+    }
+}

@@ -1,0 +1,84 @@
+/// Renders a run as JSON for comparing runs: properties, counts, and per result the id, suite,
+/// kind, summary, verdict, structured failures, duration, event timings and transcript lines.
+///
+/// Written with `JSONWriter.pretty` (sorted keys, two-space indent, ASCII), results in run order,
+/// so two runs' files diff line by line. Writes no files.
+public struct JSONReporter: Reporter {
+    /// Creates a reporter.
+    public init() {}
+
+    /// The JSON document of a run.
+    /// - Parameter report: the run.
+    /// - Returns: the JSON text, ending in a newline.
+    public func render(_ report: RunReport) -> String {
+        JSONWriter.pretty.string(value(of: report)) + "\n"
+    }
+
+    /// The JSON value of a run (what `render` writes).
+    /// - Parameter report: the run.
+    /// - Returns: the value.
+    public func value(of report: RunReport) -> JSONValue {
+        let outline = ReportOutline(report)
+        var properties = JSONObject()
+        for property in report.properties { properties[property.key] = .string(property.value) }
+        return [
+            "name": .string(report.name),
+            "startedAt": .string(ReportText.timestamp(report.startedAt, zoneDesignator: true)),
+            "duration": .double(report.duration),
+            "interrupted": .bool(report.interrupted),
+            "properties": .object(properties),
+            "counts": counts(outline.totals),
+            "suites": .array(outline.suites.map { ["name": .string($0.name), "counts": counts($0.counts)] }),
+            "results": .array(report.results.map(value(of:))),
+        ]
+    }
+
+    private func value(of result: CaseResult) -> JSONValue {
+        var object: JSONObject = [
+            "id": .string(result.caseID),
+            "suite": .string(result.suite),
+            "kind": .string(result.kind.rawValue),
+            "summary": .string(result.summary),
+            "verdict": .string(ReportText.name(of: result.verdict)),
+            "duration": .double(result.duration),
+            "transcript": .array(lines(result.transcript).map(JSONValue.string)),
+            "eventTimings": .array(
+                result.eventTimings.map { timing in
+                    [
+                        "event": .string(timing.event),
+                        "latencyMilliseconds": timing.latencyMilliseconds.map(JSONValue.double) ?? .null,
+                        "windowMilliseconds": .double(timing.windowMilliseconds),
+                    ]
+                }),
+        ]
+        switch result.verdict {
+        case .passed: break
+        case .failed(let failures):
+            object["failures"] = .array(
+                failures.map { failure in
+                    [
+                        "rule": .string(failure.rule), "path": .string(failure.path.description),
+                        "expected": .string(failure.expected), "actual": .string(failure.actual),
+                    ]
+                })
+        case .skipped(let reason), .errored(let reason):
+            object["reason"] = .string(reason)
+        }
+        return .object(object)
+    }
+
+    private func counts(_ counts: ResultCounts) -> JSONValue {
+        [
+            "total": .int(Int64(counts.tests)), "passed": .int(Int64(counts.passed)),
+            "failed": .int(Int64(counts.failures)), "errored": .int(Int64(counts.errors)),
+            "skipped": .int(Int64(counts.skipped)),
+        ]
+    }
+
+    private func lines(_ text: String) -> [String] {
+        guard !text.isEmpty else { return [] }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+}

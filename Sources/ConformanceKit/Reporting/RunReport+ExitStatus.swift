@@ -1,0 +1,8 @@
+extension RunReport {
+    /// Whether any case failed or errored (skips and passes do not fail a run).
+    public var hasFailures: Bool { results.contains { $0.verdict.isFailure } }
+
+    /// The exit status for a run that happened: `.conformanceFailures` when a case failed or
+    /// errored, else `.success`. Whether an interrupted run exits differently is the CLI's call.
+    package var exitStatus: ExitStatus { hasFailures ? .conformanceFailures : .success }
+}
