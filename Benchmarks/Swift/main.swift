@@ -1,1 +1,20 @@
-print("bench")
+import Foundation
+
+/// `qmp-conform-benchmarks SUBCOMMAND [OPTIONS]`: each benchmark is one subcommand; add new ones
+/// to `benchmarks`.
+let benchmarks: [(name: String, abstract: String, run: @Sendable ([String]) async throws -> Void)] = [
+    ("client", "QMP round trips, Swift client vs a minimal C client on one launched QEMU", ClientBenchmark.run)
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
+    print("USAGE: qmp-conform-benchmarks <subcommand> [options]\n\nSUBCOMMANDS:")
+    for benchmark in benchmarks { print("  \(benchmark.name)  \(benchmark.abstract)") }
+    exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 64)
+}
+do {
+    try await benchmark.run(Array(arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(2)
+}

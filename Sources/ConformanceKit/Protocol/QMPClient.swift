@@ -46,7 +46,7 @@ public actor QMPClient {
         }
     }
 
-    private typealias ReplyContinuation = CheckedContinuation<Result<QMPReply, QMPProtocolError>, Never>
+    private typealias ReplyContinuation = UnsafeContinuation<Result<QMPReply, QMPProtocolError>, Never>
 
     private enum WaitKey: Hashable {
         case id(JSONValue)
@@ -54,9 +54,15 @@ public actor QMPClient {
     }
 
     private enum Entry {
-        case registered(timer: Task<Void, Never>)
-        case waiting(ReplyContinuation, timer: Task<Void, Never>)
+        case registered
+        case waiting(ReplyContinuation)
         case done(Result<QMPReply, QMPProtocolError>)
+    }
+
+    private struct Deadline {
+        var instant: ContinuousClock.Instant
+        var what: String
+        var timeout: Duration
     }
 
     private struct EventWaiter {
@@ -75,6 +81,9 @@ public actor QMPClient {
     private var framer: QMPFramer
     private var reader: Task<Void, Never>?
     private var entries: [WaitKey: Entry] = [:]
+    private var deadlines: [WaitKey: Deadline] = [:]
+    private var watchdog: Task<Void, Never>?
+    private var watchdogTarget: ContinuousClock.Instant?
     private var idlessOrder: [Int] = []
     private var nextToken = 0
     private var usedSlots = 0
@@ -234,6 +243,47 @@ public actor QMPClient {
         return try await perform(request, waitingFor: "reply to raw input", timeout: timeout)
     }
 
+    /// Sends several request objects in one write (pipelined) and waits for all their replies.
+    /// - Parameters:
+    ///   - objects: the requests, each with a distinct `id` (or none, for id-less replies).
+    ///   - timeout: how long to wait for each reply.
+    /// - Returns: the replies, in request order; their `sequence` shows the arrival order.
+    /// - Throws: `.timeout`, a transport error, or a protocol fault.
+    public func send(pipelined objects: [JSONObject], timeout: Duration = .seconds(10)) async throws(QMPProtocolError)
+        -> [QMPReply]
+    {
+        if let failure { throw failure }
+        var keys: [WaitKey] = []
+        var bytes: [UInt8] = []
+        for object in objects {
+            let request: QMPSession.Request
+            do {
+                request = try session.request(object)
+            } catch {
+                for key in keys { abandon(key) }
+                throw error
+            }
+            keys.append(register(request, waitingFor: "reply to a pipelined request", timeout: timeout))
+            bytes += request.bytes
+        }
+        record(.sent, bytes)
+        do {
+            try await transport.send(bytes)
+        } catch {
+            for key in keys { complete(key, .failure(.transport(error))) }
+        }
+        var replies: [QMPReply] = []
+        var firstError: QMPProtocolError?
+        for key in keys {
+            switch await awaitReply(key) {
+            case .success(let reply): replies.append(reply)
+            case .failure(let error): firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
+        return replies
+    }
+
     /// Sends raw bytes without waiting for anything.
     /// - Parameter bytes: the bytes.
     /// - Throws: a transport error, or the error that ended the connection.
@@ -315,6 +365,17 @@ public actor QMPClient {
     private func perform(_ request: QMPSession.Request, waitingFor what: String, timeout: Duration)
         async throws(QMPProtocolError) -> QMPReply
     {
+        let key = register(request, waitingFor: what, timeout: timeout)
+        record(.sent, request.bytes)
+        do {
+            try await transport.send(request.bytes)
+        } catch {
+            complete(key, .failure(.transport(error)))
+        }
+        return try await awaitReply(key).get()
+    }
+
+    private func register(_ request: QMPSession.Request, waitingFor what: String, timeout: Duration) -> WaitKey {
         let key: WaitKey
         if let id = request.id {
             key = .id(id)
@@ -323,24 +384,25 @@ public actor QMPClient {
             idlessOrder.append(nextToken)
             nextToken += 1
         }
-        let timer = Task { [weak self] in
-            do { try await Task.sleep(for: timeout) } catch { return }
-            await self?.expire(key, waitingFor: what, after: timeout)
-        }
-        entries[key] = .registered(timer: timer)
-        record(.sent, request.bytes)
-        do {
-            try await transport.send(request.bytes)
-        } catch {
-            complete(key, .failure(.transport(error)))
-        }
+        entries[key] = .registered
+        schedule(key, Deadline(instant: .now + timeout, what: what, timeout: timeout))
+        return key
+    }
+
+    private func abandon(_ key: WaitKey) {
+        if case .id(let id) = key { session.abandon(id) } else { session.abandon(nil) }
+        complete(key, .failure(.closed))
+        entries[key] = nil
+    }
+
+    private func awaitReply(_ key: WaitKey) async -> Result<QMPReply, QMPProtocolError> {
         if case .done(let result)? = entries[key] {
             entries[key] = nil
-            return try result.get()
+            return result
         }
-        let result = await withCheckedContinuation { (continuation: ReplyContinuation) in
-            if case .registered(let timer)? = entries[key] {
-                entries[key] = .waiting(continuation, timer: timer)
+        return await withUnsafeContinuation { (continuation: ReplyContinuation) in
+            if case .registered? = entries[key] {
+                entries[key] = .waiting(continuation)
             } else if case .done(let result)? = entries[key] {
                 entries[key] = nil
                 continuation.resume(returning: result)
@@ -348,17 +410,15 @@ public actor QMPClient {
                 continuation.resume(returning: .failure(failure ?? .closed))
             }
         }
-        return try result.get()
     }
 
     private func complete(_ key: WaitKey, _ result: Result<QMPReply, QMPProtocolError>) {
         if case .idless(let token) = key { idlessOrder.removeAll { $0 == token } }
+        deadlines[key] = nil
         switch entries[key] {
-        case .registered(let timer):
-            timer.cancel()
+        case .registered:
             entries[key] = .done(result)
-        case .waiting(let continuation, let timer):
-            timer.cancel()
+        case .waiting(let continuation):
             entries[key] = nil
             continuation.resume(returning: result)
         case .done, nil:
@@ -366,14 +426,37 @@ public actor QMPClient {
         }
     }
 
-    private func expire(_ key: WaitKey, waitingFor what: String, after timeout: Duration) {
-        switch entries[key] {
-        case .registered, .waiting:
-            if case .id(let id) = key { session.abandon(id) } else { session.abandon(nil) }
-            complete(key, .failure(.timeout(waitingFor: what, after: timeout)))
-        default:
-            break
+    /// One watchdog task serves every request deadline: it sleeps until the earliest one and is
+    /// restarted only when a new deadline comes earlier (rare: timeouts are usually equal).
+    private func schedule(_ key: WaitKey, _ deadline: Deadline) {
+        deadlines[key] = deadline
+        if let target = watchdogTarget, target <= deadline.instant { return }
+        startWatchdog(at: deadline.instant)
+    }
+
+    private func startWatchdog(at target: ContinuousClock.Instant) {
+        watchdog?.cancel()
+        watchdogTarget = target
+        watchdog = Task { [weak self] in
+            do { try await Task.sleep(until: target, clock: .continuous) } catch { return }
+            await self?.watchdogFired()
         }
+    }
+
+    private func watchdogFired() {
+        watchdogTarget = nil
+        watchdog = nil
+        let now = ContinuousClock.now
+        for (key, deadline) in deadlines where deadline.instant <= now {
+            switch entries[key] {
+            case .registered, .waiting:
+                if case .id(let id) = key { session.abandon(id) } else { session.abandon(nil) }
+                complete(key, .failure(.timeout(waitingFor: deadline.what, after: deadline.timeout)))
+            default:
+                deadlines[key] = nil
+            }
+        }
+        if let next = deadlines.values.map(\.instant).min() { startWatchdog(at: next) }
     }
 
     private func expireGreeting(after timeout: Duration) {
@@ -501,6 +584,9 @@ public actor QMPClient {
         guard failure == nil else { return }
         failure = problem
         for key in entries.keys { complete(key, .failure(problem)) }
+        watchdog?.cancel()
+        watchdog = nil
+        watchdogTarget = nil
         if let (continuation, timer) = greetingWaiter {
             greetingWaiter = nil
             timer.cancel()

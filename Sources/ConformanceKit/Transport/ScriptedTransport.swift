@@ -62,7 +62,7 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
         return sent
     }
 
-    public func send(_ bytes: [UInt8]) async throws(TransportError) {
+    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
         let open = lock.withLock {
             if case .some = finished { return false }
             sent.append(bytes)
@@ -72,7 +72,7 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
         for chunk in responder?(bytes) ?? [] { deliver(chunk) }
     }
 
-    public func receive() async throws(TransportError) -> [UInt8]? {
+    public nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt8]?, TransportError>, Never>) in
             lock.lock()
             if !chunks.isEmpty {

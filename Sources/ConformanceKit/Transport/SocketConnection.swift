@@ -20,6 +20,7 @@ final class SocketConnection: @unchecked Sendable {
     private let lock = NSLock()
     private var isClosed = false
     private var queuedWrites = 0
+    private var readBuffer = [UInt8](repeating: 0, count: 65536)
 
     init(fd: Int32, address: String, diagnoseEnd: (@Sendable () async -> TransportError?)? = nil) {
         self.fd = fd
@@ -86,8 +87,8 @@ final class SocketConnection: @unchecked Sendable {
         return .success(fd)
     }
 
-    func send(_ bytes: [UInt8]) async throws(TransportError) {
-        let result: Result<Void, TransportError> = await withCheckedContinuation { continuation in
+    nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
+        let result: Result<Void, TransportError> = await withUnsafeContinuation { continuation in
             lock.lock()
             defer { lock.unlock() }
             if isClosed {
@@ -143,8 +144,8 @@ final class SocketConnection: @unchecked Sendable {
         }
     }
 
-    func receive() async throws(TransportError) -> [UInt8]? {
-        let result: Result<[UInt8]?, TransportError> = await withCheckedContinuation { continuation in
+    nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? {
+        let result: Result<[UInt8]?, TransportError> = await withUnsafeContinuation { continuation in
             readQueue.async { [self] in
                 continuation.resume(returning: receiveBlocking())
             }
@@ -163,13 +164,10 @@ final class SocketConnection: @unchecked Sendable {
 
     private func receiveBlocking() -> Result<[UInt8]?, TransportError> {
         if lock.withLock({ isClosed }) { return .success(nil) }
-        var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                buffer.removeSubrange(count...)
-                return .success(buffer)
-            }
+            // Only the read queue touches `readBuffer`.
+            let count = readBuffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 { return .success(Array(readBuffer[0..<count])) }
             if count == 0 { return .success(nil) }
             if errno == EINTR { continue }
             return .failure(.receiveFailed(errno: errno))

@@ -78,8 +78,8 @@ public struct TCPTransport: Transport {
         return try await connect(host: String(hostAndPort[..<colon]), port: port, timeout: timeout)
     }
 
-    public func send(_ bytes: [UInt8]) async throws(TransportError) { try await connection.send(bytes) }
-    public func receive() async throws(TransportError) -> [UInt8]? { try await connection.receive() }
+    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) { try await connection.send(bytes) }
+    public nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? { try await connection.receive() }
     public func close() async { await connection.close() }
 }
 

@@ -9,12 +9,12 @@ public protocol Transport: Sendable {
     /// Writes all the bytes, in order with earlier sends.
     /// - Parameter bytes: the bytes.
     /// - Throws: `TransportError` when the connection is broken or closed.
-    func send(_ bytes: [UInt8]) async throws(TransportError)
+    nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError)
 
     /// Waits for the next bytes from the server.
     /// - Returns: at least one byte, or `nil` at a clean end of stream.
     /// - Throws: `TransportError` (e.g. `.endpointDied` when a launched endpoint exited).
-    func receive() async throws(TransportError) -> [UInt8]?
+    nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]?
 
     /// Closes the connection; a pending `receive` returns `nil` or throws `.closed`.
     func close() async

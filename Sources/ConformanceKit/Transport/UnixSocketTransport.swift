@@ -53,7 +53,7 @@ public struct UnixSocketTransport: Transport {
         return UnixSocketTransport(connection: connection, path: path)
     }
 
-    public func send(_ bytes: [UInt8]) async throws(TransportError) { try await connection.send(bytes) }
-    public func receive() async throws(TransportError) -> [UInt8]? { try await connection.receive() }
+    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) { try await connection.send(bytes) }
+    public nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? { try await connection.receive() }
     public func close() async { await connection.close() }
 }
