@@ -270,7 +270,7 @@ public actor QMPClient {
         do {
             try await transport.send(bytes)
         } catch {
-            for key in keys { complete(key, .failure(.transport(error))) }
+            for key in keys { sendFailed(key, error) }
         }
         var replies: [QMPReply] = []
         var firstError: QMPProtocolError?
@@ -370,9 +370,20 @@ public actor QMPClient {
         do {
             try await transport.send(request.bytes)
         } catch {
-            complete(key, .failure(.transport(error)))
+            sendFailed(key, error)
         }
         return try await awaitReply(key).get()
+    }
+
+    /// A broken pipe or reset means the endpoint closed: leave the request to the reader, which
+    /// is about to see the end of stream and knows more (e.g. the endpoint's exit status).
+    private func sendFailed(_ key: WaitKey, _ error: TransportError) {
+        switch error {
+        case .sendFailed(errno: 32), .sendFailed(errno: 104):  // EPIPE, ECONNRESET
+            if let failure { complete(key, .failure(failure)) }
+        default:
+            complete(key, .failure(.transport(error)))
+        }
     }
 
     private func register(_ request: QMPSession.Request, waitingFor what: String, timeout: Duration) -> WaitKey {
