@@ -4,34 +4,43 @@ import Glibc
 
 /// A connected stream socket: the system calls behind `UnixSocketTransport` and `TCPTransport`.
 ///
-/// Blocking reads run on a private serial `DispatchQueue`, never on the cooperative pool; a write
+/// A dedicated reader thread blocks in `recv` (never the cooperative pool) and hands chunks to
+/// `receive()` through a bounded mailbox (it stops reading while 1 MiB is unconsumed). A write
 /// is first tried without blocking (`MSG_DONTWAIT`) and, when the socket buffer is full, finished
-/// on a second serial queue, keeping the order of writes. Every call retries on `EINTR`;
+/// on a serial `DispatchQueue`, keeping the order of writes. Every call retries on `EINTR`;
 /// `MSG_NOSIGNAL` keeps a broken connection from raising `SIGPIPE`. `close()` shuts the socket
-/// down (waking a blocked read) and releases the descriptor on the read queue, so it is never
-/// reused under a pending call.
+/// down (waking the reader) and the descriptor is released only when neither the reader nor a
+/// queued write can still use it.
 final class SocketConnection: @unchecked Sendable {
+    private enum Chunk {
+        case bytes([UInt8])
+        case end
+        case failed(TransportError)
+    }
+
     let fd: Int32
     let address: String
     /// Consulted on end of stream or a reset: turns it into a richer error (endpoint died).
     let diagnoseEnd: (@Sendable () async -> TransportError?)?
-    private let readQueue: DispatchQueue
     private let writeQueue: DispatchQueue
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var isClosed = false
+    private var readerExited = false
+    private var descriptorReleased = false
     private var queuedWrites = 0
-    private var readBuffer = [UInt8](repeating: 0, count: 65536)
+    private var mailbox: [Chunk] = []
+    private var mailboxBytes = 0
+    private var waiter: UnsafeContinuation<Chunk, Never>?
+    private static let mailboxLimit = 1 << 20
 
     init(fd: Int32, address: String, diagnoseEnd: (@Sendable () async -> TransportError?)? = nil) {
         self.fd = fd
         self.address = address
         self.diagnoseEnd = diagnoseEnd
-        readQueue = DispatchQueue(label: "qmp-conform.socket.read")
         writeQueue = DispatchQueue(label: "qmp-conform.socket.write")
-    }
-
-    deinit {
-        if !isClosed { Glibc.close(fd) }
+        let thread = Thread { [self] in readLoop() }
+        thread.name = "qmp-conform.socket.read"
+        thread.start()
     }
 
     /// Connects a new stream socket to `address`, with a timeout, on a private queue.
@@ -88,31 +97,9 @@ final class SocketConnection: @unchecked Sendable {
     }
 
     nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
+        guard let rest = try startSend(bytes).get() else { return }
+        let pending = rest
         let result: Result<Void, TransportError> = await withUnsafeContinuation { continuation in
-            lock.lock()
-            defer { lock.unlock() }
-            if isClosed {
-                continuation.resume(returning: .failure(.closed))
-                return
-            }
-            var rest = bytes[...]
-            if queuedWrites == 0 {
-                // Fast path: the kernel takes the whole write without blocking.
-                switch writeSome(rest, blocking: false) {
-                case .failure(let error):
-                    continuation.resume(returning: .failure(error))
-                    return
-                case .success(let count):
-                    if count == rest.count {
-                        continuation.resume(returning: .success(()))
-                        return
-                    }
-                    rest = rest.dropFirst(count)
-                }
-            }
-            // Slow path, queued under the lock so writes keep their order.
-            queuedWrites += 1
-            let pending = rest
             writeQueue.async { [self] in
                 var rest = pending
                 var outcome: Result<Void, TransportError> = .success(())
@@ -124,11 +111,29 @@ final class SocketConnection: @unchecked Sendable {
                         rest = []
                     }
                 }
-                lock.withLock { queuedWrites -= 1 }
+                condition.withLock { queuedWrites -= 1 }
                 continuation.resume(returning: outcome)
             }
         }
         try result.get()
+    }
+
+    /// Writes what the kernel takes now; returns the rest (queued for the write queue), or `nil`.
+    private func startSend(_ bytes: [UInt8]) -> Result<ArraySlice<UInt8>?, TransportError> {
+        condition.lock()
+        defer { condition.unlock() }
+        if isClosed { return .failure(.closed) }
+        var rest = bytes[...]
+        if queuedWrites == 0 {
+            switch writeSome(rest, blocking: false) {
+            case .failure(let error): return .failure(error)
+            case .success(let count):
+                if count == rest.count { return .success(nil) }
+                rest = rest.dropFirst(count)
+            }
+        }
+        queuedWrites += 1
+        return .success(rest)
     }
 
     private func writeSome(_ bytes: ArraySlice<UInt8>, blocking: Bool) -> Result<Int, TransportError> {
@@ -145,47 +150,97 @@ final class SocketConnection: @unchecked Sendable {
     }
 
     nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? {
-        let result: Result<[UInt8]?, TransportError> = await withUnsafeContinuation { continuation in
-            readQueue.async { [self] in
-                continuation.resume(returning: receiveBlocking())
+        let chunk = await withUnsafeContinuation { (continuation: UnsafeContinuation<Chunk, Never>) in
+            condition.lock()
+            if !mailbox.isEmpty {
+                let chunk = mailbox.removeFirst()
+                if case .bytes(let bytes) = chunk { mailboxBytes -= bytes.count }
+                condition.signal()
+                condition.unlock()
+                continuation.resume(returning: chunk)
+            } else if isClosed {
+                condition.unlock()
+                continuation.resume(returning: .end)
+            } else {
+                waiter = continuation
+                condition.unlock()
             }
         }
-        switch result {
-        case .success(let bytes?): return bytes
-        case .success(nil):
-            if lock.withLock({ isClosed }) { return nil }
+        switch chunk {
+        case .bytes(let bytes): return bytes
+        case .end:
+            if condition.withLock({ isClosed }) { return nil }
             if let diagnosis = await diagnoseEnd?() { throw diagnosis }
             return nil
-        case .failure(let error):
+        case .failed(let error):
             if case .receiveFailed(ECONNRESET) = error, let diagnosis = await diagnoseEnd?() { throw diagnosis }
             throw error
         }
     }
 
-    private func receiveBlocking() -> Result<[UInt8]?, TransportError> {
-        if lock.withLock({ isClosed }) { return .success(nil) }
+    /// The reader thread: blocking `recv` until end of stream, an error, or `close()`.
+    private func readLoop() {
+        var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            // Only the read queue touches `readBuffer`.
-            let count = readBuffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count > 0 { return .success(Array(readBuffer[0..<count])) }
-            if count == 0 { return .success(nil) }
-            if errno == EINTR { continue }
-            return .failure(.receiveFailed(errno: errno))
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0, errno == EINTR { continue }
+            let chunk: Chunk
+            if count > 0 {
+                chunk = .bytes(Array(buffer[0..<count]))
+            } else if count == 0 {
+                chunk = .end
+            } else {
+                chunk = .failed(.receiveFailed(errno: errno))
+            }
+            condition.lock()
+            if let waiter {
+                self.waiter = nil
+                condition.unlock()
+                waiter.resume(returning: chunk)
+            } else {
+                mailbox.append(chunk)
+                if case .bytes(let bytes) = chunk { mailboxBytes += bytes.count }
+                while mailboxBytes > Self.mailboxLimit, !isClosed { condition.wait() }
+                condition.unlock()
+            }
+            if count <= 0 { break }
         }
+        condition.lock()
+        readerExited = true
+        let release = isClosed && !descriptorReleased
+        if release { descriptorReleased = true }
+        condition.unlock()
+        if release { releaseDescriptor() }
     }
 
     func close() async {
-        let first = lock.withLock {
-            defer { isClosed = true }
-            return !isClosed
-        }
+        closeNow()
+    }
+
+    private func closeNow() {
+        condition.lock()
+        let first = !isClosed
+        isClosed = true
+        let pendingWaiter = waiter
+        waiter = nil
+        condition.broadcast()
+        condition.unlock()
         guard first else { return }
+        pendingWaiter?.resume(returning: .end)
         shutdown(fd, Int32(SHUT_RDWR))
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            readQueue.async { [self] in
-                writeQueue.sync { Glibc.close(fd) }
-                continuation.resume()
-            }
-        }
+        condition.lock()
+        let release = readerExited && !descriptorReleased
+        if release { descriptorReleased = true }
+        condition.unlock()
+        if release { releaseDescriptor() }
+    }
+
+    /// Closes the descriptor after any queued write has finished (they fail fast after shutdown).
+    private func releaseDescriptor() {
+        writeQueue.async { [fd] in _ = Glibc.close(fd) }
+    }
+
+    deinit {
+        if !descriptorReleased { Glibc.close(fd) }
     }
 }
