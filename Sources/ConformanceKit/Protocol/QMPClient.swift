@@ -137,6 +137,33 @@ public actor QMPClient {
         return client
     }
 
+    /// Connects, runs `body`, and always closes the connection, whether `body` returns or throws.
+    /// - Parameters:
+    ///   - transport: the connection.
+    ///   - options: behaviour.
+    ///   - negotiate: send `qmp_capabilities`.
+    ///   - timeout: for the greeting and for the negotiation each.
+    ///   - body: what to do with the client.
+    /// - Returns: what `body` returns.
+    /// - Throws: a `QMPProtocolError` from connecting, or whatever `body` throws.
+    public static func withConnection<Result: Sendable>(
+        over transport: any Transport,
+        options: Options = Options(),
+        negotiate: Bool = true,
+        timeout: Duration = .seconds(5),
+        _ body: (QMPClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try await connect(over: transport, options: options, negotiate: negotiate, timeout: timeout)
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
     /// Starts the reader (idempotent).
     public func start() {
         guard reader == nil else { return }

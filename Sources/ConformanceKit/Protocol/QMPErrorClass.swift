@@ -18,6 +18,7 @@ public struct QMPErrorClass: RawRepresentable, Sendable, Hashable, CustomStringC
     /// `KVMMissingCap`.
     public static let kvmMissingCap = QMPErrorClass(rawValue: "KVMMissingCap")
 
+    /// A one-line human-readable rendering.
     public var description: String { rawValue }
 }
 
@@ -37,5 +38,6 @@ public struct QMPErrorInfo: Sendable, Hashable, CustomStringConvertible {
         self.desc = desc
     }
 
+    /// A one-line human-readable rendering.
     public var description: String { "\(errorClass): \(desc)" }
 }

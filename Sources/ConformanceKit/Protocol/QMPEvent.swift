@@ -66,6 +66,7 @@ public struct QMPTimestamp: Sendable, Hashable, Comparable {
     /// Whether the server reported that it could not read its clock.
     public var isUnknown: Bool { seconds == -1 && microseconds == -1 }
 
+    /// Orders by seconds, then microseconds.
     public static func < (lhs: QMPTimestamp, rhs: QMPTimestamp) -> Bool {
         (lhs.seconds, lhs.microseconds) < (rhs.seconds, rhs.microseconds)
     }

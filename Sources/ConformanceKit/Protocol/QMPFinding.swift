@@ -15,5 +15,6 @@ public struct QMPFinding: Sendable, Hashable, CustomStringConvertible {
         self.receivedAt = receivedAt
     }
 
+    /// A one-line human-readable rendering.
     public var description: String { problem.description }
 }

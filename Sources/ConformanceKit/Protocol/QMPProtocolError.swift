@@ -49,6 +49,7 @@ public enum QMPProtocolError: Error, Sendable, Hashable, CustomStringConvertible
         return head.count < bytes.count ? text + "..." : text
     }
 
+    /// A one-line human-readable rendering.
     public var description: String {
         switch self {
         case .transport(let error): "transport: \(error)"

@@ -367,13 +367,23 @@ public enum ProtocolChecks {
         try expectError(
             await client.sendRaw(Array(#"{"execute": }"#.utf8), expectingReplyID: nil, timeout: context.timeout),
             "malformed JSON", class: .genericError)
-        // Leave the parser inside an unfinished object, then provoke a lexical error (spec 2.6).
-        try await client.sendRaw(Array(#"{"execute":"query-version","id":"unfinished""#.utf8))
-        let reset = try await client.sendRaw([0x01], expectingReplyID: nil, timeout: context.timeout)
-        try expectError(reset, "control character 0x01", class: .genericError)
-        let reply = try await client.execute("query-version", id: "after", timeout: context.timeout)
-        try expectSuccess(reply, "query-version after the reset")
-        return "0x01 reset the parser (\(reset.error?.desc ?? "")); the next command succeeded"
+        // Leave the parser inside an unfinished object, then inside an unfinished string, and each
+        // time provoke a lexical error with an ASCII control character (spec 2.6).
+        var details: [String] = []
+        let unfinished = [#"{"execute":"query-version","id":"unfinished""#, #"{"execute":"query-version","id":"unfinis"#]
+        for (index, prefix) in unfinished.enumerated() {
+            try await client.sendRaw(Array(prefix.utf8))
+            let reset = try await client.sendRaw([0x01], expectingReplyID: nil, timeout: context.timeout)
+            let error = try expectError(reset, "control character 0x01 after \(prefix)", class: .genericError)
+            let id = JSONValue.string("after-\(index)")
+            try expectSuccess(
+                await client.execute("query-version", id: id, timeout: context.timeout), "query-version after the reset")
+            details.append(error.desc)
+        }
+        let extra = await client.unsolicitedReplies
+        guard extra.isEmpty else { throw Failure("unexpected extra replies: \(extra.map(\.raw))") }
+        return "0x01 reset the parser inside an object and inside a string (\(details.joined(separator: "; "))); "
+            + "the next command succeeded each time"
     }
 
     static let nonObjectArgumentsRejected = ProtocolCheck(

@@ -10,7 +10,8 @@ final class ChildProcess: @unchecked Sendable {
     let command: [String]
     private let lock = NSLock()
     private var exit: EndpointExit?
-    private var exitWaiters: [CheckedContinuation<EndpointExit, Never>] = []
+    private var exitWaiters: [Int: CheckedContinuation<EndpointExit?, Never>] = [:]
+    private var nextToken = 0
     private var tail: [UInt8] = []
     private let tailLimit: Int
     private let reaper = DispatchQueue(label: "qmp-conform.process.reaper")
@@ -58,7 +59,10 @@ final class ChildProcess: @unchecked Sendable {
         sigemptyset(&defaults)
         for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Its own process group, so stopping it also stops anything it started.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
@@ -85,8 +89,8 @@ final class ChildProcess: @unchecked Sendable {
         }
         let waiters = lock.withLock {
             exit = ended
-            defer { exitWaiters = [] }
-            return exitWaiters
+            defer { exitWaiters = [:] }
+            return exitWaiters.values
         }
         for waiter in waiters { waiter.resume(returning: ended) }
     }
@@ -111,37 +115,33 @@ final class ChildProcess: @unchecked Sendable {
     /// The last bytes it wrote to stderr, as text.
     var stderrTail: String { String(decoding: lock.withLock { tail }, as: UTF8.self) }
 
-    /// Sends a signal, unless it has already been reaped (its pid may be reused).
+    /// Sends a signal to its process group, unless it has already been reaped (its pid may be
+    /// reused).
     func signal(_ number: Int32) {
         lock.withLock {
-            if exit == nil { _ = kill(pid, number) }
+            if exit == nil { _ = kill(-pid, number) }
         }
     }
 
     /// Waits for it to end, up to a timeout.
+    /// - Returns: how it ended, or `nil` when it is still running after `timeout`.
     func waitForExit(timeout: Duration) async -> EndpointExit? {
         if let exitStatus { return exitStatus }
-        return await withTaskGroup(of: EndpointExit?.self) { group in
-            group.addTask { await self.waitForExit() }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
+        return await withCheckedContinuation { (continuation: CheckedContinuation<EndpointExit?, Never>) in
+            let token: Int? = lock.withLock {
+                if exit != nil { return nil }
+                nextToken += 1
+                exitWaiters[nextToken] = continuation
+                return nextToken
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? exitStatus
-        }
-    }
-
-    private func waitForExit() async -> EndpointExit {
-        await withCheckedContinuation { continuation in
-            lock.lock()
-            if let exit {
-                lock.unlock()
-                continuation.resume(returning: exit)
-            } else {
-                exitWaiters.append(continuation)
-                lock.unlock()
+            guard let token else {
+                continuation.resume(returning: exitStatus)
+                return
+            }
+            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+                let waiter = lock.withLock { exitWaiters.removeValue(forKey: token) }
+                waiter?.resume(returning: nil)
             }
         }
     }

@@ -178,15 +178,18 @@ public actor LaunchedEndpoint {
             await cleanUp()
             return nil
         }
-        if process.exitStatus == nil {
+        var exit = process.exitStatus
+        if exit == nil {
+            var quitSent = false
             if let client {
-                _ = try? await client.execute("quit", timeout: configuration.stopStepTimeout)
+                quitSent = (try? await client.execute("quit", timeout: configuration.stopStepTimeout)) != nil
             } else if let fresh = try? await connect(timeout: .milliseconds(500)) {
-                _ = try? await fresh.execute("quit", timeout: configuration.stopStepTimeout)
+                quitSent = (try? await fresh.execute("quit", timeout: configuration.stopStepTimeout)) != nil
                 await fresh.close()
             }
+            // `quit` may also end the connection before its reply: then the exit is on its way.
+            exit = await process.waitForExit(timeout: quitSent ? configuration.stopStepTimeout : .milliseconds(50))
         }
-        var exit = await process.waitForExit(timeout: configuration.stopStepTimeout)
         if exit == nil {
             process.signal(SIGTERM)
             exit = await process.waitForExit(timeout: configuration.stopStepTimeout)

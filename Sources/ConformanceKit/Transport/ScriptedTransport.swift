@@ -62,6 +62,9 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
         return sent
     }
 
+    /// Writes all the bytes, in order with earlier sends.
+    /// - Parameter bytes: the bytes.
+    /// - Throws: `TransportError` when the connection is broken or closed.
     public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
         let open = lock.withLock {
             if case .some = finished { return false }
@@ -72,6 +75,9 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
         for chunk in responder?(bytes) ?? [] { deliver(chunk) }
     }
 
+    /// Waits for the next bytes from the server.
+    /// - Returns: at least one byte, or `nil` at a clean end of stream.
+    /// - Throws: `TransportError` (`.endpointDied` for a launched endpoint that exited).
     public nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt8]?, TransportError>, Never>) in
             lock.lock()
@@ -90,5 +96,6 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
         return try result.get()
     }
 
+    /// Closes the connection; a pending `receive` returns `nil`.
     public func close() async { finish() }
 }

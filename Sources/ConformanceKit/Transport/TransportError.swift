@@ -21,6 +21,7 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The endpoint process exited (or was killed) while we needed it.
     case endpointDied(EndpointExit, stderrTail: String)
 
+    /// A one-line human-readable rendering.
     public var description: String {
         switch self {
         case .connectFailed(let address, let errno): "cannot connect to \(address): \(errnoName(errno))"
@@ -45,6 +46,7 @@ public enum EndpointExit: Sendable, Hashable, CustomStringConvertible {
     /// A signal killed it.
     case signaled(Int32)
 
+    /// A one-line human-readable rendering.
     public var description: String {
         switch self {
         case .exited(let status): "exit status \(status)"
