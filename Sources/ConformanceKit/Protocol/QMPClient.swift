@@ -16,6 +16,9 @@ public actor QMPClient {
         public var maximumMessageSize: Int
         /// The most requests in flight; more wait for a slot.
         public var maximumInFlight: Int
+        /// The most events (and findings, and unsolicited replies) kept; the oldest events are
+        /// dropped beyond it, later findings are not recorded.
+        public var maximumBufferedEvents: Int
         /// Keep a transcript of every exchange.
         public var recordsTranscript: Bool
         /// The monotonic clock stamped on received messages (injectable for tests).
@@ -27,6 +30,7 @@ public actor QMPClient {
         ///   - wantsOOB: ask for `oob` when offered.
         ///   - maximumMessageSize: the largest message accepted, in bytes.
         ///   - maximumInFlight: the most requests in flight.
+        ///   - maximumBufferedEvents: the most events, findings and unsolicited replies kept.
         ///   - recordsTranscript: keep a transcript.
         ///   - clock: the receive-time clock.
         public init(
@@ -34,6 +38,7 @@ public actor QMPClient {
             wantsOOB: Bool = true,
             maximumMessageSize: Int = QMPFramer.defaultMaximumMessageSize,
             maximumInFlight: Int = 8,
+            maximumBufferedEvents: Int = 100_000,
             recordsTranscript: Bool = false,
             clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
         ) {
@@ -41,6 +46,7 @@ public actor QMPClient {
             self.wantsOOB = wantsOOB
             self.maximumMessageSize = maximumMessageSize
             self.maximumInFlight = max(1, maximumInFlight)
+            self.maximumBufferedEvents = max(1, maximumBufferedEvents)
             self.recordsTranscript = recordsTranscript
             self.clock = clock
         }
@@ -91,6 +97,8 @@ public actor QMPClient {
     private var greetingWaiter: (CheckedContinuation<Result<QMPGreeting?, QMPProtocolError>, Never>, Task<Void, Never>)?
     private var eventWaiters: [Int: EventWaiter] = [:]
     private var receivedEvents: [QMPEvent] = []
+    /// How many of the oldest events were dropped to respect `Options.maximumBufferedEvents`.
+    private var droppedEvents = 0
     private var recordedFindings: [QMPFinding] = []
     private var unsolicited: [QMPReply] = []
     private var recorded = QMPTranscript()
@@ -323,13 +331,13 @@ public actor QMPClient {
     // MARK: - Events and observations
 
     /// A mark for `events(since:)` and `waitForEvent(after:...)`: the number of events so far.
-    public var eventMark: Int { receivedEvents.count }
+    public var eventMark: Int { droppedEvents + receivedEvents.count }
 
     /// The events received since a mark, in arrival order.
     /// - Parameter mark: from `eventMark`; 0 for all.
     /// - Returns: the events.
     public func events(since mark: Int = 0) -> [QMPEvent] {
-        Array(receivedEvents[min(max(0, mark), receivedEvents.count)...])
+        Array(receivedEvents[bufferIndex(mark)...])
     }
 
     /// Waits for an event matching a predicate, received after a mark.
@@ -344,8 +352,8 @@ public actor QMPClient {
         timeout: Duration,
         matching predicate: @escaping @Sendable (QMPEvent) -> Bool
     ) async throws(QMPProtocolError) -> QMPEvent {
-        let start = min(max(0, mark ?? receivedEvents.count), receivedEvents.count)
-        if let event = receivedEvents[start...].first(where: predicate) { return event }
+        let start = mark ?? eventMark
+        if let event = receivedEvents[bufferIndex(start)...].first(where: predicate) { return event }
         if let failure { throw failure }
         let token = nextToken
         nextToken += 1
@@ -580,17 +588,22 @@ public actor QMPClient {
                     complete(.idless(token), .success(reply))
                 }
             case .unsolicitedReply(let reply):
-                unsolicited.append(reply)
+                if unsolicited.count < options.maximumBufferedEvents { unsolicited.append(reply) }
             case .lateReply(let reply):
-                recordedFindings.append(
+                addFinding(
                     QMPFinding(
                         .malformedMessage(reason: "reply after its request timed out", raw: "\(reply.raw)"),
                         receivedAt: now))
             case .event(let event):
                 receivedEvents.append(event)
+                if receivedEvents.count > options.maximumBufferedEvents {
+                    let excess = receivedEvents.count - options.maximumBufferedEvents
+                    receivedEvents.removeFirst(excess)
+                    droppedEvents += excess
+                }
                 deliver(event)
             case .finding(let problem):
-                recordedFindings.append(QMPFinding(problem, receivedAt: now))
+                addFinding(QMPFinding(problem, receivedAt: now))
             case .violation(let problem):
                 violate(problem)
             case .fatal(let problem):
@@ -599,8 +612,17 @@ public actor QMPClient {
         }
     }
 
+    private func addFinding(_ finding: QMPFinding) {
+        if recordedFindings.count < options.maximumBufferedEvents { recordedFindings.append(finding) }
+    }
+
+    /// The index in `receivedEvents` of an absolute event mark.
+    private func bufferIndex(_ mark: Int) -> Int {
+        min(max(0, mark - droppedEvents), receivedEvents.count)
+    }
+
     private func deliver(_ event: QMPEvent) {
-        let index = receivedEvents.count - 1
+        let index = eventMark - 1
         for (token, waiter) in eventWaiters where index >= waiter.mark && waiter.predicate(event) {
             eventWaiters[token] = nil
             waiter.timer.cancel()
@@ -610,7 +632,7 @@ public actor QMPClient {
 
     /// A fault that breaks id matching: fail what is in flight, record it, keep the connection.
     private func violate(_ problem: QMPProtocolError) {
-        recordedFindings.append(QMPFinding(problem, receivedAt: options.clock()))
+        addFinding(QMPFinding(problem, receivedAt: options.clock()))
         for key in entries.keys {
             if case .id(let id) = key { session.abandon(id) } else { session.abandon(nil) }
             complete(key, .failure(problem))

@@ -151,4 +151,17 @@ struct QMPClientTests {
         #expect(await client.findings.isEmpty)
         await client.close()
     }
+
+    @Test func theEventBufferIsBoundedAndMarksStayAbsolute() async throws {
+        let events = (0..<10).map { #"{"event": "E\#($0)", "timestamp": {"seconds": 1, "microseconds": 0}}"# + "\r\n" }
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8), Array(events.joined().utf8)])
+        let client = try await QMPClient.connect(
+            over: transport, options: .init(maximumBufferedEvents: 4), negotiate: false)
+        let last = try await client.waitForEvent(named: "E9", after: 0, timeout: .seconds(1))
+        #expect(last.name == "E9")
+        #expect(await client.eventMark == 10)
+        #expect(await client.events(since: 0).map(\.name) == ["E6", "E7", "E8", "E9"])
+        #expect(await client.events(since: 8).map(\.name) == ["E8", "E9"])
+        await client.close()
+    }
 }
