@@ -40,7 +40,9 @@ enum ClientBenchmark {
         let endpoint = LaunchedEndpoint()
         try await endpoint.launch()
         guard let socket = await endpoint.socketPath else { throw Failure(description: "no socket") }
-        print("endpoint: \(LaunchedEndpoint.Configuration.defaultCommand.joined(separator: " ")); \(count) round trips x \(rounds) rounds")
+        print(
+            "endpoint: \(LaunchedEndpoint.Configuration.defaultCommand.joined(separator: " ")); \(count) round trips x \(rounds) rounds"
+        )
         for mode in Mode.allCases {
             var cMedians: [Double] = []
             var swiftMedians: [Double] = []

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import ConformanceKit
 
 /// Integration tests against a launched QEMU; skipped (with this reason) when it is not on PATH.
@@ -49,7 +50,8 @@ struct LaunchedEndpointTests {
     }
 
     @Test func aCommandThatExitsAtOnceReportsItsStatusAndStderr() async throws {
-        let endpoint = LaunchedEndpoint(configuration: .init(command: ["qemu-system-x86_64", "-machine", "bogus-machine"]))
+        let endpoint = LaunchedEndpoint(
+            configuration: .init(command: ["qemu-system-x86_64", "-machine", "bogus-machine"]))
         await #expect {
             try await endpoint.launch()
         } throws: { error in

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConformanceKit
 
 /// QEMU 7.2 passes every built-in protocol check (skipped when QEMU is not on PATH).

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import ConformanceKit
 
 /// QEMU serving QMP on loopback TCP (skipped when QEMU is not on PATH).
@@ -26,7 +27,9 @@ struct TCPTransportIntegrationTests {
         let port = Self.freePort()
         let endpoint = LaunchedEndpoint(
             configuration: .init(
-                command: LaunchedEndpoint.Configuration.defaultCommand + ["-qmp", "tcp:127.0.0.1:\(port),server=on,wait=off"]))
+                command: LaunchedEndpoint.Configuration.defaultCommand + [
+                    "-qmp", "tcp:127.0.0.1:\(port),server=on,wait=off",
+                ]))
         try await endpoint.launch()
         var transport: TCPTransport?
         for _ in 0..<200 where transport == nil {

@@ -362,7 +362,8 @@ public actor QMPClient {
                 do { try await Task.sleep(for: timeout) } catch { return }
                 await self?.expireEventWaiter(token, after: timeout)
             }
-            eventWaiters[token] = EventWaiter(mark: start, predicate: predicate, continuation: continuation, timer: timer)
+            eventWaiters[token] = EventWaiter(
+                mark: start, predicate: predicate, continuation: continuation, timer: timer)
         }
         return try result.get()
     }

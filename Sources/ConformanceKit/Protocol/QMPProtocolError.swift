@@ -57,7 +57,8 @@ public enum QMPProtocolError: Error, Sendable, Hashable, CustomStringConvertible
         case .greetingMissing(let after): "no QMP greeting within \(after)"
         case .greetingMalformed(let reason, let raw): "malformed greeting (\(reason)): \(raw)"
         case .endOfStream: "the endpoint closed the connection"
-        case .endOfStreamMidMessage(let count): "the endpoint closed the connection mid-message (\(count) bytes pending)"
+        case .endOfStreamMidMessage(let count):
+            "the endpoint closed the connection mid-message (\(count) bytes pending)"
         case .invalidUTF8(let raw): "message is not valid UTF-8: \(raw)"
         case .invalidJSON(let error, let raw): "message is not valid JSON (\(error)): \(raw)"
         case .notAnObject(let raw): "message is not a JSON object: \(raw)"

@@ -123,7 +123,8 @@ public struct QMPSession: Sendable {
         try raw(bytes, id: id, object: nil)
     }
 
-    private mutating func raw(_ bytes: [UInt8], id: JSONValue?, object: JSONObject?) throws(QMPProtocolError) -> Request {
+    private mutating func raw(_ bytes: [UInt8], id: JSONValue?, object: JSONObject?) throws(QMPProtocolError) -> Request
+    {
         var enable: [String]?
         if object?["execute"]?.stringValue == "qmp_capabilities" {
             enable = object?["arguments"]?["enable"]?.arrayValue?.compactMap(\.stringValue) ?? []

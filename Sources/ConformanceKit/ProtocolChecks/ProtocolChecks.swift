@@ -120,7 +120,8 @@ public enum ProtocolChecks {
 
     static let greetingShape = ProtocolCheck(
         "greeting-shape", section: "2.2",
-        summary: "The greeting is {\"QMP\": {\"version\": {qemu: {major, minor, micro}, package}, \"capabilities\": [...]}}."
+        summary:
+            "The greeting is {\"QMP\": {\"version\": {qemu: {major, minor, micro}, package}, \"capabilities\": [...]}}."
     ) { context in
         let client = try await context.fresh()
         guard let greeting = await client.greeting else { throw Failure("no greeting") }
@@ -128,8 +129,11 @@ public enum ProtocolChecks {
             throw Failure("version.qemu lacks integer major/minor/micro: \(describe(.object(greeting.version)))")
         }
         guard let package = greeting.package else { throw Failure("version.package is not a string") }
-        guard greeting.raw.keys == ["QMP"] else { throw Failure("greeting has members besides QMP: \(greeting.raw.keys)") }
-        return "QEMU \(version.major).\(version.minor).\(version.micro) (\(package)), capabilities \(greeting.capabilities)"
+        guard greeting.raw.keys == ["QMP"] else {
+            throw Failure("greeting has members besides QMP: \(greeting.raw.keys)")
+        }
+        return
+            "QEMU \(version.major).\(version.minor).\(version.micro) (\(package)), capabilities \(greeting.capabilities)"
     }
 
     static let commandsBeforeNegotiation = ProtocolCheck(
@@ -370,14 +374,17 @@ public enum ProtocolChecks {
         // Leave the parser inside an unfinished object, then inside an unfinished string, and each
         // time provoke a lexical error with an ASCII control character (spec 2.6).
         var details: [String] = []
-        let unfinished = [#"{"execute":"query-version","id":"unfinished""#, #"{"execute":"query-version","id":"unfinis"#]
+        let unfinished = [
+            #"{"execute":"query-version","id":"unfinished""#, #"{"execute":"query-version","id":"unfinis"#,
+        ]
         for (index, prefix) in unfinished.enumerated() {
             try await client.sendRaw(Array(prefix.utf8))
             let reset = try await client.sendRaw([0x01], expectingReplyID: nil, timeout: context.timeout)
             let error = try expectError(reset, "control character 0x01 after \(prefix)", class: .genericError)
             let id = JSONValue.string("after-\(index)")
             try expectSuccess(
-                await client.execute("query-version", id: id, timeout: context.timeout), "query-version after the reset")
+                await client.execute("query-version", id: id, timeout: context.timeout), "query-version after the reset"
+            )
             details.append(error.desc)
         }
         let extra = await client.unsolicitedReplies

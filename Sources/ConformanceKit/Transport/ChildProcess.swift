@@ -46,7 +46,8 @@ final class ChildProcess: @unchecked Sendable {
             _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
         }
         if let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") {
-            typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+            typealias ChangeDirectory =
+                @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
             _ = directory.withCString { unsafeBitCast(symbol, to: ChangeDirectory.self)(&actions, $0) }
         }
         var attributes = posix_spawnattr_t()
@@ -138,7 +139,8 @@ final class ChildProcess: @unchecked Sendable {
                 continuation.resume(returning: exitStatus)
                 return
             }
-            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            let nanoseconds =
+                timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
                 let waiter = lock.withLock { exitWaiters.removeValue(forKey: token) }
                 waiter?.resume(returning: nil)

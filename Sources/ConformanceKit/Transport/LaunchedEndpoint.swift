@@ -23,7 +23,9 @@ public actor LaunchedEndpoint {
         public var stderrTailLimit: Int
 
         /// The default command.
-        public static let defaultCommand = ["qemu-system-x86_64", "-machine", "none", "-nodefaults", "-display", "none"]
+        public static let defaultCommand = [
+            "qemu-system-x86_64", "-machine", "none", "-nodefaults", "-display", "none",
+        ]
 
         /// Creates a configuration.
         /// - Parameters:

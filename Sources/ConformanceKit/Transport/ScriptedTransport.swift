@@ -79,7 +79,8 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
     /// - Returns: at least one byte, or `nil` at a clean end of stream.
     /// - Throws: `TransportError` (`.endpointDied` for a launched endpoint that exited).
     public nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt8]?, TransportError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<[UInt8]?, TransportError>, Never>) in
             lock.lock()
             if !chunks.isEmpty {
                 let chunk = chunks.removeFirst()

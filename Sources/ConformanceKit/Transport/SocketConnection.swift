@@ -64,7 +64,8 @@ final class SocketConnection: @unchecked Sendable {
     private static func connectBlocking(
         family: Int32, _ storage: sockaddr_storage, _ length: socklen_t, _ name: String, _ timeout: Duration
     ) -> Result<Int32, TransportError> {
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let fd = socket(
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return .failure(.socketFailed(operation: "socket", errno: errno)) }
         var storage = storage
         var status = withUnsafePointer(to: &storage) {
@@ -72,7 +73,8 @@ final class SocketConnection: @unchecked Sendable {
         }
         if status != 0, errno == EINPROGRESS || errno == EINTR {
             var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            let milliseconds = Int32(
+                clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
             var ready: Int32
             repeat { ready = poll(&pfd, 1, milliseconds) } while ready < 0 && errno == EINTR
             if ready == 0 {

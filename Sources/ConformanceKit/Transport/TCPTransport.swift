@@ -9,11 +9,6 @@ public struct TCPTransport: Transport {
     /// `tcp:HOST:PORT`.
     public let address: String
 
-    private init(connection: SocketConnection, address: String) {
-        self.connection = connection
-        self.address = address
-    }
-
     /// Connects to `host:port` on loopback.
     /// - Parameters:
     ///   - host: `127.0.0.1` (or any 127/8 address), `::1` or `localhost`.
@@ -81,11 +76,15 @@ public struct TCPTransport: Transport {
     /// Writes all the bytes, in order with earlier sends.
     /// - Parameter bytes: the bytes.
     /// - Throws: `TransportError` when the connection is broken or closed.
-    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) { try await connection.send(bytes) }
+    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
+        try await connection.send(bytes)
+    }
     /// Waits for the next bytes from the server.
     /// - Returns: at least one byte, or `nil` at a clean end of stream.
     /// - Throws: `TransportError` (`.endpointDied` for a launched endpoint that exited).
-    public nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? { try await connection.receive() }
+    public nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? {
+        try await connection.receive()
+    }
     /// Closes the connection; a pending `receive` returns `nil`.
     public func close() async { await connection.close() }
 }

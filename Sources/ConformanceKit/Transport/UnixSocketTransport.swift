@@ -56,11 +56,15 @@ public struct UnixSocketTransport: Transport {
     /// Writes all the bytes, in order with earlier sends.
     /// - Parameter bytes: the bytes.
     /// - Throws: `TransportError` when the connection is broken or closed.
-    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) { try await connection.send(bytes) }
+    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
+        try await connection.send(bytes)
+    }
     /// Waits for the next bytes from the server.
     /// - Returns: at least one byte, or `nil` at a clean end of stream.
     /// - Throws: `TransportError` (`.endpointDied` for a launched endpoint that exited).
-    public nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? { try await connection.receive() }
+    public nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? {
+        try await connection.receive()
+    }
     /// Closes the connection; a pending `receive` returns `nil`.
     public func close() async { await connection.close() }
 }

@@ -1,8 +1,11 @@
 import Testing
+
 @testable import ConformanceKit
 
 struct QMPClientTests {
-    static let greeting = #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": ""}, "capabilities": ["oob"]}}"# + "\r\n"
+    static let greeting =
+        #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": ""}, "capabilities": ["oob"]}}"#
+        + "\r\n"
 
     /// A scripted server that answers every request with `{"return": {}}` and its id.
     static func echoServer(extra: @escaping @Sendable (JSONObject) -> [String] = { _ in [] }) -> ScriptedTransport {
@@ -19,9 +22,10 @@ struct QMPClientTests {
         let client = try await QMPClient.connect(over: transport)
         #expect(await client.state == .commandMode)
         #expect(await client.oobEnabled)
-        #expect(transport.sentMessages.map { String(decoding: $0, as: UTF8.self) } == [
-            #"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]},"id":1}"#
-        ])
+        #expect(
+            transport.sentMessages.map { String(decoding: $0, as: UTF8.self) } == [
+                #"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]},"id":1}"#
+            ])
         await client.close()
     }
 
@@ -72,7 +76,8 @@ struct QMPClientTests {
 
     @Test func eventsAreKeptInOrderAndCanBeAwaited() async throws {
         let transport = Self.echoServer { request in
-            request["execute"] == "stop" ? [#"{"event": "STOP", "timestamp": {"seconds": 1, "microseconds": 2}}"# + "\r\n"] : []
+            request["execute"] == "stop"
+                ? [#"{"event": "STOP", "timestamp": {"seconds": 1, "microseconds": 2}}"# + "\r\n"] : []
         }
         let client = try await QMPClient.connect(over: transport, options: .init(recordsTranscript: true))
         let mark = await client.eventMark

@@ -1,8 +1,10 @@
 import Testing
+
 @testable import ConformanceKit
 
 struct QMPSessionTests {
-    static let greeting = #"{"QMP": {"version": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": "x"}, "capabilities": ["oob"]}}"#
+    static let greeting =
+        #"{"QMP": {"version": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": "x"}, "capabilities": ["oob"]}}"#
     let now = ContinuousClock.now
 
     func line(_ text: String, _ terminator: QMPFramer.Line.Terminator = .crlf) -> QMPFramer.Line {
@@ -21,7 +23,9 @@ struct QMPSessionTests {
         #expect(greeting.offersOOB)
         #expect(session.state == .negotiating)
         let request = try session.command("qmp_capabilities", arguments: ["enable": ["oob"]])
-        #expect(String(decoding: request.bytes, as: UTF8.self) == #"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]},"id":1}"#)
+        #expect(
+            String(decoding: request.bytes, as: UTF8.self)
+                == #"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]},"id":1}"#)
         let reply = session.receive(line(#"{"return": {}, "id": 1}"#), at: now)
         #expect(reply.count == 1)
         guard case .reply(let value, let id) = reply.first else { return }
@@ -99,8 +103,10 @@ struct QMPSessionTests {
     @Test func eventsKeepTimestampReceiveTimeAndOrder() throws {
         var session = QMPSession(dialect: .noGreeting)
         let later = now + .seconds(1)
-        let first = session.receive(line(#"{"timestamp": {"seconds": 5, "microseconds": 6}, "event": "STOP"}"#), at: now)
-        let second = session.receive(line(#"{"event": "RESUME", "data": {}, "timestamp": {"seconds": -1, "microseconds": -1}}"#), at: later)
+        let first = session.receive(
+            line(#"{"timestamp": {"seconds": 5, "microseconds": 6}, "event": "STOP"}"#), at: now)
+        let second = session.receive(
+            line(#"{"event": "RESUME", "data": {}, "timestamp": {"seconds": -1, "microseconds": -1}}"#), at: later)
         guard case .event(let stop) = first.first, case .event(let resume) = second.first else {
             Issue.record("expected events: \(first) \(second)")
             return

@@ -1,11 +1,13 @@
 import Testing
+
 @testable import ConformanceKit
 
 struct ProtocolChecksTests {
     /// A sloppy server: no `package` in its greeting, bare LF line ends, and it runs every command
     /// (even before negotiation) with `{"return": {}}`.
     static let sloppy: ProtocolCheckContext.Connector = { () async throws(QMPProtocolError) -> QMPClient in
-        let greeting = #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 0, "major": 1}}, "capabilities": []}}"# + "\n"
+        let greeting =
+            #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 0, "major": 1}}, "capabilities": []}}"# + "\n"
         let transport = ScriptedTransport(initial: [Array(greeting.utf8)]) { bytes in
             guard let request = try? JSONParser.parse(bytes).objectValue else {
                 return [Array((#"{"error": {"class": "GenericError", "desc": "bad"}}"# + "\n").utf8)]

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+
 @testable import ConformanceKit
 
 /// A misbehaving QMP server for tests: a Unix socket in a private scratch directory, one
@@ -14,7 +15,9 @@ final class HostileEndpoint: @unchecked Sendable {
         case nothing
     }
 
-    static let greeting = #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": ""}, "capabilities": []}}"# + "\r\n"
+    static let greeting =
+        #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": ""}, "capabilities": []}}"#
+        + "\r\n"
 
     let directory: String
     let path: String
@@ -26,7 +29,9 @@ final class HostileEndpoint: @unchecked Sendable {
     /// the n-th request (0-based).
     init(greeting: String? = HostileEndpoint.greeting, script: @escaping @Sendable (Int, JSONObject) -> Action) throws {
         var template = Array("/tmp/qmp-conform-test-XXXXXX".utf8CString)
-        guard let created = mkdtemp(&template) else { throw TransportError.socketFailed(operation: "mkdtemp", errno: errno) }
+        guard let created = mkdtemp(&template) else {
+            throw TransportError.socketFailed(operation: "mkdtemp", errno: errno)
+        }
         directory = String(cString: created)
         let socketPath = directory + "/hostile.sock"
         path = socketPath
@@ -38,9 +43,13 @@ final class HostileEndpoint: @unchecked Sendable {
             for (index, byte) in socketPath.utf8.enumerated() { raw[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
-        guard bound == 0, listen(listener, 1) == 0 else { throw TransportError.socketFailed(operation: "bind", errno: errno) }
+        guard bound == 0, listen(listener, 1) == 0 else {
+            throw TransportError.socketFailed(operation: "bind", errno: errno)
+        }
         Thread.detachNewThread { [self] in
             let fd = accept(listener, nil, nil)
             guard fd >= 0 else { return }
@@ -104,7 +113,13 @@ final class HostileEndpoint: @unchecked Sendable {
         var escaped = false
         for (index, byte) in bytes.enumerated() {
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {

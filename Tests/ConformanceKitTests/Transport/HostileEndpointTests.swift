@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import ConformanceKit
 
 /// The client against a misbehaving server: every fault is its typed error, within its timeout.
@@ -19,7 +20,8 @@ struct HostileEndpointTests {
         let transport = try await UnixSocketTransport.connect(path: server.path)
         let options = QMPClient.Options(maximumMessageSize: maximumMessageSize)
         do {
-            let client = try await QMPClient.connect(over: transport, options: options, negotiate: false, timeout: Self.timeout)
+            let client = try await QMPClient.connect(
+                over: transport, options: options, negotiate: false, timeout: Self.timeout)
             defer { Task { await client.close() } }
             _ = try await client.execute("query-status", timeout: Self.timeout)
             _ = try await client.execute("query-status", timeout: Self.timeout)
@@ -35,22 +37,36 @@ struct HostileEndpointTests {
 
     @Test func garbageIsInvalidJSON() async throws {
         let error = try await failure { _, _ in .send("this is not JSON\r\n") }
-        guard case .invalidJSON = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        guard case .invalidJSON = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
     }
 
     @Test func truncatedJSONIsInvalidJSON() async throws {
-        let error = try await failure { _, _ in .send(#"{"return": {"#+"\r\n") }
-        guard case .invalidJSON = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        let error = try await failure { _, _ in .send(#"{"return": {"# + "\r\n") }
+        guard case .invalidJSON = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
     }
 
     @Test func invalidUTF8IsReported() async throws {
-        let error = try await failure { _, _ in .sendBytes(Array(#"{"return": ""#.utf8) + [0xC3, 0x28] + Array("\"}\r\n".utf8)) }
-        guard case .invalidUTF8 = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        let error = try await failure { _, _ in
+            .sendBytes(Array(#"{"return": ""#.utf8) + [0xC3, 0x28] + Array("\"}\r\n".utf8))
+        }
+        guard case .invalidUTF8 = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
     }
 
     @Test func nonObjectJSONIsReported() async throws {
         let error = try await failure { _, _ in .send("[1, 2]\r\n") }
-        guard case .notAnObject = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        guard case .notAnObject = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
     }
 
     @Test func aHugeLineIsTooLargeAndNotBuffered() async throws {
@@ -70,7 +86,10 @@ struct HostileEndpointTests {
 
     @Test func aMalformedGreetingIsReported() async throws {
         let error = try await failure(greeting: #"{"QMP": {"capabilities": []}}"# + "\r\n") { _, _ in .nothing }
-        guard case .greetingMalformed = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        guard case .greetingMalformed = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
     }
 
     @Test func endOfStreamMidMessageIsReported() async throws {
@@ -85,7 +104,10 @@ struct HostileEndpointTests {
 
     @Test func aWrongIDIsReported() async throws {
         let error = try await failure { _, _ in .send(#"{"return": {}, "id": 999}"# + "\r\n") }
-        guard case .unknownReplyID(.int(999), _) = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        guard case .unknownReplyID(.int(999), _) = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
     }
 
     @Test func aDuplicateReplyIsReported() async throws {
@@ -93,7 +115,10 @@ struct HostileEndpointTests {
             // The second request gets the first one's reply again, then nothing.
             index == 0 ? .send(Self.reply(request)) : .send(#"{"return": {}, "id": 1}"# + "\r\n")
         }
-        guard case .duplicateReply(.int(1), _) = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        guard case .duplicateReply(.int(1), _) = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
     }
 
     @Test func eventsWithMalformedTimestampsAreFindings() async throws {
