@@ -58,6 +58,12 @@ public actor LaunchedEndpoint {
         self.configuration = configuration
     }
 
+    deinit {
+        // Never leave a running endpoint or its scratch directory behind an abandoned value.
+        process?.signal(SIGKILL)
+        if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+    }
+
     /// The QMP socket path of the current launch.
     public var socketPath: String? { scratch.map { $0 + "/qmp.sock" } }
     /// The scratch directory of the current launch.

@@ -225,11 +225,12 @@ final class SocketConnection: @unchecked Sendable {
         isClosed = true
         let pendingWaiter = waiter
         waiter = nil
+        // Under the lock: the descriptor cannot have been released (and its number reused) yet.
+        if first { shutdown(fd, Int32(SHUT_RDWR)) }
         condition.broadcast()
         condition.unlock()
         guard first else { return }
         pendingWaiter?.resume(returning: .end)
-        shutdown(fd, Int32(SHUT_RDWR))
         condition.lock()
         let release = readerExited && !descriptorReleased
         if release { descriptorReleased = true }

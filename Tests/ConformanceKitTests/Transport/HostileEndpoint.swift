@@ -24,6 +24,8 @@ final class HostileEndpoint: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
     private var connection: Int32 = -1
+    private var isStopped = false
+    private var listenerOpen = true
 
     /// Starts listening; `greeting` is sent on connect (nil: silence); `script(n, request)` answers
     /// the n-th request (0-based).
@@ -51,9 +53,25 @@ final class HostileEndpoint: @unchecked Sendable {
             throw TransportError.socketFailed(operation: "bind", errno: errno)
         }
         Thread.detachNewThread { [self] in
+            // The thread owns both descriptors and closes them itself, so their numbers cannot be
+            // reused (by another test's socket) while it might still use them.
+            // Closing happens under the lock, and `stop()` only shuts down what is still open
+            // under the same lock.
             let fd = accept(listener, nil, nil)
+            let stopped = lock.withLock {
+                close(listener)
+                listenerOpen = false
+                connection = fd
+                return isStopped
+            }
             guard fd >= 0 else { return }
-            lock.withLock { connection = fd }
+            defer {
+                lock.withLock {
+                    close(fd)
+                    connection = -1
+                }
+            }
+            if stopped { shutdown(fd, Int32(SHUT_RDWR)) }
             if let greeting { write(fd, Array(greeting.utf8)) }
             var pending: [UInt8] = []
             var index = 0
@@ -87,10 +105,11 @@ final class HostileEndpoint: @unchecked Sendable {
     /// Ends the connection and removes the socket.
     func stop() {
         lock.withLock {
+            isStopped = true
             if connection >= 0 { shutdown(connection, Int32(SHUT_RDWR)) }
+            // Wakes a pending accept (which then fails); the server thread closes the descriptor.
+            if listenerOpen { shutdown(listener, Int32(SHUT_RDWR)) }
         }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
