@@ -16,4 +16,20 @@ struct ProtocolChecksIntegrationTests {
             print("\(result.name) [\(result.section)] \(result.outcome): \(result.detail)")
         }
     }
+
+    @Test(.enabled(if: LaunchedEndpoint.isOnPath("qemu-storage-daemon"), "qemu-storage-daemon is not on PATH"))
+    func theStorageDaemonPassesOrSkipsEveryProtocolCheck() async throws {
+        let endpoint = LaunchedEndpoint(
+            configuration: .init(command: ["qemu-storage-daemon"], socketOption: .chardevMonitor))
+        try await endpoint.launch()
+        let results = await ProtocolChecks.runAll(connector: ProtocolChecks.connector(for: endpoint))
+        await endpoint.stop()
+        for result in results {
+            #expect(result.outcome != .failed, "\(result.name): \(result.detail)\n\(result.transcript)")
+            print("storage daemon: \(result.name) \(result.outcome): \(result.detail)")
+        }
+        // No stop/cont, and no harmless allow-oob command (migrate-pause) in its schema.
+        #expect(
+            results.filter { $0.outcome == .skipped }.map(\.name) == ["event-shape", "oob-accepted-with-capability"])
+    }
 }

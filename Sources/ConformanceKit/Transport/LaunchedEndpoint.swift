@@ -3,7 +3,8 @@ import Glibc
 
 /// A QMP server this tool starts and owns: by default
 /// `qemu-system-x86_64 -machine none -nodefaults -display none`, with
-/// `-qmp unix:<scratch>/qmp.sock,server=on,wait=off` appended.
+/// `-qmp unix:<scratch>/qmp.sock,server=on,wait=off` appended (or the storage daemon's
+/// `--chardev ... --monitor ...`, see `SocketOption`).
 ///
 /// Each launch gets a private scratch directory (`mkdtemp` under /tmp, removed on stop) that is
 /// also the process's working directory. stderr is captured (a bounded tail); the exit status is
@@ -11,10 +12,35 @@ import Glibc
 /// `TransportError.endpointDied` with that status and the stderr tail. `stop()` sends `quit`,
 /// then SIGTERM, then SIGKILL, and always reaps. It does not judge anything the endpoint says.
 public actor LaunchedEndpoint {
+    /// How the QMP socket is asked for on the command line.
+    public enum SocketOption: Sendable, Hashable {
+        /// `-qmp unix:PATH,server=on,wait=off` (`qemu-system-*`).
+        case qmp
+        /// `--chardev socket,path=PATH,server=on,wait=off,id=qmp-conform --monitor chardev=qmp-conform`
+        /// (`qemu-storage-daemon`).
+        case chardevMonitor
+
+        /// The arguments for a socket at `path`.
+        /// - Parameter path: the socket path.
+        /// - Returns: the arguments to append.
+        public func arguments(socketPath path: String) -> [String] {
+            switch self {
+            case .qmp: ["-qmp", "unix:\(path),server=on,wait=off"]
+            case .chardevMonitor:
+                [
+                    "--chardev", "socket,path=\(path),server=on,wait=off,id=qmp-conform", "--monitor",
+                    "chardev=qmp-conform",
+                ]
+            }
+        }
+    }
+
     /// What to launch and how long to wait.
     public struct Configuration: Sendable, Hashable {
-        /// The command before the appended `-qmp` option.
+        /// The command before the appended QMP socket option.
         public var command: [String]
+        /// How to ask for the QMP socket.
+        public var socketOption: SocketOption
         /// How long launch may take until the QMP socket exists.
         public var startTimeout: Duration
         /// How long each stop step (quit, SIGTERM) waits for the process to exit.
@@ -30,16 +56,19 @@ public actor LaunchedEndpoint {
         /// Creates a configuration.
         /// - Parameters:
         ///   - command: the command (program first, found on PATH).
+        ///   - socketOption: how to ask for the QMP socket.
         ///   - startTimeout: launch deadline.
         ///   - stopStepTimeout: per-step stop deadline.
         ///   - stderrTailLimit: stderr bytes kept.
         public init(
             command: [String] = Configuration.defaultCommand,
+            socketOption: SocketOption = .qmp,
             startTimeout: Duration = .seconds(10),
             stopStepTimeout: Duration = .seconds(2),
             stderrTailLimit: Int = 4096
         ) {
             self.command = command
+            self.socketOption = socketOption
             self.startTimeout = startTimeout
             self.stopStepTimeout = stopStepTimeout
             self.stderrTailLimit = stderrTailLimit
@@ -99,7 +128,7 @@ public actor LaunchedEndpoint {
         let directory = String(cString: created)
         scratch = directory
         let socket = directory + "/qmp.sock"
-        let command = configuration.command + ["-qmp", "unix:\(socket),server=on,wait=off"]
+        let command = configuration.command + configuration.socketOption.arguments(socketPath: socket)
         do {
             process = try ChildProcess.spawn(command, in: directory, stderrTailLimit: configuration.stderrTailLimit)
         } catch {
