@@ -49,6 +49,22 @@ struct LaunchedEndpointTests {
         await again.close()
     }
 
+    @Test func theSchemaReplyFitsTheDefaultLimitAndASmallerLimitFailsOnlyThatReply() async throws {
+        let endpoint = LaunchedEndpoint()
+        try await endpoint.launch()
+        let client = try await endpoint.connect()
+        let schema = try await client.execute("query-qmp-schema", timeout: .seconds(5))
+        #expect((schema.returnValue?.arrayValue?.count ?? 0) > 1000)
+        await client.close()
+        let small = try await endpoint.connect(options: .init(maximumMessageSize: 100_000))
+        await #expect(throws: QMPProtocolError.messageTooLarge(limit: 100_000)) {
+            try await small.execute("query-qmp-schema", timeout: .seconds(5))
+        }
+        #expect(try await small.execute("query-status", timeout: .seconds(5)).isSuccess)
+        await endpoint.stop(using: small)
+        await small.close()
+    }
+
     @Test func aCommandThatExitsAtOnceReportsItsStatusAndStderr() async throws {
         let endpoint = LaunchedEndpoint(
             configuration: .init(command: ["qemu-system-x86_64", "-machine", "bogus-machine"]))
