@@ -214,9 +214,11 @@ public actor QMPClient {
     public func negotiate(enable: [String]? = nil, timeout: Duration = .seconds(5)) async throws(QMPProtocolError)
         -> QMPReply
     {
-        let wanted = enable ?? ((options.wantsOOB && session.greeting?.offersOOB == true) ? ["oob"] : [])
-        let arguments: JSONObject? = wanted.isEmpty ? nil : ["enable": .array(wanted.map { .string($0) })]
-        return try await execute("qmp_capabilities", arguments: arguments, timeout: timeout)
+        if let failure { throw failure }
+        await acquireSlot()
+        defer { releaseSlot() }
+        let request = try session.negotiation(enable: enable, wantsOOB: options.wantsOOB)
+        return try await perform(request, waitingFor: "reply to qmp_capabilities", timeout: timeout)
     }
 
     // MARK: - Commands

@@ -105,6 +105,21 @@ public struct QMPSession: Sendable {
         return try request(object)
     }
 
+    /// Builds the `qmp_capabilities` request: exactly `enable` when given, else `oob` when the
+    /// greeting offered it and `wantsOOB`, else no arguments.
+    /// - Parameters:
+    ///   - enable: the capabilities to enable, or `nil` for the default choice.
+    ///   - wantsOOB: whether out-of-band execution is wanted.
+    /// - Returns: the request to send; its success reply moves the session to command mode.
+    /// - Throws: `QMPProtocolError.duplicateRequestID` (not with fresh ids).
+    public mutating func negotiation(enable: [String]? = nil, wantsOOB: Bool = true) throws(QMPProtocolError)
+        -> Request
+    {
+        let wanted = enable ?? ((wantsOOB && greeting?.offersOOB == true) ? ["oob"] : [])
+        let arguments: JSONObject? = wanted.isEmpty ? nil : ["enable": .array(wanted.map { .string($0) })]
+        return try command("qmp_capabilities", arguments: arguments)
+    }
+
     /// Registers an arbitrary request object (its `id`, if any, is matched to the reply).
     /// - Parameter object: the whole request; written compactly in member order.
     /// - Returns: the request to send.

@@ -176,4 +176,19 @@ struct QMPSessionTests {
             return
         }
     }
+
+    @Test func negotiationAsksForOOBOnlyWhenOfferedAndWanted() throws {
+        var offered = QMPSession()
+        _ = offered.receive(line(Self.greeting), at: now)
+        let withOOB = try offered.negotiation()
+        #expect(
+            String(decoding: withOOB.bytes, as: UTF8.self)
+                == #"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]},"id":1}"#)
+        let unwanted = try offered.negotiation(wantsOOB: false)
+        #expect(String(decoding: unwanted.bytes, as: UTF8.self) == #"{"execute":"qmp_capabilities","id":2}"#)
+        var plain = QMPSession()
+        _ = plain.receive(line(#"{"QMP": {"version": {}, "capabilities": []}}"#), at: now)
+        #expect(
+            String(decoding: try plain.negotiation().bytes, as: UTF8.self) == #"{"execute":"qmp_capabilities","id":1}"#)
+    }
 }
