@@ -281,6 +281,8 @@ public actor QMPClient {
     }
 
     /// Sends several request objects in one write (pipelined) and waits for all their replies.
+    ///
+    /// They do not wait for in-flight slots: send at most `Options.maximumInFlight` at once.
     /// - Parameters:
     ///   - objects: the requests, each with a distinct `id` (or none, for id-less replies).
     ///   - timeout: how long to wait for each reply.

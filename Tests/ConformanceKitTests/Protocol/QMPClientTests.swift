@@ -169,4 +169,16 @@ struct QMPClientTests {
         #expect(await client.events(since: 8).map(\.name) == ["E8", "E9"])
         await client.close()
     }
+
+    @Test func receiveTimesComeFromTheInjectedClock() async throws {
+        let fixed = ContinuousClock.now - .seconds(3600)
+        let transport = Self.echoServer { _ in
+            [#"{"event": "X", "timestamp": {"seconds": 1, "microseconds": 0}}"# + "\r\n"]
+        }
+        let client = try await QMPClient.connect(over: transport, options: .init(clock: { fixed }))
+        let reply = try await client.execute("x", timeout: .seconds(1))
+        #expect(reply.receivedAt == fixed)
+        #expect(await client.events().map(\.receivedAt) == [fixed, fixed])
+        await client.close()
+    }
 }
