@@ -6,7 +6,8 @@ import Foundation
 /// the same run, with byte-identical requests; then throughput with 8 commands in flight.
 ///
 /// Options: `--c-client PATH` (required), `--count N` round trips per measurement (default
-/// 2000), `--rounds R` alternating C/Swift measurements (default 3; the median is reported).
+/// 500), `--rounds R` alternating C/Swift measurements (default 11; the median of the per-round
+/// medians is reported, and short alternating rounds keep background load from favouring one).
 enum ClientBenchmark {
     /// The two request kinds.
     enum Mode: String, CaseIterable {
@@ -22,8 +23,8 @@ enum ClientBenchmark {
 
     static func run(_ arguments: [String]) async throws {
         var cClient: String?
-        var count = 2000
-        var rounds = 3
+        var count = 500
+        var rounds = 11
         var index = 0
         while index < arguments.count {
             let value = index + 1 < arguments.count ? arguments[index + 1] : ""
@@ -62,7 +63,7 @@ enum ClientBenchmark {
                     + "C \(format(c)) us, Swift \(format(swift)) us per round trip, ratio \(format(ratio, digits: 3))x"
                     + (ratio <= 1.15 ? " (within 1.15x)" : " (ABOVE 1.15x target)"))
         }
-        try await throughput(endpoint, count: count)
+        try await throughput(endpoint, count: max(count, 2000))
         await endpoint.stop()
     }
 
