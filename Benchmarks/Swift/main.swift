@@ -3,7 +3,7 @@ import Foundation
 /// `qmp-conform-benchmarks SUBCOMMAND [OPTIONS]`: each benchmark is one subcommand; add new ones
 /// to `benchmarks`.
 let benchmarks: [(name: String, abstract: String, run: @Sendable ([String]) async throws -> Void)] = [
-
+    ("client", "QMP round trips, Swift client vs a minimal C client on one launched QEMU", ClientBenchmark.run),
     ("schema", "Loading the QEMU 7.2 QAPI source tree and its introspection, vs QEMU's Python QAPISchema", SchemaBenchmark.run),
     ("cases", "Generating every case of the QEMU 7.2 schema", CaseBenchmark.run),
 ]

@@ -1,0 +1,78 @@
+/// What a protocol check works with: fresh connections to the endpoint under test, a per-step
+/// timeout, and ways to fail or skip with a reason.
+///
+/// QMP monitors serve one client at a time, so opening a connection closes the previous one.
+/// Every connection records a transcript; `finish()` closes them and merges the transcripts.
+public actor ProtocolCheckContext {
+    /// Opens a connection: greeting read, not negotiated, transcript recording on.
+    public typealias Connector = @Sendable () async throws(QMPProtocolError) -> QMPClient
+
+    /// The check does not hold: the endpoint breaks the rule.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// What was wrong.
+        public var description: String
+        /// Creates a failure.
+        /// - Parameter description: what was wrong.
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// The check does not apply to this endpoint.
+    public struct Skip: Error, Sendable, CustomStringConvertible {
+        /// Why.
+        public var description: String
+        /// Creates a skip.
+        /// - Parameter description: why.
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// Opens connections.
+    public nonisolated let connector: Connector
+    /// The timeout for each step (greeting, reply, event).
+    public nonisolated let timeout: Duration
+    private var clients: [QMPClient] = []
+    private var current: QMPClient?
+
+    /// Creates a context.
+    /// - Parameters:
+    ///   - connector: opens a connection.
+    ///   - timeout: per-step timeout.
+    public init(connector: @escaping Connector, timeout: Duration) {
+        self.connector = connector
+        self.timeout = timeout
+    }
+
+    /// A new connection, greeted but not negotiated (the previous one is closed first).
+    /// - Returns: the client.
+    /// - Throws: `QMPProtocolError` when the endpoint cannot be reached.
+    public func fresh() async throws(QMPProtocolError) -> QMPClient {
+        if let current { await current.close() }
+        let client = try await connector()
+        clients.append(client)
+        current = client
+        return client
+    }
+
+    /// A new connection in command mode.
+    /// - Parameter enable: capabilities to enable; `nil` for `oob` when offered.
+    /// - Returns: the client.
+    /// - Throws: `Failure` when negotiation fails, `QMPProtocolError` when the exchange does.
+    public func negotiated(enable: [String]? = nil) async throws -> QMPClient {
+        let client = try await fresh()
+        let reply = try await client.negotiate(enable: enable, timeout: timeout)
+        if let error = reply.error { throw Failure("qmp_capabilities failed: \(error)") }
+        return client
+    }
+
+    /// Closes every connection and merges their transcripts in time order.
+    /// - Returns: the merged transcript.
+    public func finish() async -> QMPTranscript {
+        var entries: [QMPTranscript.Entry] = []
+        for client in clients {
+            await client.close()
+            entries += await client.transcript.entries
+        }
+        clients = []
+        current = nil
+        return QMPTranscript(entries: entries.sorted { $0.time < $1.time })
+    }
+}

@@ -1,0 +1,257 @@
+import Foundation
+import Glibc
+
+/// A QMP server this tool starts and owns: by default
+/// `qemu-system-x86_64 -machine none -nodefaults -display none`, with
+/// `-qmp unix:<scratch>/qmp.sock,server=on,wait=off` appended (or the storage daemon's
+/// `--chardev ... --monitor ...`, see `SocketOption`).
+///
+/// Each launch gets a private scratch directory (`mkdtemp` under /tmp, removed on stop) that is
+/// also the process's working directory. stderr is captured (a bounded tail); the exit status is
+/// known as soon as the process ends, and a connection to a dead endpoint reports
+/// `TransportError.endpointDied` with that status and the stderr tail. `stop()` sends `quit`,
+/// then SIGTERM, then SIGKILL, and always reaps. It does not judge anything the endpoint says.
+public actor LaunchedEndpoint {
+    /// How the QMP socket is asked for on the command line.
+    public enum SocketOption: Sendable, Hashable {
+        /// `-qmp unix:PATH,server=on,wait=off` (`qemu-system-*`).
+        case qmp
+        /// `--chardev socket,path=PATH,server=on,wait=off,id=qmp-conform --monitor chardev=qmp-conform`
+        /// (`qemu-storage-daemon`).
+        case chardevMonitor
+
+        /// The arguments for a socket at `path`.
+        /// - Parameter path: the socket path.
+        /// - Returns: the arguments to append.
+        public func arguments(socketPath path: String) -> [String] {
+            switch self {
+            case .qmp: ["-qmp", "unix:\(path),server=on,wait=off"]
+            case .chardevMonitor:
+                [
+                    "--chardev", "socket,path=\(path),server=on,wait=off,id=qmp-conform", "--monitor",
+                    "chardev=qmp-conform",
+                ]
+            }
+        }
+    }
+
+    /// What to launch and how long to wait.
+    public struct Configuration: Sendable, Hashable {
+        /// The command before the appended QMP socket option.
+        public var command: [String]
+        /// How to ask for the QMP socket.
+        public var socketOption: SocketOption
+        /// How long launch may take until the QMP socket exists.
+        public var startTimeout: Duration
+        /// How long each stop step (quit, SIGTERM) waits for the process to exit.
+        public var stopStepTimeout: Duration
+        /// How many bytes of stderr to keep.
+        public var stderrTailLimit: Int
+
+        /// The default command.
+        public static let defaultCommand = [
+            "qemu-system-x86_64", "-machine", "none", "-nodefaults", "-display", "none",
+        ]
+
+        /// Creates a configuration.
+        /// - Parameters:
+        ///   - command: the command (program first, found on PATH).
+        ///   - socketOption: how to ask for the QMP socket.
+        ///   - startTimeout: launch deadline.
+        ///   - stopStepTimeout: per-step stop deadline.
+        ///   - stderrTailLimit: stderr bytes kept.
+        public init(
+            command: [String] = Configuration.defaultCommand,
+            socketOption: SocketOption = .qmp,
+            startTimeout: Duration = .seconds(10),
+            stopStepTimeout: Duration = .seconds(2),
+            stderrTailLimit: Int = 4096
+        ) {
+            self.command = command
+            self.socketOption = socketOption
+            self.startTimeout = startTimeout
+            self.stopStepTimeout = stopStepTimeout
+            self.stderrTailLimit = stderrTailLimit
+        }
+    }
+
+    /// The configuration.
+    public nonisolated let configuration: Configuration
+    private var process: ChildProcess?
+    private var scratch: String?
+    private var lastExit: EndpointExit?
+
+    /// Creates an endpoint; nothing runs until `launch()`.
+    /// - Parameter configuration: what to launch.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    deinit {
+        // Never leave a running endpoint or its scratch directory behind an abandoned value.
+        process?.signal(SIGKILL)
+        if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+    }
+
+    /// The QMP socket path of the current launch.
+    public var socketPath: String? { scratch.map { $0 + "/qmp.sock" } }
+    /// The scratch directory of the current launch.
+    public var scratchDirectory: String? { scratch }
+    /// The process id of the current launch.
+    public var processID: Int32? { process?.pid }
+    /// How the current launch ended, if it has.
+    public var exitStatus: EndpointExit? { process?.exitStatus ?? lastExit }
+    /// Whether a launched process is still running.
+    public var isRunning: Bool { process != nil && process?.exitStatus == nil }
+    /// The last bytes the process wrote to stderr.
+    public var stderrTail: String { process?.stderrTail ?? "" }
+
+    /// Whether a program is on PATH (for skipping integration tests with a reason).
+    /// - Parameter program: the program name.
+    /// - Returns: whether an executable file of that name is on PATH.
+    public nonisolated static func isOnPath(_ program: String) -> Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { access("\($0)/\(program)", X_OK) == 0 }
+    }
+
+    /// Starts the process and waits until its QMP socket exists.
+    /// - Throws: `.launchFailed` (errno), `.endpointDied` (it exited during start), or
+    ///   `.socketNotReady`; the scratch directory is removed on failure.
+    public func launch() async throws(TransportError) {
+        if isRunning { return }
+        await cleanUp()
+        lastExit = nil
+        var template = Array("/tmp/qmp-conform-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else {
+            throw .launchFailed(command: "mkdtemp", errno: errno)
+        }
+        let directory = String(cString: created)
+        scratch = directory
+        let socket = directory + "/qmp.sock"
+        let command = configuration.command + configuration.socketOption.arguments(socketPath: socket)
+        do {
+            process = try ChildProcess.spawn(command, in: directory, stderrTailLimit: configuration.stderrTailLimit)
+        } catch {
+            await cleanUp()
+            throw error
+        }
+        let deadline = ContinuousClock.now + configuration.startTimeout
+        while access(socket, F_OK) != 0 {
+            if let process, let exit = process.exitStatus {
+                let tail = process.stderrTail
+                await cleanUp()
+                throw .endpointDied(exit, stderrTail: tail)
+            }
+            if ContinuousClock.now >= deadline {
+                let tail = stderrTail
+                await stop()
+                throw .socketNotReady(path: socket, after: configuration.startTimeout, stderrTail: tail)
+            }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    /// Opens a transport to the QMP socket; its end of stream becomes `.endpointDied` when the
+    /// process has exited.
+    /// - Parameter timeout: how long to keep trying (the socket may not listen yet).
+    /// - Returns: the transport.
+    /// - Throws: `.endpointDied`, `.connectFailed`, or `.closed` when not launched.
+    public func connectTransport(timeout: Duration = .seconds(5)) async throws(TransportError) -> UnixSocketTransport {
+        guard let process, let path = socketPath else { throw .closed }
+        let probe: @Sendable () async -> TransportError? = {
+            guard let exit = await process.waitForExit(timeout: .seconds(2)) else { return nil }
+            return .endpointDied(exit, stderrTail: process.stderrTail)
+        }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let exit = process.exitStatus { throw .endpointDied(exit, stderrTail: process.stderrTail) }
+            do {
+                return try await UnixSocketTransport.connect(path: path, timeout: timeout, diagnoseEnd: probe)
+            } catch {
+                guard case .connectFailed(_, let code) = error, code == ECONNREFUSED || code == ENOENT,
+                    ContinuousClock.now < deadline
+                else { throw error }
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+        }
+    }
+
+    /// Connects a QMP client (greeting read, negotiated unless told otherwise).
+    /// - Parameters:
+    ///   - options: client options.
+    ///   - negotiate: send `qmp_capabilities`.
+    ///   - timeout: connect, greeting and negotiation deadline (each).
+    /// - Returns: the client.
+    /// - Throws: `QMPProtocolError` (`.transport(.endpointDied)` when the process is gone).
+    public func connect(
+        options: QMPClient.Options = QMPClient.Options(),
+        negotiate: Bool = true,
+        timeout: Duration = .seconds(5)
+    ) async throws(QMPProtocolError) -> QMPClient {
+        let transport: UnixSocketTransport
+        do { transport = try await connectTransport(timeout: timeout) } catch { throw .transport(error) }
+        return try await QMPClient.connect(over: transport, options: options, negotiate: negotiate, timeout: timeout)
+    }
+
+    /// Waits for the process to exit.
+    /// - Parameter timeout: how long to wait.
+    /// - Returns: how it ended, or `nil` if it is still running (or was never launched).
+    public func waitForExit(timeout: Duration) async -> EndpointExit? {
+        await process?.waitForExit(timeout: timeout)
+    }
+
+    /// Sends a signal to the process (e.g. `SIGKILL` in a test of death detection).
+    /// - Parameter signal: the signal number.
+    public func kill(_ signal: Int32) { process?.signal(signal) }
+
+    /// Stops the process: `quit` over `client` (or a fresh connection), then SIGTERM, then
+    /// SIGKILL; always reaped; the scratch directory is removed.
+    /// - Parameter client: a negotiated client to send `quit` on; others must be closed first,
+    ///   since the monitor serves one client at a time.
+    /// - Returns: how it ended (`nil` if never launched).
+    @discardableResult
+    public func stop(using client: QMPClient? = nil) async -> EndpointExit? {
+        guard let process else {
+            await cleanUp()
+            return nil
+        }
+        var exit = process.exitStatus
+        if exit == nil {
+            var quitSent = false
+            if let client {
+                quitSent = (try? await client.execute("quit", timeout: configuration.stopStepTimeout)) != nil
+            } else if let fresh = try? await connect(timeout: .milliseconds(500)) {
+                quitSent = (try? await fresh.execute("quit", timeout: configuration.stopStepTimeout)) != nil
+                await fresh.close()
+            }
+            // `quit` may also end the connection before its reply: then the exit is on its way.
+            exit = await process.waitForExit(timeout: quitSent ? configuration.stopStepTimeout : .milliseconds(50))
+        }
+        if exit == nil {
+            process.signal(SIGTERM)
+            exit = await process.waitForExit(timeout: configuration.stopStepTimeout)
+        }
+        if exit == nil {
+            process.signal(SIGKILL)
+            exit = await process.waitForExit(timeout: .seconds(30))
+        }
+        await cleanUp()
+        return exit
+    }
+
+    /// Stops (if running) and launches again, in a new scratch directory.
+    /// - Throws: as `launch()`.
+    public func relaunch() async throws(TransportError) {
+        await stop()
+        try await launch()
+    }
+
+    private func cleanUp() async {
+        if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+        scratch = nil
+        if let exit = process?.exitStatus {
+            lastExit = exit
+            process = nil
+        }
+    }
+}

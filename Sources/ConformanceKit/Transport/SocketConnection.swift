@@ -1,0 +1,249 @@
+import Dispatch
+import Foundation
+import Glibc
+
+/// A connected stream socket: the system calls behind `UnixSocketTransport` and `TCPTransport`.
+///
+/// A dedicated reader thread blocks in `recv` (never the cooperative pool) and hands chunks to
+/// `receive()` through a bounded mailbox (it stops reading while 1 MiB is unconsumed). A write
+/// is first tried without blocking (`MSG_DONTWAIT`) and, when the socket buffer is full, finished
+/// on a serial `DispatchQueue`, keeping the order of writes. Every call retries on `EINTR`;
+/// `MSG_NOSIGNAL` keeps a broken connection from raising `SIGPIPE`. `close()` shuts the socket
+/// down (waking the reader) and the descriptor is released only when neither the reader nor a
+/// queued write can still use it.
+final class SocketConnection: @unchecked Sendable {
+    private enum Chunk {
+        case bytes([UInt8])
+        case end
+        case failed(TransportError)
+    }
+
+    let fd: Int32
+    let address: String
+    /// Consulted on end of stream or a reset: turns it into a richer error (endpoint died).
+    let diagnoseEnd: (@Sendable () async -> TransportError?)?
+    private let writeQueue: DispatchQueue
+    private let condition = NSCondition()
+    private var isClosed = false
+    private var readerExited = false
+    private var descriptorReleased = false
+    private var queuedWrites = 0
+    private var mailbox: [Chunk] = []
+    private var mailboxBytes = 0
+    private var waiter: UnsafeContinuation<Chunk, Never>?
+    private static let mailboxLimit = 1 << 20
+
+    init(fd: Int32, address: String, diagnoseEnd: (@Sendable () async -> TransportError?)? = nil) {
+        self.fd = fd
+        self.address = address
+        self.diagnoseEnd = diagnoseEnd
+        writeQueue = DispatchQueue(label: "qmp-conform.socket.write")
+        let thread = Thread { [self] in readLoop() }
+        thread.name = "qmp-conform.socket.read"
+        thread.start()
+    }
+
+    /// Connects a new stream socket to `address`, with a timeout, on a private queue.
+    static func connect(
+        family: Int32,
+        address storage: sockaddr_storage,
+        length: socklen_t,
+        name: String,
+        timeout: Duration,
+        diagnoseEnd: (@Sendable () async -> TransportError?)? = nil
+    ) async throws(TransportError) -> SocketConnection {
+        let queue = DispatchQueue(label: "qmp-conform.socket.connect")
+        let result: Result<Int32, TransportError> = await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: connectBlocking(family: family, storage, length, name, timeout))
+            }
+        }
+        return SocketConnection(fd: try result.get(), address: name, diagnoseEnd: diagnoseEnd)
+    }
+
+    private static func connectBlocking(
+        family: Int32, _ storage: sockaddr_storage, _ length: socklen_t, _ name: String, _ timeout: Duration
+    ) -> Result<Int32, TransportError> {
+        let fd = socket(
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { return .failure(.socketFailed(operation: "socket", errno: errno)) }
+        var storage = storage
+        var status = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
+        }
+        if status != 0, errno == EINPROGRESS || errno == EINTR {
+            var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            let milliseconds = Int32(
+                clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            var ready: Int32
+            repeat { ready = poll(&pfd, 1, milliseconds) } while ready < 0 && errno == EINTR
+            if ready == 0 {
+                Glibc.close(fd)
+                return .failure(.connectFailed(address: name, errno: ETIMEDOUT))
+            }
+            var error: Int32 = 0
+            var size = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size)
+            status = error == 0 ? 0 : -1
+            errno = error
+        }
+        if status != 0 {
+            let code = errno
+            Glibc.close(fd)
+            return .failure(.connectFailed(address: name, errno: code))
+        }
+        // Back to blocking mode: reads block on the read queue; writes pass MSG_DONTWAIT.
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
+        return .success(fd)
+    }
+
+    nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
+        guard let rest = try startSend(bytes).get() else { return }
+        let pending = rest
+        let result: Result<Void, TransportError> = await withUnsafeContinuation { continuation in
+            writeQueue.async { [self] in
+                var rest = pending
+                var outcome: Result<Void, TransportError> = .success(())
+                while !rest.isEmpty {
+                    switch writeSome(rest, blocking: true) {
+                    case .success(let count): rest = rest.dropFirst(count)
+                    case .failure(let error):
+                        outcome = .failure(error)
+                        rest = []
+                    }
+                }
+                condition.withLock { queuedWrites -= 1 }
+                continuation.resume(returning: outcome)
+            }
+        }
+        try result.get()
+    }
+
+    /// Writes what the kernel takes now; returns the rest (queued for the write queue), or `nil`.
+    private func startSend(_ bytes: [UInt8]) -> Result<ArraySlice<UInt8>?, TransportError> {
+        condition.lock()
+        defer { condition.unlock() }
+        if isClosed { return .failure(.closed) }
+        var rest = bytes[...]
+        if queuedWrites == 0 {
+            switch writeSome(rest, blocking: false) {
+            case .failure(let error): return .failure(error)
+            case .success(let count):
+                if count == rest.count { return .success(nil) }
+                rest = rest.dropFirst(count)
+            }
+        }
+        queuedWrites += 1
+        return .success(rest)
+    }
+
+    private func writeSome(_ bytes: ArraySlice<UInt8>, blocking: Bool) -> Result<Int, TransportError> {
+        let flags = Int32(MSG_NOSIGNAL) | (blocking ? 0 : Int32(MSG_DONTWAIT))
+        while true {
+            let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, flags) }
+            if count >= 0 { return .success(count) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN where !blocking: return .success(0)
+            case let code: return .failure(.sendFailed(errno: code))
+            }
+        }
+    }
+
+    nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? {
+        let chunk = await withUnsafeContinuation { (continuation: UnsafeContinuation<Chunk, Never>) in
+            condition.lock()
+            if !mailbox.isEmpty {
+                let chunk = mailbox.removeFirst()
+                if case .bytes(let bytes) = chunk { mailboxBytes -= bytes.count }
+                condition.signal()
+                condition.unlock()
+                continuation.resume(returning: chunk)
+            } else if isClosed {
+                condition.unlock()
+                continuation.resume(returning: .end)
+            } else {
+                waiter = continuation
+                condition.unlock()
+            }
+        }
+        switch chunk {
+        case .bytes(let bytes): return bytes
+        case .end:
+            if condition.withLock({ isClosed }) { return nil }
+            if let diagnosis = await diagnoseEnd?() { throw diagnosis }
+            return nil
+        case .failed(let error):
+            if case .receiveFailed(ECONNRESET) = error, let diagnosis = await diagnoseEnd?() { throw diagnosis }
+            throw error
+        }
+    }
+
+    /// The reader thread: blocking `recv` until end of stream, an error, or `close()`.
+    private func readLoop() {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0, errno == EINTR { continue }
+            let chunk: Chunk
+            if count > 0 {
+                chunk = .bytes(Array(buffer[0..<count]))
+            } else if count == 0 {
+                chunk = .end
+            } else {
+                chunk = .failed(.receiveFailed(errno: errno))
+            }
+            condition.lock()
+            if let waiter {
+                self.waiter = nil
+                condition.unlock()
+                waiter.resume(returning: chunk)
+            } else {
+                mailbox.append(chunk)
+                if case .bytes(let bytes) = chunk { mailboxBytes += bytes.count }
+                while mailboxBytes > Self.mailboxLimit, !isClosed { condition.wait() }
+                condition.unlock()
+            }
+            if count <= 0 { break }
+        }
+        condition.lock()
+        readerExited = true
+        let release = isClosed && !descriptorReleased
+        if release { descriptorReleased = true }
+        condition.unlock()
+        if release { releaseDescriptor() }
+    }
+
+    func close() async {
+        closeNow()
+    }
+
+    private func closeNow() {
+        condition.lock()
+        let first = !isClosed
+        isClosed = true
+        let pendingWaiter = waiter
+        waiter = nil
+        // Under the lock: the descriptor cannot have been released (and its number reused) yet.
+        if first { shutdown(fd, Int32(SHUT_RDWR)) }
+        condition.broadcast()
+        condition.unlock()
+        guard first else { return }
+        pendingWaiter?.resume(returning: .end)
+        condition.lock()
+        let release = readerExited && !descriptorReleased
+        if release { descriptorReleased = true }
+        condition.unlock()
+        if release { releaseDescriptor() }
+    }
+
+    /// Closes the descriptor after any queued write has finished (they fail fast after shutdown).
+    private func releaseDescriptor() {
+        writeQueue.async { [fd] in _ = Glibc.close(fd) }
+    }
+
+    deinit {
+        if !descriptorReleased { Glibc.close(fd) }
+    }
+}

@@ -1,0 +1,65 @@
+/// Why a transport operation failed; carries the errno where a system call failed.
+public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// `connect` failed (`ECONNREFUSED`: nothing listening; `ENOENT`: no socket file).
+    case connectFailed(address: String, errno: Int32)
+    /// The address is not one this tool may use (only loopback and local Unix sockets).
+    case addressNotAllowed(String)
+    /// The address could not be understood (bad host:port, path too long for `sun_path`).
+    case invalidAddress(String)
+    /// A socket call other than connect/send/recv failed.
+    case socketFailed(operation: String, errno: Int32)
+    /// `send` failed (`EPIPE`, `ECONNRESET`, ...).
+    case sendFailed(errno: Int32)
+    /// `recv` failed.
+    case receiveFailed(errno: Int32)
+    /// The transport was closed by us.
+    case closed
+    /// The endpoint process could not be started.
+    case launchFailed(command: String, errno: Int32)
+    /// The endpoint's QMP socket did not appear in time.
+    case socketNotReady(path: String, after: Duration, stderrTail: String)
+    /// The endpoint process exited (or was killed) while we needed it.
+    case endpointDied(EndpointExit, stderrTail: String)
+
+    /// A one-line human-readable rendering.
+    public var description: String {
+        switch self {
+        case .connectFailed(let address, let errno): "cannot connect to \(address): \(errnoName(errno))"
+        case .addressNotAllowed(let address): "address \(address) is not loopback or a local Unix socket"
+        case .invalidAddress(let address): "invalid address \(address)"
+        case .socketFailed(let operation, let errno): "\(operation) failed: \(errnoName(errno))"
+        case .sendFailed(let errno): "send failed: \(errnoName(errno))"
+        case .receiveFailed(let errno): "receive failed: \(errnoName(errno))"
+        case .closed: "transport closed"
+        case .launchFailed(let command, let errno): "cannot launch \(command): \(errnoName(errno))"
+        case .socketNotReady(let path, let after, let tail):
+            "QMP socket \(path) not ready after \(after)" + (tail.isEmpty ? "" : "; stderr: \(tail)")
+        case .endpointDied(let exit, let tail): "endpoint died (\(exit))" + (tail.isEmpty ? "" : "; stderr: \(tail)")
+        }
+    }
+}
+
+/// How an endpoint process ended.
+public enum EndpointExit: Sendable, Hashable, CustomStringConvertible {
+    /// It exited with this status.
+    case exited(Int32)
+    /// A signal killed it.
+    case signaled(Int32)
+
+    /// A one-line human-readable rendering.
+    public var description: String {
+        switch self {
+        case .exited(let status): "exit status \(status)"
+        case .signaled(let signal): "killed by signal \(signal)"
+        }
+    }
+}
+
+/// `errno` as a short name with its number, e.g. `ECONNREFUSED (111)`.
+func errnoName(_ code: Int32) -> String {
+    let names: [Int32: String] = [
+        1: "EPERM", 2: "ENOENT", 4: "EINTR", 9: "EBADF", 11: "EAGAIN", 13: "EACCES", 22: "EINVAL",
+        32: "EPIPE", 104: "ECONNRESET", 110: "ETIMEDOUT", 111: "ECONNREFUSED", 113: "EHOSTUNREACH",
+    ]
+    return "\(names[code] ?? "errno") (\(code))"
+}

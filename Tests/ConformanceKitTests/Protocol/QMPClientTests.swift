@@ -1,0 +1,184 @@
+import Testing
+
+@testable import ConformanceKit
+
+struct QMPClientTests {
+    static let greeting =
+        #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": ""}, "capabilities": ["oob"]}}"#
+        + "\r\n"
+
+    /// A scripted server that answers every request with `{"return": {}}` and its id.
+    static func echoServer(extra: @escaping @Sendable (JSONObject) -> [String] = { _ in [] }) -> ScriptedTransport {
+        ScriptedTransport(initial: [Array(greeting.utf8)]) { bytes in
+            guard let request = try? JSONParser.parse(bytes).objectValue else { return [] }
+            var reply: JSONObject = ["return": [:]]
+            if let id = request["id"] { reply["id"] = id }
+            return extra(request).map { Array($0.utf8) } + [JSONWriter.compact.bytes(.object(reply)) + [13, 10]]
+        }
+    }
+
+    @Test func connectNegotiatesOOBWhenOffered() async throws {
+        let transport = Self.echoServer()
+        let client = try await QMPClient.connect(over: transport)
+        #expect(await client.state == .commandMode)
+        #expect(await client.oobEnabled)
+        #expect(
+            transport.sentMessages.map { String(decoding: $0, as: UTF8.self) } == [
+                #"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]},"id":1}"#
+            ])
+        await client.close()
+    }
+
+    @Test func connectWithoutOOBWhenNotWanted() async throws {
+        let transport = Self.echoServer()
+        let client = try await QMPClient.connect(over: transport, options: .init(wantsOOB: false))
+        #expect(await !client.oobEnabled)
+        #expect(String(decoding: transport.sentMessages[0], as: UTF8.self) == #"{"execute":"qmp_capabilities","id":1}"#)
+        await client.close()
+    }
+
+    @Test func executeReturnsErrorRepliesAsValues() async throws {
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)]) { bytes in
+            let id = (try? JSONParser.parse(bytes))?["id"] ?? .null
+            let reply: JSONObject = ["id": id, "error": ["class": "CommandNotFound", "desc": "nope"]]
+            return [JSONWriter.compact.bytes(.object(reply)) + [13, 10]]
+        }
+        let client = try await QMPClient.connect(over: transport, negotiate: false)
+        let reply = try await client.execute("query-status", timeout: .seconds(1))
+        #expect(reply.error?.errorClass == .commandNotFound)
+        await client.close()
+    }
+
+    @Test func repliesMatchByIDWhateverTheArrivalOrder() async throws {
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
+        let client = try await QMPClient.connect(over: transport, negotiate: false)
+        async let first = client.execute("a", id: "first", timeout: .seconds(2))
+        async let second = client.execute("b", id: ["x": 1], timeout: .seconds(2))
+        while transport.sentMessages.count < 2 { await Task.yield() }
+        transport.deliver(#"{"return": 2, "id": {"x": 1}}"# + "\r\n" + #"{"id": "first", "return": 1}"# + "\r\n")
+        #expect(try await first.returnValue == 1)
+        #expect(try await second.returnValue == 2)
+        await client.close()
+    }
+
+    @Test func timesOutAndReportsALateReplyAsAFinding() async throws {
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
+        let client = try await QMPClient.connect(over: transport, negotiate: false)
+        await #expect(throws: QMPProtocolError.timeout(waitingFor: "reply to a", after: .milliseconds(50))) {
+            try await client.execute("a", timeout: .milliseconds(50))
+        }
+        transport.deliver(#"{"return": {}, "id": 1}"# + "\r\n")
+        while await client.findings.isEmpty { await Task.yield() }
+        #expect(await client.findings.first?.description.contains("timed out") == true)
+        #expect(await client.terminalError == nil)
+        await client.close()
+    }
+
+    @Test func eventsAreKeptInOrderAndCanBeAwaited() async throws {
+        let transport = Self.echoServer { request in
+            request["execute"] == "stop"
+                ? [#"{"event": "STOP", "timestamp": {"seconds": 1, "microseconds": 2}}"# + "\r\n"] : []
+        }
+        let client = try await QMPClient.connect(over: transport, options: .init(recordsTranscript: true))
+        let mark = await client.eventMark
+        _ = try await client.execute("stop", timeout: .seconds(1))
+        let event = try await client.waitForEvent(named: "STOP", after: mark, timeout: .seconds(1))
+        #expect(event.timestamp == QMPTimestamp(seconds: 1, microseconds: 2))
+        #expect(await client.events(since: mark).map(\.name) == ["STOP"])
+        await #expect(throws: QMPProtocolError.timeout(waitingFor: "an event", after: .milliseconds(30))) {
+            try await client.waitForEvent(named: "RESUME", timeout: .milliseconds(30))
+        }
+        let transcript = await client.transcript
+        #expect(transcript.entries.count == 6)
+        #expect(transcript.received.allSatisfy { $0.bytes.suffix(2) == [13, 10] })
+        await client.close()
+    }
+
+    @Test func rawBytesGetTheirIdlessReply() async throws {
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)]) { _ in
+            [Array((#"{"error": {"class": "GenericError", "desc": "JSON parse error"}}"# + "\r\n").utf8)]
+        }
+        let client = try await QMPClient.connect(over: transport, negotiate: false)
+        let reply = try await client.sendRaw(Array("{]".utf8), expectingReplyID: nil, timeout: .seconds(1))
+        #expect(reply.error?.errorClass == .genericError)
+        await client.close()
+    }
+
+    @Test func atMostEightRequestsAreInFlight() async throws {
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
+        let client = try await QMPClient.connect(over: transport, negotiate: false)
+        try await withThrowingTaskGroup(of: QMPReply.self) { group in
+            for _ in 0..<12 { group.addTask { try await client.execute("x", timeout: .seconds(5)) } }
+            for _ in 0..<200 { await Task.yield() }
+            #expect(transport.sentMessages.count == 8)
+            var answered = 0
+            while answered < 12 {
+                let sent = transport.sentMessages
+                while answered < sent.count {
+                    let id = (try JSONParser.parse(sent[answered]))["id"] ?? .null
+                    transport.deliver(JSONWriter.compact.bytes(["return": [:], "id": id]) + [13, 10])
+                    answered += 1
+                }
+                await Task.yield()
+            }
+            for try await reply in group { #expect(reply.isSuccess) }
+        }
+        await client.close()
+    }
+
+    @Test func endOfStreamFailsPendingCallsAndLaterCalls() async throws {
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
+        let client = try await QMPClient.connect(over: transport, negotiate: false)
+        let reply = Task { try await client.execute("x", timeout: .seconds(5)) }
+        while transport.sentMessages.isEmpty { await Task.yield() }
+        transport.deliver(#"{"return": "#)
+        transport.finish()
+        await #expect(throws: QMPProtocolError.endOfStreamMidMessage(pendingBytes: 11)) { try await reply.value }
+        await #expect(throws: QMPProtocolError.endOfStreamMidMessage(pendingBytes: 11)) {
+            try await client.execute("y", timeout: .seconds(1))
+        }
+    }
+
+    @Test func missingGreetingTimesOut() async {
+        let transport = ScriptedTransport()
+        await #expect(throws: QMPProtocolError.greetingMissing(after: .milliseconds(50))) {
+            try await QMPClient.connect(over: transport, timeout: .milliseconds(50))
+        }
+    }
+
+    @Test func agentDialectNeedsNoGreeting() async throws {
+        let transport = ScriptedTransport { bytes in
+            let id = (try? JSONParser.parse(bytes))?["id"] ?? .null
+            return [JSONWriter.compact.bytes(["return": 42, "id": id]) + [10]]
+        }
+        let client = try await QMPClient.connect(over: transport, options: .init(dialect: .noGreeting))
+        #expect(try await client.execute("guest-sync", arguments: ["id": 42]).returnValue == 42)
+        #expect(await client.findings.isEmpty)
+        await client.close()
+    }
+
+    @Test func theEventBufferIsBoundedAndMarksStayAbsolute() async throws {
+        let events = (0..<10).map { #"{"event": "E\#($0)", "timestamp": {"seconds": 1, "microseconds": 0}}"# + "\r\n" }
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8), Array(events.joined().utf8)])
+        let client = try await QMPClient.connect(
+            over: transport, options: .init(maximumBufferedEvents: 4), negotiate: false)
+        let last = try await client.waitForEvent(named: "E9", after: 0, timeout: .seconds(1))
+        #expect(last.name == "E9")
+        #expect(await client.eventMark == 10)
+        #expect(await client.events(since: 0).map(\.name) == ["E6", "E7", "E8", "E9"])
+        #expect(await client.events(since: 8).map(\.name) == ["E8", "E9"])
+        await client.close()
+    }
+
+    @Test func receiveTimesComeFromTheInjectedClock() async throws {
+        let fixed = ContinuousClock.now - .seconds(3600)
+        let transport = Self.echoServer { _ in
+            [#"{"event": "X", "timestamp": {"seconds": 1, "microseconds": 0}}"# + "\r\n"]
+        }
+        let client = try await QMPClient.connect(over: transport, options: .init(clock: { fixed }))
+        let reply = try await client.execute("x", timeout: .seconds(1))
+        #expect(reply.receivedAt == fixed)
+        #expect(await client.events().map(\.receivedAt) == [fixed, fixed])
+        await client.close()
+    }
+}

@@ -1,0 +1,164 @@
+import Glibc
+import Testing
+
+@testable import ConformanceKit
+
+/// The client against a misbehaving server: every fault is its typed error, within its timeout.
+struct HostileEndpointTests {
+    static let timeout = Duration.milliseconds(500)
+
+    /// Runs `query-status` against a server following `script` and returns the thrown error.
+    func failure(
+        greeting: String? = HostileEndpoint.greeting,
+        maximumMessageSize: Int = QMPFramer.defaultMaximumMessageSize,
+        script: @escaping @Sendable (Int, JSONObject) -> HostileEndpoint.Action
+    ) async throws -> QMPProtocolError? {
+        let server = try HostileEndpoint(greeting: greeting, script: script)
+        defer { server.stop() }
+        let started = ContinuousClock.now
+        defer { #expect(ContinuousClock.now - started < Self.timeout * 4, "took too long") }
+        let transport = try await UnixSocketTransport.connect(path: server.path)
+        let options = QMPClient.Options(maximumMessageSize: maximumMessageSize)
+        do {
+            let client = try await QMPClient.connect(
+                over: transport, options: options, negotiate: false, timeout: Self.timeout)
+            defer { Task { await client.close() } }
+            _ = try await client.execute("query-status", timeout: Self.timeout)
+            _ = try await client.execute("query-status", timeout: Self.timeout)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static func reply(_ request: JSONObject, _ body: String = #""return": {}"#) -> String {
+        "{\(body), \"id\": \(JSONWriter.compact.string(request["id"] ?? .null))}\r\n"
+    }
+
+    @Test func garbageIsInvalidJSON() async throws {
+        let error = try await failure { _, _ in .send("this is not JSON\r\n") }
+        guard case .invalidJSON = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test func truncatedJSONIsInvalidJSON() async throws {
+        let error = try await failure { _, _ in .send(#"{"return": {"# + "\r\n") }
+        guard case .invalidJSON = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test func invalidUTF8IsReported() async throws {
+        let error = try await failure { _, _ in
+            .sendBytes(Array(#"{"return": ""#.utf8) + [0xC3, 0x28] + Array("\"}\r\n".utf8))
+        }
+        guard case .invalidUTF8 = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test func nonObjectJSONIsReported() async throws {
+        let error = try await failure { _, _ in .send("[1, 2]\r\n") }
+        guard case .notAnObject = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test func aHugeLineIsTooLargeAndNotBuffered() async throws {
+        let error = try await failure(maximumMessageSize: 1 << 16) { _, _ in .flood(bytes: 4 << 20) }
+        #expect(error == .messageTooLarge(limit: 1 << 16))
+    }
+
+    @Test func silenceTimesOut() async throws {
+        let error = try await failure { _, _ in .nothing }
+        #expect(error == .timeout(waitingFor: "reply to query-status", after: Self.timeout))
+    }
+
+    @Test func noGreetingIsReported() async throws {
+        let error = try await failure(greeting: nil) { _, _ in .nothing }
+        #expect(error == .greetingMissing(after: Self.timeout))
+    }
+
+    @Test func aMalformedGreetingIsReported() async throws {
+        let error = try await failure(greeting: #"{"QMP": {"capabilities": []}}"# + "\r\n") { _, _ in .nothing }
+        guard case .greetingMalformed = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test func endOfStreamMidMessageIsReported() async throws {
+        let error = try await failure { _, _ in .sendAndClose(#"{"return": "#) }
+        #expect(error == .endOfStreamMidMessage(pendingBytes: 11))
+    }
+
+    @Test func endOfStreamBetweenMessagesIsReported() async throws {
+        let error = try await failure { _, request in .sendAndClose(Self.reply(request)) }
+        #expect(error == .endOfStream)
+    }
+
+    @Test func aWrongIDIsReported() async throws {
+        let error = try await failure { _, _ in .send(#"{"return": {}, "id": 999}"# + "\r\n") }
+        guard case .unknownReplyID(.int(999), _) = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test func aDuplicateReplyIsReported() async throws {
+        let error = try await failure { index, request in
+            // The second request gets the first one's reply again, then nothing.
+            index == 0 ? .send(Self.reply(request)) : .send(#"{"return": {}, "id": 1}"# + "\r\n")
+        }
+        guard case .duplicateReply(.int(1), _) = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test func eventsWithMalformedTimestampsAreFindings() async throws {
+        let server = try HostileEndpoint { _, request in
+            .send(#"{"event": "STOP", "timestamp": {"seconds": "soon"}}"# + "\r\n" + Self.reply(request))
+        }
+        defer { server.stop() }
+        let transport = try await UnixSocketTransport.connect(path: server.path)
+        let client = try await QMPClient.connect(over: transport, negotiate: false, timeout: Self.timeout)
+        #expect(try await client.execute("stop", timeout: Self.timeout).isSuccess)
+        let findings = await client.findings
+        #expect(findings.count == 1)
+        guard case .malformedMessage(let reason, _)? = findings.first?.problem else {
+            Issue.record("got \(findings)")
+            return
+        }
+        #expect(reason.contains("timestamp"))
+        await #expect(throws: QMPProtocolError.timeout(waitingFor: "an event", after: .milliseconds(50))) {
+            try await client.waitForEvent(named: "STOP", after: 0, timeout: .milliseconds(50))
+        }
+        await client.close()
+    }
+
+    @Test func connectingToNothingIsRefusedWithErrno() async throws {
+        let server = try HostileEndpoint { _, _ in .nothing }
+        server.stop()
+        await #expect(throws: TransportError.connectFailed(address: "unix:\(server.path)", errno: ENOENT)) {
+            try await UnixSocketTransport.connect(path: server.path)
+        }
+        await #expect(throws: TransportError.connectFailed(address: "tcp:127.0.0.1:1", errno: ECONNREFUSED)) {
+            try await TCPTransport.connect(host: "127.0.0.1", port: 1)
+        }
+    }
+
+    @Test func nonLoopbackAddressesAreNotAllowed() async {
+        await #expect(throws: TransportError.addressNotAllowed("192.0.2.1")) {
+            try await TCPTransport.connect("192.0.2.1:4444")
+        }
+        await #expect(throws: TransportError.invalidAddress("example.com")) {
+            try await TCPTransport.connect("example.com:4444")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Glibc
+import Testing
+
+@testable import ConformanceKit
+
+/// Integration tests against a launched QEMU; skipped (with this reason) when it is not on PATH.
+@Suite(.enabled(if: LaunchedEndpoint.isOnPath("qemu-system-x86_64"), "qemu-system-x86_64 is not on PATH"))
+struct LaunchedEndpointTests {
+    @Test func launchConnectExecuteAndStop() async throws {
+        let endpoint = LaunchedEndpoint()
+        try await endpoint.launch()
+        let directory = try #require(await endpoint.scratchDirectory)
+        let client = try await endpoint.connect()
+        let greeting = try #require(await client.greeting)
+        #expect(greeting.qemuVersion?.major ?? 0 >= 7)
+        #expect(await client.oobEnabled)
+        let reply = try await client.execute("query-status", timeout: .seconds(5))
+        #expect(reply.returnValue?["status"] == "running")
+        let exit = await endpoint.stop(using: client)
+        #expect(exit == .exited(0))
+        #expect(access(directory, F_OK) != 0)
+        await client.close()
+    }
+
+    @Test func killingTheEndpointMidCommandReportsItsDeathThenRelaunchWorks() async throws {
+        let endpoint = LaunchedEndpoint()
+        try await endpoint.launch()
+        let client = try await endpoint.connect()
+        // `query-qmp-schema` keeps QEMU busy for a while; kill it meanwhile.
+        let pending = Task { try await client.execute("query-qmp-schema", timeout: .seconds(5)) }
+        await endpoint.kill(SIGKILL)
+        do {
+            _ = try await pending.value
+            // The reply may have won the race; the next command must then see the death.
+            _ = try await client.execute("query-status", timeout: .seconds(5))
+            Issue.record("expected the endpoint to be dead")
+        } catch let error as QMPProtocolError {
+            guard case .transport(.endpointDied(let exit, _)) = error else {
+                Issue.record("expected endpointDied, got \(error)")
+                return
+            }
+            #expect(exit == .signaled(SIGKILL))
+        }
+        await client.close()
+        try await endpoint.relaunch()
+        let again = try await endpoint.connect()
+        #expect(try await again.execute("query-status", timeout: .seconds(5)).isSuccess)
+        await endpoint.stop(using: again)
+        await again.close()
+    }
+
+    @Test func theSchemaReplyFitsTheDefaultLimitAndASmallerLimitFailsOnlyThatReply() async throws {
+        let endpoint = LaunchedEndpoint()
+        try await endpoint.launch()
+        let client = try await endpoint.connect()
+        let schema = try await client.execute("query-qmp-schema", timeout: .seconds(5))
+        #expect((schema.returnValue?.arrayValue?.count ?? 0) > 1000)
+        await client.close()
+        let small = try await endpoint.connect(options: .init(maximumMessageSize: 100_000))
+        await #expect(throws: QMPProtocolError.messageTooLarge(limit: 100_000)) {
+            try await small.execute("query-qmp-schema", timeout: .seconds(5))
+        }
+        #expect(try await small.execute("query-status", timeout: .seconds(5)).isSuccess)
+        await endpoint.stop(using: small)
+        await small.close()
+    }
+
+    @Test func aCommandThatExitsAtOnceReportsItsStatusAndStderr() async throws {
+        let endpoint = LaunchedEndpoint(
+            configuration: .init(command: ["qemu-system-x86_64", "-machine", "bogus-machine"]))
+        await #expect {
+            try await endpoint.launch()
+        } throws: { error in
+            guard case TransportError.endpointDied(.exited(let status), let tail) = error else { return false }
+            return status != 0 && tail.contains("machine")
+        }
+    }
+
+    @Test func aMissingProgramIsALaunchFailure() async {
+        let endpoint = LaunchedEndpoint(configuration: .init(command: ["qmp-conform-no-such-program"]))
+        await #expect {
+            try await endpoint.launch()
+        } throws: { error in
+            guard case TransportError.launchFailed(_, let code) = error else { return false }
+            return code == ENOENT
+        }
+        #expect(await endpoint.scratchDirectory == nil)
+    }
+}
