@@ -15,13 +15,13 @@ enum QMPConform {
             Exit status: 0 all passed, 1 conformance failures, 2 the run could not happen, 64 usage error.
             """,
         version: version,
-        subcommands: [SchemaCommand.spec, CasesCommand.spec]
+        subcommands: [ProbeCommand.probeSpec, ProbeCommand.execSpec, SchemaCommand.spec, CasesCommand.spec]
     )
 
     /// Runs the tool.
     /// - Parameter arguments: the command-line arguments without the program name.
     /// - Returns: the exit status.
-    static func main(_ arguments: [String]) -> ExitStatus {
+    static func main(_ arguments: [String]) async -> ExitStatus {
         let result: ParseResult
         do {
             result = try CommandLineParser(root: root).parse(arguments)
@@ -40,6 +40,8 @@ enum QMPConform {
             switch parsed.subcommandPath.first {
             case "schema": return SchemaCommand.run(parsed)
             case "cases": return CasesCommand.run(parsed)
+            case "probe": return await ProbeCommand.probe(parsed)
+            case "exec": return await ProbeCommand.exec(parsed)
             default:
                 Output.error("internal error: no handler for '\(parsed.subcommandPath.joined(separator: " "))'")
                 return .runNotPossible

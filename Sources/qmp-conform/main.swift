@@ -1,3 +1,3 @@
 import Foundation
 
-exit(QMPConform.main(Array(CommandLine.arguments.dropFirst())).rawValue)
+exit(await QMPConform.main(Array(CommandLine.arguments.dropFirst())).rawValue)

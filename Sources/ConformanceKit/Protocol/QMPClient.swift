@@ -397,6 +397,14 @@ public actor QMPClient {
     public var unsolicitedReplies: [QMPReply] { unsolicited }
     /// The transcript (empty unless `Options.recordsTranscript`).
     public var transcript: QMPTranscript { recorded }
+
+    /// Returns the transcript recorded so far and starts a new one (one per case in a long run,
+    /// so memory stays bounded and no case copies the whole history).
+    /// - Returns: the entries since the last call.
+    public func takeTranscript() -> QMPTranscript {
+        defer { recorded = QMPTranscript() }
+        return recorded
+    }
     /// The error that ended the connection, if one did.
     public var terminalError: QMPProtocolError? { failure }
 

@@ -1,0 +1,137 @@
+import Foundation
+
+/// One endpoint of a run and the negotiated client talking to it: connects (launching first when
+/// the run owns the endpoint), answers whether it is still alive, and brings it back after a
+/// crash or hang (relaunch when launched, reconnect otherwise).
+///
+/// The runner drives cases through `client`; protocol checks and scenarios borrow the endpoint
+/// between `disconnect()` and `connect()`, since a QMP monitor serves one client at a time.
+public actor Endpoint {
+    /// The target.
+    public let target: EndpointTarget
+    private let launched: LaunchedEndpoint?
+    private var current: QMPClient?
+    private var localScratch: String?
+    private let timeout: Duration
+
+    /// Creates an endpoint; nothing happens until `connect()`.
+    /// - Parameters:
+    ///   - target: what to talk to.
+    ///   - timeout: for launching, connecting and negotiating.
+    public init(target: EndpointTarget, timeout: Duration = .seconds(10)) {
+        self.target = target
+        self.timeout = timeout
+        if case .launch(let command) = target {
+            launched = LaunchedEndpoint(configuration: .init(command: command))
+        } else {
+            launched = nil
+        }
+    }
+
+    /// The connected client, if any.
+    public var client: QMPClient? { current }
+
+    /// The scratch directory generated values may use: the launched endpoint's own, or a private
+    /// local directory for endpoints someone else serves.
+    public var scratchDirectory: String {
+        get async {
+            if let launched, let directory = await launched.scratchDirectory { return directory }
+            if let localScratch { return localScratch }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-conform-\(UUID().uuidString)").path
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            localScratch = directory
+            return directory
+        }
+    }
+
+    /// The last bytes the launched process wrote to stderr (empty for other targets).
+    public var stderrTail: String {
+        get async { await launched?.stderrTail ?? "" }
+    }
+
+    /// How the launched process ended, if it has.
+    public var exitStatus: EndpointExit? {
+        get async { await launched?.exitStatus }
+    }
+
+    /// Connects and negotiates, launching first if needed.
+    /// - Returns: the client.
+    /// - Throws: `QMPProtocolError` when the endpoint cannot be reached or negotiated.
+    @discardableResult
+    public func connect() async throws(QMPProtocolError) -> QMPClient {
+        if let current { return current }
+        let client = try await openClient(negotiate: true)
+        current = client
+        return client
+    }
+
+    /// Opens a new client (greeted; negotiated when asked), launching first if needed; the
+    /// caller owns it. Used by protocol checks, which need fresh, unnegotiated connections.
+    /// - Parameter negotiate: send `qmp_capabilities`.
+    /// - Returns: the client.
+    /// - Throws: `QMPProtocolError`.
+    public func openClient(negotiate: Bool) async throws(QMPProtocolError) -> QMPClient {
+        let options = QMPClient.Options(recordsTranscript: true)
+        if let launched {
+            do throws(TransportError) { try await launched.launch() } catch { throw .transport(error) }
+            return try await launched.connect(options: options, negotiate: negotiate, timeout: timeout)
+        }
+        let transport: any Transport
+        do throws(TransportError) {
+            switch target {
+            case .unixSocket(let path): transport = try await UnixSocketTransport.connect(path: path, timeout: timeout)
+            case .tcp(let address): transport = try await TCPTransport.connect(address, timeout: timeout)
+            case .launch: throw TransportError.closed
+            }
+        } catch { throw .transport(error) }
+        return try await QMPClient.connect(over: transport, options: options, negotiate: negotiate, timeout: timeout)
+    }
+
+    /// Closes the run's client, leaving the endpoint running.
+    public func disconnect() async {
+        await current?.close()
+        current = nil
+    }
+
+    /// Whether the endpoint still answers: a cheap command within `timeout`.
+    /// - Parameters:
+    ///   - command: the command to send (e.g. `query-status`).
+    ///   - timeout: how long it may take.
+    /// - Returns: nil when alive, else why not.
+    public func livenessProblem(command: String, timeout: Duration) async -> String? {
+        guard let current else { return "not connected" }
+        do {
+            _ = try await current.execute(command, timeout: timeout)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Brings the endpoint back: relaunches a launched endpoint (or reconnects to a socket).
+    /// - Throws: `QMPProtocolError` when it cannot be reached again.
+    public func restart() async throws(QMPProtocolError) {
+        await current?.close()
+        current = nil
+        if let launched {
+            await launched.stop()
+        }
+        try await connect()
+    }
+
+    /// Stops a launched endpoint (quit, then signals) and removes scratch directories.
+    public func shutDown() async {
+        if let launched {
+            await launched.stop(using: current)
+        }
+        await current?.close()
+        current = nil
+        if let localScratch { try? FileManager.default.removeItem(atPath: localScratch) }
+        localScratch = nil
+    }
+
+    /// A protocol-check connector for this endpoint.
+    public nonisolated var checkConnector: ProtocolCheckContext.Connector {
+        { () async throws(QMPProtocolError) -> QMPClient in try await self.openClient(negotiate: false) }
+    }
+}

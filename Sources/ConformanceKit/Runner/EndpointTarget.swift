@@ -1,0 +1,34 @@
+/// Which QMP endpoint a run talks to: an existing Unix or TCP socket, or a process the run
+/// launches (QEMU by default) and may relaunch.
+public enum EndpointTarget: Sendable, Hashable, CustomStringConvertible {
+    /// A QMP Unix socket someone else serves.
+    case unixSocket(String)
+    /// A QMP TCP socket (`HOST:PORT`, loopback only).
+    case tcp(String)
+    /// A command to launch; the QMP socket option is appended.
+    case launch([String])
+
+    /// The embedded default: `qemu-system-x86_64 -machine none -nodefaults -display none`.
+    public static let defaultLaunch = EndpointTarget.launch(LaunchedEndpoint.Configuration.defaultCommand)
+
+    /// Whether the run owns the endpoint (and may stop, reset or relaunch it).
+    public var isLaunched: Bool {
+        if case .launch = self { true } else { false }
+    }
+
+    /// The same launch with extra arguments (e.g. `-machine pc -S` for run-state scenarios);
+    /// nil for sockets someone else serves.
+    public func launching(extraArguments: [String]) -> EndpointTarget? {
+        guard case .launch(let command) = self else { return nil }
+        // A later -machine replaces the default's: QEMU takes the last occurrence.
+        return .launch(command + extraArguments)
+    }
+
+    public var description: String {
+        switch self {
+        case .unixSocket(let path): "unix socket \(path)"
+        case .tcp(let address): "tcp \(address)"
+        case .launch(let command): "launched `\(command.joined(separator: " "))`"
+        }
+    }
+}

@@ -1,0 +1,349 @@
+import Foundation
+
+/// Fires cases at endpoints and collects one `CaseResult` per case: the stage between case
+/// generation and reporting.
+///
+/// Each job drives its own endpoint, one case at a time (a QMP monitor serves one client); cases
+/// are dealt to jobs round-robin and results come back in case order. After every case a
+/// liveness command checks that the endpoint survived; a dead or hung endpoint fails the case
+/// with its exit status and stderr tail and is relaunched. Valid cases of commands with effects
+/// (the safety policy's `destructive` tag) run on a separate, disposable launched endpoint, or
+/// only with `allowUnsafe` when the run does not own the endpoint.
+public struct Runner: Sendable {
+    /// How a run behaves.
+    public struct Configuration: Sendable {
+        /// The endpoint.
+        public var target: EndpointTarget
+        /// Parallel endpoints (launched targets only; other targets run with one).
+        public var jobs: Int
+        /// How long one case may wait for its reply.
+        public var caseTimeout: Duration
+        /// How long the liveness check after each case may take.
+        public var livenessTimeout: Duration
+        /// Run destructive cases on an endpoint the run does not own.
+        public var allowUnsafe: Bool
+
+        /// Creates a configuration.
+        public init(
+            target: EndpointTarget = .defaultLaunch, jobs: Int = 1, caseTimeout: Duration = .seconds(5),
+            livenessTimeout: Duration = .seconds(3), allowUnsafe: Bool = false
+        ) {
+            self.target = target
+            self.jobs = max(1, jobs)
+            self.caseTimeout = caseTimeout
+            self.livenessTimeout = livenessTimeout
+            self.allowUnsafe = allowUnsafe
+        }
+    }
+
+    /// Where a run stands, for progress display.
+    public struct Progress: Sendable {
+        /// Cases finished.
+        public var done: Int
+        /// Cases in the run.
+        public var total: Int
+        /// Cases failed or errored so far.
+        public var failed: Int
+    }
+
+    /// What a run produced.
+    public struct Outcome: Sendable {
+        /// One result per case that ran or was skipped, in case order.
+        public var results: [CaseResult]
+        /// The greeting of the first endpoint, if it could be reached.
+        public var greeting: QMPGreeting?
+        /// Whether the run stopped early on request.
+        public var interrupted: Bool
+        /// Why the run could not happen at all (first endpoint unreachable), if so.
+        public var fatal: String?
+        /// Requests sent: case requests plus liveness checks.
+        public var roundTrips: Int
+    }
+
+    /// One unit of work: a generated case or a protocol check.
+    public enum Item: Sendable {
+        case testCase(TestCase)
+        case protocolCheck(ProtocolCheck)
+    }
+
+    let configuration: Configuration
+    let oracle: Oracle
+    let ports = FreePortPool()
+
+    /// Creates a runner.
+    /// - Parameters:
+    ///   - configuration: the endpoint and limits.
+    ///   - oracle: judges each case.
+    public init(configuration: Configuration, oracle: Oracle) {
+        self.configuration = configuration
+        self.oracle = oracle
+    }
+
+    /// The command used to check that an endpoint is alive: the cheapest the schema offers.
+    var livenessCommand: String {
+        ["query-status", "query-version", "query-commands"].first { oracle.schema.command(named: $0) != nil } ?? "query-commands"
+    }
+
+    /// Runs items.
+    /// - Parameters:
+    ///   - items: cases and protocol checks, in report order.
+    ///   - progress: called after each item (from any task).
+    ///   - isCancelled: polled between items; when it turns true the rest are skipped as interrupted.
+    /// - Returns: the results and facts of the run.
+    public func run(
+        _ items: [Item], progress: @escaping @Sendable (Progress) -> Void = { _ in },
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) async -> Outcome {
+        let jobs = configuration.target.isLaunched ? min(configuration.jobs, max(1, items.count)) : 1
+        let counter = ProgressCounter(total: items.count, report: progress)
+        var queues = Array(repeating: [(Int, Item)](), count: jobs)
+        var next = 0
+        for (index, item) in items.enumerated() {
+            // Protocol checks stay on job 0: they open connections of their own one at a time.
+            if case .protocolCheck = item {
+                queues[0].append((index, item))
+            } else {
+                queues[next % jobs].append((index, item))
+                next += 1
+            }
+        }
+        let outcomes = await withTaskGroup(of: JobOutcome.self) { group in
+            for queue in queues {
+                group.addTask { await self.runJob(queue, counter: counter, isCancelled: isCancelled) }
+            }
+            var all: [JobOutcome] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        var results = outcomes.flatMap(\.results).sorted { $0.0 < $1.0 }.map(\.1)
+        let fatal = outcomes.compactMap(\.fatal).first
+        if fatal != nil && results.allSatisfy({ if case .errored = $0.verdict { true } else { false } }) {
+            results = []
+        }
+        return Outcome(
+            results: results, greeting: outcomes.compactMap(\.greeting).first, interrupted: outcomes.contains(where: \.interrupted),
+            fatal: fatal, roundTrips: outcomes.reduce(0) { $0 + $1.roundTrips })
+    }
+
+    // MARK: Jobs
+
+    struct JobOutcome: Sendable {
+        var results: [(Int, CaseResult)] = []
+        var greeting: QMPGreeting?
+        var interrupted = false
+        var fatal: String?
+        var roundTrips = 0
+    }
+
+    /// Runs one job's items on its own endpoint (plus a disposable one for destructive cases).
+    func runJob(_ queue: [(Int, Item)], counter: ProgressCounter, isCancelled: @Sendable () -> Bool) async -> JobOutcome {
+        var outcome = JobOutcome()
+        let main = Endpoint(target: configuration.target)
+        var disposable: Endpoint?
+        do {
+            let client = try await main.connect()
+            outcome.greeting = await client.greeting
+        } catch {
+            outcome.fatal = "cannot reach the endpoint (\(configuration.target)): \(error)"
+        }
+        // Ordinary items first, then the destructive ones on their disposable endpoint.
+        let ordered = queue.filter { !isDestructive($0.1) } + queue.filter { isDestructive($0.1) }
+        var lastEvent: QMPTimestamp?
+        for (index, item) in ordered {
+            if isCancelled() || outcome.interrupted {
+                outcome.interrupted = true
+                outcome.results.append((index, skipped(item, reason: "interrupted before it ran")))
+                await counter.finish(failed: false)
+                continue
+            }
+            let result: CaseResult
+            switch item {
+            case .protocolCheck(let check):
+                result = await runProtocolCheck(check, on: main)
+            case .testCase(let testCase):
+                if let reason = outcome.fatal {
+                    result = skipped(item, reason: reason)
+                } else if isDestructive(item) && !configuration.target.isLaunched && !configuration.allowUnsafe {
+                    result = skipped(
+                        item, reason: "has effects beyond the endpoint (\(effects(of: testCase).joined(separator: ", "))); "
+                            + "runs only on a launched endpoint or with --allow-unsafe")
+                } else {
+                    let endpoint: Endpoint
+                    if isDestructive(item) && configuration.target.isLaunched {
+                        if disposable == nil { disposable = Endpoint(target: configuration.target) }
+                        endpoint = disposable ?? main
+                    } else {
+                        endpoint = main
+                    }
+                    let run = await runCase(testCase, on: endpoint, previousEvent: lastEvent)
+                    result = run.result
+                    lastEvent = run.lastEvent ?? lastEvent
+                    outcome.roundTrips += run.roundTrips
+                }
+            }
+            outcome.results.append((index, result))
+            await counter.finish(failed: result.verdict.isFailure)
+        }
+        await main.shutDown()
+        await disposable?.shutDown()
+        return outcome
+    }
+
+    func isDestructive(_ item: Item) -> Bool {
+        if case .testCase(let testCase) = item { return testCase.tags.contains("destructive") }
+        return false
+    }
+
+    func effects(of testCase: TestCase) -> [String] {
+        testCase.tags.filter { $0.hasPrefix("effect:") }.map { String($0.dropFirst("effect:".count)) }
+    }
+
+    func skipped(_ item: Item, reason: String) -> CaseResult {
+        switch item {
+        case .testCase(let testCase):
+            CaseResult(caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind, verdict: .skipped(reason), duration: 0)
+        case .protocolCheck(let check):
+            CaseResult(caseID: Self.protocolCaseID(check), suite: "protocol", summary: check.summary, kind: .protocol, verdict: .skipped(reason), duration: 0)
+        }
+    }
+
+    /// The stable case id of a protocol check: `<check name>/protocol/<hash>`.
+    public static func protocolCaseID(_ check: ProtocolCheck) -> String {
+        TestCase.id(command: check.name, kind: .protocol, identity: [check.section])
+    }
+
+    // MARK: One case
+
+    struct CaseRun {
+        var result: CaseResult
+        var lastEvent: QMPTimestamp?
+        var roundTrips: Int
+    }
+
+    /// Sends one case, checks liveness, judges, and restores the endpoint when needed.
+    func runCase(_ testCase: TestCase, on endpoint: Endpoint, previousEvent: QMPTimestamp?) async -> CaseRun {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var roundTrips = 0
+        let client: QMPClient
+        do {
+            client = try await endpoint.connect()
+        } catch {
+            try? await endpoint.restart()
+            return CaseRun(
+                result: result(testCase, .errored("cannot reach the endpoint: \(error)"), start: start, transcript: ""), lastEvent: nil,
+                roundTrips: 0)
+        }
+        _ = await client.takeTranscript()
+        let mark = await client.eventMark
+        let arguments = await substitute(testCase.arguments, scratch: endpoint.scratchDirectory)
+        var reply: QMPReply?
+        var failure: String?
+        do {
+            roundTrips += 1
+            reply = try await send(testCase.command, arguments, on: client)
+        } catch {
+            failure = "\(error)"
+        }
+        let stopsEndpoint = testCase.kind != .invalid && testCase.tags.contains("effect:stops-endpoint")
+        var livenessProblem: String?
+        if !stopsEndpoint {
+            roundTrips += 1
+            livenessProblem = await endpoint.livenessProblem(command: livenessCommand, timeout: configuration.livenessTimeout)
+        }
+        let events = await client.events(since: mark)
+        let transcript = await client.takeTranscript().description
+        var verdict = oracle.judge(testCase, Oracle.Observation(reply: reply, failure: failure, events: events, previousEventTimestamp: previousEvent))
+        if let livenessProblem {
+            let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
+            let tail = await endpoint.stderrTail
+            verdict = .errored(
+                "the endpoint did not survive the case (\(livenessProblem)\(exit))" + (tail.isEmpty ? "" : "; stderr tail:\n\(tail)"))
+        }
+        if livenessProblem != nil || stopsEndpoint {
+            try? await endpoint.restart()
+        }
+        let lastEvent = events.last(where: { !$0.timestamp.isUnknown })?.timestamp
+        return CaseRun(result: result(testCase, verdict, start: start, transcript: transcript), lastEvent: lastEvent, roundTrips: roundTrips)
+    }
+
+    /// Sends a request: `arguments` as an object through the client's command path, or any other
+    /// JSON (the arguments-not-object cases) as a whole request object.
+    func send(_ command: String, _ arguments: JSONValue?, on client: QMPClient) async throws(QMPProtocolError) -> QMPReply {
+        switch arguments {
+        case nil: return try await client.execute(command, timeout: configuration.caseTimeout)
+        case .object(let object)?: return try await client.execute(command, arguments: object, timeout: configuration.caseTimeout)
+        case let other?:
+            return try await client.send(request: ["execute": .string(command), "arguments": other, "id": "raw"], timeout: configuration.caseTimeout)
+        }
+    }
+
+    func result(_ testCase: TestCase, _ verdict: Verdict, start: ContinuousClock.Instant, transcript: String) -> CaseResult {
+        let elapsed = ContinuousClock().now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return CaseResult(
+            caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind, verdict: verdict,
+            duration: seconds, transcript: transcript)
+    }
+
+    /// Replaces `${scratch}` and `${free_port}` in every string of the arguments.
+    func substitute(_ value: JSONValue?, scratch: String) -> JSONValue? {
+        guard let value else { return nil }
+        switch value {
+        case .string(let text) where text.contains("${"):
+            var replaced = text.replacingOccurrences(of: "${scratch}", with: scratch)
+            while let range = replaced.range(of: "${free_port}") {
+                replaced.replaceSubrange(range, with: String(ports.next() ?? 0))
+            }
+            return .string(replaced)
+        case .array(let elements): return .array(elements.map { substitute($0, scratch: scratch) ?? .null })
+        case .object(let object): return .object(JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch) ?? .null) }))
+        default: return value
+        }
+    }
+
+    // MARK: Protocol checks
+
+    /// Runs a protocol check on fresh connections to the job's endpoint (the run's own client is
+    /// closed meanwhile: a QMP monitor serves one client at a time).
+    func runProtocolCheck(_ check: ProtocolCheck, on endpoint: Endpoint) async -> CaseResult {
+        if check.changesRunState && !configuration.target.isLaunched && !configuration.allowUnsafe {
+            return skipped(.protocolCheck(check), reason: "changes the run state; runs only on a launched endpoint or with --allow-unsafe")
+        }
+        await endpoint.disconnect()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let checked = await ProtocolChecks.run(check, connector: endpoint.checkConnector, timeout: configuration.caseTimeout)
+        let elapsed = clock.now - start
+        let verdict: Verdict =
+            switch checked.outcome {
+            case .passed: .passed
+            case .skipped: .skipped(checked.detail)
+            case .failed: .failed([Verdict.Failure(rule: "qmp-spec-\(check.section)", expected: check.summary, actual: checked.detail)])
+            }
+        _ = try? await endpoint.connect()
+        return CaseResult(
+            caseID: Self.protocolCaseID(check), suite: "protocol", summary: "\(check.summary) (QMP spec \(check.section))", kind: .protocol,
+            verdict: verdict, duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            transcript: checked.transcript.description)
+    }
+}
+
+/// Counts finished items across jobs and reports progress.
+actor ProgressCounter {
+    private var done = 0
+    private var failed = 0
+    private let total: Int
+    private let report: @Sendable (Runner.Progress) -> Void
+
+    init(total: Int, report: @escaping @Sendable (Runner.Progress) -> Void) {
+        self.total = total
+        self.report = report
+    }
+
+    func finish(failed isFailure: Bool) {
+        done += 1
+        if isFailure { failed += 1 }
+        report(Runner.Progress(done: done, total: total, failed: failed))
+    }
+}

@@ -1,0 +1,69 @@
+import ConformanceKit
+import Foundation
+
+/// The endpoint options every command that talks to QMP shares: `--socket`, `--tcp`, `--launch`,
+/// or the embedded default (launch `qemu-system-x86_64 -machine none -nodefaults -display none`).
+enum TargetOptions {
+    static let options: [OptionSpec] = [
+        .option("socket", value: "path", help: "Talk to the QMP Unix socket at <path> (an endpoint someone else runs)."),
+        .option("tcp", value: "host:port", help: "Talk to a QMP TCP socket on loopback (127.0.0.1 or ::1 only)."),
+        .option(
+            "launch", value: "command",
+            help: "Launch this command (one string, words split on spaces) with a QMP socket appended, in a private "
+                + "scratch directory. Default: 'qemu-system-x86_64 -machine none -nodefaults -display none'."),
+    ]
+
+    /// The target the options name; nil (after printing why) when they conflict or the default
+    /// QEMU is not installed.
+    static func target(_ parsed: ParsedCommand) -> EndpointTarget? {
+        let chosen = ["socket", "tcp", "launch"].filter { parsed.value($0) != nil }
+        guard chosen.count <= 1 else {
+            Output.error("error: choose one of --socket, --tcp and --launch (got \(chosen.map { "--" + $0 }.joined(separator: ", ")))")
+            return nil
+        }
+        let target: EndpointTarget
+        if let path = parsed.value("socket") {
+            target = .unixSocket(path)
+        } else if let address = parsed.value("tcp") {
+            target = .tcp(address)
+        } else if let command = parsed.value("launch") {
+            target = .launch(command.split(separator: " ").map(String.init))
+        } else {
+            target = .defaultLaunch
+        }
+        if case .launch(let command) = target, let program = command.first, !program.contains("/"), !LaunchedEndpoint.isOnPath(program) {
+            Output.error(
+                "error: '\(program)' is not installed (not found on PATH)\n"
+                    + "    hint: install QEMU with 'sudo apt-get install qemu-system-x86', or test a running endpoint with --socket PATH or --tcp HOST:PORT")
+            return nil
+        }
+        return target
+    }
+
+    /// Connects to the target (launching it if needed) and runs `body` with a negotiated client,
+    /// then shuts the endpoint down; prints why when it cannot connect.
+    static func withClient<T: Sendable>(_ target: EndpointTarget, _ body: (QMPClient) async throws -> T) async -> T? {
+        let endpoint = Endpoint(target: target)
+        defer { _ = endpoint }
+        do {
+            let client = try await endpoint.connect()
+            let value = try await body(client)
+            await endpoint.shutDown()
+            return value
+        } catch {
+            let tail = await endpoint.stderrTail
+            Output.error("error: cannot talk to the endpoint (\(target)): \(error)" + (tail.isEmpty ? "" : "\n    stderr: \(tail)"))
+            await endpoint.shutDown()
+            return nil
+        }
+    }
+
+    /// The endpoint's schema from `query-qmp-schema`.
+    static func introspect(_ client: QMPClient) async throws -> Schema {
+        let reply = try await client.execute("query-qmp-schema", timeout: .seconds(30))
+        guard let value = reply.returnValue else {
+            throw DiagnosticError(Diagnostic(.error, "query-qmp-schema failed: \(reply.error.map { "\($0)" } ?? "no return")"))
+        }
+        return try IntrospectionLoader.load(value, file: "<query-qmp-schema>")
+    }
+}
