@@ -15,7 +15,7 @@ enum QMPConform {
             Exit status: 0 all passed, 1 conformance failures, 2 the run could not happen, 64 usage error.
             """,
         version: version,
-        subcommands: [ProbeCommand.probeSpec, ProbeCommand.execSpec, SchemaCommand.spec, CasesCommand.spec]
+        subcommands: [RunCommand.spec, ProbeCommand.probeSpec, ProbeCommand.execSpec, SchemaCommand.spec, CasesCommand.spec]
     )
 
     /// Runs the tool.
@@ -40,6 +40,7 @@ enum QMPConform {
             switch parsed.subcommandPath.first {
             case "schema": return SchemaCommand.run(parsed)
             case "cases": return CasesCommand.run(parsed)
+            case "run": return await RunCommand.run(parsed)
             case "probe": return await ProbeCommand.probe(parsed)
             case "exec": return await ProbeCommand.exec(parsed)
             default:

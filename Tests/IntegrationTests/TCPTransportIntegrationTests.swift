@@ -54,7 +54,7 @@ struct TCPTransportIntegrationTests {
         }
         // `sh -c SCRIPT` gets the appended `-qmp` and `unix:PATH,...` as $0 and $1; it lists its
         // descriptors' targets on stderr, then creates the socket path so launch() returns.
-        let script = #"ls -l /proc/$$/fd >&2; s=${1#unix:}; s=${s%%,*}; : > "$s"; exec sleep 5"#
+        let script = #"ls -l /proc/$$/fd >&2; s=${1#unix:}; s=${s%%,*}; : > "$s"; exec sleep 60"#
         let endpoint = LaunchedEndpoint(configuration: .init(command: ["sh", "-c", script]))
         try await endpoint.launch()
         try await Task.sleep(for: .milliseconds(100))

@@ -9,6 +9,8 @@ package enum ExitStatus: Int32, Sendable, Hashable, CaseIterable {
     case conformanceFailures = 1
     /// The run could not happen: endpoint unreachable, schema invalid, QEMU missing.
     case runNotPossible = 2
+    /// The run was interrupted (Ctrl-C); the reports of the cases run so far were still written.
+    case interrupted = 130
     /// The command line was wrong (`EX_USAGE`); the message, the usage line and a hint were printed.
     case usage = 64
 }

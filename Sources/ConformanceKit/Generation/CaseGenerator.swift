@@ -139,6 +139,8 @@ public struct CaseGenerator: Sendable {
                 origin: "invalid: unknown-member")
             return [unknown, notObject]
         }
+        // Without schema validation ('gen': false) only the shape of `arguments` itself is checked.
+        guard policy.validatesArguments(of: command) else { return [notObject] }
         let base = synthesizer.minimalObject(object, branch: nil, depth: 0)
         let mutations = Mutation.all(of: base, object: object, synthesizer: synthesizer)
         return mutations.map { mutation in

@@ -11,6 +11,14 @@ public struct SafetyPolicy: Sendable, Hashable {
     public var commands: [String: [String]]
     /// Command → discriminator value → further effects (e.g. netdev_add's `tap`).
     public var branches: [String: [String: [String]]]
+    /// Commands whose arguments the endpoint does not validate against the schema (QEMU's
+    /// `'gen': false`), with the reason; introspection cannot tell, so the policy says it.
+    public var unvalidated: [String: String]
+
+    /// Whether the endpoint validates a command's arguments against the schema.
+    public func validatesArguments(of command: Command) -> Bool {
+        command.generatesMarshalling && unvalidated[command.name] == nil
+    }
 
     /// The effects a request would have.
     /// - Parameters:
@@ -60,6 +68,6 @@ public struct SafetyPolicy: Sendable, Hashable {
                 branches[command.key, default: [:]][branch.key] = try effectList(branch.value, at: path)
             }
         }
-        return SafetyPolicy(effects: effects, commands: commands, branches: branches)
+        return SafetyPolicy(effects: effects, commands: commands, branches: branches, unvalidated: try document.stringMap("unvalidated"))
     }
 }

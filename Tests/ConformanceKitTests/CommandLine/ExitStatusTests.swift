@@ -3,6 +3,6 @@ import Testing
 
 struct ExitStatusTests {
     @Test func exitStatusesHaveTheDocumentedNumbers() {
-        #expect(ExitStatus.allCases.map(\.rawValue) == [0, 1, 2, 64])
+        #expect(ExitStatus.allCases.map(\.rawValue) == [0, 1, 2, 130, 64])
     }
 }

@@ -1,0 +1,161 @@
+import ConformanceKit
+import Foundation
+
+/// `qmp-conform run`: generate the cases, fire them at the endpoint, judge, and write the reports.
+enum RunCommand {
+    static let spec = CommandSpec(
+        "run",
+        abstract: "Run the conformance suite against a QMP endpoint and write JUnit, JSON and HTML reports.",
+        discussion: """
+            With no endpoint option, qemu-system-x86_64 -machine none is launched in a private scratch directory
+            (relaunched when a case kills it) and stopped at the end. Without --schema, the endpoint's own
+            query-qmp-schema is the schema. Reports go to reports/<timestamp>.{junit.xml,json,html} with stable
+            reports/latest.* copies unless --junit/--json/--html name files.
+            Reproduce one failing case with: qmp-conform run --filter '<case id>'.
+            Exit status: 0 all passed, 1 conformance failures, 2 the run could not happen, 64 usage error,
+            130 interrupted (reports still written).
+            """,
+        options: TargetOptions.options + [
+            SchemaCommand.schemaOption, SchemaCommand.defineOption,
+        ] + CasesCommand.selectionOptions + [
+            .option("timeout-ms", value: "ms", help: "How long one case may wait for its reply.", defaultValue: "5000"),
+            .option("jobs", value: "n", help: "Parallel launched endpoints (launched targets only).", defaultValue: "1"),
+            .option("junit", value: "file", help: "Write the JUnit XML report to <file>."),
+            .option("json", value: "file", help: "Write the JSON results to <file>."),
+            .option("html", value: "file", help: "Write the HTML summary to <file>."),
+            .option("reports", value: "dir", help: "Where default reports go.", defaultValue: "reports"),
+            .option(
+                "extra-members", value: "policy",
+                help: "Unknown members tolerated in replies and events: none (strict), downstream '__' names, or any (lenient).",
+                allowedValues: ["strict", "downstream", "any"], defaultValue: "downstream"),
+            .option("validation-messages", value: "file", help: "A JSON file of the endpoint's validation-error patterns (default: QEMU's)."),
+            .flag("allow-unsafe", help: "Also run valid cases of commands with effects (stop, reset, files, sockets) on an endpoint the run did not launch."),
+            .flag("no-protocol-checks", help: "Skip the built-in QMP protocol checks."),
+        ])
+
+    static func run(_ parsed: ParsedCommand) async -> ExitStatus {
+        let startedAt = Date()
+        guard let target = TargetOptions.target(parsed), let directory = CasesCommand.loadCaseDirectory(parsed) else {
+            return .runNotPossible
+        }
+        guard let seed = UInt64(parsed.value("seed") ?? "0"), let timeoutMs = Int(parsed.value("timeout-ms") ?? ""), timeoutMs > 0,
+            let jobs = Int(parsed.value("jobs") ?? ""), jobs > 0
+        else {
+            Output.error("error: --seed, --timeout-ms and --jobs take positive integers\nSee 'qmp-conform run --help'.")
+            return .usage
+        }
+        guard let messages = loadMessages(parsed) else { return .runNotPossible }
+
+        // The schema: the file given, else the endpoint's own introspection.
+        let schema: Schema
+        if parsed.value("schema") != nil {
+            guard let loaded = SchemaCommand.loadSelectedSchema(parsed) else { return .runNotPossible }
+            schema = loaded
+        } else {
+            Output.error("qmp-conform: reading the schema of \(target)")
+            guard let introspected: Schema = await TargetOptions.withClient(target, { try await TargetOptions.introspect($0) }) else {
+                return .runNotPossible
+            }
+            schema = introspected
+        }
+
+        let generated = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: .init(seed: seed)).generate()
+        Output.diagnostics(generated.notes, verbose: false)
+        let filter = CaseFilter(patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)))
+        var items: [Runner.Item] = []
+        if !parsed.flag("no-protocol-checks") {
+            items += ProtocolChecks.all.filter { check in
+                let id = Runner.protocolCaseID(check)
+                return (filter.kinds.isEmpty || filter.kinds.contains(.protocol))
+                    && (filter.patterns.isEmpty || filter.patterns.contains { CaseFilter.glob($0, matches: id) })
+            }.map { .protocolCheck($0) }
+        }
+        items += generated.cases.filter(filter.matches).map { .testCase($0) }
+        guard !items.isEmpty else {
+            Output.error("error: no case matches the filter\n    hint: list the cases with 'qmp-conform cases list' and check --filter/--kind")
+            return .runNotPossible
+        }
+
+        let extra = ValueValidator.ExtraMembers(rawValue: parsed.value("extra-members") ?? "downstream") ?? .downstream
+        let runner = Runner(
+            configuration: .init(
+                target: target, jobs: jobs, caseTimeout: .milliseconds(timeoutMs), allowUnsafe: parsed.flag("allow-unsafe")),
+            oracle: Oracle(schema: schema, messages: messages, extraMembers: extra))
+        let interruption = Interruption()
+        let progress = ProgressPrinter(total: items.count)
+        Output.error("qmp-conform: running \(items.count) cases against \(target) with \(jobs) job\(jobs == 1 ? "" : "s")")
+        let outcome = await runner.run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
+        progress.finish()
+        if let fatal = outcome.fatal, outcome.results.isEmpty {
+            Output.error("error: \(fatal)")
+            return .runNotPossible
+        }
+
+        let report = RunReport(
+            name: "qmp-conform", properties: properties(parsed, target: target, schema: schema, seed: seed, outcome: outcome),
+            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: outcome.results,
+            interrupted: outcome.interrupted)
+        guard writeReports(report, parsed) else { return .runNotPossible }
+        Output.print(ConsoleReporter().render(report), terminator: "")
+        if outcome.interrupted { return .interrupted }
+        return report.exitStatus
+    }
+
+    static func loadMessages(_ parsed: ParsedCommand) -> ValidationMessages? {
+        guard let path = parsed.value("validation-messages") else { return .qemu }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Output.error("error: cannot read '\(path)'")
+            return nil
+        }
+        do {
+            return try ValidationMessages.load([UInt8](data), file: path)
+        } catch {
+            Output.diagnostics(error.diagnostics)
+            return nil
+        }
+    }
+
+    static func properties(_ parsed: ParsedCommand, target: EndpointTarget, schema: Schema, seed: UInt64, outcome: Runner.Outcome)
+        -> [(key: String, value: String)]
+    {
+        let greeting = outcome.greeting
+        let version = greeting?.qemuVersion.map { "\($0.major).\($0.minor).\($0.micro)" } ?? "unknown"
+        return [
+            ("endpoint", target.description),
+            ("endpoint.version", version + (greeting?.package.map { $0.isEmpty ? "" : " (\($0))" } ?? "")),
+            ("schema", parsed.value("schema") ?? "endpoint introspection (query-qmp-schema)"),
+            ("schema.digest", schema.digest),
+            ("seed", String(seed)),
+            ("jobs", parsed.value("jobs") ?? "1"),
+            ("round-trips", String(outcome.roundTrips)),
+            ("command-line", CommandLine.arguments.joined(separator: " ")),
+            ("qmp-conform.version", QMPConform.version),
+        ]
+    }
+
+    /// Writes the named report files, or the default set under `--reports`; false on failure.
+    static func writeReports(_ report: RunReport, _ parsed: ParsedCommand) -> Bool {
+        let hostname = ProcessInfo.processInfo.hostName
+        let writer = ReportWriter(hostname: hostname)
+        let named: [(option: String, reporter: any Reporter)] = [
+            ("junit", JUnitReporter(hostname: hostname)), ("json", JSONReporter()), ("html", HTMLReporter()),
+        ]
+        do {
+            var written: [URL] = []
+            for (option, reporter) in named {
+                guard let path = parsed.value(option) else { continue }
+                let url = URL(fileURLWithPath: path)
+                try writer.write(reporter.render(report), to: url)
+                written.append(url)
+            }
+            if written.isEmpty {
+                written = try writer.writeOutputs(of: report, to: URL(fileURLWithPath: parsed.value("reports") ?? "reports"))
+            }
+            Output.error("qmp-conform: reports: " + written.map(\.path).joined(separator: ", "))
+            return true
+        } catch {
+            Output.error("error: cannot write the reports: \(error)")
+            return false
+        }
+    }
+}
