@@ -21,13 +21,14 @@ let package = Package(
             path: "Benchmarks/Swift",
             swiftSettings: swiftSettings
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "ConformanceKitTests",
-            dependencies: ["ConformanceKit"],
+            dependencies: ["ConformanceKit", "TestSupport"],
             exclude: ["Fixtures", "Golden"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["ConformanceKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["ConformanceKit", "TestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

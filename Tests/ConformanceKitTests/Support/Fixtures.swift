@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import ConformanceKit
 
 /// Shared, loaded-once test inputs.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Compares text with a golden file under `Tests/ConformanceKitTests/Golden`.

@@ -1,23 +1,33 @@
-import Foundation
+package import Foundation
 
 /// Runs the built `qmp-conform` binary and captures what it printed and its exit status.
-enum CLIRunner {
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+package enum CLIRunner {
+    package struct Outcome: Sendable {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
     }
 
     /// The built executable, from `swift build` (debug) beside the test bundle.
-    static let executable: URL? = {
+    package static let executable: URL? = {
         let candidates = [".build/debug/qmp-conform", ".build/x86_64-unknown-linux-gnu/debug/qmp-conform",
                           ".build/aarch64-unknown-linux-gnu/debug/qmp-conform"]
         return candidates.map { TestPaths.packageRoot.appendingPathComponent($0) }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Outcome {
+    /// Runs the built `qmp-conform` with arguments, from the package root.
+    package static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Outcome {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
+        return try execute(executable, arguments, timeout: timeout)
+    }
+
+    /// Runs another program found on PATH (xmllint, python3) the same way.
+    package static func tool(_ program: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> Outcome {
+        try execute(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments, timeout: timeout)
+    }
+
+    private static func execute(_ executable: URL, _ arguments: [String], timeout: TimeInterval) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -1,0 +1,26 @@
+import Testing
+
+@testable import ConformanceKit
+
+/// The live `query-qmp-schema` of Debian's QEMU 7.2 against the QAPI source it was built from.
+@Suite(.enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"))
+struct LiveIntrospectionTests {
+    @Test func liveIntrospectionMatchesTheSourceTreeUnderTheBuildsDefines() async throws {
+        let live = try await IntegrationSupport.liveSchema().schema
+        #expect(live.commands.count == 216)
+        #expect(live.events.count == 52)
+        let path = IntegrationSupport.shared.appendingPathComponent("qapi/qemu-7.2/qapi-schema.json").path
+        let source = try SchemaLoader.load(path: path, options: .init(defines: try IntegrationSupport.debianDefines())).schema
+        for command in live.commands {
+            let counterpart = try #require(source.command(named: command.name), "\(command.name) is not in the source")
+            #expect(
+                Set(source.argumentMembers(of: counterpart).map(\.name)) == Set(live.argumentMembers(of: command).map(\.name)),
+                "arguments of \(command.name)")
+        }
+        for event in live.events {
+            #expect(source.event(named: event.name) != nil, "\(event.name) is not in the source")
+        }
+        let diff = SchemaDiff.compare(source, live)
+        #expect(diff.changes.isEmpty, "\(diff.changes.prefix(10))")
+    }
+}

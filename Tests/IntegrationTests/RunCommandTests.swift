@@ -1,0 +1,68 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import ConformanceKit
+
+/// `qmp-conform run` end to end against launched QEMU 7.2: reports CI systems accept, and
+/// rerunning a filter or one case id.
+@Suite(
+    .enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"),
+    .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
+struct RunCommandTests {
+    static func scratch() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-conform-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func aFilteredRunWritesJUnitThatValidatesAndLoadsInJunitparser() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let junit = directory.appendingPathComponent("report.xml").path
+        let json = directory.appendingPathComponent("report.json").path
+        let outcome = try CLIRunner.run(["run", "--filter", "set_link/*", "--filter", "*/protocol/*", "--junit", junit, "--json", json])
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        #expect(outcome.stdout.contains("passed, 0 failed"))
+        let report = try JSONParser.parse(String(contentsOfFile: json, encoding: .utf8))
+        let results = try #require(report["results"]?.arrayValue)
+        #expect(results.allSatisfy { $0["id"]?.stringValue?.hasPrefix("set_link/") == true || $0["kind"] == "protocol" })
+        #expect(results.count == 38, "18 set_link cases and 20 protocol checks")
+
+        let schema = TestPaths.shared.appendingPathComponent("specs/junit-10.xsd").path
+        if LaunchedEndpoint.isOnPath("xmllint") {
+            let lint = try CLIRunner.tool("xmllint", ["--noout", "--schema", schema, junit])
+            #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
+        } else {
+            Issue.record("xmllint is missing: scripts/ensure-deps installs libxml2-utils")
+        }
+        let python = """
+            import sys, junitparser
+            xml = junitparser.JUnitXml.fromfile(sys.argv[1])
+            cases = [c for s in xml for c in s]
+            print(len(cases), sum(1 for c in cases if c.is_passed))
+            """
+        let parsed = try CLIRunner.tool("python3", ["-c", python, junit])
+        if parsed.stderr.contains("No module named") {
+            Issue.record("junitparser is missing: scripts/ensure-deps installs it with pip")
+        } else {
+            #expect(parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "38 38", "\(parsed.stdout)\(parsed.stderr)")
+        }
+    }
+
+    @Test func oneCaseIdRerunsJustThatCase() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let json = directory.appendingPathComponent("one.json").path
+        let outcome = try CLIRunner.run(["run", "--filter", "set_link/invalid/406a5844", "--json", json])
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        let report = try JSONParser.parse(String(contentsOfFile: json, encoding: .utf8))
+        #expect(report["results"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["set_link/invalid/406a5844"])
+    }
+
+    @Test func anUnreachableSocketIsARunThatCouldNotHappen() throws {
+        let outcome = try CLIRunner.run(["run", "--socket", "/nonexistent/qmp.sock", "--filter", "set_link/*"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("cannot talk to the endpoint"))
+    }
+}

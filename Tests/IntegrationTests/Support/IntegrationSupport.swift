@@ -1,0 +1,46 @@
+import Foundation
+import TestSupport
+
+@testable import ConformanceKit
+
+/// What the integration tests share: paths, the project's case tables, and a live schema.
+enum IntegrationSupport {
+    static let packageRoot = TestPaths.packageRoot
+    static let shared = TestPaths.shared
+    static let qemuAvailable = LaunchedEndpoint.isOnPath("qemu-system-x86_64")
+
+    static func caseDirectory() throws -> CaseDirectory {
+        try CaseDirectory.load(packageRoot.appendingPathComponent("cases").path)
+    }
+
+    /// The configuration symbols of Debian's qemu-system-x86_64 7.2 build.
+    static func debianDefines() throws -> Set<String> {
+        let text = try String(
+            contentsOf: packageRoot.appendingPathComponent("Tests/ConformanceKitTests/Fixtures/qemu-7.2-x86_64.defines"), encoding: .utf8)
+        return Set(text.split(separator: "\n").map(String.init))
+    }
+
+    /// The live introspection of a freshly launched default QEMU.
+    static func liveSchema() async throws -> (schema: Schema, raw: JSONValue) {
+        let endpoint = LaunchedEndpoint()
+        try await endpoint.launch()
+        let client = try await endpoint.connect()
+        let reply = try await client.execute("query-qmp-schema", timeout: .seconds(30))
+        await endpoint.stop(using: client)
+        await client.close()
+        let raw = try require(reply.returnValue, "query-qmp-schema returned no value")
+        return (try IntrospectionLoader.load(raw), raw)
+    }
+
+    /// Runs the given cases against a launched default QEMU with the project's oracle.
+    static func run(_ cases: [TestCase], schema: Schema, jobs: Int = 2) async -> Runner.Outcome {
+        let runner = Runner(configuration: .init(target: .defaultLaunch, jobs: jobs), oracle: Oracle(schema: schema))
+        return await runner.run(cases.map { .testCase($0) })
+    }
+}
+
+/// `#require` for non-test code paths in the support file.
+func require<T>(_ value: T?, _ message: String = "missing value") throws -> T {
+    guard let value else { throw CocoaError(.coderValueNotFound, userInfo: [NSLocalizedDescriptionKey: message]) }
+    return value
+}
