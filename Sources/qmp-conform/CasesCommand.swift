@@ -17,18 +17,18 @@ enum CasesCommand {
             CommandSpec(
                 "list",
                 abstract: "List case ids with one-line summaries, and counts per command and kind.",
-                options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + selectionOptions + [
+                options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + TargetOptions.options + selectionOptions + [
                     .option("format", value: "format", help: "The output format.", allowedValues: ["text", "json"], defaultValue: "text")
                 ]),
             CommandSpec(
                 "show",
                 abstract: "Print one case in full: request, expectation, tags, origin.",
-                options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + selectionOptions,
+                options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + TargetOptions.options + selectionOptions,
                 arguments: [ArgumentSpec("id", help: "The case id, as 'cases list' or a report prints it.")]),
         ])
 
-    static func run(_ parsed: ParsedCommand) -> ExitStatus {
-        guard let generated = generate(parsed) else { return .runNotPossible }
+    static func run(_ parsed: ParsedCommand) async -> ExitStatus {
+        guard let generated = await generate(parsed) else { return .runNotPossible }
         if parsed.subcommandPath.last == "show" {
             guard let id = parsed.positional(0) else { return .usage }
             guard let testCase = generated.cases.first(where: { $0.id == id }) else {
@@ -53,8 +53,8 @@ enum CasesCommand {
     }
 
     /// Loads the schema and the cases directory, generates, and applies the selection options.
-    static func generate(_ parsed: ParsedCommand) -> (cases: [TestCase], notes: [Diagnostic])? {
-        guard let schema = SchemaCommand.loadSelectedSchema(parsed), let directory = loadCaseDirectory(parsed) else { return nil }
+    static func generate(_ parsed: ParsedCommand) async -> (cases: [TestCase], notes: [Diagnostic])? {
+        guard let schema = await schema(parsed), let directory = loadCaseDirectory(parsed) else { return nil }
         guard let seed = UInt64(parsed.value("seed") ?? "0") else {
             Output.error("error: --seed takes a non-negative integer")
             return nil
@@ -63,6 +63,15 @@ enum CasesCommand {
         Output.diagnostics(output.notes, verbose: false)
         let filter = CaseFilter(patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)))
         return (output.cases.filter(filter.matches), output.notes)
+    }
+
+    /// The schema `--schema` names, else the introspection of the endpoint the target options
+    /// name (the default launch when none).
+    static func schema(_ parsed: ParsedCommand) async -> Schema? {
+        if parsed.value("schema") != nil { return SchemaCommand.loadSelectedSchema(parsed) }
+        guard let target = TargetOptions.target(parsed) else { return nil }
+        Output.error("qmp-conform: reading the schema of \(target)")
+        return await TargetOptions.withClient(target) { try await TargetOptions.introspect($0) }
     }
 
     static func loadCaseDirectory(_ parsed: ParsedCommand) -> CaseDirectory? {

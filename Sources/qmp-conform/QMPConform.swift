@@ -39,7 +39,7 @@ enum QMPConform {
         case .command(let parsed):
             switch parsed.subcommandPath.first {
             case "schema": return SchemaCommand.run(parsed)
-            case "cases": return CasesCommand.run(parsed)
+            case "cases": return await CasesCommand.run(parsed)
             case "run": return await RunCommand.run(parsed)
             case "probe": return await ProbeCommand.probe(parsed)
             case "exec": return await ProbeCommand.exec(parsed)

@@ -47,17 +47,7 @@ enum RunCommand {
         guard let messages = loadMessages(parsed) else { return .runNotPossible }
 
         // The schema: the file given, else the endpoint's own introspection.
-        let schema: Schema
-        if parsed.value("schema") != nil {
-            guard let loaded = SchemaCommand.loadSelectedSchema(parsed) else { return .runNotPossible }
-            schema = loaded
-        } else {
-            Output.error("qmp-conform: reading the schema of \(target)")
-            guard let introspected: Schema = await TargetOptions.withClient(target, { try await TargetOptions.introspect($0) }) else {
-                return .runNotPossible
-            }
-            schema = introspected
-        }
+        guard let schema = await CasesCommand.schema(parsed) else { return .runNotPossible }
 
         let generated = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: .init(seed: seed)).generate()
         Output.diagnostics(generated.notes, verbose: false)
