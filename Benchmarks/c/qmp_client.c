@@ -1,8 +1,11 @@
 /* Minimal QMP client for the client benchmark: plain POSIX sockets, sequential round trips.
  *
  * usage: qmp_client SOCKET MODE COUNT
+ *        qmp_client SOCKET replay FILE
  *   MODE: status  -> {"execute":"query-status","id":N}
  *         invalid -> {"execute":"set_link","arguments":{"name":"x","up":1},"id":N}
+ *   replay sends each line of FILE (a request the runner sent, byte for byte) and waits for its
+ *   reply, skipping events: the same exchange as the runner's, for the run benchmark.
  * It reads the greeting, negotiates exactly as QMPClient does
  * ({"execute":"qmp_capabilities","arguments":{"enable":["oob"]},"id":1}), then sends COUNT
  * requests with ids 2, 3, ... (byte-identical to the Swift client's), waiting for each reply.
@@ -20,11 +23,16 @@
 static char buf[1 << 20];
 static size_t have = 0;
 
+static char line[1 << 20];
+
 static int read_line(int fd) {
     for (;;) {
         char *nl = memchr(buf, '\n', have);
         if (nl) {
             size_t used = (size_t)(nl - buf) + 1;
+            size_t keep = used < sizeof line ? used : sizeof line - 1;
+            memcpy(line, buf, keep);
+            line[keep] = 0;
             memmove(buf, buf + used, have - used);
             have -= used;
             return 0;
@@ -59,13 +67,52 @@ static double now(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Reads replies until one that is not an event. */
+static int read_reply(int fd) {
+    for (;;) {
+        if (read_line(fd)) return -1;
+        if (!strstr(line, "\"event\"") || strstr(line, "\"return\"") || strstr(line, "\"error\"")) return 0;
+    }
+}
+
+static int replay(int fd, const char *path) {
+    FILE *input = fopen(path, "r");
+    if (!input) {
+        perror("replay file");
+        return 2;
+    }
+    static char request[1 << 16];
+    size_t count = 0, capacity = 1024;
+    double *times = malloc(sizeof(double) * capacity);
+    double start = now();
+    while (fgets(request, sizeof request, input)) {
+        size_t len = strlen(request);
+        while (len > 0 && (request[len - 1] == '\n' || request[len - 1] == '\r')) request[--len] = 0;
+        if (len == 0) continue;
+        double t0 = now();
+        if (send_all(fd, request, len) || read_reply(fd)) {
+            fprintf(stderr, "round trip %zu failed\n", count);
+            return 2;
+        }
+        if (count == capacity) times = realloc(times, sizeof(double) * (capacity *= 2));
+        times[count++] = (now() - t0) * 1e6;
+    }
+    double total = now() - start;
+    double sum = 0;
+    for (size_t i = 0; i < count; i++) sum += times[i];
+    qsort(times, count, sizeof(double), cmp);
+    printf("round_trips=%zu median_us=%.1f mean_us=%.1f total_s=%.3f\n", count, times[count / 2], sum / count, total);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc != 4) {
-        fprintf(stderr, "usage: %s SOCKET status|invalid COUNT\n", argv[0]);
+        fprintf(stderr, "usage: %s SOCKET status|invalid COUNT | %s SOCKET replay FILE\n", argv[0], argv[0]);
         return 64;
     }
+    int replaying = strcmp(argv[2], "replay") == 0;
     int invalid = strcmp(argv[2], "invalid") == 0;
-    int count = atoi(argv[3]);
+    int count = replaying ? 1 : atoi(argv[3]);
     if (count <= 0) return 64;
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -79,6 +126,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "handshake failed\n");
         return 2;
     }
+    if (replaying) return replay(fd, argv[3]);
     double *times = malloc(sizeof(double) * (size_t)count);
     char request[256];
     double start = now();
