@@ -1,12 +1,24 @@
-/// An immutable value kept behind one reference, so that the large, rarely read parts of schema
-/// nodes (doc comments) cost one retain instead of a dozen when a node is copied.
-///
-/// Equality and hashing are by value: a box is invisible to `==`.
-final class Boxed<Value: Sendable & Hashable>: Sendable, Hashable {
-    let value: Value
+/// Keeps a large, rarely read value (a doc comment) behind one shared reference, so that copying
+/// the schema node that holds it costs one retain instead of a dozen. Equality and hashing are by
+/// value: the box is invisible to `==`.
+@propertyWrapper
+public struct Boxed<Value: Sendable & Hashable>: Sendable, Hashable {
+    private final class Storage: Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
 
-    init(_ value: Value) { self.value = value }
+    private var storage: Storage
 
-    static func == (lhs: Boxed, rhs: Boxed) -> Bool { lhs === rhs || lhs.value == rhs.value }
-    func hash(into hasher: inout Hasher) { hasher.combine(value) }
+    /// Boxes a value.
+    public init(wrappedValue: Value) { storage = Storage(wrappedValue) }
+
+    /// The value; assigning boxes the new one.
+    public var wrappedValue: Value {
+        get { storage.value }
+        set { storage = Storage(newValue) }
+    }
+
+    public static func == (lhs: Boxed, rhs: Boxed) -> Bool { lhs.storage === rhs.storage || lhs.wrappedValue == rhs.wrappedValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(wrappedValue) }
 }

@@ -24,11 +24,7 @@ public struct Command: Sendable, Hashable {
     /// Feature flags.
     public var features: [Feature]
     /// The doc comment.
-    public var doc: DocComment? {
-        get { boxedDoc?.value }
-        set { boxedDoc = newValue.map(Boxed.init) }
-    }
-    private var boxedDoc: Boxed<DocComment>?
+    @Boxed public var doc: DocComment?
     /// Where the command is defined.
     public var location: SourceLocation?
 
@@ -50,7 +46,7 @@ public struct Command: Sendable, Hashable {
         self.isCoroutine = isCoroutine
         self.condition = condition
         self.features = features
-        self.boxedDoc = doc.map(Boxed.init)
+        self.doc = doc
         self.location = location
     }
 }

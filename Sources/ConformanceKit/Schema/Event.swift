@@ -11,11 +11,7 @@ public struct Event: Sendable, Hashable {
     /// Feature flags.
     public var features: [Feature]
     /// The doc comment.
-    public var doc: DocComment? {
-        get { boxedDoc?.value }
-        set { boxedDoc = newValue.map(Boxed.init) }
-    }
-    private var boxedDoc: Boxed<DocComment>?
+    @Boxed public var doc: DocComment?
     /// Where the event is defined.
     public var location: SourceLocation?
 
@@ -29,7 +25,7 @@ public struct Event: Sendable, Hashable {
         self.isBoxed = isBoxed
         self.condition = condition
         self.features = features
-        self.boxedDoc = doc.map(Boxed.init)
+        self.doc = doc
         self.location = location
     }
 }

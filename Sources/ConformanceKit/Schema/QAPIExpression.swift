@@ -8,9 +8,7 @@ struct QAPIExpression: Sendable {
     /// The file the expression is in.
     var source: SourceText
     /// The `##` block right before it, if any (boxed: expressions are copied often, docs read rarely).
-    var docBox: Boxed<DocComment>?
-    /// The `##` block right before it, if any.
-    var doc: DocComment? { docBox?.value }
+    @Boxed var doc: DocComment?
 
     /// The location of a byte offset in this expression's file.
     func location(_ offset: Int) -> SourceLocation { source.location(of: offset) }

@@ -89,7 +89,7 @@ struct QAPISourceLoader {
                     docLines = nil
                 }
                 let expression = QAPIExpression(
-                    object: object, node: node, source: source, docBox: pendingDoc?.symbol == nil ? nil : pendingDoc.map(Boxed.init))
+                    object: object, node: node, source: source, doc: pendingDoc?.symbol == nil ? nil : pendingDoc)
                 pendingDoc = nil
                 if let (target, targetNode, _) = expression.member("include") {
                     guard let relative = target.stringValue else {

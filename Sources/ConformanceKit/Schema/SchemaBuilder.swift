@@ -125,7 +125,7 @@ struct SchemaBuilder {
         var nameLocation: SourceLocation
         var doc: DocComment? { expression.doc }
         /// A member's description from the doc comment, without copying the whole comment.
-        func documentation(of name: String) -> String? { expression.docBox?.value.member(name) }
+        func documentation(of name: String) -> String? { expression.doc?.member(name) }
         var location: SourceLocation { expression.location }
         func member(_ key: String) -> (JSONValue, JSONNode, keyOffset: Int)? { expression.member(key) }
         func location(_ offset: Int) -> SourceLocation { expression.location(offset) }

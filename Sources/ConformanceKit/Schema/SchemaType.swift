@@ -41,11 +41,7 @@ public struct SchemaType: Sendable, Hashable {
     /// Feature flags.
     public var features: [Feature]
     /// The doc comment, if the definition had one.
-    public var doc: DocComment? {
-        get { boxedDoc?.value }
-        set { boxedDoc = newValue.map(Boxed.init) }
-    }
-    private var boxedDoc: Boxed<DocComment>?
+    @Boxed public var doc: DocComment?
     /// Where the type is defined.
     public var location: SourceLocation?
 
@@ -59,7 +55,7 @@ public struct SchemaType: Sendable, Hashable {
         self.origin = origin
         self.condition = condition
         self.features = features
-        self.boxedDoc = doc.map(Boxed.init)
+        self.doc = doc
         self.location = location
     }
 
