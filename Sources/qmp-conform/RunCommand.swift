@@ -28,6 +28,9 @@ enum RunCommand {
                 "extra-members", value: "policy",
                 help: "Unknown members tolerated in replies and events: none (strict), downstream '__' names, or any (lenient).",
                 allowedValues: ["strict", "downstream", "any"], defaultValue: "downstream"),
+            .option(
+                "waivers", value: "file",
+                help: "Known deviations to report as waived instead of failing (e.g. cases/waivers-qemu-7.2.json).", repeatable: true),
             .option("validation-messages", value: "file", help: "A JSON file of the endpoint's validation-error patterns (default: QEMU's)."),
             .flag("allow-unsafe", help: "Also run valid cases of commands with effects (stop, reset, files, sockets) on an endpoint the run did not launch."),
             .flag("no-protocol-checks", help: "Skip the built-in QMP protocol checks."),
@@ -44,7 +47,7 @@ enum RunCommand {
             Output.error("error: --seed, --timeout-ms and --jobs take positive integers\nSee 'qmp-conform run --help'.")
             return .usage
         }
-        guard let messages = loadMessages(parsed) else { return .runNotPossible }
+        guard let messages = loadMessages(parsed), let waivers = loadWaivers(parsed) else { return .runNotPossible }
 
         // The schema: the file given, else the endpoint's own introspection.
         guard let schema = await CasesCommand.schema(parsed) else { return .runNotPossible }
@@ -83,7 +86,7 @@ enum RunCommand {
 
         let report = RunReport(
             name: "qmp-conform", properties: properties(parsed, target: target, schema: schema, seed: seed, outcome: outcome),
-            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: outcome.results,
+            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: waivers.apply(to: outcome.results),
             interrupted: outcome.interrupted)
         guard writeReports(report, parsed) else { return .runNotPossible }
         Output.print(ConsoleReporter().render(report), terminator: "")
@@ -103,6 +106,23 @@ enum RunCommand {
             Output.diagnostics(error.diagnostics)
             return nil
         }
+    }
+
+    static func loadWaivers(_ parsed: ParsedCommand) -> Waivers? {
+        var all = Waivers.none
+        for path in parsed.values("waivers") {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                Output.error("error: cannot read the waiver file '\(path)'")
+                return nil
+            }
+            do {
+                all.waivers += try Waivers.load([UInt8](data), file: path).waivers
+            } catch {
+                Output.diagnostics(error.diagnostics)
+                return nil
+            }
+        }
+        return all
     }
 
     static func properties(_ parsed: ParsedCommand, target: EndpointTarget, schema: Schema, seed: UInt64, outcome: Runner.Outcome)

@@ -9,6 +9,8 @@ public enum Verdict: Sendable, Hashable {
     case skipped(String)
     /// The case could not be judged: the endpoint died or hung, the transport failed.
     case errored(String)
+    /// The case failed, but a waiver lists it as a known deviation: reported, not failing the run.
+    case waived(reason: String, failures: [Failure])
 
     /// One structured difference between what was expected and what happened.
     public struct Failure: Sendable, Hashable, CustomStringConvertible {
@@ -36,7 +38,7 @@ public enum Verdict: Sendable, Hashable {
     public var isFailure: Bool {
         switch self {
         case .failed, .errored: true
-        case .passed, .skipped: false
+        case .passed, .skipped, .waived: false
         }
     }
 }

@@ -34,6 +34,11 @@ public struct ConsoleReporter: Reporter {
             lines += ReportText.detailLines(result.verdict, indent: "  ").map(TextEscaping.terminal)
             lines.append("  reproduce: " + ReportText.reproduceCommand(for: result))
         }
+        let waived = report.results.compactMap { result -> String? in
+            guard case .waived(let reason, _) = result.verdict else { return nil }
+            return "WAIVED " + TextEscaping.terminal(ReportText.title(of: result)) + ": " + TextEscaping.terminal(reason)
+        }
+        if !waived.isEmpty { lines += [""] + waived }
         return lines.joined(separator: "\n") + "\n"
     }
 

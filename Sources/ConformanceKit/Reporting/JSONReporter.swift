@@ -54,17 +54,24 @@ public struct JSONReporter: Reporter {
         switch result.verdict {
         case .passed: break
         case .failed(let failures):
-            object["failures"] = .array(
-                failures.map { failure in
-                    [
-                        "rule": .string(failure.rule), "path": .string(failure.path.description),
-                        "expected": .string(failure.expected), "actual": .string(failure.actual),
-                    ]
-                })
+            object["failures"] = Self.failures(failures)
         case .skipped(let reason), .errored(let reason):
             object["reason"] = .string(reason)
+        case .waived(let reason, let failures):
+            object["reason"] = .string(reason)
+            object["failures"] = Self.failures(failures)
         }
         return .object(object)
+    }
+
+    private static func failures(_ failures: [Verdict.Failure]) -> JSONValue {
+        .array(
+            failures.map { failure in
+                [
+                    "rule": .string(failure.rule), "path": .string(failure.path.description),
+                    "expected": .string(failure.expected), "actual": .string(failure.actual),
+                ]
+            })
     }
 
     private func counts(_ counts: ResultCounts) -> JSONValue {

@@ -94,7 +94,7 @@ public struct JUnitReporter: Reporter {
             children +=
                 "      <error" + attributes([("message", message), ("type", "errored")]) + ">"
                 + TextEscaping.xmlText(message) + "</error>\n"
-        case .skipped:
+        case .skipped, .waived:
             children += "      <skipped" + attributes([("message", message)]) + "/>\n"
         }
         let output = ReportText.output(of: result)

@@ -50,6 +50,7 @@ enum ReportText {
         case .failed: "failed"
         case .skipped: "skipped"
         case .errored: "errored"
+        case .waived: "waived"
         }
     }
 
@@ -63,6 +64,8 @@ enum ReportText {
         case .failed(let failures):
             "\(failures.count) differences: " + failures.map(\.description).joined(separator: "; ")
         case .skipped(let reason), .errored(let reason): reason
+        case .waived(let reason, let failures):
+            "waived (\(reason)): " + failures.map(\.description).joined(separator: "; ")
         }
     }
 
@@ -99,6 +102,7 @@ enum ReportText {
         case .passed: []
         case .failed(let failures): failures.flatMap { diffLines($0, indent: indent) }
         case .skipped(let reason), .errored(let reason): [indent + reason]
+        case .waived(let reason, let failures): [indent + "waived: \(reason)"] + failures.flatMap { diffLines($0, indent: indent) }
         }
     }
 
@@ -151,7 +155,7 @@ enum ReportText {
         let counts = outline.totals
         var parts = ["\(counts.passed) passed", "\(counts.failures) failed"]
         if counts.errors > 0 { parts.append("\(counts.errors) errored") }
-        parts.append("\(counts.skipped) skipped")
+        parts.append("\(counts.skipped) skipped" + (counts.waived > 0 ? " (\(counts.waived) of them waived)" : ""))
         let interrupted = outline.report.interrupted ? " (interrupted)" : ""
         return cases(counts.tests) + ": " + parts.joined(separator: ", ")
             + " in \(seconds(outline.report.duration, decimals: 1)) s\(interrupted)"

@@ -9,6 +9,8 @@ struct ResultCounts: Sendable, Hashable {
     var failures = 0
     /// Results whose verdict is `.errored` (JUnit `errors`).
     var errors = 0
+    /// Results whose failures a waiver lists (also counted in `skipped`, as JUnit reports them).
+    var waived = 0
     /// Results whose verdict is `.skipped`.
     var skipped = 0
     /// The sum of the results' durations, in seconds.
@@ -36,6 +38,9 @@ struct ResultCounts: Sendable, Hashable {
         case .failed: failures += 1
         case .errored: errors += 1
         case .skipped: skipped += 1
+        case .waived:
+            skipped += 1
+            waived += 1
         }
     }
 }

@@ -54,7 +54,7 @@ public struct RunReport: Sendable, Hashable {
             switch result.verdict {
             case .passed: passed += 1
             case .failed, .errored: failed += 1
-            case .skipped: skipped += 1
+            case .skipped, .waived: skipped += 1
             }
         }
         return (results.count, passed, failed, skipped)
