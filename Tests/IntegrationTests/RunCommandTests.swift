@@ -66,3 +66,47 @@ struct RunCommandTests {
         #expect(outcome.stderr.contains("cannot talk to the endpoint"))
     }
 }
+
+/// Ctrl-C during a run: the reports still come out whole, with the cases run so far.
+@Suite(
+    .enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"),
+    .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
+struct RunInterruptionTests {
+    @Test func anInterruptedRunExits130WithWellFormedReports() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-conform-int-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let junit = directory.appendingPathComponent("r.xml").path
+        let json = directory.appendingPathComponent("r.json").path
+        let process = Process()
+        process.executableURL = try #require(CLIRunner.executable)
+        process.arguments = ["run", "--kind", "invalid", "--junit", junit, "--json", json]
+        process.currentDirectoryURL = TestPaths.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        let progress = Pipe()
+        process.standardError = progress
+        try process.run()
+        // Interrupt once the first progress line (a tenth of the cases done) has been printed.
+        var seen = ""
+        let deadline = Date().addingTimeInterval(120)
+        while !seen.contains("\n["), Date() < deadline {
+            let chunk = progress.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGINT)
+        DispatchQueue.global().async { _ = progress.fileHandleForReading.readDataToEndOfFile() }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let report = try JSONParser.parse(String(contentsOfFile: json, encoding: .utf8))
+        #expect(report["interrupted"] == true)
+        let results = try #require(report["results"]?.arrayValue)
+        #expect(results.contains { $0["verdict"] == "passed" }, "the cases run before the interruption are there")
+        #expect(results.contains { $0["reason"] == "interrupted before it ran" }, "the rest are skipped as interrupted")
+        if LaunchedEndpoint.isOnPath("xmllint") {
+            let schema = TestPaths.shared.appendingPathComponent("specs/junit-10.xsd").path
+            let lint = try CLIRunner.tool("xmllint", ["--noout", "--schema", schema, junit])
+            #expect(lint.status == 0, "\(lint.stderr)")
+        }
+    }
+}
