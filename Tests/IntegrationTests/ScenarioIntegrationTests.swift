@@ -38,7 +38,8 @@ struct ScenarioIntegrationTests {
         let version = await client.greeting?.qemuVersion
         let runner = ScenarioRunner(
             context: ScenarioContext(
-                scratchDirectory: await endpoint.scratchDirectory ?? "/tmp", version: version.map { Version(Int($0.major), Int($0.minor), Int($0.micro)) },
+                scratchDirectory: await endpoint.scratchDirectory ?? "/tmp",
+                version: version.map { Version(Int($0.major), Int($0.minor), Int($0.micro)) },
                 launchedEndpoint: false))
         for scenario in scenarios {
             let result = await runner.runIfApplicable(scenario, on: client)

@@ -93,7 +93,8 @@ public enum ScenarioLoader {
         var rest = Substring(text)
         while !rest.isEmpty {
             if rest.first == "[" {
-                guard let close = rest.firstIndex(of: "]"), let index = Int(rest[rest.index(after: rest.startIndex)..<close]),
+                guard let close = rest.firstIndex(of: "]"),
+                    let index = Int(rest[rest.index(after: rest.startIndex)..<close]),
                     index >= 0
                 else { return nil }
                 components.append(.index(index))
@@ -150,12 +151,17 @@ public enum ScenarioLoader {
         func requirements(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> Scenario.Requirements {
             let members = try object(value, at: path, keys: ScenarioLoader.requiresKeys, what: "'requires'")
             var requirements = Scenario.Requirements()
-            if let commands = members["commands"] { requirements.commands = try strings(commands, at: path.appending("commands")) }
-            if let events = members["events"] { requirements.events = try strings(events, at: path.appending("events")) }
+            if let commands = members["commands"] {
+                requirements.commands = try strings(commands, at: path.appending("commands"))
+            }
+            if let events = members["events"] {
+                requirements.events = try strings(events, at: path.appending("events"))
+            }
             if let version = members["version"] {
                 let versionPath = path.appending("version")
                 guard let parsed = Version(parsing: try string(version, at: versionPath)) else {
-                    throw document.error("malformed version \(ValueMatcher.text(version))", at: versionPath, hint: "write it as \"7.2\"")
+                    throw document.error(
+                        "malformed version \(ValueMatcher.text(version))", at: versionPath, hint: "write it as \"7.2\"")
                 }
                 requirements.minimumVersion = parsed
             }
@@ -186,17 +192,20 @@ public enum ScenarioLoader {
                         hint: "put the command in a step of its own")
                 }
                 let milliseconds = try number(sleep, at: path.appending("sleep_ms"))
-                return Scenario.Step(action: .sleep(milliseconds: milliseconds), description: description, location: location)
+                return Scenario.Step(
+                    action: .sleep(milliseconds: milliseconds), description: description, location: location)
             }
             guard let executeValue = members["execute"] else {
                 throw document.error(
-                    "step has no 'execute'", at: path, hint: "name the command to send, e.g. \"execute\": \"query-status\"")
+                    "step has no 'execute'", at: path,
+                    hint: "name the command to send, e.g. \"execute\": \"query-status\"")
             }
             let command = try string(executeValue, at: path.appending("execute"))
             var arguments: JSONValue?
             if let value = members["arguments"] {
                 guard value.objectValue != nil else {
-                    throw document.error("'arguments' must be an object, got \(value.kind.rawValue)", at: path.appending("arguments"))
+                    throw document.error(
+                        "'arguments' must be an object, got \(value.kind.rawValue)", at: path.appending("arguments"))
                 }
                 try checkReferences(value, at: path.appending("arguments"))
                 arguments = value
@@ -227,12 +236,14 @@ public enum ScenarioLoader {
             if let value = members["capture"] {
                 let capturePath = path.appending("capture")
                 guard let object = value.objectValue else {
-                    throw document.error("'capture' must be an object of name: path, got \(value.kind.rawValue)", at: capturePath)
+                    throw document.error(
+                        "'capture' must be an object of name: path, got \(value.kind.rawValue)", at: capturePath)
                 }
                 for member in object {
                     let memberPath = capturePath.appending(member.key)
                     guard ScenarioVariables.isName(member.key), !["scratch", "free_port"].contains(member.key) else {
-                        throw document.keyError("'\(member.key)' cannot be a variable name", at: memberPath,
+                        throw document.keyError(
+                            "'\(member.key)' cannot be a variable name", at: memberPath,
                             hint: "use letters, digits, '_' and '-', starting with a letter")
                     }
                     let text = try string(member.value, at: memberPath)
@@ -279,14 +290,16 @@ public enum ScenarioLoader {
                 default:  // "count"
                     let count = try number(member.value, at: memberPath)
                     guard count >= 0, count == count.rounded() else {
-                        throw document.error("'count' must be a whole number, got \(ValueMatcher.text(member.value))", at: memberPath)
+                        throw document.error(
+                            "'count' must be a whole number, got \(ValueMatcher.text(member.value))", at: memberPath)
                     }
                     matchers.append(.count(Int(count)))
                 }
             }
             guard !matchers.isEmpty else {
                 throw document.error(
-                    "empty return matcher", at: path, hint: "use one of: " + ScenarioLoader.matcherKeys.joined(separator: ", "))
+                    "empty return matcher", at: path,
+                    hint: "use one of: " + ScenarioLoader.matcherKeys.joined(separator: ", "))
             }
             return matchers.count == 1 ? matchers[0] : .all(matchers)
         }
@@ -306,7 +319,9 @@ public enum ScenarioLoader {
             return expectation
         }
 
-        func eventList(_ value: JSONValue, at path: JSONPath, absent: Bool) throws(DiagnosticError) -> [EventExpectation] {
+        func eventList(_ value: JSONValue, at path: JSONPath, absent: Bool) throws(DiagnosticError)
+            -> [EventExpectation]
+        {
             guard let elements = value.arrayValue else {
                 throw document.error("expected a list of events, got \(value.kind.rawValue)", at: path)
             }
@@ -324,7 +339,8 @@ public enum ScenarioLoader {
                     windowMilliseconds: ScenarioLoader.defaultWindowMilliseconds)
                 if let data = members["data"] {
                     guard data.objectValue != nil else {
-                        throw document.error("'data' must be an object, got \(data.kind.rawValue)", at: elementPath.appending("data"))
+                        throw document.error(
+                            "'data' must be an object, got \(data.kind.rawValue)", at: elementPath.appending("data"))
                     }
                     try checkReferences(data, at: elementPath.appending("data"))
                     event.data = data
@@ -365,7 +381,9 @@ public enum ScenarioLoader {
                     throw document.error("unknown variable '${\(name)}' in \"\(text)\"", at: path, hint: hint)
                 }
             case .array(let elements):
-                for (index, element) in elements.enumerated() { try checkReferences(element, at: path.appending(index: index)) }
+                for (index, element) in elements.enumerated() {
+                    try checkReferences(element, at: path.appending(index: index))
+                }
             case .object(let object):
                 for member in object {
                     try checkReferences(.string(member.key), at: path.appending(member.key))
@@ -409,7 +427,8 @@ public enum ScenarioLoader {
                 if let element = elements.first { try checkShape(element, at: path.appending(index: 0)) }
             default:
                 throw document.error(
-                    "a shape is a type name, an object of shapes, or a one-element array, got \(ValueMatcher.text(shape))", at: path)
+                    "a shape is a type name, an object of shapes, or a one-element array, got \(ValueMatcher.text(shape))",
+                    at: path)
             }
         }
 
@@ -422,14 +441,19 @@ public enum ScenarioLoader {
 
         // MARK: - Typed access
 
-        func object(_ value: JSONValue, at path: JSONPath, keys: [String], what: String) throws(DiagnosticError) -> JSONObject {
+        func object(_ value: JSONValue, at path: JSONPath, keys: [String], what: String) throws(DiagnosticError)
+            -> JSONObject
+        {
             guard let object = value.objectValue else {
                 throw document.error("expected \(what) (an object), got \(value.kind.rawValue)", at: path)
             }
             for member in object where !keys.contains(member.key) {
                 var hint = "known keys: " + keys.joined(separator: ", ")
-                if let near = Suggestion.closest(to: member.key, among: keys) { hint = "did you mean '\(near)'? " + hint }
-                throw document.keyError("unknown key '\(member.key)' in \(what)", at: path.appending(member.key), hint: hint)
+                if let near = Suggestion.closest(to: member.key, among: keys) {
+                    hint = "did you mean '\(near)'? " + hint
+                }
+                throw document.keyError(
+                    "unknown key '\(member.key)' in \(what)", at: path.appending(member.key), hint: hint)
             }
             return object
         }
@@ -446,7 +470,9 @@ public enum ScenarioLoader {
                 throw document.error("expected a list of strings, got \(value.kind.rawValue)", at: path)
             }
             var result: [String] = []
-            for (index, element) in elements.enumerated() { result.append(try string(element, at: path.appending(index: index))) }
+            for (index, element) in elements.enumerated() {
+                result.append(try string(element, at: path.appending(index: index)))
+            }
             return result
         }
 

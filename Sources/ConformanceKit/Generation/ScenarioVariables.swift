@@ -22,6 +22,7 @@ public struct ScenarioVariables: Sendable, Hashable {
         /// `${NAME}`: a captured value.
         case captured(String)
 
+        /// The reference as written: `${scratch}`, `${port:NAME}`, `${NAME}`.
         public var description: String {
             switch self {
             case .scratch: "${scratch}"
@@ -43,6 +44,7 @@ public struct ScenarioVariables: Sendable, Hashable {
     public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
         /// What is wrong.
         public var message: String
+        /// The message.
         public var description: String { message }
     }
 
@@ -104,7 +106,9 @@ public struct ScenarioVariables: Sendable, Hashable {
     public static func references(in value: JSONValue) throws(Failure) -> [Reference] {
         switch value {
         case .string(let text):
-            return try segments(in: text).compactMap { if case .reference(let reference) = $0 { reference } else { nil } }
+            return try segments(in: text).compactMap {
+                if case .reference(let reference) = $0 { reference } else { nil }
+            }
         case .array(let elements):
             var found: [Reference] = []
             for element in elements { found += try references(in: element) }
@@ -149,7 +153,8 @@ public struct ScenarioVariables: Sendable, Hashable {
             var result: [JSONObject.Member] = []
             for member in object {
                 let key = try substitute(.string(member.key))
-                result.append(JSONObject.Member(key.stringValue ?? JSONWriter.compact.string(key), try substitute(member.value)))
+                result.append(
+                    JSONObject.Member(key.stringValue ?? JSONWriter.compact.string(key), try substitute(member.value)))
             }
             return .object(JSONObject(result))
         default:
@@ -170,7 +175,8 @@ public struct ScenarioVariables: Sendable, Hashable {
             case .literal(let literal): result += literal
             case .reference(let reference):
                 let replacement = try value(of: reference)
-                result += NSRegularExpression.escapedPattern(for: replacement.stringValue ?? JSONWriter.compact.string(replacement))
+                result += NSRegularExpression.escapedPattern(
+                    for: replacement.stringValue ?? JSONWriter.compact.string(replacement))
             }
         }
         return result

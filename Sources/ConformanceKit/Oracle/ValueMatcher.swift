@@ -43,7 +43,8 @@ public indirect enum ValueMatcher: Sendable, Hashable {
     public func mismatches(_ actual: JSONValue, at path: JSONPath = .root) -> [Mismatch] {
         switch self {
         case .exact(let expected):
-            return expected == actual ? [] : [Mismatch(path: path, expected: Self.text(expected), actual: Self.text(actual))]
+            return expected == actual
+                ? [] : [Mismatch(path: path, expected: Self.text(expected), actual: Self.text(actual))]
         case .subset(let expected):
             return Self.subsetMismatches(expected, actual, at: path)
         case .kind(let kind):
@@ -150,7 +151,9 @@ public indirect enum ValueMatcher: Sendable, Hashable {
             for member in members {
                 let memberPath = path.appending(member.key)
                 guard let value = object[member.key] else {
-                    found.append(Mismatch(path: memberPath, expected: "a member of shape \(text(member.value))", actual: "absent"))
+                    found.append(
+                        Mismatch(
+                            path: memberPath, expected: "a member of shape \(text(member.value))", actual: "absent"))
                     continue
                 }
                 found += shapeMismatches(member.value, value, at: memberPath)
@@ -161,7 +164,9 @@ public indirect enum ValueMatcher: Sendable, Hashable {
                 return [Mismatch(path: path, expected: "an array", actual: text(actual))]
             }
             guard let element = elements.first else { return [] }
-            return array.enumerated().flatMap { shapeMismatches(element, $0.element, at: path.appending(index: $0.offset)) }
+            return array.enumerated().flatMap {
+                shapeMismatches(element, $0.element, at: path.appending(index: $0.offset))
+            }
         default:
             return [Mismatch(path: path, expected: "a valid shape", actual: text(shape))]
         }

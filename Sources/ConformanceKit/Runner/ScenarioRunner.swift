@@ -21,7 +21,8 @@ public struct ScenarioRunner: Sendable {
     /// - Parameter scenario: the scenario.
     /// - Returns: `.run` or `.skip(reason)`.
     public func applicability(of scenario: Scenario) -> Scenario.Applicability {
-        scenario.applicability(schema: context.schema, version: context.version, launchedEndpoint: context.launchedEndpoint)
+        scenario.applicability(
+            schema: context.schema, version: context.version, launchedEndpoint: context.launchedEndpoint)
     }
 
     /// The result of a scenario that was not run.
@@ -80,7 +81,8 @@ public struct ScenarioRunner: Sendable {
         let verdict: Verdict
         if let fatal = state.fatal {
             let earlier = state.failures.map(\.description)
-            verdict = .errored(earlier.isEmpty ? fatal : fatal + "; earlier failures: " + earlier.joined(separator: "; "))
+            verdict = .errored(
+                earlier.isEmpty ? fatal : fatal + "; earlier failures: " + earlier.joined(separator: "; "))
         } else {
             verdict = state.failures.isEmpty ? .passed : .failed(state.failures)
         }
@@ -104,7 +106,8 @@ public struct ScenarioRunner: Sendable {
         step.timeoutMilliseconds.map { Duration.milliseconds($0) } ?? context.replyTimeout
     }
 
-    private func perform(_ step: Scenario.Step, at path: JSONPath, on client: QMPClient, _ state: inout RunState) async {
+    private func perform(_ step: Scenario.Step, at path: JSONPath, on client: QMPClient, _ state: inout RunState) async
+    {
         let command: String
         let arguments: JSONValue?
         switch step.action {
@@ -128,12 +131,15 @@ public struct ScenarioRunner: Sendable {
                 reply = .success(
                     try matcher.substituting(
                         values: { (value) throws(ScenarioVariables.Failure) in try variables.substitute(value) },
-                        patterns: { (pattern) throws(ScenarioVariables.Failure) in try variables.substitute(pattern: pattern) }))
+                        patterns: { (pattern) throws(ScenarioVariables.Failure) in
+                            try variables.substitute(pattern: pattern)
+                        }))
             case .success(nil):
                 reply = .success(nil)
             case .error(var expectation):
                 expectation.errorClass = try expectation.errorClass.map {
-                    (text) throws(ScenarioVariables.Failure) in try variables.substitute(.string(text)).stringValue ?? text
+                    (text) throws(ScenarioVariables.Failure) in
+                    try variables.substitute(.string(text)).stringValue ?? text
                 }
                 expectation.descPattern = try expectation.descPattern.map {
                     (text) throws(ScenarioVariables.Failure) in try variables.substitute(pattern: text)
@@ -173,7 +179,8 @@ public struct ScenarioRunner: Sendable {
                 state.failures.append(
                     Verdict.Failure(
                         rule: "capture-missing", path: Self.join(path, capture.path),
-                        expected: "a value to capture as ${\(capture.name)}", actual: ValueMatcher.text(.object(answer.raw))))
+                        expected: "a value to capture as ${\(capture.name)}",
+                        actual: ValueMatcher.text(.object(answer.raw))))
             }
         }
 
@@ -194,13 +201,18 @@ public struct ScenarioRunner: Sendable {
                     Verdict.Failure(
                         rule: "event-missing", path: eventPath, expected: expectation.summary,
                         actual: "no such event" + Self.seen(await client.events(since: mark))))
-                state.timings.append(.init(event: expectation.name, latencyMilliseconds: nil, windowMilliseconds: expectation.windowMilliseconds))
+                state.timings.append(
+                    .init(
+                        event: expectation.name, latencyMilliseconds: nil,
+                        windowMilliseconds: expectation.windowMilliseconds))
                 continue
             }
             consumed.insert(event.sequence)
             let latency = Self.milliseconds(event.receivedAt - sentAt)
             state.timings.append(
-                .init(event: expectation.name, latencyMilliseconds: latency, windowMilliseconds: expectation.windowMilliseconds))
+                .init(
+                    event: expectation.name, latencyMilliseconds: latency,
+                    windowMilliseconds: expectation.windowMilliseconds))
             if latency > expectation.windowMilliseconds {
                 state.failures.append(
                     Verdict.Failure(
@@ -235,7 +247,8 @@ public struct ScenarioRunner: Sendable {
                         rule: "event-unexpected", path: path.appending("absent").appending(index: index),
                         expected: "no \(forbidden.name)" + (forbidden.data.map { " " + ValueMatcher.text($0) } ?? "")
                             + " within \(EventExpectation.format(window)) ms",
-                        actual: Self.text(event) + " after \(Self.format(Self.milliseconds(event.receivedAt - sentAt))) ms"))
+                        actual: Self.text(event)
+                            + " after \(Self.format(Self.milliseconds(event.receivedAt - sentAt))) ms"))
             }
         }
     }
@@ -256,7 +269,8 @@ public struct ScenarioRunner: Sendable {
             ]
         case (.error(let expected), .error(let error)):
             return expected.mismatches(error).map {
-                Verdict.Failure(rule: "error-mismatch", path: Self.join(path, $0.path), expected: $0.expected, actual: $0.actual)
+                Verdict.Failure(
+                    rule: "error-mismatch", path: Self.join(path, $0.path), expected: $0.expected, actual: $0.actual)
             }
         case (.error(let expected), .success(let value)):
             var wanted = "an error reply"

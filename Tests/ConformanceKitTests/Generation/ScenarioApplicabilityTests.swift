@@ -3,18 +3,23 @@ import Testing
 @testable import ConformanceKit
 
 struct ScenarioApplicabilityTests {
-    static func scenario(_ requires: String, launch: String? = nil, command: String = "query-status") throws -> Scenario {
+    static func scenario(_ requires: String, launch: String? = nil, command: String = "query-status") throws -> Scenario
+    {
         let launchMember = launch.map { #", "launch": \#($0)"# } ?? ""
         return try ScenarioLoader.load(
-            Array(#"{ "description": "d", "requires": \#(requires)\#(launchMember), "steps": [ { "execute": "\#(command)" } ] }"#.utf8),
+            Array(
+                #"{ "description": "d", "requires": \#(requires)\#(launchMember), "steps": [ { "execute": "\#(command)" } ] }"#
+                    .utf8),
             file: "x.json", relativePath: "a/x.json")
     }
 
     static let schema: Schema = try! Fixtures.introspection()
 
     @Test func appliesWhenEverythingIsThere() throws {
-        let scenario = try Self.scenario(#"{ "commands": ["netdev_add"], "events": ["NETDEV_STREAM_CONNECTED"], "version": "7.2" }"#)
-        #expect(scenario.applicability(schema: Self.schema, version: Version(7, 2, 22), launchedEndpoint: false) == .run)
+        let scenario = try Self.scenario(
+            #"{ "commands": ["netdev_add"], "events": ["NETDEV_STREAM_CONNECTED"], "version": "7.2" }"#)
+        #expect(
+            scenario.applicability(schema: Self.schema, version: Version(7, 2, 22), launchedEndpoint: false) == .run)
     }
 
     @Test func skipsForAMissingCommand() throws {
@@ -29,7 +34,8 @@ struct ScenarioApplicabilityTests {
         #expect(
             scenario.applicability(schema: Self.schema, version: nil, launchedEndpoint: true)
                 == .skip("requires command 'dump-skeys', which the endpoint's schema lacks"))
-        #expect(scenario.applicability(schema: nil, version: nil, launchedEndpoint: true) == .run, "no schema, no check")
+        #expect(
+            scenario.applicability(schema: nil, version: nil, launchedEndpoint: true) == .run, "no schema, no check")
     }
 
     @Test func skipsForAMissingEvent() throws {
@@ -45,14 +51,16 @@ struct ScenarioApplicabilityTests {
             scenario.applicability(schema: nil, version: Version(7, 2, 22), launchedEndpoint: true)
                 == .skip("requires QEMU 8.0.0 or later; the endpoint is 7.2.22"))
         #expect(scenario.applicability(schema: nil, version: Version(8, 1), launchedEndpoint: true) == .run)
-        #expect(scenario.applicability(schema: nil, version: nil, launchedEndpoint: true) == .run, "unknown version: run")
+        #expect(
+            scenario.applicability(schema: nil, version: nil, launchedEndpoint: true) == .run, "unknown version: run")
     }
 
     @Test func skipsALaunchScenarioWithoutALaunchedEndpoint() throws {
         let scenario = try Self.scenario("{}", launch: #"["-machine", "pc", "-S"]"#)
         #expect(
             scenario.applicability(schema: nil, version: nil, launchedEndpoint: false)
-                == .skip("needs its own launched endpoint with '-machine pc -S'; the target is not launched by qmp-conform"))
+                == .skip(
+                    "needs its own launched endpoint with '-machine pc -S'; the target is not launched by qmp-conform"))
         #expect(scenario.applicability(schema: nil, version: nil, launchedEndpoint: true) == .run)
     }
 

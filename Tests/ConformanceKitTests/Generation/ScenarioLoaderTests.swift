@@ -31,7 +31,9 @@ struct ScenarioLoaderTests {
         #expect(scenario.name == "net.x")
         #expect(scenario.relativePath == "net/x.json")
         #expect(scenario.description == "all parts")
-        #expect(scenario.requirements == .init(commands: ["netdev_add"], events: ["NETDEV_STREAM_CONNECTED"], minimumVersion: Version(7, 2)))
+        #expect(
+            scenario.requirements
+                == .init(commands: ["netdev_add"], events: ["NETDEV_STREAM_CONNECTED"], minimumVersion: Version(7, 2)))
         #expect(scenario.launch == ["-machine", "pc", "-S"])
         #expect(scenario.steps.count == 7)
         #expect(scenario.cleanup.count == 1)
@@ -40,21 +42,32 @@ struct ScenarioLoaderTests {
         #expect(scenario.steps[0].timeoutMilliseconds == 250)
         #expect(scenario.steps[0].reply == .success(.exact(.object([:]))))
         #expect(scenario.steps[1].action == .sleep(milliseconds: 20))
-        #expect(scenario.steps[2].reply == .error(ErrorExpectation(errorClass: "DeviceNotFound", descPattern: "not found")))
-        #expect(scenario.steps[3].events == [EventExpectation(name: "RESUME", data: .object([:]), windowMilliseconds: 500, order: .beforeReply)])
+        #expect(
+            scenario.steps[2].reply == .error(ErrorExpectation(errorClass: "DeviceNotFound", descPattern: "not found")))
+        #expect(
+            scenario.steps[3].events == [
+                EventExpectation(name: "RESUME", data: .object([:]), windowMilliseconds: 500, order: .beforeReply)
+            ])
         #expect(scenario.steps[3].absent == [EventExpectation(name: "STOP", windowMilliseconds: 200)])
         #expect(scenario.steps[4].reply == .success(.all([.kind(.array), .count(1)])))
-        #expect(scenario.steps[4].captures == [.init(name: "first", path: JSONPath(components: [.key("return"), .index(0), .key("name")]))])
+        #expect(
+            scenario.steps[4].captures == [
+                .init(name: "first", path: JSONPath(components: [.key("return"), .index(0), .key("name")]))
+            ])
         #expect(scenario.steps[6].reply == .success(nil))
         #expect(scenario.steps[2].location == SourceLocation(file: "cases/net/x.json", line: 9, column: 5))
         #expect(scenario.caseID == TestCase.id(command: "net.x", kind: .scenario, identity: ["net/x.json"]))
         #expect(scenario.testCase.id == scenario.caseID)
         #expect(scenario.testCase.tags == ["launch", "scenario"])
-        #expect(scenario.launchCommand() == ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-machine", "pc", "-S"])
+        #expect(
+            scenario.launchCommand() == [
+                "qemu-system-x86_64", "-nodefaults", "-display", "none", "-machine", "pc", "-S",
+            ])
     }
 
     @Test func defaultsAreAnyOrderAndTheDefaultWindow() throws {
-        let scenario = try Self.load(#"{ "description": "d", "steps": [ { "execute": "stop", "events": [ { "name": "STOP" } ] } ] }"#)
+        let scenario = try Self.load(
+            #"{ "description": "d", "steps": [ { "execute": "stop", "events": [ { "name": "STOP" } ] } ] }"#)
         #expect(scenario.steps[0].events == [EventExpectation(name: "STOP", windowMilliseconds: 1000, order: .any)])
         #expect(scenario.launch == nil)
         #expect(scenario.testCase.tags == ["scenario"])
@@ -110,7 +123,8 @@ struct ScenarioLoaderTests {
             marked: #"{ "description": "d", "steps": [ { "execute": "x", "arguments": { "p": 1️⃣"${port:a" } } ] }"#,
             message: "unterminated '${'"),
         Fault(
-            name: "unknown JSON type", marked: #"{ "description": "d", "steps": [ { "execute": "x", "return": { "type": 1️⃣"arry" } } ] }"#,
+            name: "unknown JSON type",
+            marked: #"{ "description": "d", "steps": [ { "execute": "x", "return": { "type": 1️⃣"arry" } } ] }"#,
             message: "unknown JSON type \"arry\""),
         Fault(
             name: "unknown matcher",
@@ -118,15 +132,18 @@ struct ScenarioLoaderTests {
             message: "unknown key 'exactly' in a return matcher"),
         Fault(
             name: "return and error together",
-            marked: #"{ "description": "d", "steps": [ { "execute": "x", "return": { "exact": {} }, 1️⃣"error": {} } ] }"#,
+            marked:
+                #"{ "description": "d", "steps": [ { "execute": "x", "return": { "exact": {} }, 1️⃣"error": {} } ] }"#,
             message: "either 'return' or 'error', not both"),
         Fault(
             name: "bad when",
-            marked: #"{ "description": "d", "steps": [ { "execute": "x", "events": [ { "name": "STOP", "when": 1️⃣"before" } ] } ] }"#,
+            marked:
+                #"{ "description": "d", "steps": [ { "execute": "x", "events": [ { "name": "STOP", "when": 1️⃣"before" } ] } ] }"#,
             message: "unknown 'when' value \"before\""),
         Fault(
             name: "when in an absent event",
-            marked: #"{ "description": "d", "steps": [ { "execute": "x", "absent": [ { "name": "STOP", 1️⃣"when": "any" } ] } ] }"#,
+            marked:
+                #"{ "description": "d", "steps": [ { "execute": "x", "absent": [ { "name": "STOP", 1️⃣"when": "any" } ] } ] }"#,
             message: "unknown key 'when' in a forbidden event"),
         Fault(
             name: "event without a name",
@@ -134,10 +151,12 @@ struct ScenarioLoaderTests {
             message: "event has no 'name'"),
         Fault(
             name: "negative window",
-            marked: #"{ "description": "d", "steps": [ { "execute": "x", "events": [ { "name": "A", "within_ms": 1️⃣-1 } ] } ] }"#,
+            marked:
+                #"{ "description": "d", "steps": [ { "execute": "x", "events": [ { "name": "A", "within_ms": 1️⃣-1 } ] } ] }"#,
             message: "expected a non-negative number, got -1"),
         Fault(
-            name: "malformed version", marked: #"{ "description": "d", "requires": { "version": 1️⃣"seven" }, "steps": [] }"#,
+            name: "malformed version",
+            marked: #"{ "description": "d", "requires": { "version": 1️⃣"seven" }, "steps": [] }"#,
             message: "malformed version"),
         Fault(
             name: "malformed capture path",
@@ -149,7 +168,8 @@ struct ScenarioLoaderTests {
             message: "a pause step ('sleep_ms') takes no 'execute'"),
         Fault(name: "missing steps", marked: #"1️⃣{ "description": "d" }"#, message: "missing 'steps'"),
         Fault(name: "empty steps", marked: #"{ "description": "d", "steps": 1️⃣[] }"#, message: "'steps' is empty"),
-        Fault(name: "syntax error", marked: "{ \"description\": \"d\",\n  1️⃣}", message: "expected a quoted member name"),
+        Fault(
+            name: "syntax error", marked: "{ \"description\": \"d\",\n  1️⃣}", message: "expected a quoted member name"),
         Fault(
             name: "launch not strings", marked: #"{ "description": "d", "launch": ["-S", 1️⃣true], "steps": [] }"#,
             message: "expected a string, got boolean"),
@@ -178,7 +198,9 @@ struct ScenarioLoaderTests {
             Issue.record("expected an error")
         } catch {
             #expect(error.description.contains("did you mean 'arguments'?"), "\(error)")
-            #expect(error.description.hasPrefix("cases/net/x.json:1:52: error: unknown key 'argumnets' in a step"), "\(error)")
+            #expect(
+                error.description.hasPrefix("cases/net/x.json:1:52: error: unknown key 'argumnets' in a step"),
+                "\(error)")
         }
     }
 
@@ -205,9 +227,11 @@ struct ScenarioLoaderTests {
     }
 
     @Test func directoryLoadingReportsEveryFaultyFileAndSkipsTopLevelFiles() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scenario-loader-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "scenario-loader-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("a/b"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("a/b"), withIntermediateDirectories: true)
         try Data("{ not json".utf8).write(to: directory.appendingPathComponent("values.json"))
         try Data(#"{ "description": "ok", "steps": [ { "execute": "x" } ] }"#.utf8)
             .write(to: directory.appendingPathComponent("a/ok.json"))
@@ -267,7 +291,8 @@ struct ShippedScenarioTests {
     }
 
     @Test func runStateScenariosNeedTheirOwnStoppedPCMachine() throws {
-        for scenario in try ScenarioLoader.load(directory: Self.casesDirectory) where scenario.relativePath.hasPrefix("run-state/") {
+        for scenario in try ScenarioLoader.load(directory: Self.casesDirectory)
+        where scenario.relativePath.hasPrefix("run-state/") {
             #expect(scenario.launch == ["-machine", "pc", "-S"], "\(scenario.relativePath)")
         }
     }

@@ -25,7 +25,8 @@ struct ScenarioVariablesTests {
 
     @Test func substitutesInsideObjectsArraysAndKeys() throws {
         let value = try JSONParser.parse(#"{"id": "${name}", "list": ["${n}", 1], "${name}": true}"#)
-        #expect(try Self.variables.substitute(value) == JSONParser.parse(#"{"id": "nic0", "list": [7, 1], "nic0": true}"#))
+        #expect(
+            try Self.variables.substitute(value) == JSONParser.parse(#"{"id": "nic0", "list": [7, 1], "nic0": true}"#))
     }
 
     @Test func referencesAreListedInOrder() throws {

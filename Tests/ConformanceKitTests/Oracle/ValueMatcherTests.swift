@@ -6,14 +6,17 @@ struct ValueMatcherTests {
     static func value(_ text: String) -> JSONValue { try! JSONParser.parse(text) }
 
     @Test func exactComparesObjectsWithoutOrder() {
-        #expect(ValueMatcher.exact(Self.value(#"{"a": 1, "b": [1, 2]}"#)).matches(Self.value(#"{"b": [1, 2], "a": 1}"#)))
+        #expect(
+            ValueMatcher.exact(Self.value(#"{"a": 1, "b": [1, 2]}"#)).matches(Self.value(#"{"b": [1, 2], "a": 1}"#)))
         #expect(!ValueMatcher.exact(Self.value(#"{}"#)).matches(Self.value(#"{"a": 1}"#)))
         #expect(!ValueMatcher.exact(Self.value("[1, 2]")).matches(Self.value("[2, 1]")))
     }
 
     @Test func subsetAllowsExtraMembersAndElementsInAnyOrder() {
         let matcher = ValueMatcher.subset(Self.value(#"[{"name": "nic0", "addr": {"type": "inet"}}]"#))
-        #expect(matcher.matches(Self.value(#"[{"name": "x"}, {"name": "nic0", "extra": 1, "addr": {"type": "inet", "port": "1"}}]"#)))
+        #expect(
+            matcher.matches(
+                Self.value(#"[{"name": "x"}, {"name": "nic0", "extra": 1, "addr": {"type": "inet", "port": "1"}}]"#)))
         #expect(!matcher.matches(Self.value(#"[{"name": "nic0", "addr": {"type": "unix"}}]"#)))
         #expect(!matcher.matches(Self.value(#"{"name": "nic0"}"#)))
     }
@@ -37,7 +40,8 @@ struct ValueMatcherTests {
 
     @Test func shapeChecksMemberTypesAndEveryElement() {
         let shape = ValueMatcher.shape(Self.value(#"[{"name": "string", "table": ["integer"]}]"#))
-        #expect(shape.matches(Self.value(#"[{"name": "a", "table": [1, 2], "more": null}, {"name": "b", "table": []}]"#)))
+        #expect(
+            shape.matches(Self.value(#"[{"name": "a", "table": [1, 2], "more": null}, {"name": "b", "table": []}]"#)))
         let mismatches = shape.mismatches(Self.value(#"[{"name": "a", "table": [1, "2"]}, {"table": []}]"#))
         #expect(mismatches.map(\.path.description) == ["[0].table[1]", "[1].name"])
     }

@@ -52,7 +52,8 @@ struct ScenarioRunnerTests {
 
     static func scenario(_ steps: String, cleanup: String = "[]") throws -> Scenario {
         try ScenarioLoader.load(
-            Array(#"{ "description": "test", "steps": \#(steps), "cleanup": \#(cleanup) }"#.utf8), file: "cases/t/x.json",
+            Array(#"{ "description": "test", "steps": \#(steps), "cleanup": \#(cleanup) }"#.utf8),
+            file: "cases/t/x.json",
             relativePath: "t/x.json")
     }
 
@@ -67,7 +68,8 @@ struct ScenarioRunnerTests {
             command == "cont" ? Answer(now: [Self.event("RESUME") + Self.reply(request)]) : nil
         }
         let scenario = try Self.scenario(
-            #"[ { "execute": "cont", "return": { "exact": {} }, "events": [ { "name": "RESUME", "within_ms": 500, "when": "before-reply" } ] } ]"#)
+            #"[ { "execute": "cont", "return": { "exact": {} }, "events": [ { "name": "RESUME", "within_ms": 500, "when": "before-reply" } ] } ]"#
+        )
         let result = await Self.runner.run(scenario, on: client)
         #expect(result.verdict == .passed)
         #expect(result.suite == "t/x.json")
@@ -100,11 +102,14 @@ struct ScenarioRunnerTests {
     @Test func aLateEventFailsWithItsMeasuredLatency() async throws {
         let (client, _) = try await Self.client { command, request in
             command == "netdev_add"
-                ? Answer(now: [Self.reply(request)], later: [Self.event("NETDEV_STREAM_CONNECTED", #"{"netdev-id": "s"}"#)], delay: .milliseconds(80))
+                ? Answer(
+                    now: [Self.reply(request)], later: [Self.event("NETDEV_STREAM_CONNECTED", #"{"netdev-id": "s"}"#)],
+                    delay: .milliseconds(80))
                 : nil
         }
         let scenario = try Self.scenario(
-            #"[ { "execute": "netdev_add", "events": [ { "name": "NETDEV_STREAM_CONNECTED", "within_ms": 20, "data": { "netdev-id": "s" } } ] } ]"#)
+            #"[ { "execute": "netdev_add", "events": [ { "name": "NETDEV_STREAM_CONNECTED", "within_ms": 20, "data": { "netdev-id": "s" } } ] } ]"#
+        )
         let result = await Self.runner.run(scenario, on: client)
         let failures = Self.failures(result)
         #expect(failures.map(\.rule) == ["event-late"])
@@ -119,7 +124,8 @@ struct ScenarioRunnerTests {
         let (client, _) = try await Self.client { command, request in
             command == "stop" ? Answer(now: [Self.event("RESET") + Self.reply(request)]) : nil
         }
-        let scenario = try Self.scenario(#"[ { "execute": "stop", "events": [ { "name": "STOP", "within_ms": 30 } ] } ]"#)
+        let scenario = try Self.scenario(
+            #"[ { "execute": "stop", "events": [ { "name": "STOP", "within_ms": 30 } ] } ]"#)
         let result = await Self.runner.run(scenario, on: client)
         let failures = Self.failures(result)
         #expect(failures.map(\.rule) == ["event-missing"])
@@ -131,10 +137,12 @@ struct ScenarioRunnerTests {
     @Test func eventDataMustContainTheExpectedSubset() async throws {
         let (client, _) = try await Self.client { command, request in
             command == "system_reset"
-                ? Answer(now: [Self.event("RESET", #"{"guest": true, "reason": "guest-reset"}"#) + Self.reply(request)]) : nil
+                ? Answer(now: [Self.event("RESET", #"{"guest": true, "reason": "guest-reset"}"#) + Self.reply(request)])
+                : nil
         }
         let scenario = try Self.scenario(
-            #"[ { "execute": "system_reset", "events": [ { "name": "RESET", "within_ms": 30, "data": { "guest": false } } ] } ]"#)
+            #"[ { "execute": "system_reset", "events": [ { "name": "RESET", "within_ms": 30, "data": { "guest": false } } ] } ]"#
+        )
         let result = await Self.runner.run(scenario, on: client)
         #expect(Self.failures(result).map(\.rule) == ["event-missing"])
         await client.close()
@@ -142,10 +150,13 @@ struct ScenarioRunnerTests {
 
     @Test func twoExpectationsOfOneNameNeedTwoEvents() async throws {
         let (client, _) = try await Self.client { command, request in
-            command == "x" ? Answer(now: [Self.reply(request)], later: [Self.event("E", #"{"id": "a"}"#)], delay: .milliseconds(5)) : nil
+            command == "x"
+                ? Answer(now: [Self.reply(request)], later: [Self.event("E", #"{"id": "a"}"#)], delay: .milliseconds(5))
+                : nil
         }
         let scenario = try Self.scenario(
-            #"[ { "execute": "x", "events": [ { "name": "E", "within_ms": 200 }, { "name": "E", "within_ms": 40 } ] } ]"#)
+            #"[ { "execute": "x", "events": [ { "name": "E", "within_ms": 200 }, { "name": "E", "within_ms": 40 } ] } ]"#
+        )
         let result = await Self.runner.run(scenario, on: client)
         #expect(Self.failures(result).map(\.rule) == ["event-missing"])
         #expect(Self.failures(result).first?.path.description == "steps[0].events[1]")
@@ -156,7 +167,8 @@ struct ScenarioRunnerTests {
         let (client, _) = try await Self.client { command, request in
             command == "stop" ? Answer(now: [Self.reply(request) + Self.event("STOP")]) : nil
         }
-        let scenario = try Self.scenario(#"[ { "execute": "stop", "absent": [ { "name": "STOP", "within_ms": 150 } ] } ]"#)
+        let scenario = try Self.scenario(
+            #"[ { "execute": "stop", "absent": [ { "name": "STOP", "within_ms": 150 } ] } ]"#)
         let result = await Self.runner.run(scenario, on: client)
         let failures = Self.failures(result)
         #expect(failures.map(\.rule) == ["event-unexpected"])
@@ -168,9 +180,11 @@ struct ScenarioRunnerTests {
 
     @Test func aForbiddenEventAfterItsWindowPasses() async throws {
         let (client, _) = try await Self.client { command, request in
-            command == "stop" ? Answer(now: [Self.reply(request)], later: [Self.event("STOP")], delay: .milliseconds(150)) : nil
+            command == "stop"
+                ? Answer(now: [Self.reply(request)], later: [Self.event("STOP")], delay: .milliseconds(150)) : nil
         }
-        let scenario = try Self.scenario(#"[ { "execute": "stop", "absent": [ { "name": "STOP", "within_ms": 30 } ] } ]"#)
+        let scenario = try Self.scenario(
+            #"[ { "execute": "stop", "absent": [ { "name": "STOP", "within_ms": 30 } ] } ]"#)
         let started = ContinuousClock.now
         let result = await Self.runner.run(scenario, on: client)
         #expect(result.verdict == .passed)
@@ -181,8 +195,10 @@ struct ScenarioRunnerTests {
     @Test func returnAndErrorMismatchesAreStructured() async throws {
         let (client, _) = try await Self.client { command, request in
             switch command {
-            case "query-status": Answer(now: [Self.reply(request, #""return": {"status": "running", "running": true}"#)])
-            case "netdev_del": Answer(now: [Self.reply(request, #""error": {"class": "GenericError", "desc": "oops"}"#)])
+            case "query-status":
+                Answer(now: [Self.reply(request, #""return": {"status": "running", "running": true}"#)])
+            case "netdev_del":
+                Answer(now: [Self.reply(request, #""error": {"class": "GenericError", "desc": "oops"}"#)])
             default: nil
             }
         }
@@ -197,12 +213,28 @@ struct ScenarioRunnerTests {
         let failures = Self.failures(result)
         #expect(
             failures == [
-                .init(rule: "return-mismatch", path: JSONPath(components: [.key("steps"), .index(0), .key("return"), .key("status")]), expected: #""paused""#, actual: #""running""#),
-                .init(rule: "return-mismatch", path: JSONPath(components: [.key("steps"), .index(0), .key("return"), .key("singlestep")]), expected: "false", actual: "absent"),
-                .init(rule: "error-mismatch", path: JSONPath(components: [.key("steps"), .index(1), .key("error"), .key("class")]), expected: "DeviceNotFound", actual: "GenericError"),
-                .init(rule: "error-mismatch", path: JSONPath(components: [.key("steps"), .index(1), .key("error"), .key("desc")]), expected: "a string matching /not found/", actual: #""oops""#),
-                .init(rule: "return-mismatch", path: JSONPath(components: [.key("steps"), .index(2), .key("error")]), expected: "a success reply", actual: #"{"class":"GenericError","desc":"oops"}"#),
-                .init(rule: "error-mismatch", path: JSONPath(components: [.key("steps"), .index(3), .key("return")]), expected: "an error reply of class GenericError", actual: "success {}"),
+                .init(
+                    rule: "return-mismatch",
+                    path: JSONPath(components: [.key("steps"), .index(0), .key("return"), .key("status")]),
+                    expected: #""paused""#, actual: #""running""#),
+                .init(
+                    rule: "return-mismatch",
+                    path: JSONPath(components: [.key("steps"), .index(0), .key("return"), .key("singlestep")]),
+                    expected: "false", actual: "absent"),
+                .init(
+                    rule: "error-mismatch",
+                    path: JSONPath(components: [.key("steps"), .index(1), .key("error"), .key("class")]),
+                    expected: "DeviceNotFound", actual: "GenericError"),
+                .init(
+                    rule: "error-mismatch",
+                    path: JSONPath(components: [.key("steps"), .index(1), .key("error"), .key("desc")]),
+                    expected: "a string matching /not found/", actual: #""oops""#),
+                .init(
+                    rule: "return-mismatch", path: JSONPath(components: [.key("steps"), .index(2), .key("error")]),
+                    expected: "a success reply", actual: #"{"class":"GenericError","desc":"oops"}"#),
+                .init(
+                    rule: "error-mismatch", path: JSONPath(components: [.key("steps"), .index(3), .key("return")]),
+                    expected: "an error reply of class GenericError", actual: "success {}"),
             ])
         await client.close()
     }
@@ -282,7 +314,8 @@ struct ScenarioRunnerTests {
     @Test func runIfApplicableSkipsALaunchScenarioOnAUserEndpoint() async throws {
         let (client, transport) = try await Self.client()
         let scenario = try ScenarioLoader.load(
-            Array(#"{ "description": "d", "launch": ["-machine", "pc", "-S"], "steps": [ { "execute": "cont" } ] }"#.utf8),
+            Array(
+                #"{ "description": "d", "launch": ["-machine", "pc", "-S"], "steps": [ { "execute": "cont" } ] }"#.utf8),
             file: "x.json", relativePath: "run-state/x.json")
         let result = await Self.runner.runIfApplicable(scenario, on: client)
         guard case .skipped(let reason) = result.verdict else {
