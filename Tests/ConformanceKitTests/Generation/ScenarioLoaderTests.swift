@@ -256,7 +256,7 @@ struct ShippedScenarioTests {
     @Test func everyShippedScenarioLoads() throws {
         let scenarios = try ScenarioLoader.load(directory: Self.casesDirectory)
         #expect(scenarios.count == ScenarioLoader.scenarioPaths(in: Self.casesDirectory).count)
-        #expect(scenarios.count >= 16)
+        #expect(scenarios.count >= 17)
         #expect(Set(scenarios.map(\.caseID)).count == scenarios.count)
     }
 
@@ -265,7 +265,8 @@ struct ShippedScenarioTests {
         for required in [
             "net.netdev-lifecycle-user", "net.netdev-lifecycle-socket", "net.netdev-lifecycle-stream",
             "net.netdev-lifecycle-dgram", "net.netdev-lifecycle-hubport", "net.netdev-duplicate-id",
-            "net.netdev-del-missing", "net.set-link-missing", "net.stream-connect-events", "net.query-rx-filter",
+            "net.netdev-del-missing", "net.set-link-missing", "net.stream-connect-events", "net.stream-connect-events-unix",
+            "net.query-rx-filter",
             "net.query-rx-filter-nic", "net.announce-self", "run-state.cont-resume", "run-state.stop-stop",
             "run-state.system-reset",
         ] {
