@@ -46,6 +46,23 @@ struct ScenarioIntegrationTests {
             print(Self.describe(result))
             #expect(result.verdict == .passed, "\(scenario.relativePath): \(result.verdict)\n\(result.transcript)")
         }
+        // A wrong expectation fails with a structured failure and the measured timing.
+        let wrong = try ScenarioLoader.load(
+            Array(
+                #"""
+                { "description": "wrong on purpose", "steps": [
+                    { "execute": "query-status", "return": { "subset": { "status": "paused" } },
+                      "events": [ { "name": "STOP", "within_ms": 50 } ] } ] }
+                """#.utf8), file: "inline.json", relativePath: "inline/wrong.json")
+        let failed = await runner.run(wrong, on: client)
+        guard case .failed(let failures) = failed.verdict else {
+            Issue.record("expected a failure, got \(failed.verdict)")
+            return
+        }
+        #expect(failures.map(\.rule) == ["return-mismatch", "event-missing"])
+        #expect(failures.first?.path.description == "steps[0].return.status")
+        #expect(failures.first?.actual == #""running""#)
+        #expect(failed.eventTimings == [.init(event: "STOP", latencyMilliseconds: nil, windowMilliseconds: 50)])
         await endpoint.stop(using: client)
     }
 

@@ -265,10 +265,9 @@ struct ShippedScenarioTests {
         for required in [
             "net.netdev-lifecycle-user", "net.netdev-lifecycle-socket", "net.netdev-lifecycle-stream",
             "net.netdev-lifecycle-dgram", "net.netdev-lifecycle-hubport", "net.netdev-duplicate-id",
-            "net.netdev-del-missing", "net.set-link-missing", "net.stream-connect-events", "net.stream-connect-events-unix",
-            "net.query-rx-filter",
-            "net.query-rx-filter-nic", "net.announce-self", "run-state.cont-resume", "run-state.stop-stop",
-            "run-state.system-reset",
+            "net.netdev-del-missing", "net.set-link-missing", "net.stream-connect-events",
+            "net.stream-connect-events-unix", "net.query-rx-filter", "net.query-rx-filter-nic", "net.announce-self",
+            "run-state.cont-resume", "run-state.stop-stop", "run-state.system-reset",
         ] {
             #expect(names.contains(required), "missing \(required)")
         }
