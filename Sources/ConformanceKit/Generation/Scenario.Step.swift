@@ -76,7 +76,7 @@ extension Scenario {
             self.location = location
         }
 
-        /// One line for transcripts and reports: `step 2 (file:12:5) netdev_del`.
+        /// One line for messages: `netdev_del (cases/net/x.json:12:5)` or `pause 100 ms (...)`.
         public var label: String {
             switch action {
             case .execute(let command, _): "\(command) (\(location))"
