@@ -293,7 +293,7 @@ public struct Runner: Sendable {
         case .string(let text) where text.contains("${"):
             var replaced = text.replacingOccurrences(of: "${scratch}", with: scratch)
             while let range = replaced.range(of: "${free_port}") {
-                replaced.replaceSubrange(range, with: String(ports.next() ?? 0))
+                replaced.replaceSubrange(range, with: String((try? ports.allocate()) ?? 0))
             }
             return .string(replaced)
         case .array(let elements): return .array(elements.map { substitute($0, scratch: scratch) ?? .null })

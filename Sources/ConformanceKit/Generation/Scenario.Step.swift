@@ -1,0 +1,111 @@
+extension Scenario {
+    /// One step of a scenario: a command with its expectations, or a pause.
+    public struct Step: Sendable, Hashable {
+        /// What the step does.
+        public enum Action: Sendable, Hashable {
+            /// Send a command; `arguments` may hold `${...}` references.
+            case execute(command: String, arguments: JSONValue?)
+            /// Wait (e.g. for work QEMU finishes on another thread, with nothing to observe).
+            case sleep(milliseconds: Double)
+        }
+
+        /// What the reply must be.
+        public enum ReplyExpectation: Sendable, Hashable {
+            /// A success reply whose `return` matches, or any success when nil.
+            case success(ValueMatcher?)
+            /// An error reply matching the expectation.
+            case error(ErrorExpectation)
+        }
+
+        /// A value to remember from the reply, for `${name}` in later steps.
+        public struct Capture: Sendable, Hashable {
+            /// The variable name.
+            public var name: String
+            /// Where in the reply object, e.g. `return[0].name`.
+            public var path: JSONPath
+
+            /// Creates a capture.
+            /// - Parameters:
+            ///   - name: the variable name.
+            ///   - path: the path in the reply object.
+            public init(name: String, path: JSONPath) {
+                self.name = name
+                self.path = path
+            }
+        }
+
+        /// What the step does.
+        public var action: Action
+        /// What the reply must be (ignored for a pause).
+        public var reply: ReplyExpectation
+        /// Events that must arrive.
+        public var events: [EventExpectation]
+        /// Events that must not arrive within their windows.
+        public var absent: [EventExpectation]
+        /// Values to capture from the reply.
+        public var captures: [Capture]
+        /// How long to wait for the reply, in milliseconds; nil for the runner's default.
+        public var timeoutMilliseconds: Double?
+        /// What the step does, in words (optional).
+        public var description: String?
+        /// Where the step is written.
+        public var location: SourceLocation
+
+        /// Creates a step.
+        /// - Parameters:
+        ///   - action: what it does.
+        ///   - reply: what the reply must be.
+        ///   - events: expected events.
+        ///   - absent: forbidden events.
+        ///   - captures: captured values.
+        ///   - timeoutMilliseconds: reply timeout.
+        ///   - description: words.
+        ///   - location: where it is written.
+        public init(
+            action: Action, reply: ReplyExpectation = .success(nil), events: [EventExpectation] = [],
+            absent: [EventExpectation] = [], captures: [Capture] = [], timeoutMilliseconds: Double? = nil,
+            description: String? = nil, location: SourceLocation
+        ) {
+            self.action = action
+            self.reply = reply
+            self.events = events
+            self.absent = absent
+            self.captures = captures
+            self.timeoutMilliseconds = timeoutMilliseconds
+            self.description = description
+            self.location = location
+        }
+
+        /// One line for messages: `netdev_del (cases/net/x.json:12:5)` or `pause 100 ms (...)`.
+        public var label: String {
+            switch action {
+            case .execute(let command, _): "\(command) (\(location))"
+            case .sleep(let milliseconds): "pause \(EventExpectation.format(milliseconds)) ms (\(location))"
+            }
+        }
+
+        /// Every `${...}` reference in the step (malformed ones are rejected by the loader).
+        public var references: [ScenarioVariables.Reference] {
+            var values: [JSONValue] = []
+            if case .execute(_, let arguments?) = action { values.append(arguments) }
+            switch reply {
+            case .success(let matcher?):
+                _ = matcher.substituting(
+                    values: { (value: JSONValue) -> JSONValue in
+                        values.append(value)
+                        return value
+                    },
+                    patterns: { (pattern: String) -> String in
+                        values.append(.string(pattern))
+                        return pattern
+                    })
+            case .error(let expectation):
+                if let pattern = expectation.descPattern { values.append(.string(pattern)) }
+                if let errorClass = expectation.errorClass { values.append(.string(errorClass)) }
+            case .success(nil): break
+            }
+            for event in events + absent { if let data = event.data { values.append(data) } }
+            return values.flatMap { (try? ScenarioVariables.references(in: $0)) ?? [] }
+        }
+    }
+}
