@@ -62,7 +62,7 @@ enum CasesCommand {
         let output = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: .init(seed: seed)).generate()
         Output.diagnostics(output.notes, verbose: false)
         let filter = CaseFilter(patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)))
-        return (output.cases.filter(filter.matches), output.notes)
+        return ((output.cases + directory.scenarios.map(\.testCase)).filter(filter.matches), output.notes)
     }
 
     /// The schema `--schema` names, else the introspection of the endpoint the target options

@@ -63,6 +63,7 @@ enum RunCommand {
                     && (filter.patterns.isEmpty || filter.patterns.contains { CaseFilter.glob($0, matches: id) })
             }.map { .protocolCheck($0) }
         }
+        items += directory.scenarios.filter { filter.matches($0.testCase) }.map { .scenario($0) }
         items += generated.cases.filter(filter.matches).map { .testCase($0) }
         guard !items.isEmpty else {
             Output.error("error: no case matches the filter\n    hint: list the cases with 'qmp-conform cases list' and check --filter/--kind")

@@ -50,6 +50,19 @@ struct RunCommandTests {
         }
     }
 
+    @Test func scenariosRunAndTheReportShowsEachEventsLatencyBesideItsWindow() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let junit = directory.appendingPathComponent("scenarios.xml").path
+        let outcome = try CLIRunner.run(["run", "--kind", "scenario", "--junit", junit])
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        for event in ["RESUME", "STOP", "RESET", "NETDEV_STREAM_CONNECTED", "NETDEV_STREAM_DISCONNECTED"] {
+            #expect(xml.range(of: "\(event): [0-9.]+ ms \\(window [0-9]+ ms\\)", options: .regularExpression) != nil, "\(event)")
+        }
+        #expect(xml.contains("classname=\"qmp.run-state.cont-resume\""))
+    }
+
     @Test func oneCaseIdRerunsJustThatCase() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The hand-maintained inputs of a run, read from a `cases/` directory: the value-synthesis
-/// table (`values.json`) and the safety policy (`policy.json`).
+/// table (`values.json`), the safety policy (`policy.json`) and the scenarios (`*/*.json`).
 ///
 /// The only place in `Generation/` that reads files; errors point at `file:line:column`.
 public struct CaseDirectory: Sendable {
@@ -11,6 +11,8 @@ public struct CaseDirectory: Sendable {
     public var values: ValueTable
     /// The safety policy.
     public var policy: SafetyPolicy
+    /// The scenarios of the subfolders, in path order.
+    public var scenarios: [Scenario]
 
     /// Loads a cases directory.
     /// - Parameter path: the directory holding `values.json` and `policy.json`.
@@ -29,7 +31,7 @@ public struct CaseDirectory: Sendable {
         let policy = try read("policy.json")
         return CaseDirectory(
             path: path, values: try ValueTable.load(values.bytes, file: values.file),
-            policy: try SafetyPolicy.load(policy.bytes, file: policy.file))
+            policy: try SafetyPolicy.load(policy.bytes, file: policy.file), scenarios: try ScenarioLoader.load(directory: path))
     }
 
     /// Where to look for `cases/` when the user names none: the current directory's `cases/`,

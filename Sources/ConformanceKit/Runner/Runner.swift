@@ -60,10 +60,11 @@ public struct Runner: Sendable {
         public var roundTrips: Int
     }
 
-    /// One unit of work: a generated case or a protocol check.
+    /// One unit of work: a generated case, a protocol check or a scenario.
     public enum Item: Sendable {
         case testCase(TestCase)
         case protocolCheck(ProtocolCheck)
+        case scenario(Scenario)
     }
 
     let configuration: Configuration
@@ -160,6 +161,8 @@ public struct Runner: Sendable {
             switch item {
             case .protocolCheck(let check):
                 result = await runProtocolCheck(check, on: main)
+            case .scenario(let scenario):
+                result = await runScenario(scenario, main: main, greeting: outcome.greeting)
             case .testCase(let testCase):
                 if let reason = outcome.fatal {
                     result = skipped(item, reason: reason)
@@ -204,6 +207,8 @@ public struct Runner: Sendable {
             CaseResult(caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind, verdict: .skipped(reason), duration: 0)
         case .protocolCheck(let check):
             CaseResult(caseID: Self.protocolCaseID(check), suite: "protocol", summary: check.summary, kind: .protocol, verdict: .skipped(reason), duration: 0)
+        case .scenario(let scenario):
+            ScenarioRunner(context: ScenarioContext(scratchDirectory: "")).skippedResult(scenario, reason: reason)
         }
     }
 
@@ -300,6 +305,57 @@ public struct Runner: Sendable {
         case .object(let object): return .object(JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch) ?? .null) }))
         default: return value
         }
+    }
+
+    // MARK: Scenarios
+
+    /// Runs a scenario: on a fresh endpoint of its own when the run launches endpoints (with the
+    /// scenario's `launch` arguments, e.g. `-machine pc -S`), else on the job's endpoint.
+    func runScenario(_ scenario: Scenario, main: Endpoint, greeting: QMPGreeting?) async -> CaseResult {
+        let version = greeting?.qemuVersion.map { Version(Int($0.major), Int($0.minor), Int($0.micro)) }
+        var context = ScenarioContext(
+            scratchDirectory: "", ports: ports, version: version, schema: oracle.schema,
+            launchedEndpoint: configuration.target.isLaunched, replyTimeout: configuration.caseTimeout)
+        if case .skip(let reason) = scenario.applicability(schema: oracle.schema, version: version, launchedEndpoint: context.launchedEndpoint) {
+            return ScenarioRunner(context: context).skippedResult(scenario, reason: reason)
+        }
+        var own: Endpoint?
+        if case .launch(let command) = configuration.target {
+            own = Endpoint(target: .launch(Self.withoutMachine(command) + (scenario.launch ?? Self.machine(of: command))))
+        }
+        let endpoint = own ?? main
+        let result: CaseResult
+        do {
+            let client = try await endpoint.connect()
+            _ = await client.takeTranscript()
+            context.scratchDirectory = await endpoint.scratchDirectory
+            result = await ScenarioRunner(context: context).run(scenario, on: client)
+        } catch {
+            let tail = await endpoint.stderrTail
+            result = CaseResult(
+                caseID: scenario.caseID, suite: scenario.relativePath, summary: scenario.description, kind: .scenario,
+                verdict: .errored("cannot start the scenario's endpoint: \(error)" + (tail.isEmpty ? "" : "; stderr: \(tail)")), duration: 0)
+        }
+        await own?.shutDown()
+        return result
+    }
+
+    /// A launch command without its `-machine` option (a scenario names its own machine).
+    static func withoutMachine(_ command: [String]) -> [String] {
+        var result: [String] = []
+        var skipNext = false
+        for argument in command {
+            if skipNext { skipNext = false; continue }
+            if argument == "-machine" || argument == "-M" { skipNext = true; continue }
+            result.append(argument)
+        }
+        return result
+    }
+
+    /// The `-machine` option of a launch command, if it has one.
+    static func machine(of command: [String]) -> [String] {
+        guard let index = command.firstIndex(where: { $0 == "-machine" || $0 == "-M" }), index + 1 < command.count else { return [] }
+        return Array(command[index...(index + 1)])
     }
 
     // MARK: Protocol checks
