@@ -84,8 +84,8 @@ public struct DocComment: Sendable, Hashable {
 
     /// Whether a word looks like a QMP error class (`GenericError`, `DeviceNotFound`, ...).
     static func isErrorClassName(_ word: String) -> Bool {
-        guard let first = word.first, first.isUppercase, word.count > 4 else { return false }
-        return ["Error", "NotFound", "NotActive", "MissingCap"].contains { word.hasSuffix($0) }
+        guard let first = word.first, first.isUppercase, word.filter(\.isUppercase).count >= 2 else { return false }
+        return ["Error", "NotFound", "NotActive", "MissingCap"].contains { word.hasSuffix($0) && word.count > $0.count }
             && word.dropFirst().contains { $0.isLowercase }
     }
 }

@@ -88,6 +88,12 @@ struct RealSchemaTests {
         #expect(exchanges[0].location.line == 32)
     }
 
+    @Test func onlyCamelCaseClassNamesCountAsDocumentedErrorClasses() throws {
+        let schema = try Fixtures.source("qemu-7.2/qapi-schema.json")
+        #expect(schema.command(named: "object-del")?.doc?.errorClasses == [], "'Error if @id is not a valid id' names no class")
+        #expect(schema.command(named: "block_resize")?.doc?.errorClasses == ["DeviceNotFound"])
+    }
+
     @Test func qemu72ConditionsAreKeptWithoutDefines() throws {
         let schema = try Fixtures.source("qemu-7.2/qapi-schema.json")
         #expect(schema.command(named: "query-gic-capabilities")?.condition == .name("TARGET_ARM"))
