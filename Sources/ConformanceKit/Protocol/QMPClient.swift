@@ -291,6 +291,22 @@ public actor QMPClient {
     public func send(pipelined objects: [JSONObject], timeout: Duration = .seconds(10)) async throws(QMPProtocolError)
         -> [QMPReply]
     {
+        var replies: [QMPReply] = []
+        for outcome in try await outcomes(pipelined: objects, timeout: timeout) { replies.append(try outcome.get()) }
+        return replies
+    }
+
+    /// Sends several request objects in one write and returns each one's own outcome, so that a
+    /// reply that arrived is kept even when a later request of the batch fails (the runner sends
+    /// a case and its liveness check this way).
+    /// - Parameters:
+    ///   - objects: the requests, each with a distinct `id`.
+    ///   - timeout: how long to wait for each reply.
+    /// - Returns: one outcome per request, in request order.
+    /// - Throws: `QMPProtocolError` when nothing could be sent (a closed client, a duplicate id).
+    public func outcomes(pipelined objects: [JSONObject], timeout: Duration = .seconds(10)) async throws(QMPProtocolError)
+        -> [Result<QMPReply, QMPProtocolError>]
+    {
         if let failure { throw failure }
         var keys: [WaitKey] = []
         var bytes: [UInt8] = []
@@ -311,16 +327,9 @@ public actor QMPClient {
         } catch {
             for key in keys { sendFailed(key, error) }
         }
-        var replies: [QMPReply] = []
-        var firstError: QMPProtocolError?
-        for key in keys {
-            switch await awaitReply(key) {
-            case .success(let reply): replies.append(reply)
-            case .failure(let error): firstError = firstError ?? error
-            }
-        }
-        if let firstError { throw firstError }
-        return replies
+        var outcomes: [Result<QMPReply, QMPProtocolError>] = []
+        for key in keys { outcomes.append(await awaitReply(key)) }
+        return outcomes
     }
 
     /// Sends raw bytes without waiting for anything.

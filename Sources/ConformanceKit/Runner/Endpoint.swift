@@ -61,6 +61,8 @@ public actor Endpoint {
     public func connect() async throws(QMPProtocolError) -> QMPClient {
         if let current { return current }
         let client = try await openClient(negotiate: true)
+        // The handshake is not part of any case's transcript.
+        _ = await client.takeTranscript()
         current = client
         return client
     }
@@ -91,21 +93,6 @@ public actor Endpoint {
     public func disconnect() async {
         await current?.close()
         current = nil
-    }
-
-    /// Whether the endpoint still answers: a cheap command within `timeout`.
-    /// - Parameters:
-    ///   - command: the command to send (e.g. `query-status`).
-    ///   - timeout: how long it may take.
-    /// - Returns: nil when alive, else why not.
-    public func livenessProblem(command: String, timeout: Duration) async -> String? {
-        guard let current else { return "not connected" }
-        do {
-            _ = try await current.execute(command, timeout: timeout)
-            return nil
-        } catch {
-            return "\(error)"
-        }
     }
 
     /// Brings the endpoint back: relaunches a launched endpoint (or reconnects to a socket).

@@ -239,22 +239,34 @@ public struct Runner: Sendable {
                 result: result(testCase, .errored("cannot reach the endpoint: \(error)"), start: start, transcript: ""), lastEvent: nil,
                 roundTrips: 0)
         }
-        _ = await client.takeTranscript()
         let mark = await client.eventMark
-        let arguments = await substitute(testCase.arguments, scratch: endpoint.scratchDirectory)
+        var arguments = testCase.arguments
+        if let value = arguments, Self.hasPlaceholder(value) {
+            arguments = substitute(value, scratch: await endpoint.scratchDirectory)
+        }
+        // The liveness check goes right behind the case in the same write: QEMU answers in order,
+        // so it still checks the endpoint after the case, without a second wait. Its exchange
+        // stays in the case's transcript: it shows the endpoint survived.
+        let stopsEndpoint = testCase.kind != .invalid && testCase.tags.contains("effect:stops-endpoint")
+        var request: JSONObject = ["execute": .string(testCase.command)]
+        if let arguments { request["arguments"] = arguments }
+        request["id"] = 1
+        var batch = [request]
+        if !stopsEndpoint { batch.append(["execute": .string(livenessCommand), "id": 2]) }
+        roundTrips += batch.count
         var reply: QMPReply?
         var failure: String?
+        var livenessProblem: String?
         do {
-            roundTrips += 1
-            reply = try await send(testCase.command, arguments, on: client)
+            let outcomes = try await client.outcomes(pipelined: batch, timeout: configuration.caseTimeout)
+            switch outcomes[0] {
+            case .success(let value): reply = value
+            case .failure(let error): failure = "\(error)"
+            }
+            if outcomes.count > 1, case .failure(let error) = outcomes[1] { livenessProblem = "\(error)" }
         } catch {
             failure = "\(error)"
-        }
-        let stopsEndpoint = testCase.kind != .invalid && testCase.tags.contains("effect:stops-endpoint")
-        var livenessProblem: String?
-        if !stopsEndpoint {
-            roundTrips += 1
-            livenessProblem = await endpoint.livenessProblem(command: livenessCommand, timeout: configuration.livenessTimeout)
+            livenessProblem = stopsEndpoint ? nil : "\(error)"
         }
         let events = await client.events(since: mark)
         let transcript = await client.takeTranscript().description
@@ -272,23 +284,22 @@ public struct Runner: Sendable {
         return CaseRun(result: result(testCase, verdict, start: start, transcript: transcript), lastEvent: lastEvent, roundTrips: roundTrips)
     }
 
-    /// Sends a request: `arguments` as an object through the client's command path, or any other
-    /// JSON (the arguments-not-object cases) as a whole request object.
-    func send(_ command: String, _ arguments: JSONValue?, on client: QMPClient) async throws(QMPProtocolError) -> QMPReply {
-        switch arguments {
-        case nil: return try await client.execute(command, timeout: configuration.caseTimeout)
-        case .object(let object)?: return try await client.execute(command, arguments: object, timeout: configuration.caseTimeout)
-        case let other?:
-            return try await client.send(request: ["execute": .string(command), "arguments": other, "id": "raw"], timeout: configuration.caseTimeout)
-        }
-    }
-
     func result(_ testCase: TestCase, _ verdict: Verdict, start: ContinuousClock.Instant, transcript: String) -> CaseResult {
         let elapsed = ContinuousClock().now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return CaseResult(
             caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind, verdict: verdict,
             duration: seconds, transcript: transcript)
+    }
+
+    /// Whether any string inside a value holds a `${...}` placeholder.
+    static func hasPlaceholder(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): text.utf8.contains(UInt8(ascii: "$")) && text.contains("${")
+        case .array(let elements): elements.contains(where: hasPlaceholder)
+        case .object(let object): object.members.contains { hasPlaceholder($0.value) }
+        default: false
+        }
     }
 
     /// Replaces `${scratch}` and `${free_port}` in every string of the arguments.
