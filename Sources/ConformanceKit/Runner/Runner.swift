@@ -116,11 +116,9 @@ public struct Runner: Sendable {
             for await outcome in group { all.append(outcome) }
             return all
         }
-        var results = outcomes.flatMap(\.results).sorted { $0.0 < $1.0 }.map(\.1)
         let fatal = outcomes.compactMap(\.fatal).first
-        if fatal != nil && results.allSatisfy({ if case .errored = $0.verdict { true } else { false } }) {
-            results = []
-        }
+        // When no endpoint could be reached, nothing ran: the run could not happen at all.
+        let results = outcomes.allSatisfy({ $0.fatal != nil }) ? [] : outcomes.flatMap(\.results).sorted { $0.0 < $1.0 }.map(\.1)
         return Outcome(
             results: results, greeting: outcomes.compactMap(\.greeting).first, interrupted: outcomes.contains(where: \.interrupted),
             fatal: fatal, roundTrips: outcomes.reduce(0) { $0 + $1.roundTrips })
@@ -157,6 +155,11 @@ public struct Runner: Sendable {
                 await counter.finish(failed: false)
                 continue
             }
+            if let reason = outcome.fatal {
+                outcome.results.append((index, skipped(item, reason: reason)))
+                await counter.finish(failed: false)
+                continue
+            }
             let result: CaseResult
             switch item {
             case .protocolCheck(let check):
@@ -164,9 +167,7 @@ public struct Runner: Sendable {
             case .scenario(let scenario):
                 result = await runScenario(scenario, main: main, greeting: outcome.greeting)
             case .testCase(let testCase):
-                if let reason = outcome.fatal {
-                    result = skipped(item, reason: reason)
-                } else if isDestructive(item) && !configuration.target.isLaunched && !configuration.allowUnsafe {
+                if isDestructive(item) && !configuration.target.isLaunched && !configuration.allowUnsafe {
                     result = skipped(
                         item, reason: "has effects beyond the endpoint (\(effects(of: testCase).joined(separator: ", "))); "
                             + "runs only on a launched endpoint or with --allow-unsafe")
