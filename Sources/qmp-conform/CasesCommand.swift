@@ -7,7 +7,7 @@ enum CasesCommand {
         .option("filter", value: "glob", help: "Keep cases whose id matches <glob> ('set_link/*', '*/invalid/*', or one id).", repeatable: true),
         .option("kind", value: "kind", help: "Keep cases of this kind.", allowedValues: TestCase.Kind.allCases.map(\.rawValue), repeatable: true),
         .option("seed", value: "n", help: "Seed for the choices the schema leaves open; the same seed gives the same cases.", defaultValue: "0"),
-        .option("cases", value: "dir", help: "The cases/ directory (values.json, policy.json). Default: ./cases, else the one beside the build."),
+        .option("cases", value: "dir", help: "The cases/ directory (values.json, policy.json, scenarios). Default: ./cases, else the one beside the build."),
     ]
 
     static let spec = CommandSpec(

@@ -10,9 +10,10 @@ enum QMPConform {
         "qmp-conform",
         abstract: "Schema-driven conformance tests for QMP, the QEMU Machine Protocol.",
         discussion: """
-            Reads a QAPI schema (source files or an endpoint's query-qmp-schema), generates valid and
-            invalid cases for every command, fires them at a QMP endpoint and reports the verdicts.
-            Exit status: 0 all passed, 1 conformance failures, 2 the run could not happen, 64 usage error.
+            Reads a QAPI schema (source files or an endpoint's query-qmp-schema),
+            generates valid and invalid cases for every command, fires them at a QMP
+            endpoint and reports the verdicts. Exit status: 0 all passed, 1 conformance
+            failures, 2 the run could not happen, 64 usage error.
             """,
         version: version,
         subcommands: [RunCommand.spec, ProbeCommand.probeSpec, ProbeCommand.execSpec, SchemaCommand.spec, CasesCommand.spec]

@@ -7,13 +7,14 @@ enum RunCommand {
         "run",
         abstract: "Run the conformance suite against a QMP endpoint and write JUnit, JSON and HTML reports.",
         discussion: """
-            With no endpoint option, qemu-system-x86_64 -machine none is launched in a private scratch directory
-            (relaunched when a case kills it) and stopped at the end. Without --schema, the endpoint's own
-            query-qmp-schema is the schema. Reports go to reports/<timestamp>.{junit.xml,json,html} with stable
-            reports/latest.* copies unless --junit/--json/--html name files.
+            With no endpoint option, qemu-system-x86_64 -machine none is launched in a
+            private scratch directory (relaunched when a case kills it) and stopped at
+            the end. Without --schema, the endpoint's own query-qmp-schema is the schema.
+            Reports go to reports/<timestamp>.{junit.xml,json,html} with stable
+            reports/latest.* copies, unless --junit/--json/--html name files.
             Reproduce one failing case with: qmp-conform run --filter '<case id>'.
-            Exit status: 0 all passed, 1 conformance failures, 2 the run could not happen, 64 usage error,
-            130 interrupted (reports still written).
+            Exit status: 0 all passed, 1 conformance failures, 2 the run could not
+            happen, 64 usage error, 130 interrupted (reports still written).
             """,
         options: TargetOptions.options + [
             SchemaCommand.schemaOption, SchemaCommand.defineOption,

@@ -22,7 +22,10 @@ enum SchemaCommand {
             CommandSpec(
                 "check",
                 abstract: "Load a schema and report every fault with file:line:column.",
-                discussion: "Exit status: 0 when the schema loads, 2 when it has errors (or warnings under --strict).",
+                discussion: """
+                    Exit status: 0 when the schema loads, 2 when it has errors (or warnings
+                    under --strict).
+                    """,
                 options: [defineOption, strictOption, verboseOption],
                 arguments: [schemaArgument]),
             CommandSpec(
@@ -44,8 +47,9 @@ enum SchemaCommand {
                 "diff",
                 abstract: "List what changed between two schemas and which changes break clients.",
                 discussion: """
-                    Either side may be QAPI source or introspection. Exit status: 0 when nothing breaks clients,
-                    1 when a change breaks clients (or, with --downstream, an addition lacks the '__' prefix).
+                    Either side may be QAPI source or introspection. Exit status: 0 when
+                    nothing breaks clients, 1 when a change breaks clients (or, with
+                    --downstream, an addition lacks the '__' prefix).
                     """,
                 options: [
                     defineOption, strictOption,

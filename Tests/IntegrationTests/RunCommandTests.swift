@@ -123,3 +123,29 @@ struct RunInterruptionTests {
         }
     }
 }
+
+/// `qmp-conform probe` and `exec`: a user's quick look at an endpoint.
+@Suite(
+    .enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"),
+    .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
+struct ProbeCommandTests {
+    @Test func probePrintsTheGreetingVersionCapabilitiesAndSchemaSize() throws {
+        let outcome = try CLIRunner.run(["probe"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("version: 7.2."))
+        #expect(outcome.stdout.contains("capabilities: oob"))
+        #expect(outcome.stdout.contains("schema: 216 commands, 52 events"))
+    }
+
+    @Test func execPrintsTheReplyAndExitsByItsOutcome() throws {
+        let status = try CLIRunner.run(["exec", "query-status"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("\"status\": \"running\""))
+        let missing = try CLIRunner.run(["exec", "set_link", #"{"name": "nope", "up": true}"#])
+        #expect(missing.status == 1)
+        #expect(missing.stdout.contains("DeviceNotFound"))
+        let malformed = try CLIRunner.run(["exec", "set_link", "{nope"])
+        #expect(malformed.status == 64)
+        #expect(malformed.stderr.contains("not valid JSON"))
+    }
+}

@@ -64,7 +64,10 @@ struct SchemaCommandTests {
         #expect(outcome.stderr.contains("See 'qmp-conform schema --help'."))
     }
 
-    @Test(arguments: [["--help"], ["schema", "--help"], ["schema", "diff", "--help"], ["schema", "check", "--help"]])
+    @Test(arguments: [
+        ["--help"], ["schema", "--help"], ["schema", "diff", "--help"], ["schema", "check", "--help"], ["run", "--help"],
+        ["cases", "list", "--help"], ["probe", "--help"], ["exec", "--help"],
+    ])
     func helpMatchesItsGoldenFile(arguments: [String]) throws {
         let outcome = try CLIRunner.run(arguments)
         #expect(outcome.status == 0)
