@@ -21,6 +21,9 @@ enum RunCommand {
         ] + CasesCommand.selectionOptions + [
             .option("timeout-ms", value: "ms", help: "How long one case may wait for its reply.", defaultValue: "5000"),
             .option("jobs", value: "n", help: "Parallel launched endpoints (launched targets only).", defaultValue: "1"),
+            .option(
+                "shard", value: "i/n",
+                help: "Run only the i-th of n deterministic, disjoint slices of the cases (for fanning out over CI jobs)."),
             .option("junit", value: "file", help: "Write the JUnit XML report to <file>."),
             .option("json", value: "file", help: "Write the JSON results to <file>."),
             .option("html", value: "file", help: "Write the HTML summary to <file>."),
@@ -55,14 +58,19 @@ enum RunCommand {
 
         let generated = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: .init(seed: seed)).generate()
         Output.diagnostics(generated.notes, verbose: false)
-        let filter = CaseFilter(patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)))
+        var shard: (index: Int, count: Int)?
+        if let text = parsed.value("shard") {
+            guard let parsedShard = CaseFilter.shard(parsing: text) else {
+                Output.error("error: --shard takes i/n with 1 <= i <= n, e.g. 2/4\nSee 'qmp-conform run --help'.")
+                return .usage
+            }
+            shard = parsedShard
+        }
+        let filter = CaseFilter(
+            patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)), shard: shard)
         var items: [Runner.Item] = []
         if !parsed.flag("no-protocol-checks") {
-            items += ProtocolChecks.all.filter { check in
-                let id = Runner.protocolCaseID(check)
-                return (filter.kinds.isEmpty || filter.kinds.contains(.protocol))
-                    && (filter.patterns.isEmpty || filter.patterns.contains { CaseFilter.glob($0, matches: id) })
-            }.map { .protocolCheck($0) }
+            items += ProtocolChecks.all.filter { filter.matches(id: Runner.protocolCaseID($0), kind: .protocol) }.map { .protocolCheck($0) }
         }
         items += directory.scenarios.filter { filter.matches($0.testCase) }.map { .scenario($0) }
         items += generated.cases.filter(filter.matches).map { .testCase($0) }
@@ -139,6 +147,7 @@ enum RunCommand {
             ("schema.digest", schema.digest),
             ("seed", String(seed)),
             ("jobs", parsed.value("jobs") ?? "1"),
+            ("shard", parsed.value("shard") ?? "1/1"),
             ("round-trips", String(outcome.roundTrips)),
             ("command-line", CommandLine.arguments.joined(separator: " ")),
             ("qmp-conform.version", QMPConform.version),

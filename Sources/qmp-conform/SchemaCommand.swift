@@ -36,7 +36,10 @@ enum SchemaCommand {
             CommandSpec(
                 "dump",
                 abstract: "Write a schema as the query-qmp-schema reply QEMU would give for it.",
-                discussion: "Apply the build's --define symbols so the output compares with an endpoint's introspection.",
+                discussion: """
+                    Apply the build's --define symbols so that the output compares with an
+                    endpoint's introspection.
+                    """,
                 options: [
                     defineOption, strictOption,
                     .flag("introspection", help: "Write introspection JSON (SchemaInfo list); the default and only format."),
