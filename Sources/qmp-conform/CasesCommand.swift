@@ -7,6 +7,12 @@ enum CasesCommand {
         .option("filter", value: "glob", help: "Keep cases whose id matches <glob> ('set_link/*', '*/invalid/*', or one id).", repeatable: true),
         .option("kind", value: "kind", help: "Keep cases of this kind.", allowedValues: TestCase.Kind.allCases.map(\.rawValue), repeatable: true),
         .option("seed", value: "n", help: "Seed for the choices the schema leaves open; the same seed gives the same cases.", defaultValue: "0"),
+        .option(
+            "valid-budget", value: "n", help: "At most n valid cases per command; cuts are reported.",
+            defaultValue: String(CaseGenerator.Options().validBudget)),
+        .option(
+            "invalid-budget", value: "n", help: "At most n invalid cases per command; cuts are reported.",
+            defaultValue: String(CaseGenerator.Options().invalidBudget)),
         .option("cases", value: "dir", help: "The cases/ directory (values.json, policy.json, scenarios). Default: ./cases, else the one beside the build."),
     ]
 
@@ -55,14 +61,24 @@ enum CasesCommand {
     /// Loads the schema and the cases directory, generates, and applies the selection options.
     static func generate(_ parsed: ParsedCommand) async -> (cases: [TestCase], notes: [Diagnostic])? {
         guard let schema = await schema(parsed), let directory = loadCaseDirectory(parsed) else { return nil }
-        guard let seed = UInt64(parsed.value("seed") ?? "0") else {
-            Output.error("error: --seed takes a non-negative integer")
-            return nil
-        }
-        let output = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: .init(seed: seed)).generate()
+        guard let options = generatorOptions(parsed) else { return nil }
+        let output = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: options).generate()
         Output.diagnostics(output.notes, verbose: false)
         let filter = CaseFilter(patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)))
         return ((output.cases + directory.scenarios.map(\.testCase)).filter(filter.matches), output.notes)
+    }
+
+    /// The generator options from `--seed` and the budgets; nil (after saying why) when malformed.
+    static func generatorOptions(_ parsed: ParsedCommand) -> CaseGenerator.Options? {
+        let defaults = CaseGenerator.Options()
+        guard let seed = UInt64(parsed.value("seed") ?? "0"),
+            let valid = Int(parsed.value("valid-budget") ?? String(defaults.validBudget)), valid >= 0,
+            let invalid = Int(parsed.value("invalid-budget") ?? String(defaults.invalidBudget)), invalid >= 0
+        else {
+            Output.error("error: --seed, --valid-budget and --invalid-budget take non-negative integers")
+            return nil
+        }
+        return CaseGenerator.Options(seed: seed, validBudget: valid, invalidBudget: invalid)
     }
 
     /// The schema `--schema` names, else the introspection of the endpoint the target options
@@ -97,7 +113,7 @@ struct CaseCounts {
     var text: String {
         var perCommand: [String: [TestCase.Kind: Int]] = [:]
         var order: [String] = []
-        for testCase in cases {
+        for testCase in cases where testCase.kind != .scenario {
             if perCommand[testCase.command] == nil { order.append(testCase.command) }
             perCommand[testCase.command, default: [:]][testCase.kind, default: 0] += 1
         }
@@ -109,6 +125,8 @@ struct CaseCounts {
         let byKind = Dictionary(grouping: cases, by: \.kind).mapValues(\.count)
         let kinds = TestCase.Kind.allCases.compactMap { kind in byKind[kind].map { "\($0) \(kind.rawValue)" } }
         lines.append("TOTAL: \(cases.count) cases (\(kinds.joined(separator: ", "))) over \(order.count) commands")
+        let scenarios = cases.filter { $0.kind == .scenario }.count
+        if scenarios > 0 { lines.append("  of which \(scenarios) scenarios from cases/") }
         return lines.joined(separator: "\n")
     }
 }

@@ -56,7 +56,8 @@ enum RunCommand {
         // The schema: the file given, else the endpoint's own introspection.
         guard let schema = await CasesCommand.schema(parsed) else { return .runNotPossible }
 
-        let generated = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: .init(seed: seed)).generate()
+        guard let options = CasesCommand.generatorOptions(parsed) else { return .usage }
+        let generated = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: options).generate()
         Output.diagnostics(generated.notes, verbose: false)
         var shard: (index: Int, count: Int)?
         if let text = parsed.value("shard") {

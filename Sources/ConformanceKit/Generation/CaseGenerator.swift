@@ -75,8 +75,8 @@ public struct CaseGenerator: Sendable {
         for (kind, list, budget) in [("valid", valid, options.validBudget), ("invalid", invalid, options.invalidBudget)] where list.count > budget {
             notes.append(
                 Diagnostic(
-                    .note, "\(command.name): \(list.count - budget) of \(list.count) \(kind) cases cut by the budget of \(budget)",
-                    hint: "raise the budget to cover them all"))
+                    .warning, "\(command.name): \(list.count - budget) of \(list.count) \(kind) cases cut by the budget of \(budget)",
+                    hint: "raise it with --\(kind)-budget to cover them all"))
         }
         return Array(valid.prefix(options.validBudget)) + Array(invalid.prefix(options.invalidBudget)) + doc
     }
