@@ -75,16 +75,22 @@ struct SchemaComparison {
         }
     }
 
+    /// Definitions only in `new`, only in `old`, and in both (paired by name), in `old`'s order.
+    static func pairs<T>(_ old: [T], _ new: [T], name: (T) -> String) -> (added: [T], removed: [T], common: [(T, T)]) {
+        let oldNames = Set(old.map(name))
+        let newByName = Dictionary(new.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let added = new.filter { !oldNames.contains(name($0)) }
+        let removed = old.filter { newByName[name($0)] == nil }
+        let common = old.compactMap { item in newByName[name(item)].map { (item, $0) } }
+        return (added, removed, common)
+    }
+
     private mutating func compareCommands() {
-        for command in new.commands where old.command(named: command.name) == nil {
-            record("command '\(command.name)'", .added, "new command", .compatible, addedName: command.name)
-        }
-        for command in old.commands {
+        let (added, removed, common) = Self.pairs(old.commands, new.commands, name: \.name)
+        for command in added { record("command '\(command.name)'", .added, "new command", .compatible, addedName: command.name) }
+        for command in removed { record("command '\(command.name)'", .removed, "command removed", .breaking) }
+        for (command, counterpart) in common {
             let subject = "command '\(command.name)'"
-            guard let counterpart = new.command(named: command.name) else {
-                record(subject, .removed, "command removed", .breaking)
-                continue
-            }
             compareData(command.arguments, counterpart.arguments, subject: subject, path: "arguments", direction: .input)
             compareData(command.returns, counterpart.returns, subject: subject, path: "returns", direction: .output)
             if command.allowsOOB != counterpart.allowsOOB {
@@ -97,15 +103,11 @@ struct SchemaComparison {
     }
 
     private mutating func compareEvents() {
-        for event in new.events where old.event(named: event.name) == nil {
-            record("event '\(event.name)'", .added, "new event", .compatible, addedName: event.name)
-        }
-        for event in old.events {
+        let (added, removed, common) = Self.pairs(old.events, new.events, name: \.name)
+        for event in added { record("event '\(event.name)'", .added, "new event", .compatible, addedName: event.name) }
+        for event in removed { record("event '\(event.name)'", .removed, "event removed", .breaking) }
+        for (event, counterpart) in common {
             let subject = "event '\(event.name)'"
-            guard let counterpart = new.event(named: event.name) else {
-                record(subject, .removed, "event removed", .breaking)
-                continue
-            }
             compareData(event.data, counterpart.data, subject: subject, path: "data", direction: .output)
             compareFeatures(event.features, counterpart.features, subject: subject)
         }
@@ -113,16 +115,11 @@ struct SchemaComparison {
 
     private mutating func compareNamedTypes() {
         let isNamed: (SchemaType) -> Bool = { $0.origin != .implicit && $0.origin != .builtin }
-        for type in new.types where isNamed(type) && old.type(named: type.name) == nil {
-            record("type '\(type.name)'", .added, "new \(type.metaTypeName)", .compatible)
-        }
-        for type in old.types where isNamed(type) {
-            let subject = "type '\(type.name)'"
-            guard let counterpart = new.type(named: type.name) else {
-                record(subject, .removed, "\(type.metaTypeName) removed", .compatible)
-                continue
-            }
-            compareKinds(type, counterpart, subject: subject, path: "", directions: usage[type.name] ?? [])
+        let (added, removed, common) = Self.pairs(old.types.filter(isNamed), new.types.filter(isNamed), name: \.name)
+        for type in added { record("type '\(type.name)'", .added, "new \(type.metaTypeName)", .compatible) }
+        for type in removed { record("type '\(type.name)'", .removed, "\(type.metaTypeName) removed", .compatible) }
+        for (type, counterpart) in common {
+            compareKinds(type, counterpart, subject: "type '\(type.name)'", path: "", directions: usage[type.name] ?? [])
         }
     }
 
