@@ -106,16 +106,19 @@ struct DocCommentParser {
             isASCIILetter($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
         }
         guard !name.isEmpty, name.utf8.allSatisfy(isNameByte) else { return nil }
-        return (String(name), String(text[text.index(after: colon)...]).trimmingSpaces)
+        return (String(name), text[text.index(after: colon)...].trimmingSpaces)
     }
 
     /// `Returns: rest` → ("Returns", rest); also `Since 1.2` without a colon.
     static func sectionStart(_ text: Substring) -> (String, String)? {
-        guard let first = text.utf8.first, isASCIIUpper(first), text.utf8.count < 200 else { return nil }
-        guard text.utf8.contains(UInt8(ascii: ":")) || text.hasPrefix("Since ") else { return nil }
-        let word = text.prefix { $0.isASCII && $0.isLetter }
-        guard let tag = sectionTags[String(word)] else { return nil }
-        let rest = text.dropFirst(word.count)
+        let bytes = text.utf8
+        guard let first = bytes.first, isASCIIUpper(first), bytes.count < 200 else { return nil }
+        guard bytes.contains(UInt8(ascii: ":")) || bytes.starts(with: "Since ".utf8) else { return nil }
+        // The tag word in ASCII letters; a non-ASCII byte after it never leaves ':' or ' ' next,
+        // so byte and Character boundaries agree on every line that can start a section.
+        let wordEnd = bytes.firstIndex { !isASCIILetter($0) } ?? bytes.endIndex
+        guard let tag = sectionTags[String(text[..<wordEnd])] else { return nil }
+        let rest = text[wordEnd...]
         if rest.hasPrefix(":") { return (tag, String(rest.dropFirst()).trimmingSpaces) }
         if tag == "Since", rest.hasPrefix(" "), Version(parsing: String(rest)) != nil {
             return (tag, String(rest).trimmingSpaces)

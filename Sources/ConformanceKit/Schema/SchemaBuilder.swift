@@ -680,21 +680,26 @@ struct SchemaBuilder {
 
     /// Style: every `@name:` in the doc must name a member, argument, value or branch.
     mutating func checkDocumentedMembers(_ context: Context) {
-        guard let doc = context.doc else { return }
-        var known: Set<String> = []
-        func collect(_ value: JSONValue?) {
-            switch value {
-            case .object(let object)?: object.keys.forEach { known.insert($0.hasPrefix("*") ? String($0.dropFirst()) : $0) }
-            case .array(let list)?: list.forEach { if let name = $0.stringValue ?? $0["name"]?.stringValue { known.insert(name) } }
-            default: break
-            }
-        }
-        collect(context.member("data")?.0)
-        collect(context.member("base")?.0)
-        if let boxedType = context.member("data")?.0.stringValue { known.insert(boxedType) }
-        let isTypeName = context.member("data")?.0.stringValue != nil || context.member("base")?.0.stringValue != nil
-        for entry in doc.members where !known.contains(entry.name) && !isTypeName {
+        guard let doc = context.expression.docBox?.value, !doc.members.isEmpty else { return }
+        let data = context.member("data")?.0
+        let base = context.member("base")?.0
+        // Data or base naming a type: its members are documented there, so anything goes.
+        guard data?.stringValue == nil, base?.stringValue == nil else { return }
+        for entry in doc.members where !Self.names(entry.name, in: data) && !Self.names(entry.name, in: base) {
             warning("documented member '\(entry.name)' does not exist in '\(context.name)'", at: entry.location)
+        }
+    }
+
+    /// Whether `data` or `base` declares `name`: a key of an object (`*` optional marker ignored),
+    /// or a string or `name` of a list element.
+    static func names(_ name: String, in value: JSONValue?) -> Bool {
+        switch value {
+        case .object(let object)?:
+            return object.members.contains { $0.key == name || ($0.key.utf8.first == UInt8(ascii: "*") && $0.key.dropFirst() == name) }
+        case .array(let list)?:
+            return list.contains { ($0.stringValue ?? $0["name"]?.stringValue) == name }
+        default:
+            return false
         }
     }
 
