@@ -55,9 +55,9 @@ struct QAPISourceLoader {
         }
         output.files.append(path)
         let source = SourceText(file: path, bytes: bytes)
-        let items: [JSONTopLevelItem]
+        let items: [JSONParser.SequenceItem]
         do {
-            items = try JSONParser.parseSequence(bytes, dialect: .qapi)
+            items = try JSONParser.parseSequenceItems(bytes, dialect: .qapi)
         } catch {
             throw DiagnosticError(Self.syntaxDiagnostic(error, in: source))
         }
@@ -66,15 +66,17 @@ struct QAPISourceLoader {
         var docStart = 0
         for item in items {
             switch item {
-            case .comment(let text, let offset):
+            case .comment(let text):
+                let offset = text.lowerBound - 1
+                let isDocMarker = text.count == 1 && bytes[text.lowerBound] == UInt8(ascii: "#")  // `##`
                 if docLines != nil {
-                    if text == "#" {
+                    if isDocMarker {
                         pendingDoc = DocCommentParser.parse(docLines ?? [], at: docStart, in: source)
                         docLines = nil
                     } else {
                         docLines?.append(DocCommentParser.Line(text: text, offset: offset))
                     }
-                } else if text == "#" {
+                } else if isDocMarker {
                     docLines = []
                     docStart = offset
                     pendingDoc = nil
