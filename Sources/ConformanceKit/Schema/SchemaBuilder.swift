@@ -125,7 +125,11 @@ struct SchemaBuilder {
         var nameLocation: SourceLocation
         var doc: DocComment? { expression.doc }
         /// A member's description from the doc comment, without copying the whole comment.
-        func documentation(of name: String) -> String? { expression.docBox?.value.member(name) }
+        func documentation(of name: String) -> String? {
+            guard let members = expression.docBox?.value.members, let index = members.firstIndex(where: { $0.name == name })
+            else { return nil }
+            return members[index].text
+        }
         var location: SourceLocation { expression.location }
         func member(_ key: String) -> (JSONValue, JSONNode, keyOffset: Int)? { expression.member(key) }
         func location(_ offset: Int) -> SourceLocation { expression.location(offset) }
