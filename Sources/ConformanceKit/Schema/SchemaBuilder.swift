@@ -123,12 +123,26 @@ struct SchemaBuilder {
         var expression: QAPIExpression
         var name: String
         var nameLocation: SourceLocation
+        /// The doc comment's member descriptions.
+        private let docMembers: [DocComment.Entry]
+        /// Name to the first description's index, when there are enough descriptions to search often.
+        private let docIndex: [String: Int]?
+
+        init(expression: QAPIExpression, name: String, nameLocation: SourceLocation) {
+            self.expression = expression
+            self.name = name
+            self.nameLocation = nameLocation
+            docMembers = expression.docBox?.value.members ?? []
+            docIndex =
+                docMembers.count > 16
+                ? Dictionary(docMembers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }) : nil
+        }
+
         var doc: DocComment? { expression.doc }
-        /// A member's description from the doc comment, without copying the whole comment.
+        /// A member's description from the doc comment (the first, if one is described twice).
         func documentation(of name: String) -> String? {
-            guard let members = expression.docBox?.value.members, let index = members.firstIndex(where: { $0.name == name })
-            else { return nil }
-            return members[index].text
+            guard let index = docIndex.map({ $0[name] }) ?? docMembers.firstIndex(where: { $0.name == name }) else { return nil }
+            return docMembers[index].text
         }
         var location: SourceLocation { expression.location }
         func member(_ key: String) -> (JSONValue, JSONNode, keyOffset: Int)? { expression.member(key) }

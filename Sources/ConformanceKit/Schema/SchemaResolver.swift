@@ -54,7 +54,7 @@ struct SchemaResolver {
             return
         }
         let name = reference.type.elementName
-        guard let type = type(named: name) else {
+        guard let typeIndex = indexByName[name] else {
             var hint: String?
             if let suggestion = Suggestion.closest(to: name, among: indexByName.keys.sorted()) { hint = "did you mean '\(suggestion)'?" }
             error("unknown type '\(name)' in \(describe(reference))", at: reference.location, hint: hint)
@@ -63,32 +63,32 @@ struct SchemaResolver {
         let isArray = if case .array = reference.type { true } else { false }
         switch reference.role {
         case .base:
-            if type.object == nil || type.object?.variants != nil {
-                error("base '\(name)' of '\(reference.owner)' must be a struct type, not \(type.metaTypeName)", at: reference.location)
+            if types[typeIndex].object == nil || types[typeIndex].object?.variants != nil {
+                error("base '\(name)' of '\(reference.owner)' must be a struct type, not \(types[typeIndex].metaTypeName)", at: reference.location)
             }
         case .branch:
-            if isArray || type.object == nil {
+            if isArray || types[typeIndex].object == nil {
                 error(
-                    "branch type '\(reference.type)' of union '\(reference.owner)' must be an object type, not \(isArray ? "an array" : type.metaTypeName)",
+                    "branch type '\(reference.type)' of union '\(reference.owner)' must be an object type, not \(isArray ? "an array" : types[typeIndex].metaTypeName)",
                     at: reference.location)
             }
         case .alternateBranch:
-            if type.alternate != nil || type.builtin == .any {
-                error("alternate '\(reference.owner)' cannot have a branch of type '\(name)' (\(type.metaTypeName))", at: reference.location)
+            if types[typeIndex].alternate != nil || types[typeIndex].builtin == .any {
+                error("alternate '\(reference.owner)' cannot have a branch of type '\(name)' (\(types[typeIndex].metaTypeName))", at: reference.location)
             }
         case .commandData, .eventData:
-            if isArray || type.object == nil {
-                error("'data' of '\(reference.owner)' must name an object type, not \(type.metaTypeName)", at: reference.location)
-            } else if !reference.boxed, type.object?.variants != nil {
+            if isArray || types[typeIndex].object == nil {
+                error("'data' of '\(reference.owner)' must name an object type, not \(types[typeIndex].metaTypeName)", at: reference.location)
+            } else if !reference.boxed, types[typeIndex].object?.variants != nil {
                 error(
                     "'data' of '\(reference.owner)' names union '\(name)'", at: reference.location,
                     hint: "add 'boxed': true to pass a union's members as arguments")
             }
         case .commandReturns:
             let exceptions = builder.pragmaList("command-returns-exceptions")
-            if type.object == nil, !exceptions.contains(reference.owner) {
+            if types[typeIndex].object == nil, !exceptions.contains(reference.owner) {
                 warning(
-                    "command '\(reference.owner)' returns \(isArray ? "an array of " : "")\(type.metaTypeName) '\(name)': "
+                    "command '\(reference.owner)' returns \(isArray ? "an array of " : "")\(types[typeIndex].metaTypeName) '\(name)': "
                         + "QEMU wants an object (or list of objects) unless 'command-returns-exceptions' lists it",
                     at: reference.location)
             }
