@@ -142,7 +142,7 @@ extension JSONParser {
             while true {
                 try skipWhitespace()
                 items.append(contentsOf: comments ?? [])
-                comments = []
+                comments?.removeAll(keepingCapacity: true)
                 guard index < bytes.count else { return items }
                 let start = index
                 let (value, node) = try parseValue()

@@ -73,8 +73,8 @@ struct SchemaBuilder {
                     + "'include' or 'pragma'", at: expression.location)
             return
         }
-        for (index, member) in expression.object.members.enumerated()
-        where !(Self.allowedKeys[meta] ?? []).contains(member.key) {
+        let allowed = Self.allowedKeys[meta] ?? []
+        for (index, member) in expression.object.members.enumerated() where !allowed.contains(member.key) {
             error(
                 "'\(meta)' definition has unknown key '\(member.key)'",
                 at: expression.location(expression.node.keyOffset(index)),
@@ -601,10 +601,19 @@ struct SchemaBuilder {
         if name.hasPrefix("defined(") && name.hasSuffix(")") {
             name = String(name.dropFirst("defined(".count).dropLast()).trimmingSpaces
         }
-        guard let first = name.first, first.isLetter || first == "_",
-            name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
-        else { return nil }
+        guard isConditionName(name) else { return nil }
         return .name(name)
+    }
+
+    /// Whether the text is a configuration name: a letter or `_`, then letters, digits and `_`.
+    static func isConditionName(_ name: String) -> Bool {
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            // Non-ASCII: Unicode letters and numbers count, as Characters.
+            guard let first = name.first, first.isLetter || first == "_" else { return false }
+            return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        }
+        guard let first = name.utf8.first, isASCIILetter(first) || first == UInt8(ascii: "_") else { return false }
+        return name.utf8.allSatisfy { isASCIILetter($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "_") }
     }
 
     mutating func parseFeatures(_ value: JSONValue, node: JSONNode, in expression: QAPIExpression) -> [Feature] {
