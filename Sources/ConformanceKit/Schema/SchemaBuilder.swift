@@ -12,12 +12,18 @@ struct SchemaBuilder {
         }
 
         var type: TypeRef
-        var location: SourceLocation
+        /// The file the reference is written in.
+        var source: SourceText
+        /// Where in the file: only a fault needs the line and column, so they are worked out then.
+        var offset: Int
         var role: Role
         /// The definition the reference belongs to, for messages.
         var owner: String
         /// Whether the definition is `boxed` (for data references).
         var boxed = false
+
+        /// Where the reference is written.
+        var location: SourceLocation { source.location(of: offset) }
     }
 
     /// A union's discriminator as written, for the resolver to check against the base.
@@ -139,6 +145,8 @@ struct SchemaBuilder {
         }
 
         var doc: DocComment? { expression.doc }
+        /// The file the expression is in.
+        var source: SourceText { expression.source }
         /// A member's description from the doc comment (the first, if one is described twice).
         func documentation(of name: String) -> String? {
             guard let index = docIndex.map({ $0[name] }) ?? docMembers.firstIndex(where: { $0.name == name }) else { return nil }
@@ -249,7 +257,7 @@ struct SchemaBuilder {
     mutating func parseBase(_ value: JSONValue, node: JSONNode, owner: String, in context: Context) -> String? {
         let location = context.location(node.offset)
         if let name = value.stringValue {
-            references.append(Reference(type: .named(name), location: location, role: .base, owner: owner))
+            references.append(Reference(type: .named(name), source: context.source, offset: node.offset, role: .base, owner: owner))
             return name
         }
         if let object = value.objectValue {
@@ -293,10 +301,16 @@ struct SchemaBuilder {
                             name: wrapper, kind: .object(ObjectType(members: [Member(name: "data", type: reference, location: typeLocation)])),
                             origin: .implicit, location: typeLocation))
                 }
-                references.append(Reference(type: reference, location: typeLocation, role: .member, owner: context.name))
+                references.append(
+                    Reference(
+                        type: reference, source: context.source, offset: dataNode.child(index).offset, role: .member,
+                        owner: context.name))
                 cases.append(.init(name: branch.key, type: .named(wrapper), condition: branchCondition, location: branchLocation))
             } else {
-                references.append(Reference(type: reference, location: typeLocation, role: .branch, owner: context.name))
+                references.append(
+                    Reference(
+                        type: reference, source: context.source, offset: dataNode.child(index).offset, role: .branch,
+                        owner: context.name))
                 cases.append(.init(name: branch.key, type: reference, condition: branchCondition, location: branchLocation))
             }
         }
@@ -357,7 +371,7 @@ struct SchemaBuilder {
             else { continue }
             references.append(
                 Reference(
-                    type: reference, location: context.location(dataNode.child(index).offset), role: .alternateBranch,
+                    type: reference, source: context.source, offset: dataNode.child(index).offset, role: .alternateBranch,
                     owner: context.name))
             branches.append(AlternateType.Branch(name: branch.key, type: reference, condition: branchCondition))
         }
@@ -380,9 +394,11 @@ struct SchemaBuilder {
             doc: context.doc, location: context.nameLocation)
         command.arguments = parseData(context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .commandData, acceptsExtraMembers: !gen)
         if let (returns, returnsNode, _) = context.member("returns") {
-            let location = context.location(returnsNode.offset)
-            if let reference = parseTypeRef(returns, at: location) {
-                references.append(Reference(type: reference, location: location, role: .commandReturns, owner: context.name))
+            if let reference = parseTypeRef(returns, at: context.location(returnsNode.offset)) {
+                references.append(
+                    Reference(
+                        type: reference, source: context.source, offset: returnsNode.offset, role: .commandReturns,
+                        owner: context.name))
                 command.returns = reference
             }
         }
@@ -409,7 +425,10 @@ struct SchemaBuilder {
         }
         let location = context.location(dataNode.offset)
         if let name = data.stringValue {
-            references.append(Reference(type: .named(name), location: location, role: role, owner: context.name, boxed: boxed))
+            references.append(
+                Reference(
+                    type: .named(name), source: context.source, offset: dataNode.offset, role: role, owner: context.name,
+                    boxed: boxed))
             return .named(name)
         }
         guard let object = data.objectValue else {
@@ -478,7 +497,7 @@ struct SchemaBuilder {
                         object.members[featuresIndex].value, node: valueNode.child(featuresIndex), in: context.expression)
                 }
                 references.append(
-                    Reference(type: reference, location: context.location(valueNode.offset), role: .member, owner: owner))
+                    Reference(type: reference, source: context.source, offset: valueNode.offset, role: .member, owner: owner))
             }
             members.append(
                 Member(
@@ -494,13 +513,12 @@ struct SchemaBuilder {
 
     /// A type field: a TYPE-REF, or `{'type': TYPE-REF, 'if': ..., 'features': ...}`.
     mutating func parseTypeField(_ value: JSONValue, node: JSONNode, in context: Context) -> (TypeRef, Condition?)? {
-        let location = context.location(node.offset)
         guard let object = value.objectValue else {
-            return parseTypeRef(value, at: location).map { ($0, nil) }
+            return parseTypeRef(value, at: context.location(node.offset)).map { ($0, nil) }
         }
         checkKeys(object, allowed: ["type", "if", "features"], node: node, what: "member", in: context.expression)
         guard let typeIndex = object.members.firstIndex(where: { $0.key == "type" }) else {
-            error("member object requires 'type'", at: location)
+            error("member object requires 'type'", at: context.location(node.offset))
             return nil
         }
         guard let reference = parseTypeRef(object.members[typeIndex].value, at: context.location(node.child(typeIndex).offset))
@@ -513,17 +531,18 @@ struct SchemaBuilder {
     }
 
     /// `'Name'` or `['Name']`.
-    mutating func parseTypeRef(_ value: JSONValue, at location: SourceLocation) -> TypeRef? {
+    /// - Parameter location: where the value is; worked out only for a fault.
+    mutating func parseTypeRef(_ value: JSONValue, at location: @autoclosure () -> SourceLocation) -> TypeRef? {
         switch value {
         case .string(let name): return .named(name)
         case .array(let elements):
             guard elements.count == 1, let name = elements[0].stringValue else {
-                error("array type must be a list containing exactly one type name", at: location)
+                error("array type must be a list containing exactly one type name", at: location())
                 return nil
             }
             return .array(.named(name))
         default:
-            error("type must be a type name or a one-element list of a type name", at: location)
+            error("type must be a type name or a one-element list of a type name", at: location())
             return nil
         }
     }
