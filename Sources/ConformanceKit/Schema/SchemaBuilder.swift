@@ -43,8 +43,15 @@ struct SchemaBuilder {
     /// Locations of every defined name, for clash reports.
     var definedAt: [String: (location: SourceLocation, definition: JSONObject)] = [:]
 
-    init(diagnostics: DiagnosticCollector) {
+    /// Creates a builder with the built-in types.
+    /// - Parameters:
+    ///   - diagnostics: where findings go.
+    ///   - expressionCount: how many expressions will be added, if known (to size tables once).
+    init(diagnostics: DiagnosticCollector, expressionCount: Int = 0) {
         self.diagnostics = diagnostics
+        definedAt.reserveCapacity(expressionCount)
+        types.reserveCapacity(expressionCount * 2)
+        references.reserveCapacity(expressionCount * 4)
         for builtin in BuiltinType.allCases where builtin != .anyInteger {
             types.append(SchemaType(name: builtin.rawValue, kind: .builtin(builtin), origin: .builtin))
         }
@@ -673,7 +680,7 @@ struct SchemaBuilder {
     /// - Returns: false when the name is invalid and the definition should be skipped.
     mutating func checkName(_ name: String, at location: SourceLocation, what: String, allowLeadingDigit: Bool = false) -> Bool {
         var body = Substring(name)
-        if body.hasPrefix("__"), let underscore = body.dropFirst(2).firstIndex(of: "_") {
+        if name.utf8.first == UInt8(ascii: "_"), body.hasPrefix("__"), let underscore = body.dropFirst(2).firstIndex(of: "_") {
             body = body[body.index(after: underscore)...]  // downstream prefix __RFQDN_
         }
         let validFirst = body.utf8.first.map { isASCIILetter($0) || (allowLeadingDigit && isASCIIDigit($0)) } ?? false
@@ -736,12 +743,22 @@ struct SchemaBuilder {
         }
     }
 
+    /// Whether `key` is `*name` (an optional member's key).
+    static func isOptionalKey(_ key: String, for name: String) -> Bool {
+        guard key.utf8.first == UInt8(ascii: "*") else { return false }
+        // Odd keys follow String's Unicode rules; ASCII ones (all real ones) compare as bytes.
+        guard key.utf8.allSatisfy({ $0 < 0x80 }), name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return key.hasPrefix("*") && key.dropFirst() == name
+        }
+        return key.utf8.count == name.utf8.count + 1 && key.utf8.dropFirst().elementsEqual(name.utf8)
+    }
+
     /// Whether `data` or `base` declares `name`: a key of an object (`*` optional marker ignored),
     /// or a string or `name` of a list element.
     static func names(_ name: String, in value: JSONValue?) -> Bool {
         switch value {
         case .object(let object)?:
-            return object.members.contains { $0.key == name || ($0.key.utf8.first == UInt8(ascii: "*") && $0.key.dropFirst() == name) }
+            return object.members.contains { $0.key == name || isOptionalKey($0.key, for: name) }
         case .array(let list)?:
             return list.contains { ($0.stringValue ?? $0["name"]?.stringValue) == name }
         default:
