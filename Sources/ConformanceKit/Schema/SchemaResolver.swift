@@ -11,6 +11,8 @@ struct SchemaResolver {
     private var types: [SchemaType]
     /// Name to the index in `types` of the first type with that name.
     private var indexByName: [String: Int] = [:]
+    /// Whether a name is defined twice (a user type named like a built-in).
+    private var hasRepeatedNames = false
     private var flattened: [String: [Member]] = [:]
     private var visiting: [String] = []
 
@@ -18,7 +20,9 @@ struct SchemaResolver {
         self.builder = builder
         types = builder.types
         indexByName.reserveCapacity(types.count)
-        for (index, type) in types.enumerated() where indexByName[type.name] == nil { indexByName[type.name] = index }
+        for (index, type) in types.enumerated() {
+            if indexByName[type.name] == nil { indexByName[type.name] = index } else { hasRepeatedNames = true }
+        }
         // The builder's copy is not read again: drop it so that `types` is uniquely referenced.
         self.builder.types = []
     }
@@ -39,7 +43,8 @@ struct SchemaResolver {
             if let alternate = types[index].alternate { checkAlternate(types[index], alternate) }
         }
         // A repeated name (a user type named like a built-in) resolves to the first definition.
-        let resolvedTypes = types.indices.map { index in types[indexByName[types[index].name] ?? index] }
+        let resolvedTypes =
+            hasRepeatedNames ? types.indices.map { index in types[indexByName[types[index].name] ?? index] } : types
         let schema = Schema(
             origin: .source(files: files), types: resolvedTypes, commands: builder.commands, events: builder.events,
             pragmas: builder.pragmas)
