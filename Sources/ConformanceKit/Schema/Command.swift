@@ -53,4 +53,7 @@ public struct Command: Sendable, Hashable {
         self.boxedDoc = doc.map(Boxed.init)
         self.location = location
     }
+
+    /// Shares an already boxed doc comment (the loader's, without copying it).
+    mutating func setDoc(_ box: Boxed<DocComment>?) { boxedDoc = box }
 }

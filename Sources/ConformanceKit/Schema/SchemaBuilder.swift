@@ -114,7 +114,7 @@ struct SchemaBuilder {
             return
         }
         definedAt[name] = (nameLocation, expression.object)
-        if let doc = expression.doc, doc.symbol != name {
+        if let doc = expression.docBox?.value, doc.symbol != name {
             warning("documentation comment is for '\(doc.symbol ?? "")', not '\(name)'", at: doc.location)
         }
         let context = Context(expression: expression, name: name, nameLocation: nameLocation)
@@ -237,7 +237,7 @@ struct SchemaBuilder {
         types.append(
             SchemaType(
                 name: context.name, kind: .enumeration(EnumType(values: values, prefix: prefix)), origin: .enum,
-                condition: condition, features: features, doc: context.doc, location: context.nameLocation))
+                condition: condition, features: features, docBox: context.expression.docBox, location: context.nameLocation))
     }
 
     mutating func addStruct(_ context: Context) {
@@ -257,7 +257,7 @@ struct SchemaBuilder {
         types.append(
             SchemaType(
                 name: context.name, kind: .object(ObjectType(members: members, base: base)), origin: .struct,
-                condition: condition, features: features, doc: context.doc, location: context.nameLocation))
+                condition: condition, features: features, docBox: context.expression.docBox, location: context.nameLocation))
     }
 
     /// The base of a struct or union: a type name, or an inline object made into an implicit struct.
@@ -357,7 +357,7 @@ struct SchemaBuilder {
         types.append(
             SchemaType(
                 name: context.name, kind: .object(object), origin: .union, condition: condition, features: features,
-                doc: context.doc, location: context.nameLocation))
+                docBox: context.expression.docBox, location: context.nameLocation))
     }
 
     mutating func addAlternate(_ context: Context) {
@@ -385,7 +385,7 @@ struct SchemaBuilder {
         types.append(
             SchemaType(
                 name: context.name, kind: .alternate(AlternateType(branches: branches)), origin: .alternate,
-                condition: condition, features: features, doc: context.doc, location: context.nameLocation))
+                condition: condition, features: features, docBox: context.expression.docBox, location: context.nameLocation))
     }
 
     mutating func addCommand(_ context: Context) {
@@ -398,7 +398,8 @@ struct SchemaBuilder {
             allowsOOB: flag("allow-oob", in: context, default: false),
             allowsPreconfig: flag("allow-preconfig", in: context, default: false),
             isCoroutine: flag("coroutine", in: context, default: false), condition: condition, features: features,
-            doc: context.doc, location: context.nameLocation)
+            location: context.nameLocation)
+        command.setDoc(context.expression.docBox)
         command.arguments = parseData(context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .commandData, acceptsExtraMembers: !gen)
         if let (returns, returnsNode, _) = context.member("returns") {
             if let reference = parseTypeRef(returns, at: context.location(returnsNode.offset)) {
@@ -416,8 +417,8 @@ struct SchemaBuilder {
         let (condition, features) = commonAttributes(context)
         let boxed = flag("boxed", in: context, default: false)
         var event = Event(
-            name: context.name, isBoxed: boxed, condition: condition, features: features, doc: context.doc,
-            location: context.nameLocation)
+            name: context.name, isBoxed: boxed, condition: condition, features: features, location: context.nameLocation)
+        event.setDoc(context.expression.docBox)
         event.data = parseData(context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .eventData, acceptsExtraMembers: false)
         events.append(event)
     }
@@ -743,14 +744,9 @@ struct SchemaBuilder {
         }
     }
 
-    /// Whether `key` is `*name` (an optional member's key).
+    /// Whether `key` is `*name` (an optional member's key), byte for byte.
     static func isOptionalKey(_ key: String, for name: String) -> Bool {
-        guard key.utf8.first == UInt8(ascii: "*") else { return false }
-        // Odd keys follow String's Unicode rules; ASCII ones (all real ones) compare as bytes.
-        guard key.utf8.allSatisfy({ $0 < 0x80 }), name.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return key.hasPrefix("*") && key.dropFirst() == name
-        }
-        return key.utf8.count == name.utf8.count + 1 && key.utf8.dropFirst().elementsEqual(name.utf8)
+        key.utf8.count == name.utf8.count + 1 && key.utf8.first == UInt8(ascii: "*") && key.utf8.dropFirst().elementsEqual(name.utf8)
     }
 
     /// Whether `data` or `base` declares `name`: a key of an object (`*` optional marker ignored),
@@ -758,7 +754,9 @@ struct SchemaBuilder {
     static func names(_ name: String, in value: JSONValue?) -> Bool {
         switch value {
         case .object(let object)?:
+            // Byte-equal keys settle almost every entry; otherwise String's Unicode equality decides.
             return object.members.contains { $0.key == name || isOptionalKey($0.key, for: name) }
+                || object.members.contains { $0.key.hasPrefix("*") && $0.key.dropFirst() == name }
         case .array(let list)?:
             return list.contains { ($0.stringValue ?? $0["name"]?.stringValue) == name }
         default:
