@@ -41,11 +41,15 @@ public final class SourceText: Sendable {
     /// - Returns: its 1-based line and column, the column counted in Unicode scalars.
     public func location(of offset: Int) -> SourceLocation {
         let offset = min(max(offset, 0), bytes.count)
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        // The last line start at or before the offset (line starts are ascending; the first is 0).
+        let low = lineStarts.withUnsafeBufferPointer { starts in
+            var low = 0
+            var high = starts.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if starts[mid] <= offset { low = mid } else { high = mid - 1 }
+            }
+            return low
         }
         let start = lineStarts[low]
         // Count scalars: continuation bytes (10xxxxxx) do not start a column.

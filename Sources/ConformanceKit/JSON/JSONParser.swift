@@ -72,7 +72,32 @@ public enum JSONParser {
     public static func parseSequence(_ bytes: [UInt8], dialect: Dialect = .qapi) throws(JSONParseError)
         -> [JSONTopLevelItem]
     {
-        let result: Result<[JSONTopLevelItem], JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+        try parseSequenceItems(bytes, dialect: dialect).map { item in
+            switch item {
+            case .value(let value, let node): .value(value, node)
+            case .comment(let text):
+                .comment(String(decoding: bytes[text], as: UTF8.self), offset: text.lowerBound - 1)
+            }
+        }
+    }
+
+    /// One top-level item of a sequence, with a comment kept as the byte range of its text.
+    enum SequenceItem {
+        /// A top-level value and its position tree.
+        case value(JSONValue, JSONNode)
+        /// A comment: the bytes after `#` up to the line end (a trailing `\r` excluded).
+        case comment(Range<Int>)
+    }
+
+    /// `parseSequence` without a `String` per comment line (the QAPI loader reads doc comments
+    /// from the file's bytes).
+    /// - Parameters:
+    ///   - bytes: UTF-8 text.
+    ///   - dialect: normally `.qapi`.
+    /// - Returns: values with their position trees, and top-level comment ranges, in file order.
+    /// - Throws: `JSONParseError` at the first fault.
+    static func parseSequenceItems(_ bytes: [UInt8], dialect: Dialect = .qapi) throws(JSONParseError) -> [SequenceItem] {
+        let result: Result<[SequenceItem], JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
             var reader = Reader(buffer, dialect: dialect, positions: true)
             return Result { () throws(JSONParseError) in try reader.parseTopLevelSequence() }
         }
@@ -92,7 +117,7 @@ extension JSONParser {
         var index = 0
         var depth = 0
         /// Top-level comments seen while skipping whitespace between values (sequence mode only).
-        var comments: [JSONTopLevelItem]? = nil
+        var comments: [SequenceItem]? = nil
 
         init(_ bytes: UnsafeBufferPointer<UInt8>, dialect: Dialect, positions: Bool) {
             self.bytes = bytes
@@ -111,13 +136,13 @@ extension JSONParser {
             return result
         }
 
-        mutating func parseTopLevelSequence() throws(JSONParseError) -> [JSONTopLevelItem] {
-            var items: [JSONTopLevelItem] = []
+        mutating func parseTopLevelSequence() throws(JSONParseError) -> [SequenceItem] {
+            var items: [SequenceItem] = []
             comments = []
             while true {
                 try skipWhitespace()
                 items.append(contentsOf: comments ?? [])
-                comments = []
+                comments?.removeAll(keepingCapacity: true)
                 guard index < bytes.count else { return items }
                 let start = index
                 let (value, node) = try parseValue()
@@ -460,8 +485,7 @@ extension JSONParser {
                     if comments != nil, depth == 0 {
                         var end = index
                         if end > hash, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[(hash + 1)..<end]), as: UTF8.self)
-                        comments?.append(.comment(text, offset: hash))
+                        comments?.append(.comment((hash + 1)..<end))
                     }
                 default:
                     return

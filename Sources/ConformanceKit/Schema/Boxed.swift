@@ -19,6 +19,12 @@ public struct Boxed<Value: Sendable & Hashable>: Sendable, Hashable {
         set { storage = Storage(newValue) }
     }
 
+    /// The box itself (`$doc`), so that two nodes can share one boxed value without a copy.
+    public var projectedValue: Boxed {
+        get { self }
+        set { self = newValue }
+    }
+
     public static func == (lhs: Boxed, rhs: Boxed) -> Bool { lhs.storage === rhs.storage || lhs.wrappedValue == rhs.wrappedValue }
     public func hash(into hasher: inout Hasher) { hasher.combine(wrappedValue) }
 }

@@ -49,4 +49,5 @@ public struct Command: Sendable, Hashable {
         self.doc = doc
         self.location = location
     }
+
 }

@@ -3,15 +3,15 @@
 ///
 /// Kept in the model as written; `evaluate(defines:)` decides it for one configuration
 /// (`--define NAME`). Introspected schemas never carry conditions: the build already applied them.
-public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
+public enum Condition: Sendable, Hashable, CustomStringConvertible {
     /// A configuration symbol such as `CONFIG_VNC` or `TARGET_I386`.
     case name(String)
     /// All sub-conditions hold.
     case all([Condition])
     /// At least one sub-condition holds.
     case any([Condition])
-    /// The sub-condition does not hold.
-    case not(Condition)
+    /// The sub-condition does not hold (the only boxed case: the lists already hold their elements out of line).
+    indirect case not(Condition)
 
     /// Whether the condition holds when exactly `defines` are set.
     /// - Parameter defines: the configuration symbols that are set.

@@ -3,11 +3,15 @@
 /// Lenient by design: old schemas wrote docs loosely (lost indentation, `#optional` markers,
 /// `Since 1.2` without a colon), and a doc that reads oddly is at most a style warning.
 struct DocCommentParser {
-    /// One comment line: the text after `#` and the byte offset of the `#` in its file.
+    /// One comment line: where its text (after `#`, without a trailing `\r`) is in the file, and
+    /// the byte offset of the `#`. Lines stay byte ranges: strings are built once per entry.
     struct Line {
-        var text: String
+        var text: Range<Int>
         var offset: Int
     }
+
+    /// A line's bytes (or part of them), indexed from 0.
+    typealias Bytes = UnsafeBufferPointer<UInt8>
 
     /// Tags that open a section, with the normalised name they are stored under.
     static let sectionTags: [String: String] = [
@@ -28,42 +32,60 @@ struct DocCommentParser {
     /// - Parameters:
     ///   - lines: the lines between the opening and closing `##`, exclusive.
     ///   - offset: where the opening `##` is.
-    ///   - source: the file, to turn offsets into locations.
+    ///   - source: the file: its bytes hold the lines, and it turns offsets into locations.
     /// - Returns: the doc comment.
     static func parse(_ lines: [Line], at offset: Int, in source: SourceText) -> DocComment {
+        source.bytes.withUnsafeBufferPointer { parse(lines, at: offset, in: source, bytes: $0) }
+    }
+
+    private static func parse(_ lines: [Line], at offset: Int, in source: SourceText, bytes: Bytes) -> DocComment {
         var doc = DocComment(
             symbol: nil, body: "", members: [], features: [], sections: [],
             location: source.location(of: offset))
         var part = Part.body
-        var bodyLines: [String] = []
-        var isFirst = true
-        for line in lines {
-            let text = line.text.utf8.first == UInt8(ascii: " ") ? line.text.dropFirst() : line.text[...]
-            if isFirst {
-                isFirst = false
-                if let (name, rest) = atEntry(text), rest.isEmpty {
-                    doc.symbol = name
-                    continue
-                }
+        // The text of the current member, feature or section, and of the body, as UTF-8.
+        var current: [UInt8] = []
+        var body: [UInt8] = []
+        var hasBodyLine = false
+        /// Stores `current` into the entry or section it belongs to; call before `part` changes.
+        func finish() {
+            switch part {
+            case .member(let index): doc.members[index].text = String(decoding: current, as: UTF8.self)
+            case .feature(let index): doc.features[index].text = String(decoding: current, as: UTF8.self)
+            case .section(let index): doc.sections[index].text = String(decoding: current, as: UTF8.self)
+            case .body, .featureList: break
+            }
+            current.removeAll(keepingCapacity: true)
+        }
+        for (number, line) in lines.enumerated() {
+            var text = Bytes(rebasing: bytes[line.text])
+            if text.first == UInt8(ascii: " ") { text = Bytes(rebasing: text.dropFirst()) }
+            if number == 0, let (name, rest) = atEntry(text), rest.isEmpty {
+                doc.symbol = name
+                continue
             }
             if case .section(let index) = part, doc.sections[index].tag == "Example" || doc.sections[index].tag == "Notes",
                 !startsSection(text)
             {
-                doc.sections[index].text += "\n"
-                doc.sections[index].text += text
+                current.append(UInt8(ascii: "\n"))
+                current.append(contentsOf: text)
                 continue
             }
             if let (tag, rest) = sectionStart(text) {
+                finish()
                 if tag == "Features" {
                     part = .featureList
                     continue
                 }
-                doc.sections.append(DocComment.Section(tag: tag, text: rest, location: source.location(of: line.offset)))
+                doc.sections.append(DocComment.Section(tag: tag, text: "", location: source.location(of: line.offset)))
+                current.append(contentsOf: rest.utf8)
                 part = .section(doc.sections.count - 1)
                 continue
             }
             if let (name, rest) = atEntry(text) {
-                let entry = DocComment.Entry(name: name, text: stripOptionalMarker(rest), location: source.location(of: line.offset))
+                finish()
+                current.append(contentsOf: withoutOptionalMarker(rest))
+                let entry = DocComment.Entry(name: name, text: "", location: source.location(of: line.offset))
                 switch part {
                 case .featureList, .feature:
                     doc.features.append(entry)
@@ -74,23 +96,30 @@ struct DocCommentParser {
                 }
                 continue
             }
-            let trimmed = text.trimmingSpaces
+            let trimmed = trimmed(text, isTrimmed: isSpace)
             switch part {
-            case .member(let index) where !trimmed.isEmpty:
-                doc.members[index].text = joined(doc.members[index].text, trimmed)
-            case .feature(let index) where !trimmed.isEmpty:
-                doc.features[index].text = joined(doc.features[index].text, trimmed)
-            case .section(let index):
-                doc.sections[index].text += "\n"
-                doc.sections[index].text += text
-            case .member, .feature, .featureList:
-                // A blank line ends a description; free text after it belongs to the body again.
+            case .member, .feature:
+                guard !trimmed.isEmpty else {
+                    // A blank line ends a description; free text after it belongs to the body again.
+                    finish()
+                    part = .body
+                    break
+                }
+                if !current.isEmpty { current.append(UInt8(ascii: "\n")) }
+                current.append(contentsOf: trimmed)
+            case .section:
+                current.append(UInt8(ascii: "\n"))
+                current.append(contentsOf: text)
+            case .featureList:
                 part = .body
             case .body:
-                bodyLines.append(String(text))
+                if hasBodyLine { body.append(UInt8(ascii: "\n")) }
+                body.append(contentsOf: text)
+                hasBodyLine = true
             }
         }
-        doc.body = bodyLines.joined(separator: "\n").trimmingBlankLines
+        finish()
+        doc.body = body.withUnsafeBufferPointer { String(decoding: trimmed($0, isTrimmed: isBlank), as: UTF8.self) }
         // Example text keeps its leading blank lines: exchange line numbers count from the tag line.
         for index in doc.sections.indices where doc.sections[index].tag != "Example" {
             doc.sections[index].text = doc.sections[index].text.trimmingBlankLines
@@ -98,38 +127,70 @@ struct DocCommentParser {
         return doc
     }
 
-    /// `@name: rest` → (name, rest).
-    static func atEntry(_ text: Substring) -> (String, String)? {
-        guard text.utf8.first == UInt8(ascii: "@"), let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let name = text[text.index(after: text.startIndex)..<colon]
+    /// `@name: rest` → (name, rest without surrounding spaces).
+    static func atEntry(_ text: Bytes) -> (String, Bytes)? {
+        guard text.first == UInt8(ascii: "@"), let colon = text.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let name = Bytes(rebasing: text[1..<colon])
         let isNameByte: (UInt8) -> Bool = {
             isASCIILetter($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
         }
-        guard !name.isEmpty, name.utf8.allSatisfy(isNameByte) else { return nil }
-        return (String(name), String(text[text.index(after: colon)...]).trimmingSpaces)
+        guard !name.isEmpty, name.allSatisfy(isNameByte) else { return nil }
+        return (String(decoding: name, as: UTF8.self), trimmed(Bytes(rebasing: text[(colon + 1)...]), isTrimmed: isSpace))
     }
 
     /// `Returns: rest` → ("Returns", rest); also `Since 1.2` without a colon.
-    static func sectionStart(_ text: Substring) -> (String, String)? {
-        guard let first = text.utf8.first, isASCIIUpper(first), text.utf8.count < 200 else { return nil }
-        guard text.utf8.contains(UInt8(ascii: ":")) || text.hasPrefix("Since ") else { return nil }
-        let word = text.prefix { $0.isASCII && $0.isLetter }
-        guard let tag = sectionTags[String(word)] else { return nil }
-        let rest = text.dropFirst(word.count)
-        if rest.hasPrefix(":") { return (tag, String(rest.dropFirst()).trimmingSpaces) }
-        if tag == "Since", rest.hasPrefix(" "), Version(parsing: String(rest)) != nil {
-            return (tag, String(rest).trimmingSpaces)
+    static func sectionStart(_ text: Bytes) -> (String, String)? {
+        guard let first = text.first, isASCIIUpper(first), decodedCount(text) < 200 else { return nil }
+        guard text.contains(UInt8(ascii: ":")) || text.starts(with: "Since ".utf8) else { return nil }
+        // The tag word in ASCII letters; a non-ASCII byte after it never leaves ':' or ' ' next,
+        // so byte and Character boundaries agree on every line that can start a section.
+        let wordEnd = text.firstIndex { !isASCIILetter($0) } ?? text.endIndex
+        guard let tag = sectionTags[String(decoding: Bytes(rebasing: text[..<wordEnd]), as: UTF8.self)] else { return nil }
+        let rest = Bytes(rebasing: text[wordEnd...])
+        if startsWithCharacter(UInt8(ascii: ":"), rest) {
+            return (tag, String(decoding: trimmed(Bytes(rebasing: rest.dropFirst()), isTrimmed: isSpace), as: UTF8.self))
+        }
+        if tag == "Since", startsWithCharacter(UInt8(ascii: " "), rest), Version(parsing: String(decoding: rest, as: UTF8.self)) != nil {
+            return (tag, String(decoding: trimmed(rest, isTrimmed: isSpace), as: UTF8.self))
         }
         return nil
     }
 
-    static func startsSection(_ text: Substring) -> Bool { sectionStart(text) != nil }
+    static func startsSection(_ text: Bytes) -> Bool { sectionStart(text) != nil }
 
-    static func stripOptionalMarker(_ text: String) -> String {
-        text.utf8.first == UInt8(ascii: "#") && text.hasPrefix("#optional") ? String(text.dropFirst("#optional".count)).trimmingSpaces : text
+    /// The text without an old `#optional` marker (and the spaces after it).
+    static func withoutOptionalMarker(_ text: Bytes) -> Bytes {
+        let marker = "#optional".utf8
+        guard text.starts(with: marker), text.count == marker.count || text[marker.count] < 0x80
+            || String(decoding: text, as: UTF8.self).hasPrefix("#optional")
+        else { return text }
+        return trimmed(Bytes(rebasing: text.dropFirst(marker.count)), isTrimmed: isSpace)
     }
 
-    static func joined(_ head: String, _ tail: String) -> String { head.isEmpty ? tail : head + "\n" + tail }
+    /// Whether the text's first Character is the ASCII `byte` alone (not combined with a mark).
+    static func startsWithCharacter(_ byte: UInt8, _ text: Bytes) -> Bool {
+        guard text.first == byte else { return false }
+        return text.count == 1 || text[1] < 0x80 || String(decoding: text, as: UTF8.self).first == Character(Unicode.Scalar(byte))
+    }
+
+    /// The UTF-8 length of the text as a `String` would hold it (invalid bytes become U+FFFD).
+    static func decodedCount(_ text: Bytes) -> Int {
+        text.allSatisfy { $0 < 0x80 } ? text.count : String(decoding: text, as: UTF8.self).utf8.count
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+
+    static func isBlank(_ byte: UInt8) -> Bool { isSpace(byte) || byte == UInt8(ascii: "\n") }
+
+    /// The bytes without leading and trailing bytes matching `isTrimmed` (all ASCII, so never part of a scalar).
+    static func trimmed(_ text: Bytes, isTrimmed: (UInt8) -> Bool) -> Bytes {
+        guard let start = text.firstIndex(where: { !isTrimmed($0) }), let end = text.lastIndex(where: { !isTrimmed($0) }) else {
+            return Bytes(rebasing: text[0..<0])
+        }
+        return Bytes(rebasing: text[start...end])
+    }
 
     /// The `->`/`<-` groups of an example section.
     static func exchanges(in section: DocComment.Section) -> [DocComment.Exchange] {

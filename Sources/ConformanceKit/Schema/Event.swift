@@ -28,4 +28,5 @@ public struct Event: Sendable, Hashable {
         self.doc = doc
         self.location = location
     }
+
 }

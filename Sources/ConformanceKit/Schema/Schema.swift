@@ -48,6 +48,7 @@ public struct Schema: Sendable {
 
     private static func index(_ names: [String]) -> [String: Int] {
         var index: [String: Int] = [:]
+        index.reserveCapacity(names.count)
         for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
         return index
     }

@@ -12,12 +12,18 @@ struct SchemaBuilder {
         }
 
         var type: TypeRef
-        var location: SourceLocation
+        /// The file the reference is written in.
+        var source: SourceText
+        /// Where in the file: only a fault needs the line and column, so they are worked out then.
+        var offset: Int
         var role: Role
         /// The definition the reference belongs to, for messages.
         var owner: String
         /// Whether the definition is `boxed` (for data references).
         var boxed = false
+
+        /// Where the reference is written.
+        var location: SourceLocation { source.location(of: offset) }
     }
 
     /// A union's discriminator as written, for the resolver to check against the base.
@@ -37,8 +43,15 @@ struct SchemaBuilder {
     /// Locations of every defined name, for clash reports.
     var definedAt: [String: (location: SourceLocation, definition: JSONObject)] = [:]
 
-    init(diagnostics: DiagnosticCollector) {
+    /// Creates a builder with the built-in types.
+    /// - Parameters:
+    ///   - diagnostics: where findings go.
+    ///   - expressionCount: how many expressions will be added, if known (to size tables once).
+    init(diagnostics: DiagnosticCollector, expressionCount: Int = 0) {
         self.diagnostics = diagnostics
+        definedAt.reserveCapacity(expressionCount)
+        types.reserveCapacity(expressionCount * 2)
+        references.reserveCapacity(expressionCount * 4)
         for builtin in BuiltinType.allCases where builtin != .anyInteger {
             types.append(SchemaType(name: builtin.rawValue, kind: .builtin(builtin), origin: .builtin))
         }
@@ -73,8 +86,8 @@ struct SchemaBuilder {
                     + "'include' or 'pragma'", at: expression.location)
             return
         }
-        for (index, member) in expression.object.members.enumerated()
-        where !(Self.allowedKeys[meta] ?? []).contains(member.key) {
+        let allowed = Self.allowedKeys[meta] ?? []
+        for (index, member) in expression.object.members.enumerated() where !allowed.contains(member.key) {
             error(
                 "'\(meta)' definition has unknown key '\(member.key)'",
                 at: expression.location(expression.node.keyOffset(index)),
@@ -123,9 +136,29 @@ struct SchemaBuilder {
         var expression: QAPIExpression
         var name: String
         var nameLocation: SourceLocation
+        /// The doc comment's member descriptions.
+        private let docMembers: [DocComment.Entry]
+        /// Name to the first description's index, when there are enough descriptions to search often.
+        private let docIndex: [String: Int]?
+
+        init(expression: QAPIExpression, name: String, nameLocation: SourceLocation) {
+            self.expression = expression
+            self.name = name
+            self.nameLocation = nameLocation
+            docMembers = expression.doc?.members ?? []
+            docIndex =
+                docMembers.count > 16
+                ? Dictionary(docMembers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }) : nil
+        }
+
         var doc: DocComment? { expression.doc }
-        /// A member's description from the doc comment, without copying the whole comment.
-        func documentation(of name: String) -> String? { expression.doc?.member(name) }
+        /// The file the expression is in.
+        var source: SourceText { expression.source }
+        /// A member's description from the doc comment (the first, if one is described twice).
+        func documentation(of name: String) -> String? {
+            guard let index = docIndex.map({ $0[name] }) ?? docMembers.firstIndex(where: { $0.name == name }) else { return nil }
+            return docMembers[index].text
+        }
         var location: SourceLocation { expression.location }
         func member(_ key: String) -> (JSONValue, JSONNode, keyOffset: Int)? { expression.member(key) }
         func location(_ offset: Int) -> SourceLocation { expression.location(offset) }
@@ -204,7 +237,7 @@ struct SchemaBuilder {
         types.append(
             SchemaType(
                 name: context.name, kind: .enumeration(EnumType(values: values, prefix: prefix)), origin: .enum,
-                condition: condition, features: features, doc: context.doc, location: context.nameLocation))
+                condition: condition, features: features, sharing: context.expression.$doc, location: context.nameLocation))
     }
 
     mutating func addStruct(_ context: Context) {
@@ -224,14 +257,14 @@ struct SchemaBuilder {
         types.append(
             SchemaType(
                 name: context.name, kind: .object(ObjectType(members: members, base: base)), origin: .struct,
-                condition: condition, features: features, doc: context.doc, location: context.nameLocation))
+                condition: condition, features: features, sharing: context.expression.$doc, location: context.nameLocation))
     }
 
     /// The base of a struct or union: a type name, or an inline object made into an implicit struct.
     mutating func parseBase(_ value: JSONValue, node: JSONNode, owner: String, in context: Context) -> String? {
         let location = context.location(node.offset)
         if let name = value.stringValue {
-            references.append(Reference(type: .named(name), location: location, role: .base, owner: owner))
+            references.append(Reference(type: .named(name), source: context.source, offset: node.offset, role: .base, owner: owner))
             return name
         }
         if let object = value.objectValue {
@@ -275,10 +308,16 @@ struct SchemaBuilder {
                             name: wrapper, kind: .object(ObjectType(members: [Member(name: "data", type: reference, location: typeLocation)])),
                             origin: .implicit, location: typeLocation))
                 }
-                references.append(Reference(type: reference, location: typeLocation, role: .member, owner: context.name))
+                references.append(
+                    Reference(
+                        type: reference, source: context.source, offset: dataNode.child(index).offset, role: .member,
+                        owner: context.name))
                 cases.append(.init(name: branch.key, type: .named(wrapper), condition: branchCondition, location: branchLocation))
             } else {
-                references.append(Reference(type: reference, location: typeLocation, role: .branch, owner: context.name))
+                references.append(
+                    Reference(
+                        type: reference, source: context.source, offset: dataNode.child(index).offset, role: .branch,
+                        owner: context.name))
                 cases.append(.init(name: branch.key, type: reference, condition: branchCondition, location: branchLocation))
             }
         }
@@ -318,7 +357,7 @@ struct SchemaBuilder {
         types.append(
             SchemaType(
                 name: context.name, kind: .object(object), origin: .union, condition: condition, features: features,
-                doc: context.doc, location: context.nameLocation))
+                sharing: context.expression.$doc, location: context.nameLocation))
     }
 
     mutating func addAlternate(_ context: Context) {
@@ -339,14 +378,14 @@ struct SchemaBuilder {
             else { continue }
             references.append(
                 Reference(
-                    type: reference, location: context.location(dataNode.child(index).offset), role: .alternateBranch,
+                    type: reference, source: context.source, offset: dataNode.child(index).offset, role: .alternateBranch,
                     owner: context.name))
             branches.append(AlternateType.Branch(name: branch.key, type: reference, condition: branchCondition))
         }
         types.append(
             SchemaType(
                 name: context.name, kind: .alternate(AlternateType(branches: branches)), origin: .alternate,
-                condition: condition, features: features, doc: context.doc, location: context.nameLocation))
+                condition: condition, features: features, sharing: context.expression.$doc, location: context.nameLocation))
     }
 
     mutating func addCommand(_ context: Context) {
@@ -359,12 +398,15 @@ struct SchemaBuilder {
             allowsOOB: flag("allow-oob", in: context, default: false),
             allowsPreconfig: flag("allow-preconfig", in: context, default: false),
             isCoroutine: flag("coroutine", in: context, default: false), condition: condition, features: features,
-            doc: context.doc, location: context.nameLocation)
+            location: context.nameLocation)
+        command.$doc = context.expression.$doc
         command.arguments = parseData(context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .commandData, acceptsExtraMembers: !gen)
         if let (returns, returnsNode, _) = context.member("returns") {
-            let location = context.location(returnsNode.offset)
-            if let reference = parseTypeRef(returns, at: location) {
-                references.append(Reference(type: reference, location: location, role: .commandReturns, owner: context.name))
+            if let reference = parseTypeRef(returns, at: context.location(returnsNode.offset)) {
+                references.append(
+                    Reference(
+                        type: reference, source: context.source, offset: returnsNode.offset, role: .commandReturns,
+                        owner: context.name))
                 command.returns = reference
             }
         }
@@ -375,8 +417,8 @@ struct SchemaBuilder {
         let (condition, features) = commonAttributes(context)
         let boxed = flag("boxed", in: context, default: false)
         var event = Event(
-            name: context.name, isBoxed: boxed, condition: condition, features: features, doc: context.doc,
-            location: context.nameLocation)
+            name: context.name, isBoxed: boxed, condition: condition, features: features, location: context.nameLocation)
+        event.$doc = context.expression.$doc
         event.data = parseData(context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .eventData, acceptsExtraMembers: false)
         events.append(event)
     }
@@ -391,7 +433,10 @@ struct SchemaBuilder {
         }
         let location = context.location(dataNode.offset)
         if let name = data.stringValue {
-            references.append(Reference(type: .named(name), location: location, role: role, owner: context.name, boxed: boxed))
+            references.append(
+                Reference(
+                    type: .named(name), source: context.source, offset: dataNode.offset, role: role, owner: context.name,
+                    boxed: boxed))
             return .named(name)
         }
         guard let object = data.objectValue else {
@@ -460,7 +505,7 @@ struct SchemaBuilder {
                         object.members[featuresIndex].value, node: valueNode.child(featuresIndex), in: context.expression)
                 }
                 references.append(
-                    Reference(type: reference, location: context.location(valueNode.offset), role: .member, owner: owner))
+                    Reference(type: reference, source: context.source, offset: valueNode.offset, role: .member, owner: owner))
             }
             members.append(
                 Member(
@@ -476,13 +521,12 @@ struct SchemaBuilder {
 
     /// A type field: a TYPE-REF, or `{'type': TYPE-REF, 'if': ..., 'features': ...}`.
     mutating func parseTypeField(_ value: JSONValue, node: JSONNode, in context: Context) -> (TypeRef, Condition?)? {
-        let location = context.location(node.offset)
         guard let object = value.objectValue else {
-            return parseTypeRef(value, at: location).map { ($0, nil) }
+            return parseTypeRef(value, at: context.location(node.offset)).map { ($0, nil) }
         }
         checkKeys(object, allowed: ["type", "if", "features"], node: node, what: "member", in: context.expression)
         guard let typeIndex = object.members.firstIndex(where: { $0.key == "type" }) else {
-            error("member object requires 'type'", at: location)
+            error("member object requires 'type'", at: context.location(node.offset))
             return nil
         }
         guard let reference = parseTypeRef(object.members[typeIndex].value, at: context.location(node.child(typeIndex).offset))
@@ -495,17 +539,18 @@ struct SchemaBuilder {
     }
 
     /// `'Name'` or `['Name']`.
-    mutating func parseTypeRef(_ value: JSONValue, at location: SourceLocation) -> TypeRef? {
+    /// - Parameter location: where the value is; worked out only for a fault.
+    mutating func parseTypeRef(_ value: JSONValue, at location: @autoclosure () -> SourceLocation) -> TypeRef? {
         switch value {
         case .string(let name): return .named(name)
         case .array(let elements):
             guard elements.count == 1, let name = elements[0].stringValue else {
-                error("array type must be a list containing exactly one type name", at: location)
+                error("array type must be a list containing exactly one type name", at: location())
                 return nil
             }
             return .array(.named(name))
         default:
-            error("type must be a type name or a one-element list of a type name", at: location)
+            error("type must be a type name or a one-element list of a type name", at: location())
             return nil
         }
     }
@@ -583,10 +628,19 @@ struct SchemaBuilder {
         if name.hasPrefix("defined(") && name.hasSuffix(")") {
             name = String(name.dropFirst("defined(".count).dropLast()).trimmingSpaces
         }
-        guard let first = name.first, first.isLetter || first == "_",
-            name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
-        else { return nil }
+        guard isConditionName(name) else { return nil }
         return .name(name)
+    }
+
+    /// Whether the text is a configuration name: a letter or `_`, then letters, digits and `_`.
+    static func isConditionName(_ name: String) -> Bool {
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            // Non-ASCII: Unicode letters and numbers count, as Characters.
+            guard let first = name.first, first.isLetter || first == "_" else { return false }
+            return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        }
+        guard let first = name.utf8.first, isASCIILetter(first) || first == UInt8(ascii: "_") else { return false }
+        return name.utf8.allSatisfy { isASCIILetter($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "_") }
     }
 
     mutating func parseFeatures(_ value: JSONValue, node: JSONNode, in expression: QAPIExpression) -> [Feature] {
@@ -627,7 +681,7 @@ struct SchemaBuilder {
     /// - Returns: false when the name is invalid and the definition should be skipped.
     mutating func checkName(_ name: String, at location: SourceLocation, what: String, allowLeadingDigit: Bool = false) -> Bool {
         var body = Substring(name)
-        if body.hasPrefix("__"), let underscore = body.dropFirst(2).firstIndex(of: "_") {
+        if name.utf8.first == UInt8(ascii: "_"), body.hasPrefix("__"), let underscore = body.dropFirst(2).firstIndex(of: "_") {
             body = body[body.index(after: underscore)...]  // downstream prefix __RFQDN_
         }
         let validFirst = body.utf8.first.map { isASCIILetter($0) || (allowLeadingDigit && isASCIIDigit($0)) } ?? false
@@ -680,21 +734,33 @@ struct SchemaBuilder {
 
     /// Style: every `@name:` in the doc must name a member, argument, value or branch.
     mutating func checkDocumentedMembers(_ context: Context) {
-        guard let doc = context.doc else { return }
-        var known: Set<String> = []
-        func collect(_ value: JSONValue?) {
-            switch value {
-            case .object(let object)?: object.keys.forEach { known.insert($0.hasPrefix("*") ? String($0.dropFirst()) : $0) }
-            case .array(let list)?: list.forEach { if let name = $0.stringValue ?? $0["name"]?.stringValue { known.insert(name) } }
-            default: break
-            }
-        }
-        collect(context.member("data")?.0)
-        collect(context.member("base")?.0)
-        if let boxedType = context.member("data")?.0.stringValue { known.insert(boxedType) }
-        let isTypeName = context.member("data")?.0.stringValue != nil || context.member("base")?.0.stringValue != nil
-        for entry in doc.members where !known.contains(entry.name) && !isTypeName {
+        guard let doc = context.expression.doc, !doc.members.isEmpty else { return }
+        let data = context.member("data")?.0
+        let base = context.member("base")?.0
+        // Data or base naming a type: its members are documented there, so anything goes.
+        guard data?.stringValue == nil, base?.stringValue == nil else { return }
+        for entry in doc.members where !Self.names(entry.name, in: data) && !Self.names(entry.name, in: base) {
             warning("documented member '\(entry.name)' does not exist in '\(context.name)'", at: entry.location)
+        }
+    }
+
+    /// Whether `key` is `*name` (an optional member's key), byte for byte.
+    static func isOptionalKey(_ key: String, for name: String) -> Bool {
+        key.utf8.count == name.utf8.count + 1 && key.utf8.first == UInt8(ascii: "*") && key.utf8.dropFirst().elementsEqual(name.utf8)
+    }
+
+    /// Whether `data` or `base` declares `name`: a key of an object (`*` optional marker ignored),
+    /// or a string or `name` of a list element.
+    static func names(_ name: String, in value: JSONValue?) -> Bool {
+        switch value {
+        case .object(let object)?:
+            // Byte-equal keys settle almost every entry; otherwise String's Unicode equality decides.
+            return object.members.contains { $0.key == name || isOptionalKey($0.key, for: name) }
+                || object.members.contains { $0.key.hasPrefix("*") && $0.key.dropFirst() == name }
+        case .array(let list)?:
+            return list.contains { ($0.stringValue ?? $0["name"]?.stringValue) == name }
+        default:
+            return false
         }
     }
 

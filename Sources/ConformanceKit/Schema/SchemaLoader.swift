@@ -69,7 +69,7 @@ public enum SchemaLoader {
 
     static func loadSource(path: String, options: Options, loader: QAPISourceLoader) throws(DiagnosticError) -> Result {
         let output = try loader.load(path, strict: options.strict)
-        var builder = SchemaBuilder(diagnostics: output.diagnostics)
+        var builder = SchemaBuilder(diagnostics: output.diagnostics, expressionCount: output.expressions.count)
         for expression in output.expressions { builder.add(expression) }
         var resolver = SchemaResolver(builder)
         let (schema, diagnostics) = resolver.resolve(files: output.files)

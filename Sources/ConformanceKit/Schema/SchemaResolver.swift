@@ -6,29 +6,47 @@
 /// checks that alternates' branches can be told apart on the wire. Faults are located errors.
 struct SchemaResolver {
     private var builder: SchemaBuilder
-    private var typesByName: [String: SchemaType] = [:]
+    /// The builder's types; the first of each name is the one references resolve to (and the
+    /// one that gets its base flattened in).
+    private var types: [SchemaType]
+    /// Name to the index in `types` of the first type with that name.
+    private var indexByName: [String: Int] = [:]
+    /// Whether a name is defined twice (a user type named like a built-in).
+    private var hasRepeatedNames = false
     private var flattened: [String: [Member]] = [:]
     private var visiting: [String] = []
 
     init(_ builder: SchemaBuilder) {
         self.builder = builder
-        for type in builder.types where typesByName[type.name] == nil { typesByName[type.name] = type }
+        types = builder.types
+        indexByName.reserveCapacity(types.count)
+        for (index, type) in types.enumerated() {
+            if indexByName[type.name] == nil { indexByName[type.name] = index } else { hasRepeatedNames = true }
+        }
+        // The builder's copy is not read again: drop it so that `types` is uniquely referenced.
+        self.builder.types = []
     }
+
+    /// The first type with a name.
+    private func type(named name: String) -> SchemaType? { indexByName[name].map { types[$0] } }
 
     /// Resolves and checks everything.
     /// - Parameter files: the files read, for the schema's origin.
     /// - Returns: the schema and all diagnostics (errors included; the caller decides).
     mutating func resolve(files: [String]) -> (Schema, DiagnosticCollector) {
         for reference in builder.references { check(reference) }
-        for type in builder.types where type.object != nil { _ = flatten(type.name) }
+        for index in types.indices where types[index].object != nil { _ = flatten(types[index].name) }
         for union in builder.unions { checkDiscriminator(union) }
-        for type in builder.types {
-            if let object = typesByName[type.name]?.object, object.variants != nil { checkBranches(of: type.name, object) }
-            if let alternate = type.alternate { checkAlternate(type, alternate) }
+        for index in types.indices {
+            let name = types[index].name
+            if let object = type(named: name)?.object, object.variants != nil { checkBranches(of: name, object) }
+            if let alternate = types[index].alternate { checkAlternate(types[index], alternate) }
         }
-        let types = builder.types.map { typesByName[$0.name] ?? $0 }
+        // A repeated name (a user type named like a built-in) resolves to the first definition.
+        let resolvedTypes =
+            hasRepeatedNames ? types.indices.map { index in types[indexByName[types[index].name] ?? index] } : types
         let schema = Schema(
-            origin: .source(files: files), types: types, commands: builder.commands, events: builder.events,
+            origin: .source(files: files), types: resolvedTypes, commands: builder.commands, events: builder.events,
             pragmas: builder.pragmas)
         return (schema, builder.diagnostics)
     }
@@ -41,41 +59,41 @@ struct SchemaResolver {
             return
         }
         let name = reference.type.elementName
-        guard let type = typesByName[name] else {
+        guard let typeIndex = indexByName[name] else {
             var hint: String?
-            if let suggestion = Suggestion.closest(to: name, among: typesByName.keys.sorted()) { hint = "did you mean '\(suggestion)'?" }
+            if let suggestion = Suggestion.closest(to: name, among: indexByName.keys.sorted()) { hint = "did you mean '\(suggestion)'?" }
             error("unknown type '\(name)' in \(describe(reference))", at: reference.location, hint: hint)
             return
         }
         let isArray = if case .array = reference.type { true } else { false }
         switch reference.role {
         case .base:
-            if type.object == nil || type.object?.variants != nil {
-                error("base '\(name)' of '\(reference.owner)' must be a struct type, not \(type.metaTypeName)", at: reference.location)
+            if types[typeIndex].object == nil || types[typeIndex].object?.variants != nil {
+                error("base '\(name)' of '\(reference.owner)' must be a struct type, not \(types[typeIndex].metaTypeName)", at: reference.location)
             }
         case .branch:
-            if isArray || type.object == nil {
+            if isArray || types[typeIndex].object == nil {
                 error(
-                    "branch type '\(reference.type)' of union '\(reference.owner)' must be an object type, not \(isArray ? "an array" : type.metaTypeName)",
+                    "branch type '\(reference.type)' of union '\(reference.owner)' must be an object type, not \(isArray ? "an array" : types[typeIndex].metaTypeName)",
                     at: reference.location)
             }
         case .alternateBranch:
-            if type.alternate != nil || type.builtin == .any {
-                error("alternate '\(reference.owner)' cannot have a branch of type '\(name)' (\(type.metaTypeName))", at: reference.location)
+            if types[typeIndex].alternate != nil || types[typeIndex].builtin == .any {
+                error("alternate '\(reference.owner)' cannot have a branch of type '\(name)' (\(types[typeIndex].metaTypeName))", at: reference.location)
             }
         case .commandData, .eventData:
-            if isArray || type.object == nil {
-                error("'data' of '\(reference.owner)' must name an object type, not \(type.metaTypeName)", at: reference.location)
-            } else if !reference.boxed, type.object?.variants != nil {
+            if isArray || types[typeIndex].object == nil {
+                error("'data' of '\(reference.owner)' must name an object type, not \(types[typeIndex].metaTypeName)", at: reference.location)
+            } else if !reference.boxed, types[typeIndex].object?.variants != nil {
                 error(
                     "'data' of '\(reference.owner)' names union '\(name)'", at: reference.location,
                     hint: "add 'boxed': true to pass a union's members as arguments")
             }
         case .commandReturns:
             let exceptions = builder.pragmaList("command-returns-exceptions")
-            if type.object == nil, !exceptions.contains(reference.owner) {
+            if types[typeIndex].object == nil, !exceptions.contains(reference.owner) {
                 warning(
-                    "command '\(reference.owner)' returns \(isArray ? "an array of " : "")\(type.metaTypeName) '\(name)': "
+                    "command '\(reference.owner)' returns \(isArray ? "an array of " : "")\(types[typeIndex].metaTypeName) '\(name)': "
                         + "QEMU wants an object (or list of objects) unless 'command-returns-exceptions' lists it",
                     at: reference.location)
             }
@@ -100,46 +118,54 @@ struct SchemaResolver {
     /// The members of an object type with its base chain flattened in; nil on a cycle or unknown base.
     private mutating func flatten(_ name: String) -> [Member]? {
         if let done = flattened[name] { return done }
-        guard let type = typesByName[name], var object = type.object else { return nil }
+        guard let index = indexByName[name], var object = types[index].object else { return nil }
         if let start = visiting.firstIndex(of: name) {
             let cycle = visiting[start...] + [name]
-            error("base cycle: " + cycle.joined(separator: " -> "), at: type.location)
+            error("base cycle: " + cycle.joined(separator: " -> "), at: types[index].location)
             return nil
         }
         visiting.append(name)
         defer { visiting.removeLast() }
         var members: [Member] = []
         if let base = object.base {
-            guard typesByName[base]?.object != nil, let baseMembers = flatten(base) else { return nil }
+            guard type(named: base)?.object != nil, let baseMembers = flatten(base) else { return nil }
             members = baseMembers
         }
-        var taken = Dictionary(members.map { (cName($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+        members.reserveCapacity(members.count + object.members.count)
         for member in object.members {
-            if let clash = taken[cName(member.name)] {
+            if let clash = Self.firstMember(in: members, sameCNameAs: member.name) {
                 error(
                     "member '\(member.name)' of '\(name)' collides with member '\(clash.name)' of its base"
-                        + (clash.location.map { " at \($0)" } ?? ""), at: member.location ?? type.location)
+                        + (clash.location.map { " at \($0)" } ?? ""), at: member.location ?? types[index].location)
                 continue
             }
-            taken[cName(member.name)] = member
             members.append(member)
         }
         object.members = members
-        typesByName[name]?.kind = .object(object)
+        types[index].kind = .object(object)
         flattened[name] = members
         return members
     }
 
-    /// The name as C would spell it: QAPI forbids two members that differ only in `-` vs `_`.
-    private func cName(_ name: String) -> String {
-        guard name.utf8.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else { return name }
-        return String(decoding: name.utf8.map { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    /// The first member whose name C spells like `name`: QAPI forbids two members that differ
+    /// only in `-`, `.` vs `_`. A linear scan: member lists are short, and it allocates nothing.
+    private static func firstMember(in members: [Member], sameCNameAs name: String) -> Member? {
+        members.first { sameCName($0.name, name) }
+    }
+
+    /// Whether two names are equal once `-` and `.` are read as `_`, as C spells them.
+    private static func sameCName(_ lhs: String, _ rhs: String) -> Bool {
+        let left = lhs.utf8
+        let right = rhs.utf8
+        guard left.count == right.count else { return false }
+        func cByte(_ byte: UInt8) -> UInt8 { byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte }
+        return zip(left, right).allSatisfy { cByte($0) == cByte($1) }
     }
 
     // MARK: Unions
 
     private mutating func checkDiscriminator(_ union: SchemaBuilder.PendingUnion) {
-        guard let object = typesByName[union.name]?.object, let base = object.base, flattened[base] != nil else { return }
+        guard let object = type(named: union.name)?.object, let base = object.base, flattened[base] != nil else { return }
         guard let tag = object.member(named: union.discriminator) else {
             error(
                 "discriminator '\(union.discriminator)' of union '\(union.name)' is not a member of its base '\(base)'",
@@ -153,7 +179,7 @@ struct SchemaResolver {
         if tag.condition != nil {
             error("discriminator member '\(tag.name)' of union '\(union.name)' must not be conditional", at: union.discriminatorLocation)
         }
-        guard case .named(let enumName) = tag.type, let values = typesByName[enumName]?.enumeration else {
+        guard case .named(let enumName) = tag.type, let values = type(named: enumName)?.enumeration else {
             error(
                 "discriminator member '\(tag.name)' of union '\(union.name)' must be of enum type, not '\(tag.type)'",
                 at: union.discriminatorLocation)
@@ -169,14 +195,13 @@ struct SchemaResolver {
 
     /// Branch members must not clash with the union's common members.
     private mutating func checkBranches(of name: String, _ object: ObjectType) {
-        let common = Dictionary(object.members.map { (cName($0.name), $0) }, uniquingKeysWith: { first, _ in first })
         for variant in object.variants?.cases ?? [] {
             guard case .named(let branchName) = variant.type, let branchMembers = flattened[branchName] else { continue }
             for member in branchMembers {
-                if let clash = common[cName(member.name)] {
+                if let clash = Self.firstMember(in: object.members, sameCNameAs: member.name) {
                     error(
                         "member '\(member.name)' of branch '\(variant.name)' (type '\(branchName)') collides with member "
-                            + "'\(clash.name)' of union '\(name)'", at: variant.location ?? typesByName[name]?.location)
+                            + "'\(clash.name)' of union '\(name)'", at: variant.location ?? type(named: name)?.location)
                 }
             }
         }
@@ -187,7 +212,7 @@ struct SchemaResolver {
     /// The JSON kind class a branch type occupies; two branches in one class cannot be told apart.
     private func wireClass(_ reference: TypeRef) -> String? {
         if case .array = reference { return "array" }
-        guard let type = typesByName[reference.elementName] else { return nil }
+        guard let type = type(named: reference.elementName) else { return nil }
         switch type.kind {
         case .builtin(let builtin):
             switch builtin {

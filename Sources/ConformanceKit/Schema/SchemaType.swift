@@ -59,6 +59,15 @@ public struct SchemaType: Sendable, Hashable {
         self.location = location
     }
 
+    /// Creates a type that shares an already boxed doc comment (the loader's, without copying it).
+    init(
+        name: String, kind: Kind, origin: Origin, condition: Condition?, features: [Feature],
+        sharing doc: Boxed<DocComment?>, location: SourceLocation?
+    ) {
+        self.init(name: name, kind: kind, origin: origin, condition: condition, features: features, location: location)
+        $doc = doc
+    }
+
     /// The object content, for object types.
     public var object: ObjectType? { if case .object(let object) = kind { object } else { nil } }
     /// The enum content, for enum types.

@@ -2,11 +2,11 @@
 ///
 /// Names are resolved against `Schema.types`; introspected schemas may use obfuscated names
 /// (numbers), which is fine because nothing relies on a name meaning anything.
-public indirect enum TypeRef: Sendable, Hashable, CustomStringConvertible {
+public enum TypeRef: Sendable, Hashable, CustomStringConvertible {
     /// A named type: built-in, enum, object or alternate.
     case named(String)
-    /// A JSON array whose elements have the given type.
-    case array(TypeRef)
+    /// A JSON array whose elements have the given type (only this case is boxed: a name needs no allocation).
+    indirect case array(TypeRef)
 
     /// The named type at the bottom of any array nesting.
     public var elementName: String {
