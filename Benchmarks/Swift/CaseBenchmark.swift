@@ -21,8 +21,8 @@ enum CaseBenchmark {
         for (label, schema) in schemas {
             let generator = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy)
             var count = 0
-            let seconds = try SchemaBenchmark.median(runs) { count = generator.generate().cases.count }
-            print(SchemaBenchmark.row("\(label): \(count) cases, \(schema.commands.count) commands", seconds))
+            let timing = try SchemaBenchmark.measure(runs) { count = generator.generate().cases.count }
+            print(SchemaBenchmark.row("\(label): \(count) cases, \(schema.commands.count) commands", timing))
         }
     }
 }
