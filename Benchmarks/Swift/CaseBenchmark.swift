@@ -15,7 +15,10 @@ enum CaseBenchmark {
         let directory = try CaseDirectory.load("cases")
         let schemas = [
             ("qemu-7.2 source tree", try SchemaLoader.load(path: "\(shared)/qapi/qemu-7.2/qapi-schema.json").schema),
-            ("qemu-7.2 introspection", try SchemaLoader.load(path: "Tests/ConformanceKitTests/Fixtures/qemu-7.2-introspection.json").schema),
+            (
+                "qemu-7.2 introspection",
+                try SchemaLoader.load(path: "Tests/ConformanceKitTests/Fixtures/qemu-7.2-introspection.json").schema
+            ),
         ]
         print("case generation, median of \(runs) runs (release build; target < 100 ms)")
         for (label, schema) in schemas {

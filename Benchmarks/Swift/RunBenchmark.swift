@@ -20,7 +20,9 @@ enum RunBenchmark {
         func option(_ name: String) -> String? {
             arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
         }
-        guard let cClient = option("--c-client") else { throw ClientBenchmark.Failure(description: "--c-client PATH is required") }
+        guard let cClient = option("--c-client") else {
+            throw ClientBenchmark.Failure(description: "--c-client PATH is required")
+        }
 
         let schema = try await liveSchema()
         let directory = try CaseDirectory.load("cases")
@@ -43,25 +45,33 @@ enum RunBenchmark {
                 + "C replay of the same requests \(ClientBenchmark.format(replayPerTrip)) us: "
                 + "\(ClientBenchmark.format(runnerPerTrip / replayPerTrip, digits: 2))x"
                 + (runnerPerTrip / replayPerTrip <= 1.2 ? " (within 1.2x)" : " (ABOVE 1.2x)"))
-        print("  C query-status floor \(ClientBenchmark.format(floor)) us (the suite's requests average more bytes; QEMU reads one byte per syscall)")
+        print(
+            "  C query-status floor \(ClientBenchmark.format(floor)) us (the suite's requests average more bytes; QEMU reads one byte per syscall)"
+        )
 
         // 2. The full suite, jobs 1 and 2.
         var walls: [Int: Double] = [:]
         for jobs in [1, 2] {
             let begin = clock.now
-            let outcome = await Runner(configuration: .init(jobs: jobs), oracle: oracle).run(cases.map { .testCase($0) })
+            let outcome = await Runner(configuration: .init(jobs: jobs), oracle: oracle).run(
+                cases.map { .testCase($0) })
             walls[jobs] = ClientBenchmark.seconds(clock.now - begin)
             print(
                 "full suite, --jobs \(jobs): \(outcome.results.count) cases, \(outcome.roundTrips) round trips, "
-                    + "wall \(ClientBenchmark.format(walls[jobs] ?? 0, digits: 2)) s" + (jobs == 2 && (walls[2] ?? 99) < 60 ? " (under 60 s)" : ""))
+                    + "wall \(ClientBenchmark.format(walls[jobs] ?? 0, digits: 2)) s"
+                    + (jobs == 2 && (walls[2] ?? 99) < 60 ? " (under 60 s)" : ""))
         }
         let speedup = (walls[1] ?? 0) / max(walls[2] ?? 1, 1e-9)
-        print("--jobs 2 speed-up: \(ClientBenchmark.format(speedup, digits: 2))x" + (speedup >= 1.6 ? " (at least 1.6x)" : " (BELOW 1.6x)"))
+        print(
+            "--jobs 2 speed-up: \(ClientBenchmark.format(speedup, digits: 2))x"
+                + (speedup >= 1.6 ? " (at least 1.6x)" : " (BELOW 1.6x)"))
 
         // 3. Memory.
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        print("peak RSS of this process: \(usage.ru_maxrss / 1024) MB" + (usage.ru_maxrss < 100 * 1024 ? " (under 100 MB)" : " (ABOVE 100 MB)"))
+        print(
+            "peak RSS of this process: \(usage.ru_maxrss / 1024) MB"
+                + (usage.ru_maxrss < 100 * 1024 ? " (under 100 MB)" : " (ABOVE 100 MB)"))
     }
 
     static func liveSchema() async throws -> Schema {
@@ -86,7 +96,8 @@ enum RunBenchmark {
         for testCase in cases {
             var request: JSONObject = ["execute": .string(testCase.command)]
             if let arguments = testCase.arguments { request["arguments"] = substitute(arguments, scratch: scratch) }
-            request["id"] = testCase.arguments.map { if case .object = $0 { JSONValue.int(id) } else { "raw" } } ?? .int(id)
+            request["id"] =
+                testCase.arguments.map { if case .object = $0 { JSONValue.int(id) } else { "raw" } } ?? .int(id)
             lines.append(JSONWriter.compact.string(.object(request)))
             lines.append(JSONWriter.compact.string(["execute": "query-status", "id": .int(id + 1)]))
             id += 2
@@ -101,7 +112,10 @@ enum RunBenchmark {
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard let field = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).first(where: { $0.hasPrefix("mean_us=") }),
+        guard
+            let field = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).first(where: {
+                $0.hasPrefix("mean_us=")
+            }),
             let mean = Double(field.dropFirst("mean_us=".count))
         else { throw ClientBenchmark.Failure(description: "C replay failed: \(text)") }
         let floor = try ClientBenchmark.runC(cClient, socket: socket, mode: .status, count: 500).1
@@ -113,9 +127,12 @@ enum RunBenchmark {
     static func substitute(_ value: JSONValue, scratch: String) -> JSONValue {
         switch value {
         case .string(let text):
-            .string(text.replacingOccurrences(of: "${scratch}", with: scratch).replacingOccurrences(of: "${free_port}", with: "40000"))
+            .string(
+                text.replacingOccurrences(of: "${scratch}", with: scratch).replacingOccurrences(
+                    of: "${free_port}", with: "40000"))
         case .array(let elements): .array(elements.map { substitute($0, scratch: scratch) })
-        case .object(let object): .object(JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch)) }))
+        case .object(let object):
+            .object(JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch)) }))
         default: value
         }
     }

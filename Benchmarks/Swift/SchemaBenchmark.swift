@@ -17,7 +17,8 @@ enum SchemaBenchmark {
         }
         let shared = option("--shared") ?? "../shared"
         let sourcePath = "\(shared)/qapi/qemu-7.2/qapi-schema.json"
-        let introspectionPath = option("--introspection") ?? "Tests/ConformanceKitTests/Fixtures/qemu-7.2-introspection.json"
+        let introspectionPath =
+            option("--introspection") ?? "Tests/ConformanceKitTests/Fixtures/qemu-7.2-introspection.json"
         let runs = option("--runs").flatMap(Int.init) ?? 30
 
         let source = try measure(runs) { _ = try SchemaLoader.load(path: sourcePath) }
@@ -31,8 +32,10 @@ enum SchemaBenchmark {
         print("schema loading, median of \(runs) runs (release build)")
         print(row("qemu-7.2 source tree (38 files, 654 KB)", source))
         print(row("  baseline: QEMU scripts/qapi QAPISchema (Python)", pythonBaselineSeconds))
-        print(String(format: "  speed-up vs baseline: %.1fx at the median, %.1fx at the minimum (target >= 25x)",
-            pythonBaselineSeconds / source.median, pythonBaselineSeconds / source.minimum))
+        print(
+            String(
+                format: "  speed-up vs baseline: %.1fx at the median, %.1fx at the minimum (target >= 25x)",
+                pythonBaselineSeconds / source.median, pythonBaselineSeconds / source.minimum))
         print(row("qemu-7.2 introspection (\(introspectionBytes.count) bytes): JSON parse", parseOnly))
         print(row("qemu-7.2 introspection: parse + model (target < 5 ms)", introspection))
     }

@@ -4,9 +4,15 @@ import Foundation
 /// to `benchmarks`.
 let benchmarks: [(name: String, abstract: String, run: @Sendable ([String]) async throws -> Void)] = [
     ("client", "QMP round trips, Swift client vs a minimal C client on one launched QEMU", ClientBenchmark.run),
-    ("schema", "Loading the QEMU 7.2 QAPI source tree and its introspection, vs QEMU's Python QAPISchema", SchemaBenchmark.run),
+    (
+        "schema", "Loading the QEMU 7.2 QAPI source tree and its introspection, vs QEMU's Python QAPISchema",
+        SchemaBenchmark.run
+    ),
     ("cases", "Generating every case of the QEMU 7.2 schema", CaseBenchmark.run),
-    ("run", "The full generated suite against launched QEMU 7.2 with --jobs 1 and 2, vs the C client", RunBenchmark.run),
+    (
+        "run", "The full generated suite against launched QEMU 7.2 with --jobs 1 and 2, vs the C client",
+        RunBenchmark.run
+    ),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -4,16 +4,26 @@ import Foundation
 /// `qmp-conform cases list|show`: the cases a run would fire, without firing them.
 enum CasesCommand {
     static let selectionOptions: [OptionSpec] = [
-        .option("filter", value: "glob", help: "Keep cases whose id matches <glob> ('set_link/*', '*/invalid/*', or one id).", repeatable: true),
-        .option("kind", value: "kind", help: "Keep cases of this kind.", allowedValues: TestCase.Kind.allCases.map(\.rawValue), repeatable: true),
-        .option("seed", value: "n", help: "Seed for the choices the schema leaves open; the same seed gives the same cases.", defaultValue: "0"),
+        .option(
+            "filter", value: "glob",
+            help: "Keep cases whose id matches <glob> ('set_link/*', '*/invalid/*', or one id).", repeatable: true),
+        .option(
+            "kind", value: "kind", help: "Keep cases of this kind.",
+            allowedValues: TestCase.Kind.allCases.map(\.rawValue), repeatable: true),
+        .option(
+            "seed", value: "n",
+            help: "Seed for the choices the schema leaves open; the same seed gives the same cases.", defaultValue: "0"),
         .option(
             "valid-budget", value: "n", help: "At most n valid cases per command; cuts are reported.",
             defaultValue: String(CaseGenerator.Options().validBudget)),
         .option(
             "invalid-budget", value: "n", help: "At most n invalid cases per command; cuts are reported.",
             defaultValue: String(CaseGenerator.Options().invalidBudget)),
-        .option("cases", value: "dir", help: "The cases/ directory (values.json, policy.json, scenarios). Default: ./cases, else the one beside the build."),
+        .option(
+            "cases", value: "dir",
+            help:
+                "The cases/ directory (values.json, policy.json, scenarios). Default: ./cases, else the one beside the build."
+        ),
     ]
 
     static let spec = CommandSpec(
@@ -23,13 +33,17 @@ enum CasesCommand {
             CommandSpec(
                 "list",
                 abstract: "List case ids with one-line summaries, and counts per command and kind.",
-                options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + TargetOptions.options + selectionOptions + [
-                    .option("format", value: "format", help: "The output format.", allowedValues: ["text", "json"], defaultValue: "text")
-                ]),
+                options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + TargetOptions.options
+                    + selectionOptions + [
+                        .option(
+                            "format", value: "format", help: "The output format.", allowedValues: ["text", "json"],
+                            defaultValue: "text")
+                    ]),
             CommandSpec(
                 "show",
                 abstract: "Print one case in full: request, expectation, tags, origin.",
-                options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + TargetOptions.options + selectionOptions,
+                options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + TargetOptions.options
+                    + selectionOptions,
                 arguments: [ArgumentSpec("id", help: "The case id, as 'cases list' or a report prints it.")]),
         ])
 
@@ -38,7 +52,8 @@ enum CasesCommand {
         if parsed.subcommandPath.last == "show" {
             guard let id = parsed.positional(0) else { return .usage }
             guard let testCase = generated.cases.first(where: { $0.id == id }) else {
-                let hint = Suggestion.closest(to: id, among: generated.cases.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
+                let hint =
+                    Suggestion.closest(to: id, among: generated.cases.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
                 Output.error("error: no case with id '\(id)'.\(hint) List them with 'qmp-conform cases list'.")
                 return .runNotPossible
             }
@@ -62,9 +77,11 @@ enum CasesCommand {
     static func generate(_ parsed: ParsedCommand) async -> (cases: [TestCase], notes: [Diagnostic])? {
         guard let schema = await schema(parsed), let directory = loadCaseDirectory(parsed) else { return nil }
         guard let options = generatorOptions(parsed) else { return nil }
-        let output = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: options).generate()
+        let output = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: options)
+            .generate()
         Output.diagnostics(output.notes, verbose: false)
-        let filter = CaseFilter(patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)))
+        let filter = CaseFilter(
+            patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)))
         return ((output.cases + directory.scenarios.map(\.testCase)).filter(filter.matches), output.notes)
     }
 
@@ -92,7 +109,8 @@ enum CasesCommand {
 
     static func loadCaseDirectory(_ parsed: ParsedCommand) -> CaseDirectory? {
         guard let path = parsed.value("cases") ?? CaseDirectory.defaultPath(executable: CommandLine.arguments[0]) else {
-            Output.error("error: cannot find the cases/ directory (values.json, policy.json)\n    hint: pass --cases DIR")
+            Output.error(
+                "error: cannot find the cases/ directory (values.json, policy.json)\n    hint: pass --cases DIR")
             return nil
         }
         do {

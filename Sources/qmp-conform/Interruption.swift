@@ -27,7 +27,10 @@ final class Interruption: @unchecked Sendable {
             return count
         }
         if seen == 1 {
-            FileHandle.standardError.write(Data("\nqmp-conform: interrupted; finishing the current cases and writing the reports (again to quit at once)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "\nqmp-conform: interrupted; finishing the current cases and writing the reports (again to quit at once)\n"
+                        .utf8))
         } else {
             exit(130)
         }

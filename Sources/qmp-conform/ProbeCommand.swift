@@ -5,18 +5,23 @@ import Foundation
 enum ProbeCommand {
     static let probeSpec = CommandSpec(
         "probe",
-        abstract: "Print an endpoint's greeting, version, capabilities, and how many commands and events its schema has.",
+        abstract:
+            "Print an endpoint's greeting, version, capabilities, and how many commands and events its schema has.",
         options: TargetOptions.options)
 
     static let execSpec = CommandSpec(
         "exec",
         abstract: "Send one command and print its reply and any events that arrive with it.",
         options: TargetOptions.options + [
-            .option("wait", value: "ms", help: "How long to keep listening for events after the reply.", defaultValue: "200")
+            .option(
+                "wait", value: "ms", help: "How long to keep listening for events after the reply.", defaultValue: "200"
+            )
         ],
         arguments: [
             ArgumentSpec("command", help: "The command to execute, e.g. query-status."),
-            ArgumentSpec("arguments", help: "Its arguments as a JSON object, e.g. '{\"name\": \"n1\", \"up\": true}'.", arity: .optional),
+            ArgumentSpec(
+                "arguments", help: "Its arguments as a JSON object, e.g. '{\"name\": \"n1\", \"up\": true}'.",
+                arity: .optional),
         ])
 
     static func probe(_ parsed: ParsedCommand) async -> ExitStatus {
@@ -40,7 +45,9 @@ enum ProbeCommand {
     }
 
     static func exec(_ parsed: ParsedCommand) async -> ExitStatus {
-        guard let target = TargetOptions.target(parsed), let command = parsed.positional(0) else { return .runNotPossible }
+        guard let target = TargetOptions.target(parsed), let command = parsed.positional(0) else {
+            return .runNotPossible
+        }
         var arguments: JSONObject?
         if let text = parsed.positional(1) {
             do {

@@ -43,7 +43,8 @@ final class ProgressPrinter: @unchecked Sendable {
         let rate = Double(progress.done) / elapsed
         let remaining = rate > 0 ? Double(progress.total - progress.done) / rate : 0
         return String(
-            format: "[%d/%d] %d failed, %.0f cases/s, ETA %.0fs", progress.done, progress.total, progress.failed, rate, remaining)
+            format: "[%d/%d] %d failed, %.0f cases/s, ETA %.0fs", progress.done, progress.total, progress.failed, rate,
+            remaining)
     }
 
     private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }

@@ -16,7 +16,9 @@ enum QMPConform {
             failures, 2 the run could not happen, 64 usage error.
             """,
         version: version,
-        subcommands: [RunCommand.spec, ProbeCommand.probeSpec, ProbeCommand.execSpec, SchemaCommand.spec, CasesCommand.spec]
+        subcommands: [
+            RunCommand.spec, ProbeCommand.probeSpec, ProbeCommand.execSpec, SchemaCommand.spec, CasesCommand.spec,
+        ]
     )
 
     /// Runs the tool.

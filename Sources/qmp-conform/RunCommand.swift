@@ -20,23 +20,34 @@ enum RunCommand {
             SchemaCommand.schemaOption, SchemaCommand.defineOption,
         ] + CasesCommand.selectionOptions + [
             .option("timeout-ms", value: "ms", help: "How long one case may wait for its reply.", defaultValue: "5000"),
-            .option("jobs", value: "n", help: "Parallel launched endpoints (launched targets only).", defaultValue: "1"),
+            .option(
+                "jobs", value: "n", help: "Parallel launched endpoints (launched targets only).", defaultValue: "1"),
             .option(
                 "shard", value: "i/n",
-                help: "Run only the i-th of n deterministic, disjoint slices of the cases (for fanning out over CI jobs)."),
+                help:
+                    "Run only the i-th of n deterministic, disjoint slices of the cases (for fanning out over CI jobs)."
+            ),
             .option("junit", value: "file", help: "Write the JUnit XML report to <file>."),
             .option("json", value: "file", help: "Write the JSON results to <file>."),
             .option("html", value: "file", help: "Write the HTML summary to <file>."),
             .option("reports", value: "dir", help: "Where default reports go.", defaultValue: "reports"),
             .option(
                 "extra-members", value: "policy",
-                help: "Unknown members tolerated in replies and events: none (strict), downstream '__' names, or any (lenient).",
+                help:
+                    "Unknown members tolerated in replies and events: none (strict), downstream '__' names, or any (lenient).",
                 allowedValues: ["strict", "downstream", "any"], defaultValue: "downstream"),
             .option(
                 "waivers", value: "file",
-                help: "Known deviations to report as waived instead of failing (e.g. cases/waivers-qemu-7.2.json).", repeatable: true),
-            .option("validation-messages", value: "file", help: "A JSON file of the endpoint's validation-error patterns (default: QEMU's)."),
-            .flag("allow-unsafe", help: "Also run valid cases of commands with effects (stop, reset, files, sockets) on an endpoint the run did not launch."),
+                help: "Known deviations to report as waived instead of failing (e.g. cases/waivers-qemu-7.2.json).",
+                repeatable: true),
+            .option(
+                "validation-messages", value: "file",
+                help: "A JSON file of the endpoint's validation-error patterns (default: QEMU's)."),
+            .flag(
+                "allow-unsafe",
+                help:
+                    "Also run valid cases of commands with effects (stop, reset, files, sockets) on an endpoint the run did not launch."
+            ),
             .flag("no-protocol-checks", help: "Skip the built-in QMP protocol checks."),
         ])
 
@@ -45,7 +56,8 @@ enum RunCommand {
         guard let target = TargetOptions.target(parsed), let directory = CasesCommand.loadCaseDirectory(parsed) else {
             return .runNotPossible
         }
-        guard let seed = UInt64(parsed.value("seed") ?? "0"), let timeoutMs = Int(parsed.value("timeout-ms") ?? ""), timeoutMs > 0,
+        guard let seed = UInt64(parsed.value("seed") ?? "0"), let timeoutMs = Int(parsed.value("timeout-ms") ?? ""),
+            timeoutMs > 0,
             let jobs = Int(parsed.value("jobs") ?? ""), jobs > 0
         else {
             Output.error("error: --seed, --timeout-ms and --jobs take positive integers\nSee 'qmp-conform run --help'.")
@@ -57,7 +69,9 @@ enum RunCommand {
         guard let schema = await CasesCommand.schema(parsed) else { return .runNotPossible }
 
         guard let options = CasesCommand.generatorOptions(parsed) else { return .usage }
-        let generated = CaseGenerator(schema: schema, values: directory.values, policy: directory.policy, options: options).generate()
+        let generated = CaseGenerator(
+            schema: schema, values: directory.values, policy: directory.policy, options: options
+        ).generate()
         Output.diagnostics(generated.notes, verbose: false)
         var shard: (index: Int, count: Int)?
         if let text = parsed.value("shard") {
@@ -68,27 +82,35 @@ enum RunCommand {
             shard = parsedShard
         }
         let filter = CaseFilter(
-            patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)), shard: shard)
+            patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)),
+            shard: shard)
         var items: [Runner.Item] = []
         if !parsed.flag("no-protocol-checks") {
-            items += ProtocolChecks.all.filter { filter.matches(id: Runner.protocolCaseID($0), kind: .protocol) }.map { .protocolCheck($0) }
+            items += ProtocolChecks.all.filter { filter.matches(id: Runner.protocolCaseID($0), kind: .protocol) }.map {
+                .protocolCheck($0)
+            }
         }
         items += directory.scenarios.filter { filter.matches($0.testCase) }.map { .scenario($0) }
         items += generated.cases.filter(filter.matches).map { .testCase($0) }
         guard !items.isEmpty else {
-            Output.error("error: no case matches the filter\n    hint: list the cases with 'qmp-conform cases list' and check --filter/--kind")
+            Output.error(
+                "error: no case matches the filter\n    hint: list the cases with 'qmp-conform cases list' and check --filter/--kind"
+            )
             return .runNotPossible
         }
 
         let extra = ValueValidator.ExtraMembers(rawValue: parsed.value("extra-members") ?? "downstream") ?? .downstream
         let runner = Runner(
             configuration: .init(
-                target: target, jobs: jobs, caseTimeout: .milliseconds(timeoutMs), allowUnsafe: parsed.flag("allow-unsafe")),
+                target: target, jobs: jobs, caseTimeout: .milliseconds(timeoutMs),
+                allowUnsafe: parsed.flag("allow-unsafe")),
             oracle: Oracle(schema: schema, messages: messages, extraMembers: extra))
         let interruption = Interruption()
         let progress = ProgressPrinter(total: items.count)
-        Output.error("qmp-conform: running \(items.count) cases against \(target) with \(jobs) job\(jobs == 1 ? "" : "s")")
-        let outcome = await runner.run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
+        Output.error(
+            "qmp-conform: running \(items.count) cases against \(target) with \(jobs) job\(jobs == 1 ? "" : "s")")
+        let outcome = await runner.run(
+            items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
         progress.finish()
         if let fatal = outcome.fatal, outcome.results.isEmpty {
             Output.error("error: \(fatal)")
@@ -96,8 +118,10 @@ enum RunCommand {
         }
 
         let report = RunReport(
-            name: "qmp-conform", properties: properties(parsed, target: target, schema: schema, seed: seed, outcome: outcome),
-            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: waivers.apply(to: outcome.results),
+            name: "qmp-conform",
+            properties: properties(parsed, target: target, schema: schema, seed: seed, outcome: outcome),
+            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt),
+            results: waivers.apply(to: outcome.results),
             interrupted: outcome.interrupted)
         guard writeReports(report, parsed) else { return .runNotPossible }
         Output.print(ConsoleReporter().render(report), terminator: "")
@@ -136,7 +160,9 @@ enum RunCommand {
         return all
     }
 
-    static func properties(_ parsed: ParsedCommand, target: EndpointTarget, schema: Schema, seed: UInt64, outcome: Runner.Outcome)
+    static func properties(
+        _ parsed: ParsedCommand, target: EndpointTarget, schema: Schema, seed: UInt64, outcome: Runner.Outcome
+    )
         -> [(key: String, value: String)]
     {
         let greeting = outcome.greeting
@@ -171,7 +197,8 @@ enum RunCommand {
                 written.append(url)
             }
             if written.isEmpty {
-                written = try writer.writeOutputs(of: report, to: URL(fileURLWithPath: parsed.value("reports") ?? "reports"))
+                written = try writer.writeOutputs(
+                    of: report, to: URL(fileURLWithPath: parsed.value("reports") ?? "reports"))
             }
             Output.error("qmp-conform: reports: " + written.map(\.path).joined(separator: ", "))
             return true

@@ -8,10 +8,13 @@ enum SchemaCommand {
         help: "Set the configuration symbol <name> when evaluating 'if' conditions of QAPI source. "
             + "Without any, every conditional definition stays in the model, marked conditional.",
         repeatable: true)
-    static let strictOption = OptionSpec.flag("strict", help: "Treat QAPI style warnings (naming, doc layout) as errors.")
-    static let verboseOption = OptionSpec.flag("verbose", short: "v", help: "Also print notes (old-dialect readings, style notes).")
+    static let strictOption = OptionSpec.flag(
+        "strict", help: "Treat QAPI style warnings (naming, doc layout) as errors.")
+    static let verboseOption = OptionSpec.flag(
+        "verbose", short: "v", help: "Also print notes (old-dialect readings, style notes).")
     static let schemaOption = OptionSpec.option(
-        "schema", value: "path", help: "The schema: a QAPI source file (with its includes) or a saved query-qmp-schema reply.")
+        "schema", value: "path",
+        help: "The schema: a QAPI source file (with its includes) or a saved query-qmp-schema reply.")
     static let schemaArgument = ArgumentSpec(
         "schema", help: "A QAPI source file (its includes are read too) or a saved query-qmp-schema reply.")
 
@@ -32,7 +35,10 @@ enum SchemaCommand {
                 "show",
                 abstract: "Summarise a schema, or print one command, event or type in full.",
                 options: [defineOption, strictOption],
-                arguments: [schemaArgument, ArgumentSpec("name", help: "A command, event or type to print in full.", arity: .optional)]),
+                arguments: [
+                    schemaArgument,
+                    ArgumentSpec("name", help: "A command, event or type to print in full.", arity: .optional),
+                ]),
             CommandSpec(
                 "dump",
                 abstract: "Write a schema as the query-qmp-schema reply QEMU would give for it.",
@@ -42,7 +48,9 @@ enum SchemaCommand {
                     """,
                 options: [
                     defineOption, strictOption,
-                    .flag("introspection", help: "Write introspection JSON (SchemaInfo list); the default and only format."),
+                    .flag(
+                        "introspection",
+                        help: "Write introspection JSON (SchemaInfo list); the default and only format."),
                     .flag("pretty", help: "Indent the JSON and sort keys instead of writing one line."),
                 ],
                 arguments: [schemaArgument]),
@@ -56,8 +64,12 @@ enum SchemaCommand {
                     """,
                 options: [
                     defineOption, strictOption,
-                    .flag("downstream", help: "NEW is a downstream build: flag additions without the '__' prefix (QMP spec section 6)."),
-                    .option("format", value: "format", help: "The output format.", allowedValues: ["text", "json"], defaultValue: "text"),
+                    .flag(
+                        "downstream",
+                        help: "NEW is a downstream build: flag additions without the '__' prefix (QMP spec section 6)."),
+                    .option(
+                        "format", value: "format", help: "The output format.", allowedValues: ["text", "json"],
+                        defaultValue: "text"),
                 ],
                 arguments: [
                     ArgumentSpec("old", help: "The reference schema (older version, or upstream)."),
@@ -69,12 +81,14 @@ enum SchemaCommand {
     /// cannot be loaded.
     static func loadSelectedSchema(_ parsed: ParsedCommand) -> Schema? {
         guard let path = parsed.value("schema") else {
-            Output.error("error: name the schema with --schema PATH (a QAPI .json file or a saved query-qmp-schema reply)")
+            Output.error(
+                "error: name the schema with --schema PATH (a QAPI .json file or a saved query-qmp-schema reply)")
             return nil
         }
         let defines = parsed.values("define")
         do {
-            let result = try SchemaLoader.load(path: path, options: .init(defines: defines.isEmpty ? nil : Set(defines)))
+            let result = try SchemaLoader.load(
+                path: path, options: .init(defines: defines.isEmpty ? nil : Set(defines)))
             Output.diagnostics(result.diagnostics)
             return result.schema
         } catch {
@@ -89,7 +103,8 @@ enum SchemaCommand {
         func load(_ path: String) -> Schema? {
             do {
                 let result = try SchemaLoader.load(path: path, options: options)
-                Output.diagnostics(result.diagnostics, verbose: parsed.subcommandPath.last == "check" && parsed.flag("verbose"))
+                Output.diagnostics(
+                    result.diagnostics, verbose: parsed.subcommandPath.last == "check" && parsed.flag("verbose"))
                 return result.schema
             } catch {
                 Output.diagnostics(error.diagnostics)
@@ -100,7 +115,8 @@ enum SchemaCommand {
         case "check":
             guard let path = parsed.positional(0), let schema = load(path) else { return .runNotPossible }
             let types = schema.types.filter { $0.origin != .builtin && $0.origin != .implicit }.count
-            Output.print("\(path): ok: \(schema.commands.count) commands, \(schema.events.count) events, \(types) types")
+            Output.print(
+                "\(path): ok: \(schema.commands.count) commands, \(schema.events.count) events, \(types) types")
             return .success
         case "show":
             guard let path = parsed.positional(0), let schema = load(path) else { return .runNotPossible }

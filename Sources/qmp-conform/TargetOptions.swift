@@ -5,7 +5,8 @@ import Foundation
 /// or the embedded default (launch `qemu-system-x86_64 -machine none -nodefaults -display none`).
 enum TargetOptions {
     static let options: [OptionSpec] = [
-        .option("socket", value: "path", help: "Talk to the QMP Unix socket at <path> (an endpoint someone else runs)."),
+        .option(
+            "socket", value: "path", help: "Talk to the QMP Unix socket at <path> (an endpoint someone else runs)."),
         .option("tcp", value: "host:port", help: "Talk to a QMP TCP socket on loopback (127.0.0.1 or ::1 only)."),
         .option(
             "launch", value: "command",
@@ -18,7 +19,9 @@ enum TargetOptions {
     static func target(_ parsed: ParsedCommand) -> EndpointTarget? {
         let chosen = ["socket", "tcp", "launch"].filter { parsed.value($0) != nil }
         guard chosen.count <= 1 else {
-            Output.error("error: choose one of --socket, --tcp and --launch (got \(chosen.map { "--" + $0 }.joined(separator: ", ")))")
+            Output.error(
+                "error: choose one of --socket, --tcp and --launch (got \(chosen.map { "--" + $0 }.joined(separator: ", ")))"
+            )
             return nil
         }
         let target: EndpointTarget
@@ -31,10 +34,13 @@ enum TargetOptions {
         } else {
             target = .defaultLaunch
         }
-        if case .launch(let command) = target, let program = command.first, !program.contains("/"), !LaunchedEndpoint.isOnPath(program) {
+        if case .launch(let command) = target, let program = command.first, !program.contains("/"),
+            !LaunchedEndpoint.isOnPath(program)
+        {
             Output.error(
                 "error: '\(program)' is not installed (not found on PATH)\n"
-                    + "    hint: install QEMU with 'sudo apt-get install qemu-system-x86', or test a running endpoint with --socket PATH or --tcp HOST:PORT")
+                    + "    hint: install QEMU with 'sudo apt-get install qemu-system-x86', or test a running endpoint with --socket PATH or --tcp HOST:PORT"
+            )
             return nil
         }
         return target
@@ -52,7 +58,9 @@ enum TargetOptions {
             return value
         } catch {
             let tail = await endpoint.stderrTail
-            Output.error("error: cannot talk to the endpoint (\(target)): \(error)" + (tail.isEmpty ? "" : "\n    stderr: \(tail)"))
+            Output.error(
+                "error: cannot talk to the endpoint (\(target)): \(error)"
+                    + (tail.isEmpty ? "" : "\n    stderr: \(tail)"))
             await endpoint.shutDown()
             return nil
         }
@@ -62,7 +70,8 @@ enum TargetOptions {
     static func introspect(_ client: QMPClient) async throws -> Schema {
         let reply = try await client.execute("query-qmp-schema", timeout: .seconds(30))
         guard let value = reply.returnValue else {
-            throw DiagnosticError(Diagnostic(.error, "query-qmp-schema failed: \(reply.error.map { "\($0)" } ?? "no return")"))
+            throw DiagnosticError(
+                Diagnostic(.error, "query-qmp-schema failed: \(reply.error.map { "\($0)" } ?? "no return")"))
         }
         return try IntrospectionLoader.load(value, file: "<query-qmp-schema>")
     }

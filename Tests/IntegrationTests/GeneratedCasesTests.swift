@@ -9,17 +9,21 @@ struct GeneratedCasesTests {
     @Test func everyInvalidCaseIsRejectedAndQEMUSurvives() async throws {
         let (schema, _) = try await IntegrationSupport.liveSchema()
         let tables = try IntegrationSupport.caseDirectory()
-        let cases = CaseGenerator(schema: schema, values: tables.values, policy: tables.policy).generate().cases.filter { $0.kind == .invalid }
+        let cases = CaseGenerator(schema: schema, values: tables.values, policy: tables.policy).generate().cases.filter
+        { $0.kind == .invalid }
         let outcome = await IntegrationSupport.run(cases, schema: schema)
         #expect(outcome.results.count == cases.count)
         let failing = outcome.results.filter(\.verdict.isFailure).map { "\($0.caseID) \($0.summary): \($0.verdict)" }
-        #expect(failing.isEmpty, "\(failing.count) invalid cases not rejected properly:\n\(failing.prefix(10).joined(separator: "\n"))")
+        #expect(
+            failing.isEmpty,
+            "\(failing.count) invalid cases not rejected properly:\n\(failing.prefix(10).joined(separator: "\n"))")
     }
 
     @Test func validCasesAreNotRejectedByValidationSaveQEMUsKnownDeviations() async throws {
         let (schema, _) = try await IntegrationSupport.liveSchema()
         let tables = try IntegrationSupport.caseDirectory()
-        let cases = CaseGenerator(schema: schema, values: tables.values, policy: tables.policy).generate().cases.filter { $0.kind == .valid }
+        let cases = CaseGenerator(schema: schema, values: tables.values, policy: tables.policy).generate().cases.filter
+        { $0.kind == .valid }
         let outcome = await IntegrationSupport.run(cases, schema: schema)
         #expect(outcome.results.count == cases.count)
         // Valid cases QEMU 7.2 rejects or dies on although the schema allows them are QEMU's

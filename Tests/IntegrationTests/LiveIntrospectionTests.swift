@@ -10,11 +10,13 @@ struct LiveIntrospectionTests {
         #expect(live.commands.count == 216)
         #expect(live.events.count == 52)
         let path = IntegrationSupport.shared.appendingPathComponent("qapi/qemu-7.2/qapi-schema.json").path
-        let source = try SchemaLoader.load(path: path, options: .init(defines: try IntegrationSupport.debianDefines())).schema
+        let source = try SchemaLoader.load(path: path, options: .init(defines: try IntegrationSupport.debianDefines()))
+            .schema
         for command in live.commands {
             let counterpart = try #require(source.command(named: command.name), "\(command.name) is not in the source")
             #expect(
-                Set(source.argumentMembers(of: counterpart).map(\.name)) == Set(live.argumentMembers(of: command).map(\.name)),
+                Set(source.argumentMembers(of: counterpart).map(\.name))
+                    == Set(live.argumentMembers(of: command).map(\.name)),
                 "arguments of \(command.name)")
         }
         for event in live.events {

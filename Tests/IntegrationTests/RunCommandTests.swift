@@ -11,7 +11,8 @@ import Testing
     .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct RunCommandTests {
     static func scratch() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-conform-run-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "qmp-conform-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }
@@ -21,12 +22,15 @@ struct RunCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let junit = directory.appendingPathComponent("report.xml").path
         let json = directory.appendingPathComponent("report.json").path
-        let outcome = try CLIRunner.run(["run", "--filter", "set_link/*", "--filter", "*/protocol/*", "--junit", junit, "--json", json])
+        let outcome = try CLIRunner.run([
+            "run", "--filter", "set_link/*", "--filter", "*/protocol/*", "--junit", junit, "--json", json,
+        ])
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         #expect(outcome.stdout.contains("passed, 0 failed"))
         let report = try JSONParser.parse(String(contentsOfFile: json, encoding: .utf8))
         let results = try #require(report["results"]?.arrayValue)
-        #expect(results.allSatisfy { $0["id"]?.stringValue?.hasPrefix("set_link/") == true || $0["kind"] == "protocol" })
+        #expect(
+            results.allSatisfy { $0["id"]?.stringValue?.hasPrefix("set_link/") == true || $0["kind"] == "protocol" })
         #expect(results.count == 38, "18 set_link cases and 20 protocol checks")
 
         let schema = TestPaths.shared.appendingPathComponent("specs/junit-10.xsd").path
@@ -46,7 +50,9 @@ struct RunCommandTests {
         if parsed.stderr.contains("No module named") {
             Issue.record("junitparser is missing: scripts/ensure-deps installs it with pip")
         } else {
-            #expect(parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "38 38", "\(parsed.stdout)\(parsed.stderr)")
+            #expect(
+                parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "38 38",
+                "\(parsed.stdout)\(parsed.stderr)")
         }
     }
 
@@ -58,7 +64,9 @@ struct RunCommandTests {
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         for event in ["RESUME", "STOP", "RESET", "NETDEV_STREAM_CONNECTED", "NETDEV_STREAM_DISCONNECTED"] {
-            #expect(xml.range(of: "\(event): [0-9.]+ ms \\(window [0-9]+ ms\\)", options: .regularExpression) != nil, "\(event)")
+            #expect(
+                xml.range(of: "\(event): [0-9.]+ ms \\(window [0-9]+ ms\\)", options: .regularExpression) != nil,
+                "\(event)")
         }
         #expect(xml.contains("classname=\"qmp.run-state.cont-resume\""))
     }
@@ -86,7 +94,8 @@ struct RunCommandTests {
     .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct RunInterruptionTests {
     @Test func anInterruptedRunExits130WithWellFormedReports() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-conform-int-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "qmp-conform-int-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let junit = directory.appendingPathComponent("r.xml").path

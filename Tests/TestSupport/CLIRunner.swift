@@ -10,8 +10,10 @@ package enum CLIRunner {
 
     /// The built executable, from `swift build` (debug) beside the test bundle.
     package static let executable: URL? = {
-        let candidates = [".build/debug/qmp-conform", ".build/x86_64-unknown-linux-gnu/debug/qmp-conform",
-                          ".build/aarch64-unknown-linux-gnu/debug/qmp-conform"]
+        let candidates = [
+            ".build/debug/qmp-conform", ".build/x86_64-unknown-linux-gnu/debug/qmp-conform",
+            ".build/aarch64-unknown-linux-gnu/debug/qmp-conform",
+        ]
         return candidates.map { TestPaths.packageRoot.appendingPathComponent($0) }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()

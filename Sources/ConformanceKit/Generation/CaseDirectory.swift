@@ -23,7 +23,9 @@ public struct CaseDirectory: Sendable {
             let file = URL(fileURLWithPath: path).appendingPathComponent(name).path
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw DiagnosticError(
-                    Diagnostic(.error, "cannot read '\(file)'", hint: "pass --cases DIR, the qmp-conform cases/ directory holding \(name)"))
+                    Diagnostic(
+                        .error, "cannot read '\(file)'",
+                        hint: "pass --cases DIR, the qmp-conform cases/ directory holding \(name)"))
             }
             return ([UInt8](data), file)
         }
@@ -31,7 +33,8 @@ public struct CaseDirectory: Sendable {
         let policy = try read("policy.json")
         return CaseDirectory(
             path: path, values: try ValueTable.load(values.bytes, file: values.file),
-            policy: try SafetyPolicy.load(policy.bytes, file: policy.file), scenarios: try ScenarioLoader.load(directory: path))
+            policy: try SafetyPolicy.load(policy.bytes, file: policy.file),
+            scenarios: try ScenarioLoader.load(directory: path))
     }
 
     /// Where to look for `cases/` when the user names none: the current directory's `cases/`,

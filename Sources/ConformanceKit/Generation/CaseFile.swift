@@ -69,7 +69,8 @@ public struct CaseFile: Sendable {
         var map: [String: String] = [:]
         for entry in object {
             guard let text = entry.value.stringValue else {
-                throw error("'\(key).\(entry.key)' must be a string", at: JSONPath.root.appending(key).appending(entry.key))
+                throw error(
+                    "'\(key).\(entry.key)' must be a string", at: JSONPath.root.appending(key).appending(entry.key))
             }
             map[entry.key] = text
         }

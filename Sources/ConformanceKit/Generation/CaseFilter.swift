@@ -41,7 +41,9 @@ public struct CaseFilter: Sendable {
     /// - Returns: the shard, or nil when malformed.
     public static func shard(parsing text: String) -> (index: Int, count: Int)? {
         let parts = text.split(separator: "/")
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (1...count).contains(index) else {
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1,
+            (1...count).contains(index)
+        else {
             return nil
         }
         return (index, count)

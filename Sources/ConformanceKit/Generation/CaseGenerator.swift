@@ -72,10 +72,13 @@ public struct CaseGenerator: Sendable {
         let valid = unique(validCases(command))
         let invalid = unique(invalidCases(command))
         let doc = unique(DocCaseGenerator(generator: self).cases(for: command))
-        for (kind, list, budget) in [("valid", valid, options.validBudget), ("invalid", invalid, options.invalidBudget)] where list.count > budget {
+        for (kind, list, budget) in [
+            ("valid", valid, options.validBudget), ("invalid", invalid, options.invalidBudget),
+        ] where list.count > budget {
             notes.append(
                 Diagnostic(
-                    .warning, "\(command.name): \(list.count - budget) of \(list.count) \(kind) cases cut by the budget of \(budget)",
+                    .warning,
+                    "\(command.name): \(list.count - budget) of \(list.count) \(kind) cases cut by the budget of \(budget)",
                     hint: "raise it with --\(kind)-budget to cover them all"))
         }
         return Array(valid.prefix(options.validBudget)) + Array(invalid.prefix(options.invalidBudget)) + doc
@@ -90,28 +93,39 @@ public struct CaseGenerator: Sendable {
         }
         var cases: [TestCase] = []
         func add(_ summary: String, _ arguments: JSONObject, rule: String) {
-            cases.append(makeCase(command, .valid, summary, arguments: .object(arguments), .accept, origin: "valid: \(rule)"))
+            cases.append(
+                makeCase(command, .valid, summary, arguments: .object(arguments), .accept, origin: "valid: \(rule)"))
         }
         let base = synthesizer.minimalObject(object, branch: nil, depth: 0)
         add("required members only", base, rule: "required-only")
         let (members, tag) = synthesizer.shape(of: object, branch: nil)
         let optional = members.filter(\.isOptional)
-        if !optional.isEmpty { add("all members", synthesizer.fullObject(object, branch: nil, depth: 0), rule: "all-members") }
+        if !optional.isEmpty {
+            add("all members", synthesizer.fullObject(object, branch: nil, depth: 0), rule: "all-members")
+        }
         // With at most three optional members every subset is tried; with more, each alone: with
         // required-only and all-members that covers every pair's presence combinations.
         let subsets: [[Member]] =
             optional.count <= 3
-            ? (1..<max(1, (1 << optional.count) - 1)).map { mask in optional.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element) }
+            ? (1..<max(1, (1 << optional.count) - 1)).map { mask in
+                optional.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element)
+            }
             : optional.map { [$0] }
         for subset in subsets where !subset.isEmpty {
             let names = Set(subset.map(\.name))
             let arguments = synthesizer.build(object, branch: nil, depth: 0) { names.contains($0.name) }
-            add("optional " + subset.map { "'\($0.name)'" }.joined(separator: ", ") + (subset.count == 1 ? " alone" : ""), arguments, rule: "optional-combination")
+            add(
+                "optional " + subset.map { "'\($0.name)'" }.joined(separator: ", ")
+                    + (subset.count == 1 ? " alone" : ""), arguments, rule: "optional-combination")
         }
         if let variants = object.variants {
             for variant in variants.cases {
-                add("branch '\(variant.name)', required members", synthesizer.minimalObject(object, branch: variant.name, depth: 0), rule: "union-branch")
-                add("branch '\(variant.name)', all members", synthesizer.fullObject(object, branch: variant.name, depth: 0), rule: "union-branch")
+                add(
+                    "branch '\(variant.name)', required members",
+                    synthesizer.minimalObject(object, branch: variant.name, depth: 0), rule: "union-branch")
+                add(
+                    "branch '\(variant.name)', all members",
+                    synthesizer.fullObject(object, branch: variant.name, depth: 0), rule: "union-branch")
             }
         }
         for member in members where member.name != tag?.name {
@@ -135,7 +149,8 @@ public struct CaseGenerator: Sendable {
         guard let object = schema.object(command.arguments) else {
             let unknown = makeCase(
                 command, .invalid, "argument '\(Mutation.unknownMember)' to a command that takes none",
-                arguments: [Mutation.unknownMember: 1], .reject(rule: .unknownMember, path: JSONPath.root.appending(Mutation.unknownMember)),
+                arguments: [Mutation.unknownMember: 1],
+                .reject(rule: .unknownMember, path: JSONPath.root.appending(Mutation.unknownMember)),
                 origin: "invalid: unknown-member")
             return [unknown, notObject]
         }
@@ -163,17 +178,21 @@ public struct CaseGenerator: Sendable {
 
     /// A case with tags from its kind and the safety policy.
     func makeCase(
-        _ command: Command, _ kind: TestCase.Kind, _ summary: String, arguments: JSONValue?, _ expectation: TestCase.Expectation,
+        _ command: Command, _ kind: TestCase.Kind, _ summary: String, arguments: JSONValue?,
+        _ expectation: TestCase.Expectation,
         origin: String, extraTags: [String] = []
     ) -> TestCase {
         var tags = [kind == .doc ? "doc" : kind.rawValue] + extraTags
         let effects = policy.effects(of: command.name, arguments: arguments)
         tags += effects.map { "effect:\($0)" }
         if !effects.isEmpty && kind != .invalid { tags.append("destructive") }
-        if command.features.contains(where: { $0.name == "unstable" }) || command.name.hasPrefix("x-") { tags.append("unstable") }
+        if command.features.contains(where: { $0.name == "unstable" }) || command.name.hasPrefix("x-") {
+            tags.append("unstable")
+        }
         if command.features.contains(where: { $0.name == "deprecated" }) { tags.append("deprecated") }
         return TestCase(
-            command: command.name, kind: kind, summary: summary, arguments: arguments, expectation: expectation, tags: tags,
+            command: command.name, kind: kind, summary: summary, arguments: arguments, expectation: expectation,
+            tags: tags,
             origin: origin)
     }
 }

@@ -8,7 +8,9 @@ struct DocCaseGenerator {
     let generator: CaseGenerator
 
     /// Roles whose example values are replaced by the table's values (they name host resources).
-    static let hostRoles: Set<String> = ["path", "directory", "host", "ipv4", "ipv6", "port", "host-port", "tcp-uri", "http-url"]
+    static let hostRoles: Set<String> = [
+        "path", "directory", "host", "ipv4", "ipv6", "port", "host-port", "tcp-uri", "http-url",
+    ]
 
     func cases(for command: Command) -> [TestCase] {
         guard let doc = command.doc else { return [] }
@@ -22,13 +24,14 @@ struct DocCaseGenerator {
                 guard let request = exchange.json, request["execute"]?.stringValue == command.name else { continue }
                 let reply = example.dropFirst(index + 1).first { $0.direction == .reply }?.json
                 let expectation: TestCase.Expectation =
-                    if let errorClass = reply?["error"]?["class"]?.stringValue { .errorClass(errorClass) }
-                    else if let reply, reply["return"] != nil { .reply(reply) }
-                    else { .accept }
+                    if let errorClass = reply?["error"]?["class"]?.stringValue {
+                        .errorClass(errorClass)
+                    } else if let reply, reply["return"] != nil { .reply(reply) } else { .accept }
                 let arguments = request["arguments"].map { sanitized($0, type: command.arguments) }
                 cases.append(
                     generator.makeCase(
-                        command, .doc, "doc example at line \(exchange.location.line)", arguments: arguments, expectation,
+                        command, .doc, "doc example at line \(exchange.location.line)", arguments: arguments,
+                        expectation,
                         origin: "doc: \(generator.relative(exchange.location))", extraTags: ["doc-example"]))
             }
         }
@@ -42,18 +45,24 @@ struct DocCaseGenerator {
         var cases: [TestCase] = []
         for section in doc.sections where section.tag == "Returns" || section.tag == "Errors" {
             for line in section.text.split(separator: "\n") {
-                let words = line.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "@" && $0 != "-" && $0 != "_" })
-                guard let errorClass = words.map(String.init).first(where: DocComment.isErrorClassName), errorClass != "GenericError",
+                let words = line.split(whereSeparator: {
+                    !$0.isLetter && !$0.isNumber && $0 != "@" && $0 != "-" && $0 != "_"
+                })
+                guard let errorClass = words.map(String.init).first(where: DocComment.isErrorClassName),
+                    errorClass != "GenericError",
                     let mention = words.first(where: { $0.hasPrefix("@") }),
                     let member = object.members.first(where: { $0.name == mention.dropFirst() }),
-                    member.type == .named("str") || generator.schema.type(named: member.type.elementName)?.builtin == .str
+                    member.type == .named("str")
+                        || generator.schema.type(named: member.type.elementName)?.builtin == .str
                 else { continue }
                 var arguments = generator.synthesizer.minimalObject(object, branch: nil, depth: 0)
                 arguments[member.name] = .string("qmp-conform-absent-\(member.name)")
                 cases.append(
                     generator.makeCase(
-                        command, .doc, "documented \(errorClass) when '\(member.name)' names nothing", arguments: .object(arguments),
-                        .errorClass(errorClass), origin: "doc: \(generator.relative(section.location))", extraTags: ["doc-error"]))
+                        command, .doc, "documented \(errorClass) when '\(member.name)' names nothing",
+                        arguments: .object(arguments),
+                        .errorClass(errorClass), origin: "doc: \(generator.relative(section.location))",
+                        extraTags: ["doc-error"]))
             }
         }
         return cases
@@ -76,9 +85,11 @@ struct DocCaseGenerator {
             for member in shape {
                 guard let current = members[member.name] else { continue }
                 if case .string = current {
-                    let role = generator.synthesizer.table.role(member: member.name, documentation: member.documentation)
+                    let role = generator.synthesizer.table.role(
+                        member: member.name, documentation: member.documentation)
                     if Self.hostRoles.contains(role) {
-                        members[member.name] = .string(generator.synthesizer.table.value(member: member.name, documentation: member.documentation))
+                        members[member.name] = .string(
+                            generator.synthesizer.table.value(member: member.name, documentation: member.documentation))
                         continue
                     }
                 }

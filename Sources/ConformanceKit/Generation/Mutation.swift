@@ -32,7 +32,9 @@ struct Mutation: Sendable {
     ///   - synthesizer: builds valid values for nested members.
     ///   - depth: the nesting level (mutations descend into members up to `maximumDepth`).
     /// - Returns: the mutations, in a stable order: missing, unknown, then member by member.
-    static func all(of value: JSONObject, object: ObjectType, synthesizer: ValueSynthesizer, depth: Int = 0) -> [Mutation] {
+    static func all(of value: JSONObject, object: ObjectType, synthesizer: ValueSynthesizer, depth: Int = 0)
+        -> [Mutation]
+    {
         let tagValue = object.variants.flatMap { value[$0.tag]?.stringValue }
         let (members, tag) = synthesizer.shape(of: object, branch: tagValue)
         // Without its tag, a union value must also lose the branch's members, or they would be unknown.
@@ -51,23 +53,29 @@ struct Mutation: Sendable {
             var mutated = value
             mutated[unknownMember] = 1
             mutations.append(
-                Mutation(value: .object(mutated), summary: "unknown member '\(unknownMember)'", rule: .unknownMember, path: JSONPath.root.appending(unknownMember)))
+                Mutation(
+                    value: .object(mutated), summary: "unknown member '\(unknownMember)'", rule: .unknownMember,
+                    path: JSONPath.root.appending(unknownMember)))
         }
         if let tag {
             var mutated = JSONObject(commonOnly)
             mutated[tag.name] = .string(unknownValue)
             mutations.append(
-                Mutation(value: .object(mutated), summary: "discriminator '\(tag.name)' is '\(unknownValue)'", rule: .unknownDiscriminator, path: JSONPath.root.appending(tag.name)))
+                Mutation(
+                    value: .object(mutated), summary: "discriminator '\(tag.name)' is '\(unknownValue)'",
+                    rule: .unknownDiscriminator, path: JSONPath.root.appending(tag.name)))
         }
         for member in members {
             let isTag = tag?.name == member.name
             let base = isTag ? JSONObject(commonOnly) : value
             // A bad tag value is the unknown-discriminator case above, not an unknown enum value.
-            for inner in memberMutations(member, synthesizer: synthesizer, depth: depth) where !(isTag && inner.rule == .unknownEnumValue) {
+            for inner in memberMutations(member, synthesizer: synthesizer, depth: depth)
+            where !(isTag && inner.rule == .unknownEnumValue) {
                 var mutated = base
                 mutated[member.name] = inner.value
                 let path = JSONPath(components: [.key(member.name)] + inner.path.components)
-                mutations.append(Mutation(value: .object(mutated), summary: inner.summary, rule: inner.rule, path: path))
+                mutations.append(
+                    Mutation(value: .object(mutated), summary: inner.summary, rule: inner.rule, path: path))
             }
         }
         return mutations
@@ -85,20 +93,31 @@ struct Mutation: Sendable {
             // An invalid element inside a one-element list.
             let elementName = "'\(member.name)[0]'"
             for inner in valueMutations(element, named: elementName, synthesizer: synthesizer) {
-                mutations.append(Mutation(value: .array([inner.value]), summary: inner.summary, rule: inner.rule, path: JSONPath.root.appending(index: 0)))
+                mutations.append(
+                    Mutation(
+                        value: .array([inner.value]), summary: inner.summary, rule: inner.rule,
+                        path: JSONPath.root.appending(index: 0)))
             }
-            if let object = synthesizer.schema.object(element), case .object(let item) = synthesizer.minimal(element, slot: slot) {
+            if let object = synthesizer.schema.object(element),
+                case .object(let item) = synthesizer.minimal(element, slot: slot)
+            {
                 for inner in all(of: item, object: object, synthesizer: synthesizer, depth: depth + 1) {
                     mutations.append(
                         Mutation(
-                            value: .array([inner.value]), summary: "in \(elementName): \(inner.summary)", rule: inner.rule,
+                            value: .array([inner.value]), summary: "in \(elementName): \(inner.summary)",
+                            rule: inner.rule,
                             path: JSONPath(components: [.index(0)] + inner.path.components)))
                 }
             }
         case .named:
-            if let object = synthesizer.schema.object(member.type), case .object(let nested) = synthesizer.minimal(member.type, slot: slot) {
+            if let object = synthesizer.schema.object(member.type),
+                case .object(let nested) = synthesizer.minimal(member.type, slot: slot)
+            {
                 for inner in all(of: nested, object: object, synthesizer: synthesizer, depth: depth + 1) {
-                    mutations.append(Mutation(value: inner.value, summary: "in '\(member.name)': \(inner.summary)", rule: inner.rule, path: inner.path))
+                    mutations.append(
+                        Mutation(
+                            value: inner.value, summary: "in '\(member.name)': \(inner.summary)", rule: inner.rule,
+                            path: inner.path))
                 }
             }
         }
@@ -110,7 +129,9 @@ struct Mutation: Sendable {
         let schema = synthesizer.schema
         func wrongKinds(accepting accepted: Set<JSONValue.Kind>, rule: ValidationRule = .wrongType) -> [Mutation] {
             kindSamples.filter { !accepted.contains($0.kind) }.map {
-                Mutation(value: $0.value, summary: "\(name) is \(article($0.kind)) \($0.kind.rawValue)", rule: rule, path: .root)
+                Mutation(
+                    value: $0.value, summary: "\(name) is \(article($0.kind)) \($0.kind.rawValue)", rule: rule,
+                    path: .root)
             }
         }
         guard case .named(let typeName) = type, let named = schema.type(named: typeName) else {
@@ -128,24 +149,38 @@ struct Mutation: Sendable {
                 var mutations = wrongKinds(accepting: [.integer])
                 if let range = builtin.integerRange {
                     if range.min > Int64.min {
-                        mutations.append(Mutation(value: .int(range.min - 1), summary: "\(name) is \(range.min - 1), below \(builtin.rawValue)", rule: .outOfRange, path: .root))
+                        mutations.append(
+                            Mutation(
+                                value: .int(range.min - 1),
+                                summary: "\(name) is \(range.min - 1), below \(builtin.rawValue)", rule: .outOfRange,
+                                path: .root))
                     }
                     if range.max < UInt64.max {
-                        mutations.append(Mutation(value: .integer(range.max + 1), summary: "\(name) is \(range.max + 1), above \(builtin.rawValue)", rule: .outOfRange, path: .root))
+                        mutations.append(
+                            Mutation(
+                                value: .integer(range.max + 1),
+                                summary: "\(name) is \(range.max + 1), above \(builtin.rawValue)", rule: .outOfRange,
+                                path: .root))
                     }
                 }
                 return mutations
             }
         case .enumeration:
             return wrongKinds(accepting: [.string]) + [
-                Mutation(value: .string(unknownValue), summary: "\(name) is '\(unknownValue)', not a value of '\(typeName)'", rule: .unknownEnumValue, path: .root)
+                Mutation(
+                    value: .string(unknownValue), summary: "\(name) is '\(unknownValue)', not a value of '\(typeName)'",
+                    rule: .unknownEnumValue, path: .root)
             ]
         case .object:
             return wrongKinds(accepting: [.object])
         case .alternate(let alternate):
             let validator = ValueValidator(schema: schema)
             return kindSamples.filter { validator.branch(of: alternate, accepting: $0.value) == nil }.map {
-                Mutation(value: $0.value, summary: "\(name) is \(article($0.kind)) \($0.kind.rawValue), which no branch of '\(typeName)' takes", rule: .noAlternateBranch, path: .root)
+                Mutation(
+                    value: $0.value,
+                    summary:
+                        "\(name) is \(article($0.kind)) \($0.kind.rawValue), which no branch of '\(typeName)' takes",
+                    rule: .noAlternateBranch, path: .root)
             }
         }
     }

@@ -59,7 +59,8 @@ public struct SafetyPolicy: Sendable, Hashable {
         }
         var commands: [String: [String]] = [:]
         for entry in document.value["commands"]?.objectValue ?? [:] {
-            commands[entry.key] = try effectList(entry.value, at: JSONPath.root.appending("commands").appending(entry.key))
+            commands[entry.key] = try effectList(
+                entry.value, at: JSONPath.root.appending("commands").appending(entry.key))
         }
         var branches: [String: [String: [String]]] = [:]
         for command in document.value["branches"]?.objectValue ?? [:] {
@@ -68,6 +69,8 @@ public struct SafetyPolicy: Sendable, Hashable {
                 branches[command.key, default: [:]][branch.key] = try effectList(branch.value, at: path)
             }
         }
-        return SafetyPolicy(effects: effects, commands: commands, branches: branches, unvalidated: try document.stringMap("unvalidated"))
+        return SafetyPolicy(
+            effects: effects, commands: commands, branches: branches, unvalidated: try document.stringMap("unvalidated")
+        )
     }
 }

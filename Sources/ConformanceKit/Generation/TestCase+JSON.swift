@@ -22,7 +22,8 @@ extension TestCase.Expectation {
     public var json: JSONValue {
         switch self {
         case .accept: ["accept": true]
-        case .reject(let rule, let path): ["reject": ["rule": .string(rule.rawValue), "path": .string(path.description)]]
+        case .reject(let rule, let path):
+            ["reject": ["rule": .string(rule.rawValue), "path": .string(path.description)]]
         case .reply(let reply): ["reply": reply]
         case .errorClass(let errorClass): ["error-class": .string(errorClass)]
         }

@@ -60,7 +60,8 @@ struct ValueSynthesizer: Sendable {
 
     func minimal(_ builtin: BuiltinType, slot: Slot?) -> JSONValue {
         switch builtin {
-        case .str: return .string(slot.map { table.value(member: $0.name, documentation: $0.documentation) } ?? "qmp-conform")
+        case .str:
+            return .string(slot.map { table.value(member: $0.name, documentation: $0.documentation) } ?? "qmp-conform")
         case .bool: return false
         case .null: return .null
         case .any: return "qmp-conform"
@@ -116,7 +117,8 @@ struct ValueSynthesizer: Sendable {
             if let tag, tag.name == member.name {
                 result[member.name] = .string(tag.value)
             } else if depth < maximumDepth {
-                result[member.name] = minimal(member.type, slot: Slot(name: member.name, documentation: member.documentation), depth: depth)
+                result[member.name] = minimal(
+                    member.type, slot: Slot(name: member.name, documentation: member.documentation), depth: depth)
             } else {
                 result[member.name] = .null
             }
@@ -144,17 +146,24 @@ struct ValueSynthesizer: Sendable {
                 return enumeration.values.map { Variation(label: "'\($0.name)'", value: .string($0.name)) }
             case .object(let object):
                 guard let variants = object.variants else {
-                    return [Variation(label: "with all members", value: .object(fullObject(object, branch: nil, depth: 1)))]
+                    return [
+                        Variation(label: "with all members", value: .object(fullObject(object, branch: nil, depth: 1)))
+                    ]
                 }
                 return variants.cases.flatMap { variant in
                     [
-                        Variation(label: "branch '\(variant.name)'", value: .object(minimalObject(object, branch: variant.name, depth: 1))),
-                        Variation(label: "branch '\(variant.name)' with all members", value: .object(fullObject(object, branch: variant.name, depth: 1))),
+                        Variation(
+                            label: "branch '\(variant.name)'",
+                            value: .object(minimalObject(object, branch: variant.name, depth: 1))),
+                        Variation(
+                            label: "branch '\(variant.name)' with all members",
+                            value: .object(fullObject(object, branch: variant.name, depth: 1))),
                     ]
                 }
             case .alternate(let alternate):
                 return alternate.branches.map { branch in
-                    Variation(label: "alternate branch '\(branch.name)'", value: minimal(branch.type, slot: slot, depth: 1))
+                    Variation(
+                        label: "alternate branch '\(branch.name)'", value: minimal(branch.type, slot: slot, depth: 1))
                 }
             }
         }
@@ -174,7 +183,8 @@ struct ValueSynthesizer: Sendable {
     func builtinVariations(_ builtin: BuiltinType) -> [Variation] {
         switch builtin {
         case .bool: return [Variation(label: "true", value: true)]
-        case .number: return [Variation(label: "a negative number", value: -2.5), Variation(label: "an integer", value: 7)]
+        case .number:
+            return [Variation(label: "a negative number", value: -2.5), Variation(label: "an integer", value: 7)]
         case .anyInteger:
             // Introspection hides the integer's real range: only values every integer type takes.
             return [Variation(label: "1", value: 1)]

@@ -60,7 +60,9 @@ public struct ValueTable: Sendable, Hashable {
         let members = try document.stringMap("members")
         for (member, role) in members { try checkRole(role, at: JSONPath.root.appending("members").appending(member)) }
         let suffixMap = try document.stringMap("suffixes")
-        for (suffix, role) in suffixMap { try checkRole(role, at: JSONPath.root.appending("suffixes").appending(suffix)) }
+        for (suffix, role) in suffixMap {
+            try checkRole(role, at: JSONPath.root.appending("suffixes").appending(suffix))
+        }
         var docRules: [DocRule] = []
         for (index, rule) in (document.value["doc"]?.arrayValue ?? []).enumerated() {
             let path = JSONPath.root.appending("doc").appending(index: index)
@@ -74,7 +76,9 @@ public struct ValueTable: Sendable, Hashable {
         try checkRole(defaultRole, at: JSONPath.root.appending("default"))
         return ValueTable(
             roles: roles, members: members,
-            suffixes: suffixMap.map { ($0.key, $0.value) }.sorted { ($0.suffix.count, $0.suffix) > ($1.suffix.count, $1.suffix) },
+            suffixes: suffixMap.map { ($0.key, $0.value) }.sorted {
+                ($0.suffix.count, $0.suffix) > ($1.suffix.count, $1.suffix)
+            },
             doc: docRules, defaultRole: defaultRole)
     }
 

@@ -96,7 +96,8 @@ public enum JSONParser {
     ///   - dialect: normally `.qapi`.
     /// - Returns: values with their position trees, and top-level comment ranges, in file order.
     /// - Throws: `JSONParseError` at the first fault.
-    static func parseSequenceItems(_ bytes: [UInt8], dialect: Dialect = .qapi) throws(JSONParseError) -> [SequenceItem] {
+    static func parseSequenceItems(_ bytes: [UInt8], dialect: Dialect = .qapi) throws(JSONParseError) -> [SequenceItem]
+    {
         let result: Result<[SequenceItem], JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
             var reader = Reader(buffer, dialect: dialect, positions: true)
             return Result { () throws(JSONParseError) in try reader.parseTopLevelSequence() }
@@ -127,7 +128,9 @@ extension JSONParser {
 
         mutating func parseSingle() throws(JSONParseError) -> (JSONValue, JSONNode) {
             try skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError("expected a JSON value, found end of input", at: index) }
+            guard index < bytes.count else {
+                throw JSONParseError("expected a JSON value, found end of input", at: index)
+            }
             let result = try parseValue()
             try skipWhitespace()
             guard index == bytes.count else {
@@ -161,12 +164,19 @@ extension JSONParser {
             switch bytes[index] {
             case UInt8(ascii: "{"): return try parseObject()
             case UInt8(ascii: "["): return try parseArray()
-            case UInt8(ascii: "\""): return (.string(try parseString(quote: UInt8(ascii: "\""))), JSONNode(offset: start))
+            case UInt8(ascii: "\""):
+                return (.string(try parseString(quote: UInt8(ascii: "\""))), JSONNode(offset: start))
             case UInt8(ascii: "'") where dialect == .qapi:
                 return (.string(try parseString(quote: UInt8(ascii: "'"))), JSONNode(offset: start))
-            case UInt8(ascii: "t"): try expectWord("true"); return (.bool(true), JSONNode(offset: start))
-            case UInt8(ascii: "f"): try expectWord("false"); return (.bool(false), JSONNode(offset: start))
-            case UInt8(ascii: "n") where dialect == .json: try expectWord("null"); return (.null, JSONNode(offset: start))
+            case UInt8(ascii: "t"):
+                try expectWord("true")
+                return (.bool(true), JSONNode(offset: start))
+            case UInt8(ascii: "f"):
+                try expectWord("false")
+                return (.bool(false), JSONNode(offset: start))
+            case UInt8(ascii: "n") where dialect == .json:
+                try expectWord("null")
+                return (.null, JSONNode(offset: start))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 guard dialect == .json else {
                     throw JSONParseError("stray \(describe(index)): the QAPI schema language has no numbers", at: index)
@@ -231,7 +241,10 @@ extension JSONParser {
                 throw JSONParseError("expected ',' or '}' after object member, found \(describe(index))", at: index)
             }
             depth -= 1
-            return (.object(JSONObject(uniqueMembers: members)), JSONNode(offset: start, keyOffsets: keyOffsets, children: children))
+            return (
+                .object(JSONObject(uniqueMembers: members)),
+                JSONNode(offset: start, keyOffsets: keyOffsets, children: children)
+            )
         }
 
         mutating func parseKey() throws(JSONParseError) -> String {
@@ -343,7 +356,8 @@ extension JSONParser {
                     }
                 }
                 if byte == UInt8(ascii: "\n") {
-                    throw JSONParseError("unterminated string: missing closing \(quoteName(quote)) before end of line", at: start)
+                    throw JSONParseError(
+                        "unterminated string: missing closing \(quoteName(quote)) before end of line", at: start)
                 }
                 if byte < 0x20 {
                     throw JSONParseError("control character U+\(hex4(UInt16(byte))) in string: escape it", at: index)
@@ -383,7 +397,8 @@ extension JSONParser {
             case UInt8(ascii: "u"):
                 var scalar = UInt32(try parseHex4(escapeStart))
                 if (0xD800...0xDBFF).contains(scalar) {
-                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u")
                     else { throw JSONParseError("unpaired UTF-16 surrogate in \\u escape", at: escapeStart) }
                     index += 2
                     let low = UInt32(try parseHex4(escapeStart))

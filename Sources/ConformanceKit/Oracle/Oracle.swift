@@ -22,7 +22,10 @@ public struct Oracle: Sendable {
         public var previousEventTimestamp: QMPTimestamp?
 
         /// Creates an observation.
-        public init(reply: QMPReply?, failure: String? = nil, events: [QMPEvent] = [], previousEventTimestamp: QMPTimestamp? = nil) {
+        public init(
+            reply: QMPReply?, failure: String? = nil, events: [QMPEvent] = [],
+            previousEventTimestamp: QMPTimestamp? = nil
+        ) {
             self.reply = reply
             self.failure = failure
             self.events = events
@@ -42,7 +45,9 @@ public struct Oracle: Sendable {
     ///   - schema: the schema.
     ///   - messages: the endpoint's validation messages (QEMU's by default).
     ///   - extraMembers: `.downstream` by default; `.strict` or `.any` on request.
-    public init(schema: Schema, messages: ValidationMessages = .qemu, extraMembers: ValueValidator.ExtraMembers = .downstream) {
+    public init(
+        schema: Schema, messages: ValidationMessages = .qemu, extraMembers: ValueValidator.ExtraMembers = .downstream
+    ) {
         self.schema = schema
         self.messages = messages
         self.extraMembers = extraMembers
@@ -74,35 +79,42 @@ public struct Oracle: Sendable {
         case (.reject(let rule, let path), .success(let value)):
             findings.list.append(
                 Verdict.Failure(
-                    rule: "invalid-accepted", path: path, expected: "an error reply: the case breaks \(rule.rawValue) at \(path)",
+                    rule: "invalid-accepted", path: path,
+                    expected: "an error reply: the case breaks \(rule.rawValue) at \(path)",
                     actual: "success: \(value)"))
         case (.reject(let rule, let path), .error(let error)):
             guard let matched = messages.match(error.desc) else {
                 findings.list.append(
                     Verdict.Failure(
                         rule: "not-a-validation-error", path: path,
-                        expected: "a validation error for \(rule.rawValue) at \(path)", actual: "\(error.errorClass.rawValue): \(error.desc)"))
+                        expected: "a validation error for \(rule.rawValue) at \(path)",
+                        actual: "\(error.errorClass.rawValue): \(error.desc)"))
                 break
             }
             if error.errorClass != .genericError {
                 findings.list.append(
-                    Verdict.Failure(rule: "error-class", path: path, expected: "GenericError", actual: error.errorClass.rawValue))
+                    Verdict.Failure(
+                        rule: "error-class", path: path, expected: "GenericError", actual: error.errorClass.rawValue))
             }
-            if let expectedName = path.lastKey ?? (rule == .argumentsNotObject ? "arguments" : nil), let named = matched.member,
+            if let expectedName = path.lastKey ?? (rule == .argumentsNotObject ? "arguments" : nil),
+                let named = matched.member,
                 !Self.names(named, expectedName)
             {
                 findings.list.append(
                     Verdict.Failure(
-                        rule: "error-names-wrong-member", path: path, expected: "an error naming '\(expectedName)'", actual: error.desc))
+                        rule: "error-names-wrong-member", path: path, expected: "an error naming '\(expectedName)'",
+                        actual: error.desc))
             }
         case (.accept, .error(let error)), (.reply, .error(let error)):
             if messages.isValidationError(error.desc) {
                 findings.list.append(
                     Verdict.Failure(
-                        rule: testCase.kind == .doc ? "doc-example-rejected" : "valid-rejected", expected: "not rejected by argument validation",
+                        rule: testCase.kind == .doc ? "doc-example-rejected" : "valid-rejected",
+                        expected: "not rejected by argument validation",
                         actual: "\(error.errorClass.rawValue): \(error.desc)"))
             } else if testCase.kind == .doc {
-                findings.verdict = .skipped("the example needs state this endpoint lacks: \(error.errorClass.rawValue): \(error.desc)")
+                findings.verdict = .skipped(
+                    "the example needs state this endpoint lacks: \(error.errorClass.rawValue): \(error.desc)")
             }
         case (.accept, .success(let value)):
             findings.list += returnFailures(testCase.command, value)
@@ -110,19 +122,26 @@ public struct Oracle: Sendable {
             findings.list += returnFailures(testCase.command, value)
             if let expected = documented["return"], expected.kind != value.kind {
                 findings.list.append(
-                    Verdict.Failure(rule: "doc-reply-shape", expected: "a JSON \(expected.kind.rawValue) as documented", actual: "\(value)"))
+                    Verdict.Failure(
+                        rule: "doc-reply-shape", expected: "a JSON \(expected.kind.rawValue) as documented",
+                        actual: "\(value)"))
             }
         case (.errorClass(let expected), .error(let error)):
             if error.errorClass.rawValue != expected, testCase.tags.contains("doc-example") {
                 // An example shows an error of one particular state (a closed tray, a busy job).
                 findings.verdict = .skipped(
-                    "the example's \(expected) needs state this endpoint lacks; got \(error.errorClass.rawValue): \(error.desc)")
+                    "the example's \(expected) needs state this endpoint lacks; got \(error.errorClass.rawValue): \(error.desc)"
+                )
             } else if error.errorClass.rawValue != expected {
                 findings.list.append(
-                    Verdict.Failure(rule: "error-class", expected: expected, actual: "\(error.errorClass.rawValue): \(error.desc)"))
+                    Verdict.Failure(
+                        rule: "error-class", expected: expected, actual: "\(error.errorClass.rawValue): \(error.desc)"))
             }
         case (.errorClass(let expected), .success(let value)):
-            findings.list.append(Verdict.Failure(rule: "documented-error-missing", expected: "an error of class \(expected)", actual: "success: \(value)"))
+            findings.list.append(
+                Verdict.Failure(
+                    rule: "documented-error-missing", expected: "an error of class \(expected)",
+                    actual: "success: \(value)"))
         }
         return findings
     }
@@ -130,7 +149,8 @@ public struct Oracle: Sendable {
     /// Whether a message's member name (`addr.port`, `interfaces[0]`) names the expected member.
     static func names(_ reported: String, _ expected: String) -> Bool {
         reported == expected || reported.hasSuffix(".\(expected)") || reported.hasPrefix("\(expected)[")
-            || reported.contains(".\(expected)[") || reported.split(separator: ".").last.map { $0.hasPrefix(expected) } == true
+            || reported.contains(".\(expected)[")
+            || reported.split(separator: ".").last.map { $0.hasPrefix(expected) } == true
     }
 
     /// Failures of a success reply against the command's `returns`.
@@ -139,13 +159,20 @@ public struct Oracle: Sendable {
         let validator = ValueValidator(schema: schema, extraMembers: extraMembers)
         guard let returns = command.returns else {
             if case .object(let object) = value, object.isEmpty { return [] }
-            if case .object(let object) = value, extraMembers != .strict, object.keys.allSatisfy({ $0.hasPrefix("__") || extraMembers == .any }) {
+            if case .object(let object) = value, extraMembers != .strict,
+                object.keys.allSatisfy({ $0.hasPrefix("__") || extraMembers == .any })
+            {
                 return []
             }
-            return [Verdict.Failure(rule: "returns-conformance", expected: "{} (the command returns nothing)", actual: "\(value)")]
+            return [
+                Verdict.Failure(
+                    rule: "returns-conformance", expected: "{} (the command returns nothing)", actual: "\(value)")
+            ]
         }
         return validator.validate(value, against: returns).map {
-            Verdict.Failure(rule: "returns-\($0.rule.rawValue)", path: $0.path, expected: $0.message, actual: excerpt($0.path.resolve(in: value)))
+            Verdict.Failure(
+                rule: "returns-\($0.rule.rawValue)", path: $0.path, expected: $0.message,
+                actual: excerpt($0.path.resolve(in: value)))
         }
     }
 
@@ -159,7 +186,9 @@ public struct Oracle: Sendable {
         for event in events {
             let path = JSONPath.root.appending(event.name)
             guard let definition = schema.event(named: event.name) else {
-                failures.append(Verdict.Failure(rule: "event-unknown", path: path, expected: "an event of the schema", actual: event.name))
+                failures.append(
+                    Verdict.Failure(
+                        rule: "event-unknown", path: path, expected: "an event of the schema", actual: event.name))
                 continue
             }
             let data = JSONValue.object(event.data ?? [:])
@@ -167,18 +196,24 @@ public struct Oracle: Sendable {
                 for violation in validator.validate(data, against: type) {
                     failures.append(
                         Verdict.Failure(
-                            rule: "event-\(violation.rule.rawValue)", path: JSONPath(components: path.components + violation.path.components),
+                            rule: "event-\(violation.rule.rawValue)",
+                            path: JSONPath(components: path.components + violation.path.components),
                             expected: violation.message, actual: excerpt(violation.path.resolve(in: data))))
                 }
             } else if !(event.data ?? [:]).isEmpty {
-                failures.append(Verdict.Failure(rule: "event-unknown-member", path: path, expected: "no data", actual: excerpt(data)))
+                failures.append(
+                    Verdict.Failure(
+                        rule: "event-unknown-member", path: path, expected: "no data", actual: excerpt(data)))
             }
             // The QMP spec allows {-1, -1} when the server cannot read its clock; it has no order.
             let timestamp = event.timestamp
             guard !timestamp.isUnknown else { continue }
             if let last, timestamp < last {
                 failures.append(
-                    Verdict.Failure(rule: "event-timestamp-order", path: path, expected: "no earlier than \(last.seconds).\(last.microseconds)", actual: "\(timestamp.seconds).\(timestamp.microseconds)"))
+                    Verdict.Failure(
+                        rule: "event-timestamp-order", path: path,
+                        expected: "no earlier than \(last.seconds).\(last.microseconds)",
+                        actual: "\(timestamp.seconds).\(timestamp.microseconds)"))
             }
             last = timestamp
         }

@@ -67,7 +67,9 @@ public struct ValidationMessages: Sendable {
         for rule in ValidationRule.allCases {
             for regex in patterns[rule] ?? [] {
                 guard let found = regex.firstMatch(in: description, range: range) else { continue }
-                let member = found.numberOfRanges > 1 ? Range(found.range(at: 1), in: description).map { String(description[$0]) } : nil
+                let member =
+                    found.numberOfRanges > 1
+                    ? Range(found.range(at: 1), in: description).map { String(description[$0]) } : nil
                 return (rule, member)
             }
         }

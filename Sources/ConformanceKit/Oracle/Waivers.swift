@@ -23,7 +23,9 @@ public struct Waivers: Sendable, Hashable {
 
     /// The reason a result is waived, if a waiver matches it.
     public func reason(for result: CaseResult) -> String? {
-        waivers.first { CaseFilter.glob($0.caseID, matches: result.caseID) && CaseFilter.glob($0.summary, matches: result.summary) }?.reason
+        waivers.first {
+            CaseFilter.glob($0.caseID, matches: result.caseID) && CaseFilter.glob($0.summary, matches: result.summary)
+        }?.reason
     }
 
     /// The results with every matching failure or error turned into `.waived`.
@@ -34,7 +36,9 @@ public struct Waivers: Sendable, Hashable {
             switch result.verdict {
             case .failed(let failures): waived.verdict = .waived(reason: reason, failures: failures)
             case .errored(let message):
-                waived.verdict = .waived(reason: reason, failures: [Verdict.Failure(rule: "errored", expected: "a judged case", actual: message)])
+                waived.verdict = .waived(
+                    reason: reason,
+                    failures: [Verdict.Failure(rule: "errored", expected: "a judged case", actual: message)])
             case .passed, .skipped, .waived: break
             }
             return waived
@@ -56,13 +60,17 @@ public struct Waivers: Sendable, Hashable {
         for (index, entry) in list.enumerated() {
             let path = JSONPath.root.appending("waivers").appending(index: index)
             guard let reason = entry["reason"]?.stringValue, !reason.isEmpty else {
-                throw document.error("every waiver needs a \"reason\"", at: path, hint: "say why the deviation is accepted")
+                throw document.error(
+                    "every waiver needs a \"reason\"", at: path, hint: "say why the deviation is accepted")
             }
             for key in entry.objectValue?.keys ?? [] where !["case", "summary", "reason"].contains(key) {
-                throw document.error("unknown key '\(key)' in a waiver", at: path.appending(key), hint: "keys: case, summary, reason")
+                throw document.error(
+                    "unknown key '\(key)' in a waiver", at: path.appending(key), hint: "keys: case, summary, reason")
             }
             waivers.append(
-                Waiver(caseID: entry["case"]?.stringValue ?? "*", summary: entry["summary"]?.stringValue ?? "*", reason: reason))
+                Waiver(
+                    caseID: entry["case"]?.stringValue ?? "*", summary: entry["summary"]?.stringValue ?? "*",
+                    reason: reason))
         }
         return Waivers(waivers: waivers)
     }

@@ -304,7 +304,8 @@ public actor QMPClient {
     ///   - timeout: how long to wait for each reply.
     /// - Returns: one outcome per request, in request order.
     /// - Throws: `QMPProtocolError` when nothing could be sent (a closed client, a duplicate id).
-    public func outcomes(pipelined objects: [JSONObject], timeout: Duration = .seconds(10)) async throws(QMPProtocolError)
+    public func outcomes(pipelined objects: [JSONObject], timeout: Duration = .seconds(10))
+        async throws(QMPProtocolError)
         -> [Result<QMPReply, QMPProtocolError>]
     {
         if let failure { throw failure }

@@ -36,7 +36,8 @@ public struct ConsoleReporter: Reporter {
         }
         let waived = report.results.compactMap { result -> String? in
             guard case .waived(let reason, _) = result.verdict else { return nil }
-            return "WAIVED " + TextEscaping.terminal(ReportText.title(of: result)) + ": " + TextEscaping.terminal(reason)
+            return "WAIVED " + TextEscaping.terminal(ReportText.title(of: result)) + ": "
+                + TextEscaping.terminal(reason)
         }
         if !waived.isEmpty { lines += [""] + waived }
         return lines.joined(separator: "\n") + "\n"

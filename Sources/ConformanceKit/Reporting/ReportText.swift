@@ -102,7 +102,8 @@ enum ReportText {
         case .passed: []
         case .failed(let failures): failures.flatMap { diffLines($0, indent: indent) }
         case .skipped(let reason), .errored(let reason): [indent + reason]
-        case .waived(let reason, let failures): [indent + "waived: \(reason)"] + failures.flatMap { diffLines($0, indent: indent) }
+        case .waived(let reason, let failures):
+            [indent + "waived: \(reason)"] + failures.flatMap { diffLines($0, indent: indent) }
         }
     }
 

@@ -37,7 +37,9 @@ public actor Endpoint {
         get async {
             if let launched, let directory = await launched.scratchDirectory { return directory }
             if let localScratch { return localScratch }
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-conform-\(UUID().uuidString)").path
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "qmp-conform-\(UUID().uuidString)"
+            ).path
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             localScratch = directory
             return directory

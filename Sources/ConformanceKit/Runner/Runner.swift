@@ -82,7 +82,8 @@ public struct Runner: Sendable {
 
     /// The command used to check that an endpoint is alive: the cheapest the schema offers.
     var livenessCommand: String {
-        ["query-status", "query-version", "query-commands"].first { oracle.schema.command(named: $0) != nil } ?? "query-commands"
+        ["query-status", "query-version", "query-commands"].first { oracle.schema.command(named: $0) != nil }
+            ?? "query-commands"
     }
 
     /// Runs items.
@@ -118,9 +119,11 @@ public struct Runner: Sendable {
         }
         let fatal = outcomes.compactMap(\.fatal).first
         // When no endpoint could be reached, nothing ran: the run could not happen at all.
-        let results = outcomes.allSatisfy({ $0.fatal != nil }) ? [] : outcomes.flatMap(\.results).sorted { $0.0 < $1.0 }.map(\.1)
+        let results =
+            outcomes.allSatisfy({ $0.fatal != nil }) ? [] : outcomes.flatMap(\.results).sorted { $0.0 < $1.0 }.map(\.1)
         return Outcome(
-            results: results, greeting: outcomes.compactMap(\.greeting).first, interrupted: outcomes.contains(where: \.interrupted),
+            results: results, greeting: outcomes.compactMap(\.greeting).first,
+            interrupted: outcomes.contains(where: \.interrupted),
             fatal: fatal, roundTrips: outcomes.reduce(0) { $0 + $1.roundTrips })
     }
 
@@ -135,7 +138,8 @@ public struct Runner: Sendable {
     }
 
     /// Runs one job's items on its own endpoint (plus a disposable one for destructive cases).
-    func runJob(_ queue: [(Int, Item)], counter: ProgressCounter, isCancelled: @Sendable () -> Bool) async -> JobOutcome {
+    func runJob(_ queue: [(Int, Item)], counter: ProgressCounter, isCancelled: @Sendable () -> Bool) async -> JobOutcome
+    {
         var outcome = JobOutcome()
         let main = Endpoint(target: configuration.target)
         var disposable: Endpoint?
@@ -169,7 +173,8 @@ public struct Runner: Sendable {
             case .testCase(let testCase):
                 if isDestructive(item) && !configuration.target.isLaunched && !configuration.allowUnsafe {
                     result = skipped(
-                        item, reason: "has effects beyond the endpoint (\(effects(of: testCase).joined(separator: ", "))); "
+                        item,
+                        reason: "has effects beyond the endpoint (\(effects(of: testCase).joined(separator: ", "))); "
                             + "runs only on a launched endpoint or with --allow-unsafe")
                 } else {
                     let endpoint: Endpoint
@@ -205,9 +210,13 @@ public struct Runner: Sendable {
     func skipped(_ item: Item, reason: String) -> CaseResult {
         switch item {
         case .testCase(let testCase):
-            CaseResult(caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind, verdict: .skipped(reason), duration: 0)
+            CaseResult(
+                caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind,
+                verdict: .skipped(reason), duration: 0)
         case .protocolCheck(let check):
-            CaseResult(caseID: Self.protocolCaseID(check), suite: "protocol", summary: check.summary, kind: .protocol, verdict: .skipped(reason), duration: 0)
+            CaseResult(
+                caseID: Self.protocolCaseID(check), suite: "protocol", summary: check.summary, kind: .protocol,
+                verdict: .skipped(reason), duration: 0)
         case .scenario(let scenario):
             ScenarioRunner(context: ScenarioContext(scratchDirectory: "")).skippedResult(scenario, reason: reason)
         }
@@ -237,7 +246,8 @@ public struct Runner: Sendable {
         } catch {
             try? await endpoint.restart()
             return CaseRun(
-                result: result(testCase, .errored("cannot reach the endpoint: \(error)"), start: start, transcript: ""), lastEvent: nil,
+                result: result(testCase, .errored("cannot reach the endpoint: \(error)"), start: start, transcript: ""),
+                lastEvent: nil,
                 roundTrips: 0)
         }
         let mark = await client.eventMark
@@ -271,25 +281,33 @@ public struct Runner: Sendable {
         }
         let events = await client.events(since: mark)
         let transcript = await client.takeTranscript().description
-        var verdict = oracle.judge(testCase, Oracle.Observation(reply: reply, failure: failure, events: events, previousEventTimestamp: previousEvent))
+        var verdict = oracle.judge(
+            testCase,
+            Oracle.Observation(reply: reply, failure: failure, events: events, previousEventTimestamp: previousEvent))
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
             let tail = await endpoint.stderrTail
             verdict = .errored(
-                "the endpoint did not survive the case (\(livenessProblem)\(exit))" + (tail.isEmpty ? "" : "; stderr tail:\n\(tail)"))
+                "the endpoint did not survive the case (\(livenessProblem)\(exit))"
+                    + (tail.isEmpty ? "" : "; stderr tail:\n\(tail)"))
         }
         if livenessProblem != nil || stopsEndpoint {
             try? await endpoint.restart()
         }
         let lastEvent = events.last(where: { !$0.timestamp.isUnknown })?.timestamp
-        return CaseRun(result: result(testCase, verdict, start: start, transcript: transcript), lastEvent: lastEvent, roundTrips: roundTrips)
+        return CaseRun(
+            result: result(testCase, verdict, start: start, transcript: transcript), lastEvent: lastEvent,
+            roundTrips: roundTrips)
     }
 
-    func result(_ testCase: TestCase, _ verdict: Verdict, start: ContinuousClock.Instant, transcript: String) -> CaseResult {
+    func result(_ testCase: TestCase, _ verdict: Verdict, start: ContinuousClock.Instant, transcript: String)
+        -> CaseResult
+    {
         let elapsed = ContinuousClock().now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return CaseResult(
-            caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind, verdict: verdict,
+            caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind,
+            verdict: verdict,
             duration: seconds, transcript: transcript)
     }
 
@@ -314,7 +332,9 @@ public struct Runner: Sendable {
             }
             return .string(replaced)
         case .array(let elements): return .array(elements.map { substitute($0, scratch: scratch) ?? .null })
-        case .object(let object): return .object(JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch) ?? .null) }))
+        case .object(let object):
+            return .object(
+                JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch) ?? .null) }))
         default: return value
         }
     }
@@ -328,12 +348,15 @@ public struct Runner: Sendable {
         var context = ScenarioContext(
             scratchDirectory: "", ports: ports, version: version, schema: oracle.schema,
             launchedEndpoint: configuration.target.isLaunched, replyTimeout: configuration.caseTimeout)
-        if case .skip(let reason) = scenario.applicability(schema: oracle.schema, version: version, launchedEndpoint: context.launchedEndpoint) {
+        if case .skip(let reason) = scenario.applicability(
+            schema: oracle.schema, version: version, launchedEndpoint: context.launchedEndpoint)
+        {
             return ScenarioRunner(context: context).skippedResult(scenario, reason: reason)
         }
         var own: Endpoint?
         if case .launch(let command) = configuration.target {
-            own = Endpoint(target: .launch(Self.withoutMachine(command) + (scenario.launch ?? Self.machine(of: command))))
+            own = Endpoint(
+                target: .launch(Self.withoutMachine(command) + (scenario.launch ?? Self.machine(of: command))))
         }
         let endpoint = own ?? main
         let result: CaseResult
@@ -346,7 +369,9 @@ public struct Runner: Sendable {
             let tail = await endpoint.stderrTail
             result = CaseResult(
                 caseID: scenario.caseID, suite: scenario.relativePath, summary: scenario.description, kind: .scenario,
-                verdict: .errored("cannot start the scenario's endpoint: \(error)" + (tail.isEmpty ? "" : "; stderr: \(tail)")), duration: 0)
+                verdict: .errored(
+                    "cannot start the scenario's endpoint: \(error)" + (tail.isEmpty ? "" : "; stderr: \(tail)")),
+                duration: 0)
         }
         await own?.shutDown()
         return result
@@ -357,8 +382,14 @@ public struct Runner: Sendable {
         var result: [String] = []
         var skipNext = false
         for argument in command {
-            if skipNext { skipNext = false; continue }
-            if argument == "-machine" || argument == "-M" { skipNext = true; continue }
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            if argument == "-machine" || argument == "-M" {
+                skipNext = true
+                continue
+            }
             result.append(argument)
         }
         return result
@@ -366,7 +397,8 @@ public struct Runner: Sendable {
 
     /// The `-machine` option of a launch command, if it has one.
     static func machine(of command: [String]) -> [String] {
-        guard let index = command.firstIndex(where: { $0 == "-machine" || $0 == "-M" }), index + 1 < command.count else { return [] }
+        guard let index = command.firstIndex(where: { $0 == "-machine" || $0 == "-M" }), index + 1 < command.count
+        else { return [] }
         return Array(command[index...(index + 1)])
     }
 
@@ -376,23 +408,31 @@ public struct Runner: Sendable {
     /// closed meanwhile: a QMP monitor serves one client at a time).
     func runProtocolCheck(_ check: ProtocolCheck, on endpoint: Endpoint) async -> CaseResult {
         if check.changesRunState && !configuration.target.isLaunched && !configuration.allowUnsafe {
-            return skipped(.protocolCheck(check), reason: "changes the run state; runs only on a launched endpoint or with --allow-unsafe")
+            return skipped(
+                .protocolCheck(check),
+                reason: "changes the run state; runs only on a launched endpoint or with --allow-unsafe")
         }
         await endpoint.disconnect()
         let clock = ContinuousClock()
         let start = clock.now
-        let checked = await ProtocolChecks.run(check, connector: endpoint.checkConnector, timeout: configuration.caseTimeout)
+        let checked = await ProtocolChecks.run(
+            check, connector: endpoint.checkConnector, timeout: configuration.caseTimeout)
         let elapsed = clock.now - start
         let verdict: Verdict =
             switch checked.outcome {
             case .passed: .passed
             case .skipped: .skipped(checked.detail)
-            case .failed: .failed([Verdict.Failure(rule: "qmp-spec-\(check.section)", expected: check.summary, actual: checked.detail)])
+            case .failed:
+                .failed([
+                    Verdict.Failure(rule: "qmp-spec-\(check.section)", expected: check.summary, actual: checked.detail)
+                ])
             }
         _ = try? await endpoint.connect()
         return CaseResult(
-            caseID: Self.protocolCaseID(check), suite: "protocol", summary: "\(check.summary) (QMP spec \(check.section))", kind: .protocol,
-            verdict: verdict, duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            caseID: Self.protocolCaseID(check), suite: "protocol",
+            summary: "\(check.summary) (QMP spec \(check.section))", kind: .protocol,
+            verdict: verdict,
+            duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             transcript: checked.transcript.description)
     }
 }

@@ -25,6 +25,8 @@ public struct Boxed<Value: Sendable & Hashable>: Sendable, Hashable {
         set { self = newValue }
     }
 
-    public static func == (lhs: Boxed, rhs: Boxed) -> Bool { lhs.storage === rhs.storage || lhs.wrappedValue == rhs.wrappedValue }
+    public static func == (lhs: Boxed, rhs: Boxed) -> Bool {
+        lhs.storage === rhs.storage || lhs.wrappedValue == rhs.wrappedValue
+    }
     public func hash(into hasher: inout Hasher) { hasher.combine(wrappedValue) }
 }

@@ -64,7 +64,8 @@ struct DocCommentParser {
                 doc.symbol = name
                 continue
             }
-            if case .section(let index) = part, doc.sections[index].tag == "Example" || doc.sections[index].tag == "Notes",
+            if case .section(let index) = part,
+                doc.sections[index].tag == "Example" || doc.sections[index].tag == "Notes",
                 !startsSection(text)
             {
                 current.append(UInt8(ascii: "\n"))
@@ -132,10 +133,13 @@ struct DocCommentParser {
         guard text.first == UInt8(ascii: "@"), let colon = text.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let name = Bytes(rebasing: text[1..<colon])
         let isNameByte: (UInt8) -> Bool = {
-            isASCIILetter($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+            isASCIILetter($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+                || $0 == UInt8(ascii: ".")
         }
         guard !name.isEmpty, name.allSatisfy(isNameByte) else { return nil }
-        return (String(decoding: name, as: UTF8.self), trimmed(Bytes(rebasing: text[(colon + 1)...]), isTrimmed: isSpace))
+        return (
+            String(decoding: name, as: UTF8.self), trimmed(Bytes(rebasing: text[(colon + 1)...]), isTrimmed: isSpace)
+        )
     }
 
     /// `Returns: rest` → ("Returns", rest); also `Since 1.2` without a colon.
@@ -145,12 +149,18 @@ struct DocCommentParser {
         // The tag word in ASCII letters; a non-ASCII byte after it never leaves ':' or ' ' next,
         // so byte and Character boundaries agree on every line that can start a section.
         let wordEnd = text.firstIndex { !isASCIILetter($0) } ?? text.endIndex
-        guard let tag = sectionTags[String(decoding: Bytes(rebasing: text[..<wordEnd]), as: UTF8.self)] else { return nil }
+        guard let tag = sectionTags[String(decoding: Bytes(rebasing: text[..<wordEnd]), as: UTF8.self)] else {
+            return nil
+        }
         let rest = Bytes(rebasing: text[wordEnd...])
         if startsWithCharacter(UInt8(ascii: ":"), rest) {
-            return (tag, String(decoding: trimmed(Bytes(rebasing: rest.dropFirst()), isTrimmed: isSpace), as: UTF8.self))
+            return (
+                tag, String(decoding: trimmed(Bytes(rebasing: rest.dropFirst()), isTrimmed: isSpace), as: UTF8.self)
+            )
         }
-        if tag == "Since", startsWithCharacter(UInt8(ascii: " "), rest), Version(parsing: String(decoding: rest, as: UTF8.self)) != nil {
+        if tag == "Since", startsWithCharacter(UInt8(ascii: " "), rest),
+            Version(parsing: String(decoding: rest, as: UTF8.self)) != nil
+        {
             return (tag, String(decoding: trimmed(rest, isTrimmed: isSpace), as: UTF8.self))
         }
         return nil
@@ -161,8 +171,9 @@ struct DocCommentParser {
     /// The text without an old `#optional` marker (and the spaces after it).
     static func withoutOptionalMarker(_ text: Bytes) -> Bytes {
         let marker = "#optional".utf8
-        guard text.starts(with: marker), text.count == marker.count || text[marker.count] < 0x80
-            || String(decoding: text, as: UTF8.self).hasPrefix("#optional")
+        guard text.starts(with: marker),
+            text.count == marker.count || text[marker.count] < 0x80
+                || String(decoding: text, as: UTF8.self).hasPrefix("#optional")
         else { return text }
         return trimmed(Bytes(rebasing: text.dropFirst(marker.count)), isTrimmed: isSpace)
     }
@@ -170,7 +181,8 @@ struct DocCommentParser {
     /// Whether the text's first Character is the ASCII `byte` alone (not combined with a mark).
     static func startsWithCharacter(_ byte: UInt8, _ text: Bytes) -> Bool {
         guard text.first == byte else { return false }
-        return text.count == 1 || text[1] < 0x80 || String(decoding: text, as: UTF8.self).first == Character(Unicode.Scalar(byte))
+        return text.count == 1 || text[1] < 0x80
+            || String(decoding: text, as: UTF8.self).first == Character(Unicode.Scalar(byte))
     }
 
     /// The UTF-8 length of the text as a `String` would hold it (invalid bytes become U+FFFD).
@@ -186,7 +198,9 @@ struct DocCommentParser {
 
     /// The bytes without leading and trailing bytes matching `isTrimmed` (all ASCII, so never part of a scalar).
     static func trimmed(_ text: Bytes, isTrimmed: (UInt8) -> Bool) -> Bytes {
-        guard let start = text.firstIndex(where: { !isTrimmed($0) }), let end = text.lastIndex(where: { !isTrimmed($0) }) else {
+        guard let start = text.firstIndex(where: { !isTrimmed($0) }),
+            let end = text.lastIndex(where: { !isTrimmed($0) })
+        else {
             return Bytes(rebasing: text[0..<0])
         }
         return Bytes(rebasing: text[start...end])
@@ -227,7 +241,9 @@ struct DocCommentParser {
 
 extension StringProtocol where UTF8View: BidirectionalCollection {
     /// The text without leading and trailing spaces and tabs.
-    var trimmingSpaces: String { trimming { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") } }
+    var trimmingSpaces: String {
+        trimming { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+    }
 
     /// The text without leading and trailing blank lines (and surrounding whitespace).
     var trimmingBlankLines: String {
@@ -239,7 +255,9 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
     /// The text without leading and trailing ASCII bytes matching `isTrimmed` (never splits a scalar).
     private func trimming(_ isTrimmed: (UInt8) -> Bool) -> String {
         let bytes = utf8
-        guard let start = bytes.firstIndex(where: { !isTrimmed($0) }), let end = bytes.lastIndex(where: { !isTrimmed($0) }) else {
+        guard let start = bytes.firstIndex(where: { !isTrimmed($0) }),
+            let end = bytes.lastIndex(where: { !isTrimmed($0) })
+        else {
             return ""
         }
         return String(self[start...end])

@@ -12,7 +12,8 @@ public struct EnumType: Sendable, Hashable {
         public var documentation: String?
 
         /// Creates an enum value.
-        public init(_ name: String, condition: Condition? = nil, features: [Feature] = [], documentation: String? = nil) {
+        public init(_ name: String, condition: Condition? = nil, features: [Feature] = [], documentation: String? = nil)
+        {
             self.name = name
             self.condition = condition
             self.features = features

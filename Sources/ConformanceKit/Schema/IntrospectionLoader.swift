@@ -13,7 +13,10 @@ public enum IntrospectionLoader {
     /// - Throws: `DiagnosticError` naming the malformed entry.
     public static func load(_ value: JSONValue, file: String = "<introspection>") throws(DiagnosticError) -> Schema {
         guard let entries = value.arrayValue else {
-            throw DiagnosticError(Diagnostic(.error, "introspection must be a JSON array of SchemaInfo objects", at: SourceLocation(file: file, line: 1, column: 1)))
+            throw DiagnosticError(
+                Diagnostic(
+                    .error, "introspection must be a JSON array of SchemaInfo objects",
+                    at: SourceLocation(file: file, line: 1, column: 1)))
         }
         var reader = Reader(file: file)
         return try reader.read(entries)
@@ -28,7 +31,8 @@ public enum IntrospectionLoader {
         func fault(_ message: String, entry: Int) -> DiagnosticError {
             DiagnosticError(
                 Diagnostic(
-                    .error, "introspection entry \(entry): \(message)", at: SourceLocation(file: file, line: 1, column: 1),
+                    .error, "introspection entry \(entry): \(message)",
+                    at: SourceLocation(file: file, line: 1, column: 1),
                     hint: "the file must hold the unmodified 'return' value of query-qmp-schema"))
         }
 
@@ -60,7 +64,8 @@ public enum IntrospectionLoader {
                     guard let builtin = Self.builtin(jsonType: object["json-type"]?.stringValue) else {
                         throw fault("built-in '\(name)' has an unknown 'json-type'", entry: index)
                     }
-                    types.append(SchemaType(name: name, kind: .builtin(builtin), origin: .introspection, features: features))
+                    types.append(
+                        SchemaType(name: name, kind: .builtin(builtin), origin: .introspection, features: features))
                 case "enum":
                     let names =
                         object["members"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
@@ -69,24 +74,38 @@ public enum IntrospectionLoader {
                     let valueFeatures: [String: [Feature]] = Dictionary(
                         (object["members"]?.arrayValue ?? []).compactMap { member in
                             member["name"]?.stringValue.map {
-                                ($0, (member["features"]?.arrayValue ?? []).compactMap(\.stringValue).map { Feature($0) })
+                                (
+                                    $0,
+                                    (member["features"]?.arrayValue ?? []).compactMap(\.stringValue).map { Feature($0) }
+                                )
                             }
                         }, uniquingKeysWith: { first, _ in first })
                     let values = names.map { EnumType.Value($0, features: valueFeatures[$0] ?? []) }
                     types.append(
-                        SchemaType(name: name, kind: .enumeration(EnumType(values: values)), origin: .introspection, features: features))
+                        SchemaType(
+                            name: name, kind: .enumeration(EnumType(values: values)), origin: .introspection,
+                            features: features))
                 case "object":
                     types.append(
-                        SchemaType(name: name, kind: .object(try readObject(object, name: name, entry: index)), origin: .introspection, features: features))
+                        SchemaType(
+                            name: name, kind: .object(try readObject(object, name: name, entry: index)),
+                            origin: .introspection, features: features))
                 case "alternate":
-                    guard let members = object["members"]?.arrayValue else { throw fault("alternate '\(name)' lacks 'members'", entry: index) }
+                    guard let members = object["members"]?.arrayValue else {
+                        throw fault("alternate '\(name)' lacks 'members'", entry: index)
+                    }
                     var branches: [AlternateType.Branch] = []
                     for member in members {
-                        guard let typeName = member["type"]?.stringValue else { throw fault("alternate '\(name)' has a member without 'type'", entry: index) }
+                        guard let typeName = member["type"]?.stringValue else {
+                            throw fault("alternate '\(name)' has a member without 'type'", entry: index)
+                        }
                         let reference = try reference(typeName, entry: index)
                         branches.append(AlternateType.Branch(name: reference.description, type: reference))
                     }
-                    types.append(SchemaType(name: name, kind: .alternate(AlternateType(branches: branches)), origin: .introspection, features: features))
+                    types.append(
+                        SchemaType(
+                            name: name, kind: .alternate(AlternateType(branches: branches)), origin: .introspection,
+                            features: features))
                 case "array":
                     continue
                 case "command":
@@ -96,7 +115,9 @@ public enum IntrospectionLoader {
                             isBoxed: false, returns: try optionalReturn(object["ret-type"], entry: index),
                             allowsOOB: object["allow-oob"]?.boolValue ?? false, features: features))
                 case "event":
-                    events.append(Event(name: name, data: try optionalObject(object["arg-type"], entry: index), features: features))
+                    events.append(
+                        Event(
+                            name: name, data: try optionalObject(object["arg-type"], entry: index), features: features))
                 default:
                     throw fault("unknown meta-type '\(meta)' of '\(name)'", entry: index)
                 }
@@ -117,7 +138,9 @@ public enum IntrospectionLoader {
         }
 
         func readObject(_ object: JSONObject, name: String, entry: Int) throws(DiagnosticError) -> ObjectType {
-            guard let memberList = object["members"]?.arrayValue else { throw fault("object '\(name)' lacks 'members'", entry: entry) }
+            guard let memberList = object["members"]?.arrayValue else {
+                throw fault("object '\(name)' lacks 'members'", entry: entry)
+            }
             var members: [Member] = []
             for member in memberList {
                 guard let memberName = member["name"]?.stringValue, let typeName = member["type"]?.stringValue else {
@@ -133,7 +156,8 @@ public enum IntrospectionLoader {
             if let tag = object["tag"]?.stringValue {
                 var cases: [ObjectType.Variants.Variant] = []
                 for variant in object["variants"]?.arrayValue ?? [] {
-                    guard let caseName = variant["case"]?.stringValue, let typeName = variant["type"]?.stringValue else {
+                    guard let caseName = variant["case"]?.stringValue, let typeName = variant["type"]?.stringValue
+                    else {
                         throw fault("union '\(name)' has a variant without 'case' or 'type'", entry: entry)
                     }
                     cases.append(.init(name: caseName, type: try reference(typeName, entry: entry)))

@@ -33,7 +33,9 @@ public enum IntrospectionRenderer {
                 entries.append(.object(entry))
             }
             for event in schema.events {
-                var entry: JSONObject = ["name": .string(event.name), "meta-type": "event", "arg-type": .string(name(event.data))]
+                var entry: JSONObject = [
+                    "name": .string(event.name), "meta-type": "event", "arg-type": .string(name(event.data)),
+                ]
                 addFeatures(event.features, to: &entry)
                 entries.append(.object(entry))
             }
@@ -69,7 +71,9 @@ public enum IntrospectionRenderer {
                 return
             }
             guard let type = schema.type(named: reference.elementName) else {
-                if wire == Self.emptyObject { entries.append(["name": .string(wire), "meta-type": "object", "members": []]) }
+                if wire == Self.emptyObject {
+                    entries.append(["name": .string(wire), "meta-type": "object", "members": []])
+                }
                 return
             }
             var entry: JSONObject = ["name": .string(wire)]
@@ -79,23 +83,26 @@ public enum IntrospectionRenderer {
                 entry["json-type"] = .string(builtin.jsonType)
             case .enumeration(let enumeration):
                 entry["meta-type"] = "enum"
-                entry["members"] = .array(enumeration.values.map { value in
-                    var member: JSONObject = ["name": .string(value.name)]
-                    addFeatures(value.features, to: &member)
-                    return .object(member)
-                })
+                entry["members"] = .array(
+                    enumeration.values.map { value in
+                        var member: JSONObject = ["name": .string(value.name)]
+                        addFeatures(value.features, to: &member)
+                        return .object(member)
+                    })
                 entry["values"] = .array(enumeration.names.map { .string($0) })
             case .object(let object):
                 entry["meta-type"] = "object"
-                entry["members"] = .array(object.members.map { member in
-                    var rendered: JSONObject = ["name": .string(member.name), "type": .string(name(member.type))]
-                    if member.isOptional { rendered["default"] = .null }
-                    addFeatures(member.features, to: &rendered)
-                    return .object(rendered)
-                })
+                entry["members"] = .array(
+                    object.members.map { member in
+                        var rendered: JSONObject = ["name": .string(member.name), "type": .string(name(member.type))]
+                        if member.isOptional { rendered["default"] = .null }
+                        addFeatures(member.features, to: &rendered)
+                        return .object(rendered)
+                    })
                 if let variants = object.variants {
                     entry["tag"] = .string(variants.tag)
-                    entry["variants"] = .array(variants.cases.map { ["case": .string($0.name), "type": .string(name($0.type))] })
+                    entry["variants"] = .array(
+                        variants.cases.map { ["case": .string($0.name), "type": .string(name($0.type))] })
                 }
             case .alternate(let alternate):
                 entry["meta-type"] = "alternate"

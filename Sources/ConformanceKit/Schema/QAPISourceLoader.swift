@@ -102,7 +102,8 @@ struct QAPISourceLoader {
         for item in items {
             switch item {
             case .expression(let expression): output.expressions.append(expression)
-            case .include(let target, let site): try include(target, from: site, files: files, into: &output, seen: &seen)
+            case .include(let target, let site):
+                try include(target, from: site, files: files, into: &output, seen: &seen)
             case .diagnostic(let diagnostic): output.diagnostics.add(diagnostic)
             case .failure(let error): throw error
             }
@@ -163,7 +164,9 @@ struct QAPISourceLoader {
                                         at: expression.location(targetNode.offset)))))
                         return items
                     }
-                    let resolved = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(relative).path
+                    let resolved = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
+                        relative
+                    ).path
                     items.append(.include(resolved, site: expression.location(targetNode.offset)))
                 } else {
                     items.append(.expression(expression))
@@ -173,7 +176,9 @@ struct QAPISourceLoader {
         if docLines != nil {
             items.append(
                 .diagnostic(
-                    Diagnostic(.warning, "documentation comment is not terminated with '##'", at: source.location(of: docStart))))
+                    Diagnostic(
+                        .warning, "documentation comment is not terminated with '##'", at: source.location(of: docStart)
+                    )))
         }
         return items
     }
@@ -184,7 +189,9 @@ struct QAPISourceLoader {
         var diagnostic = error.diagnostic(in: source)
         let location = source.location(of: error.offset)
         let line = source.lineText(location.line).trimmingSpaces
-        if let first = line.first, first.isNumber, line.drop(while: { $0.isNumber }).first == " " || line.allSatisfy(\.isNumber) {
+        if let first = line.first, first.isNumber,
+            line.drop(while: { $0.isNumber }).first == " " || line.allSatisfy(\.isNumber)
+        {
             diagnostic.hint =
                 "the line starts with a number: this looks like a listing with line numbers, not a QAPI file; "
                 + "strip the numbers (and restore any lines the listing left out) before loading it"

@@ -84,15 +84,28 @@ public struct Schema: Sendable {
             add(type.features)
             switch type.kind {
             case .object(let object):
-                object.members.forEach { add($0.condition); add($0.features) }
+                object.members.forEach {
+                    add($0.condition)
+                    add($0.features)
+                }
                 object.variants?.cases.forEach { add($0.condition) }
-            case .enumeration(let enumeration): enumeration.values.forEach { add($0.condition); add($0.features) }
+            case .enumeration(let enumeration):
+                enumeration.values.forEach {
+                    add($0.condition)
+                    add($0.features)
+                }
             case .alternate(let alternate): alternate.branches.forEach { add($0.condition) }
             case .builtin: break
             }
         }
-        commands.forEach { add($0.condition); add($0.features) }
-        events.forEach { add($0.condition); add($0.features) }
+        commands.forEach {
+            add($0.condition)
+            add($0.features)
+        }
+        events.forEach {
+            add($0.condition)
+            add($0.features)
+        }
         return names.sorted()
     }
 

@@ -58,7 +58,8 @@ struct SchemaBuilder {
         let qtypeValues = ["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"]
         types.append(
             SchemaType(
-                name: "QType", kind: .enumeration(EnumType(values: qtypeValues.map { EnumType.Value($0) }, prefix: "QTYPE")),
+                name: "QType",
+                kind: .enumeration(EnumType(values: qtypeValues.map { EnumType.Value($0) }, prefix: "QTYPE")),
                 origin: .builtin))
     }
 
@@ -107,7 +108,9 @@ struct SchemaBuilder {
             if previous.definition == expression.object {
                 // Mixed trees (an old net.json beside a newer common.json) repeat a definition
                 // verbatim; QEMU would stop, but nothing is ambiguous, so this is a warning.
-                warning("'\(name)' is defined again, identically, after \(previous.location); the repeat is ignored", at: nameLocation)
+                warning(
+                    "'\(name)' is defined again, identically, after \(previous.location); the repeat is ignored",
+                    at: nameLocation)
             } else {
                 error("'\(name)' is already defined at \(previous.location)", at: nameLocation)
             }
@@ -148,7 +151,8 @@ struct SchemaBuilder {
             docMembers = expression.doc?.members ?? []
             docIndex =
                 docMembers.count > 16
-                ? Dictionary(docMembers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }) : nil
+                ? Dictionary(docMembers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+                : nil
         }
 
         var doc: DocComment? { expression.doc }
@@ -156,7 +160,9 @@ struct SchemaBuilder {
         var source: SourceText { expression.source }
         /// A member's description from the doc comment (the first, if one is described twice).
         func documentation(of name: String) -> String? {
-            guard let index = docIndex.map({ $0[name] }) ?? docMembers.firstIndex(where: { $0.name == name }) else { return nil }
+            guard let index = docIndex.map({ $0[name] }) ?? docMembers.firstIndex(where: { $0.name == name }) else {
+                return nil
+            }
             return docMembers[index].text
         }
         var location: SourceLocation { expression.location }
@@ -187,7 +193,8 @@ struct SchemaBuilder {
                 continue
             }
             guard member.value.kind == kind else {
-                error("pragma '\(member.key)' must be a \(kind == .boolean ? "boolean" : "list of strings")",
+                error(
+                    "pragma '\(member.key)' must be a \(kind == .boolean ? "boolean" : "list of strings")",
                     at: context.location(node.child(index).offset))
                 continue
             }
@@ -212,13 +219,16 @@ struct SchemaBuilder {
             if let name = element.stringValue {
                 value = EnumType.Value(name)
             } else if let object = element.objectValue, let name = object["name"]?.stringValue {
-                checkKeys(object, allowed: ["name", "if", "features"], node: node, what: "enum value", in: context.expression)
+                checkKeys(
+                    object, allowed: ["name", "if", "features"], node: node, what: "enum value", in: context.expression)
                 value = EnumType.Value(name)
                 if let index = object.members.firstIndex(where: { $0.key == "if" }) {
-                    value.condition = parseCondition(object.members[index].value, node: node.child(index), in: context.expression)
+                    value.condition = parseCondition(
+                        object.members[index].value, node: node.child(index), in: context.expression)
                 }
                 if let index = object.members.firstIndex(where: { $0.key == "features" }) {
-                    value.features = parseFeatures(object.members[index].value, node: node.child(index), in: context.expression)
+                    value.features = parseFeatures(
+                        object.members[index].value, node: node.child(index), in: context.expression)
                 }
             } else {
                 error("enum value must be a string or an object with 'name'", at: location)
@@ -237,7 +247,8 @@ struct SchemaBuilder {
         types.append(
             SchemaType(
                 name: context.name, kind: .enumeration(EnumType(values: values, prefix: prefix)), origin: .enum,
-                condition: condition, features: features, sharing: context.expression.$doc, location: context.nameLocation))
+                condition: condition, features: features, sharing: context.expression.$doc,
+                location: context.nameLocation))
     }
 
     mutating func addStruct(_ context: Context) {
@@ -257,14 +268,16 @@ struct SchemaBuilder {
         types.append(
             SchemaType(
                 name: context.name, kind: .object(ObjectType(members: members, base: base)), origin: .struct,
-                condition: condition, features: features, sharing: context.expression.$doc, location: context.nameLocation))
+                condition: condition, features: features, sharing: context.expression.$doc,
+                location: context.nameLocation))
     }
 
     /// The base of a struct or union: a type name, or an inline object made into an implicit struct.
     mutating func parseBase(_ value: JSONValue, node: JSONNode, owner: String, in context: Context) -> String? {
         let location = context.location(node.offset)
         if let name = value.stringValue {
-            references.append(Reference(type: .named(name), source: context.source, offset: node.offset, role: .base, owner: owner))
+            references.append(
+                Reference(type: .named(name), source: context.source, offset: node.offset, role: .base, owner: owner))
             return name
         }
         if let object = value.objectValue {
@@ -272,7 +285,8 @@ struct SchemaBuilder {
             let members = parseMembers(object, node: node, owner: owner, in: context)
             types.append(
                 SchemaType(
-                    name: implicitName, kind: .object(ObjectType(members: members)), origin: .implicit, location: location))
+                    name: implicitName, kind: .object(ObjectType(members: members)), origin: .implicit,
+                    location: location))
             return implicitName
         }
         error("'base' must be a type name or an object of members", at: location)
@@ -285,7 +299,8 @@ struct SchemaBuilder {
             error("'union' requires 'data' as an object of branches", at: context.nameLocation)
             return
         }
-        if let (discriminator, discriminatorNode, _) = context.member("discriminator"), discriminator.objectValue != nil {
+        if let (discriminator, discriminatorNode, _) = context.member("discriminator"), discriminator.objectValue != nil
+        {
             // QEMU 2.x's anonymous union ('discriminator': {}) is what later became an alternate.
             note("union with 'discriminator': {} read as an alternate", at: context.location(discriminatorNode.offset))
             addAlternate(context, condition: condition, features: features)
@@ -295,30 +310,40 @@ struct SchemaBuilder {
         let simple = context.member("discriminator") == nil
         for (index, branch) in branches.members.enumerated() {
             let branchLocation = context.location(dataNode.keyOffset(index))
-            guard checkName(branch.key, at: branchLocation, what: "union branch", allowLeadingDigit: true) else { continue }
-            guard let (reference, branchCondition) = parseTypeField(branch.value, node: dataNode.child(index), in: context)
+            guard checkName(branch.key, at: branchLocation, what: "union branch", allowLeadingDigit: true) else {
+                continue
+            }
+            guard
+                let (reference, branchCondition) = parseTypeField(
+                    branch.value, node: dataNode.child(index), in: context)
             else { continue }
             let typeLocation = context.location(dataNode.child(index).offset)
             if simple {
                 // Old simple union: each branch wraps its type as {'type': branch, 'data': value}.
-                let wrapper = "q_obj_\(reference.description.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "List"))-wrapper"
+                let wrapper =
+                    "q_obj_\(reference.description.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "List"))-wrapper"
                 if !types.contains(where: { $0.name == wrapper }) {
                     types.append(
                         SchemaType(
-                            name: wrapper, kind: .object(ObjectType(members: [Member(name: "data", type: reference, location: typeLocation)])),
+                            name: wrapper,
+                            kind: .object(
+                                ObjectType(members: [Member(name: "data", type: reference, location: typeLocation)])),
                             origin: .implicit, location: typeLocation))
                 }
                 references.append(
                     Reference(
                         type: reference, source: context.source, offset: dataNode.child(index).offset, role: .member,
                         owner: context.name))
-                cases.append(.init(name: branch.key, type: .named(wrapper), condition: branchCondition, location: branchLocation))
+                cases.append(
+                    .init(name: branch.key, type: .named(wrapper), condition: branchCondition, location: branchLocation)
+                )
             } else {
                 references.append(
                     Reference(
                         type: reference, source: context.source, offset: dataNode.child(index).offset, role: .branch,
                         owner: context.name))
-                cases.append(.init(name: branch.key, type: reference, condition: branchCondition, location: branchLocation))
+                cases.append(
+                    .init(name: branch.key, type: reference, condition: branchCondition, location: branchLocation))
             }
         }
         var base: String?
@@ -329,7 +354,8 @@ struct SchemaBuilder {
             types.append(
                 SchemaType(
                     name: kindName,
-                    kind: .enumeration(EnumType(values: cases.map { EnumType.Value($0.name, condition: $0.condition) })),
+                    kind: .enumeration(
+                        EnumType(values: cases.map { EnumType.Value($0.name, condition: $0.condition) })),
                     origin: .implicit, location: context.nameLocation))
             members = [Member(name: "type", type: .named(kindName), location: context.nameLocation)]
             if let (baseValue, baseNode, _) = context.member("base") {
@@ -374,18 +400,22 @@ struct SchemaBuilder {
         for (index, branch) in object.members.enumerated() {
             let location = context.location(dataNode.keyOffset(index))
             guard checkName(branch.key, at: location, what: "alternate branch") else { continue }
-            guard let (reference, branchCondition) = parseTypeField(branch.value, node: dataNode.child(index), in: context)
+            guard
+                let (reference, branchCondition) = parseTypeField(
+                    branch.value, node: dataNode.child(index), in: context)
             else { continue }
             references.append(
                 Reference(
-                    type: reference, source: context.source, offset: dataNode.child(index).offset, role: .alternateBranch,
+                    type: reference, source: context.source, offset: dataNode.child(index).offset,
+                    role: .alternateBranch,
                     owner: context.name))
             branches.append(AlternateType.Branch(name: branch.key, type: reference, condition: branchCondition))
         }
         types.append(
             SchemaType(
                 name: context.name, kind: .alternate(AlternateType(branches: branches)), origin: .alternate,
-                condition: condition, features: features, sharing: context.expression.$doc, location: context.nameLocation))
+                condition: condition, features: features, sharing: context.expression.$doc,
+                location: context.nameLocation))
     }
 
     mutating func addCommand(_ context: Context) {
@@ -400,7 +430,9 @@ struct SchemaBuilder {
             isCoroutine: flag("coroutine", in: context, default: false), condition: condition, features: features,
             location: context.nameLocation)
         command.$doc = context.expression.$doc
-        command.arguments = parseData(context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .commandData, acceptsExtraMembers: !gen)
+        command.arguments = parseData(
+            context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .commandData,
+            acceptsExtraMembers: !gen)
         if let (returns, returnsNode, _) = context.member("returns") {
             if let reference = parseTypeRef(returns, at: context.location(returnsNode.offset)) {
                 references.append(
@@ -417,9 +449,12 @@ struct SchemaBuilder {
         let (condition, features) = commonAttributes(context)
         let boxed = flag("boxed", in: context, default: false)
         var event = Event(
-            name: context.name, isBoxed: boxed, condition: condition, features: features, location: context.nameLocation)
+            name: context.name, isBoxed: boxed, condition: condition, features: features, location: context.nameLocation
+        )
         event.$doc = context.expression.$doc
-        event.data = parseData(context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .eventData, acceptsExtraMembers: false)
+        event.data = parseData(
+            context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .eventData,
+            acceptsExtraMembers: false)
         events.append(event)
     }
 
@@ -435,7 +470,8 @@ struct SchemaBuilder {
         if let name = data.stringValue {
             references.append(
                 Reference(
-                    type: .named(name), source: context.source, offset: dataNode.offset, role: role, owner: context.name,
+                    type: .named(name), source: context.source, offset: dataNode.offset, role: role,
+                    owner: context.name,
                     boxed: boxed))
             return .named(name)
         }
@@ -481,7 +517,9 @@ struct SchemaBuilder {
             let name = isOptional ? String(entry.key.dropFirst()) : entry.key
             guard checkName(name, at: location, what: "member") else { continue }
             if let clash = members.first(where: { $0.name == name }) {
-                error("member '\(name)' of '\(owner)' is duplicated (first at \(clash.location.map(\.description) ?? "?"))", at: location)
+                error(
+                    "member '\(name)' of '\(owner)' is duplicated (first at \(clash.location.map(\.description) ?? "?"))",
+                    at: location)
                 continue
             }
             let valueNode = node.child(index)
@@ -497,15 +535,21 @@ struct SchemaBuilder {
                         location: context.location(valueNode.offset)))
                 reference = .named(nestedName)
             } else {
-                guard let (parsed, parsedCondition) = parseTypeField(entry.value, node: valueNode, in: context) else { continue }
+                guard let (parsed, parsedCondition) = parseTypeField(entry.value, node: valueNode, in: context) else {
+                    continue
+                }
                 reference = parsed
                 condition = parsedCondition
-                if let object = entry.value.objectValue, let featuresIndex = object.members.firstIndex(where: { $0.key == "features" }) {
+                if let object = entry.value.objectValue,
+                    let featuresIndex = object.members.firstIndex(where: { $0.key == "features" })
+                {
                     features = parseFeatures(
-                        object.members[featuresIndex].value, node: valueNode.child(featuresIndex), in: context.expression)
+                        object.members[featuresIndex].value, node: valueNode.child(featuresIndex),
+                        in: context.expression)
                 }
                 references.append(
-                    Reference(type: reference, source: context.source, offset: valueNode.offset, role: .member, owner: owner))
+                    Reference(
+                        type: reference, source: context.source, offset: valueNode.offset, role: .member, owner: owner))
             }
             members.append(
                 Member(
@@ -529,7 +573,9 @@ struct SchemaBuilder {
             error("member object requires 'type'", at: context.location(node.offset))
             return nil
         }
-        guard let reference = parseTypeRef(object.members[typeIndex].value, at: context.location(node.child(typeIndex).offset))
+        guard
+            let reference = parseTypeRef(
+                object.members[typeIndex].value, at: context.location(node.child(typeIndex).offset))
         else { return nil }
         var condition: Condition?
         if let ifIndex = object.members.firstIndex(where: { $0.key == "if" }) {
@@ -555,7 +601,9 @@ struct SchemaBuilder {
         }
     }
 
-    mutating func checkKeys(_ object: JSONObject, allowed: Set<String>, node: JSONNode, what: String, in expression: QAPIExpression) {
+    mutating func checkKeys(
+        _ object: JSONObject, allowed: Set<String>, node: JSONNode, what: String, in expression: QAPIExpression
+    ) {
         for (index, member) in object.members.enumerated() where !allowed.contains(member.key) {
             error(
                 "\(what) has unknown key '\(member.key)'", at: expression.location(node.keyOffset(index)),
@@ -581,7 +629,9 @@ struct SchemaBuilder {
                 error("'if' condition [] is useless", at: location, hint: "remove the 'if' or name a condition")
                 return nil
             }
-            let parts = list.enumerated().compactMap { parseCondition($0.element, node: node.child($0.offset), in: expression) }
+            let parts = list.enumerated().compactMap {
+                parseCondition($0.element, node: node.child($0.offset), in: expression)
+            }
             return parts.count == list.count ? .all(parts) : nil
         case .object(let object):
             guard object.count == 1, let operation = object.members.first else {
@@ -594,15 +644,20 @@ struct SchemaBuilder {
                 return parseCondition(operation.value, node: inner, in: expression).map { .not($0) }
             case "all", "any":
                 guard let list = operation.value.arrayValue, !list.isEmpty else {
-                    error("'if' condition '\(operation.key)' needs a non-empty list", at: expression.location(inner.offset))
+                    error(
+                        "'if' condition '\(operation.key)' needs a non-empty list",
+                        at: expression.location(inner.offset))
                     return nil
                 }
-                let parts = list.enumerated().compactMap { parseCondition($0.element, node: inner.child($0.offset), in: expression) }
+                let parts = list.enumerated().compactMap {
+                    parseCondition($0.element, node: inner.child($0.offset), in: expression)
+                }
                 guard parts.count == list.count else { return nil }
                 return operation.key == "all" ? .all(parts) : .any(parts)
             default:
                 error(
-                    "'if' condition has unknown operator '\(operation.key)'", at: expression.location(node.keyOffset(0)),
+                    "'if' condition has unknown operator '\(operation.key)'",
+                    at: expression.location(node.keyOffset(0)),
                     hint: "use 'all', 'any' or 'not'")
                 return nil
             }
@@ -659,7 +714,8 @@ struct SchemaBuilder {
                 checkKeys(object, allowed: ["name", "if"], node: elementNode, what: "feature", in: expression)
                 feature = Feature(name)
                 if let ifIndex = object.members.firstIndex(where: { $0.key == "if" }) {
-                    feature.condition = parseCondition(object.members[ifIndex].value, node: elementNode.child(ifIndex), in: expression)
+                    feature.condition = parseCondition(
+                        object.members[ifIndex].value, node: elementNode.child(ifIndex), in: expression)
                 }
             } else {
                 error("feature must be a string or an object with 'name'", at: location)
@@ -679,9 +735,13 @@ struct SchemaBuilder {
 
     /// Checks a name's characters (an error) and QEMU's naming conventions (warnings).
     /// - Returns: false when the name is invalid and the definition should be skipped.
-    mutating func checkName(_ name: String, at location: SourceLocation, what: String, allowLeadingDigit: Bool = false) -> Bool {
+    mutating func checkName(_ name: String, at location: SourceLocation, what: String, allowLeadingDigit: Bool = false)
+        -> Bool
+    {
         var body = Substring(name)
-        if name.utf8.first == UInt8(ascii: "_"), body.hasPrefix("__"), let underscore = body.dropFirst(2).firstIndex(of: "_") {
+        if name.utf8.first == UInt8(ascii: "_"), body.hasPrefix("__"),
+            let underscore = body.dropFirst(2).firstIndex(of: "_")
+        {
             body = body[body.index(after: underscore)...]  // downstream prefix __RFQDN_
         }
         let validFirst = body.utf8.first.map { isASCIILetter($0) || (allowLeadingDigit && isASCIIDigit($0)) } ?? false
@@ -691,7 +751,9 @@ struct SchemaBuilder {
         guard validFirst, validRest else {
             error(
                 "\(what) name '\(name)' is not a valid QAPI name", at: location,
-                hint: "names start with a letter and use only letters, digits, '-' and '_' (downstream: '__RFQDN_' prefix)")
+                hint:
+                    "names start with a letter and use only letters, digits, '-' and '_' (downstream: '__RFQDN_' prefix)"
+            )
             return false
         }
         checkNamingConvention(String(body), full: name, at: location, what: what)
@@ -708,13 +770,17 @@ struct SchemaBuilder {
             if body.utf8.contains(UInt8(ascii: "_")) && !pragmaList("command-name-exceptions").contains(name) {
                 warning("command name '\(name)' should use '-', not '_'", at: location)
             }
-            if body.utf8.contains(where: isASCIIUpper) { warning("command name '\(name)' should be lower-case", at: location) }
+            if body.utf8.contains(where: isASCIIUpper) {
+                warning("command name '\(name)' should be lower-case", at: location)
+            }
         case "struct", "union", "alternate", "enum":
             if let first = body.utf8.first, !isASCIIUpper(first) {
                 warning("type name '\(name)' should be CamelCase, starting with a capital", at: location)
             }
             if body.hasSuffix("List") && what != "enum" {
-                warning("type name '\(name)' should not end with 'List': that suffix names array types in generated C", at: location)
+                warning(
+                    "type name '\(name)' should not end with 'List': that suffix names array types in generated C",
+                    at: location)
             }
         case "member", "enum value", "union branch", "alternate branch", "feature":
             if body.utf8.contains(where: { isASCIIUpper($0) || $0 == UInt8(ascii: "_") }) {
@@ -727,7 +793,9 @@ struct SchemaBuilder {
     mutating func noteStyle(name: String, location: SourceLocation, what: String) {
         // member-name-exceptions lists types; the owner is not known here, so this stays a note
         // for names QEMU only tolerates via that pragma.
-        diagnostics.add(Diagnostic(.note, "\(what) name '\(name)' does not follow QEMU's lower-case-with-dashes style", at: location))
+        diagnostics.add(
+            Diagnostic(
+                .note, "\(what) name '\(name)' does not follow QEMU's lower-case-with-dashes style", at: location))
     }
 
     func pragmaList(_ key: String) -> [String] { pragmas[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
@@ -746,7 +814,8 @@ struct SchemaBuilder {
 
     /// Whether `key` is `*name` (an optional member's key), byte for byte.
     static func isOptionalKey(_ key: String, for name: String) -> Bool {
-        key.utf8.count == name.utf8.count + 1 && key.utf8.first == UInt8(ascii: "*") && key.utf8.dropFirst().elementsEqual(name.utf8)
+        key.utf8.count == name.utf8.count + 1 && key.utf8.first == UInt8(ascii: "*")
+            && key.utf8.dropFirst().elementsEqual(name.utf8)
     }
 
     /// Whether `data` or `base` declares `name`: a key of an object (`*` optional marker ignored),

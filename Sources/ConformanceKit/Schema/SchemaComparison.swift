@@ -10,7 +10,9 @@ struct SchemaComparison {
 
     /// The kinds of difference, each with a compatibility rule per direction.
     enum Difference {
-        case memberAdded(optional: Bool), memberRemoved(wasOptional: Bool), becameRequired, becameOptional
+        case memberAdded(optional: Bool)
+        case memberRemoved(wasOptional: Bool)
+        case becameRequired, becameOptional
         case valueAdded, valueRemoved, branchAdded, branchRemoved, kindChanged, rangeWidened, rangeNarrowed
 
         func compatibility(_ direction: Direction) -> SchemaDiff.Change.Compatibility {
@@ -87,11 +89,14 @@ struct SchemaComparison {
 
     private mutating func compareCommands() {
         let (added, removed, common) = Self.pairs(old.commands, new.commands, name: \.name)
-        for command in added { record("command '\(command.name)'", .added, "new command", .compatible, addedName: command.name) }
+        for command in added {
+            record("command '\(command.name)'", .added, "new command", .compatible, addedName: command.name)
+        }
         for command in removed { record("command '\(command.name)'", .removed, "command removed", .breaking) }
         for (command, counterpart) in common {
             let subject = "command '\(command.name)'"
-            compareData(command.arguments, counterpart.arguments, subject: subject, path: "arguments", direction: .input)
+            compareData(
+                command.arguments, counterpart.arguments, subject: subject, path: "arguments", direction: .input)
             compareData(command.returns, counterpart.returns, subject: subject, path: "returns", direction: .output)
             if command.allowsOOB != counterpart.allowsOOB {
                 record(
@@ -119,20 +124,27 @@ struct SchemaComparison {
         for type in added { record("type '\(type.name)'", .added, "new \(type.metaTypeName)", .compatible) }
         for type in removed { record("type '\(type.name)'", .removed, "\(type.metaTypeName) removed", .compatible) }
         for (type, counterpart) in common {
-            compareKinds(type, counterpart, subject: "type '\(type.name)'", path: "", directions: usage[type.name] ?? [])
+            compareKinds(
+                type, counterpart, subject: "type '\(type.name)'", path: "", directions: usage[type.name] ?? [])
         }
     }
 
     private mutating func compareFeatures(_ before: [Feature], _ after: [Feature], subject: String) {
         let (oldNames, newNames) = (Set(before.map(\.name)), Set(after.map(\.name)))
-        for name in newNames.subtracting(oldNames).sorted() { record(subject, .changed, "feature '\(name)' added", .compatible) }
-        for name in oldNames.subtracting(newNames).sorted() { record(subject, .changed, "feature '\(name)' removed", .compatible) }
+        for name in newNames.subtracting(oldNames).sorted() {
+            record(subject, .changed, "feature '\(name)' added", .compatible)
+        }
+        for name in oldNames.subtracting(newNames).sorted() {
+            record(subject, .changed, "feature '\(name)' removed", .compatible)
+        }
     }
 
     // MARK: Types
 
     /// Arguments, returns or event data: nil means none (an empty object).
-    private mutating func compareData(_ before: TypeRef?, _ after: TypeRef?, subject: String, path: String, direction: Direction) {
+    private mutating func compareData(
+        _ before: TypeRef?, _ after: TypeRef?, subject: String, path: String, direction: Direction
+    ) {
         switch (before, after) {
         case (nil, nil): return
         case (let before?, let after?):
@@ -148,7 +160,9 @@ struct SchemaComparison {
         }
     }
 
-    private mutating func compare(_ before: TypeRef, _ after: TypeRef, subject: String, path: String, directions: Set<Direction>) {
+    private mutating func compare(
+        _ before: TypeRef, _ after: TypeRef, subject: String, path: String, directions: Set<Direction>
+    ) {
         switch (before, after) {
         case (.array(let oldElement), .array(let newElement)):
             compare(oldElement, newElement, subject: subject, path: path + "[]", directions: directions)
@@ -157,22 +171,30 @@ struct SchemaComparison {
             if byName, oldName == newName, oldType.origin != .implicit, oldType.origin != .builtin {
                 return  // compared once, as a named type
             }
-            let key = [oldName, newName, subject, directions.contains(.input) ? "i" : "", directions.contains(.output) ? "o" : ""]
+            let key = [
+                oldName, newName, subject, directions.contains(.input) ? "i" : "",
+                directions.contains(.output) ? "o" : "",
+            ]
             guard visited.insert(key).inserted else { return }
             compareKinds(oldType, newType, subject: subject, path: path, directions: directions)
         default:
-            difference(.kindChanged, subject: subject, path: path, "type changed from \(before) to \(after)", directions)
+            difference(
+                .kindChanged, subject: subject, path: path, "type changed from \(before) to \(after)", directions)
         }
     }
 
-    private mutating func compareKinds(_ before: SchemaType, _ after: SchemaType, subject: String, path: String, directions: Set<Direction>) {
+    private mutating func compareKinds(
+        _ before: SchemaType, _ after: SchemaType, subject: String, path: String, directions: Set<Direction>
+    ) {
         switch (before.kind, after.kind) {
         case (.builtin(let oldBuiltin), .builtin(let newBuiltin)):
             compareBuiltins(oldBuiltin, newBuiltin, subject: subject, path: path, directions: directions)
         case (.enumeration(let oldEnum), .enumeration(let newEnum)):
             let (oldValues, newValues) = (oldEnum.names, newEnum.names)
             for value in newValues where !oldValues.contains(value) {
-                difference(.valueAdded, subject: subject, path: path, "enum value '\(value)' added", directions, addedName: value)
+                difference(
+                    .valueAdded, subject: subject, path: path, "enum value '\(value)' added", directions,
+                    addedName: value)
             }
             for value in oldValues where !newValues.contains(value) {
                 difference(.valueRemoved, subject: subject, path: path, "enum value '\(value)' removed", directions)
@@ -186,30 +208,42 @@ struct SchemaComparison {
             let oldKinds = Set(oldAlternate.branches.map { describe($0, old) })
             let newKinds = Set(newAlternate.branches.map { describe($0, new) })
             for kind in newKinds.subtracting(oldKinds).sorted() {
-                difference(.branchAdded, subject: subject, path: path, "alternate now accepts a JSON \(kind)", directions)
+                difference(
+                    .branchAdded, subject: subject, path: path, "alternate now accepts a JSON \(kind)", directions)
             }
             for kind in oldKinds.subtracting(newKinds).sorted() {
-                difference(.branchRemoved, subject: subject, path: path, "alternate no longer accepts a JSON \(kind)", directions)
+                difference(
+                    .branchRemoved, subject: subject, path: path, "alternate no longer accepts a JSON \(kind)",
+                    directions)
             }
         default:
             difference(
-                .kindChanged, subject: subject, path: path, "changed from \(before.metaTypeName) to \(after.metaTypeName)", directions)
+                .kindChanged, subject: subject, path: path,
+                "changed from \(before.metaTypeName) to \(after.metaTypeName)", directions)
         }
     }
 
-    private mutating func compareBuiltins(_ before: BuiltinType, _ after: BuiltinType, subject: String, path: String, directions: Set<Direction>) {
+    private mutating func compareBuiltins(
+        _ before: BuiltinType, _ after: BuiltinType, subject: String, path: String, directions: Set<Direction>
+    ) {
         guard before != after else { return }
         if let oldRange = before.integerRange, let newRange = after.integerRange {
             // Introspection collapses every integer type into `int`: no range to compare then.
             if before == .anyInteger || after == .anyInteger { return }
             let widened = newRange.min <= oldRange.min && newRange.max >= oldRange.max
-            difference(widened ? .rangeWidened : .rangeNarrowed, subject: subject, path: path, "integer type changed from \(before) to \(after)", directions)
+            difference(
+                widened ? .rangeWidened : .rangeNarrowed, subject: subject, path: path,
+                "integer type changed from \(before) to \(after)", directions)
             return
         }
-        difference(.kindChanged, subject: subject, path: path, "type changed from \(before.rawValue) to \(after.rawValue)", directions)
+        difference(
+            .kindChanged, subject: subject, path: path, "type changed from \(before.rawValue) to \(after.rawValue)",
+            directions)
     }
 
-    private mutating func compareObjects(_ before: ObjectType, _ after: ObjectType, subject: String, path: String, directions: Set<Direction>) {
+    private mutating func compareObjects(
+        _ before: ObjectType, _ after: ObjectType, subject: String, path: String, directions: Set<Direction>
+    ) {
         for member in after.members where before.member(named: member.name) == nil {
             recordMember(member, added: true, subject: subject, path: path, directions: directions)
         }
@@ -220,9 +254,11 @@ struct SchemaComparison {
             }
             let memberPath = join(path, member.name)
             if member.isOptional && !counterpart.isOptional {
-                difference(.becameRequired, subject: subject, path: memberPath, "optional member became required", directions)
+                difference(
+                    .becameRequired, subject: subject, path: memberPath, "optional member became required", directions)
             } else if !member.isOptional && counterpart.isOptional {
-                difference(.becameOptional, subject: subject, path: memberPath, "required member became optional", directions)
+                difference(
+                    .becameOptional, subject: subject, path: memberPath, "required member became optional", directions)
             }
             compare(member.type, counterpart.type, subject: subject, path: memberPath, directions: directions)
         }
@@ -234,32 +270,47 @@ struct SchemaComparison {
             oldVariants.cases.removeAll { Self.isEmptyObject($0.type, in: old) }
             newVariants.cases.removeAll { Self.isEmptyObject($0.type, in: new) }
             if oldVariants.tag != newVariants.tag {
-                difference(.kindChanged, subject: subject, path: path, "discriminator changed from '\(oldVariants.tag)' to '\(newVariants.tag)'", directions)
+                difference(
+                    .kindChanged, subject: subject, path: path,
+                    "discriminator changed from '\(oldVariants.tag)' to '\(newVariants.tag)'", directions)
                 return
             }
             for variant in newVariants.cases where oldVariants.variant(named: variant.name) == nil {
                 let members = new.object(variant.type)?.members.map(\.name) ?? []
-                let detail = "branch '\(variant.name)' added" + (members.isEmpty ? "" : " (members: \(members.joined(separator: ", ")))")
+                let detail =
+                    "branch '\(variant.name)' added"
+                    + (members.isEmpty ? "" : " (members: \(members.joined(separator: ", ")))")
                 difference(.branchAdded, subject: subject, path: path, detail, directions, addedName: variant.name)
             }
             for variant in oldVariants.cases {
                 guard let counterpart = newVariants.variant(named: variant.name) else {
-                    difference(.branchRemoved, subject: subject, path: path, "branch '\(variant.name)' removed", directions)
+                    difference(
+                        .branchRemoved, subject: subject, path: path, "branch '\(variant.name)' removed", directions)
                     continue
                 }
-                compare(variant.type, counterpart.type, subject: subject, path: join(path, "(\(variant.name))"), directions: directions)
+                compare(
+                    variant.type, counterpart.type, subject: subject, path: join(path, "(\(variant.name))"),
+                    directions: directions)
             }
         default:
-            difference(.kindChanged, subject: subject, path: path, after.variants == nil ? "union became a struct" : "struct became a union", directions)
+            difference(
+                .kindChanged, subject: subject, path: path,
+                after.variants == nil ? "union became a struct" : "struct became a union", directions)
         }
     }
 
-    private mutating func recordMember(_ member: Member, added: Bool, subject: String, path: String, directions: Set<Direction>) {
+    private mutating func recordMember(
+        _ member: Member, added: Bool, subject: String, path: String, directions: Set<Direction>
+    ) {
         let what = member.isOptional ? "optional member" : "member"
         if added {
-            difference(.memberAdded(optional: member.isOptional), subject: subject, path: path, "\(what) '\(member.name)' added", directions, addedName: member.name)
+            difference(
+                .memberAdded(optional: member.isOptional), subject: subject, path: path,
+                "\(what) '\(member.name)' added", directions, addedName: member.name)
         } else {
-            difference(.memberRemoved(wasOptional: member.isOptional), subject: subject, path: path, "\(what) '\(member.name)' removed", directions)
+            difference(
+                .memberRemoved(wasOptional: member.isOptional), subject: subject, path: path,
+                "\(what) '\(member.name)' removed", directions)
         }
     }
 
@@ -268,7 +319,9 @@ struct SchemaComparison {
         return object.members.isEmpty && object.variants == nil
     }
 
-    private func join(_ path: String, _ component: String) -> String { path.isEmpty ? component : "\(path).\(component)" }
+    private func join(_ path: String, _ component: String) -> String {
+        path.isEmpty ? component : "\(path).\(component)"
+    }
 
     // MARK: Recording
 
@@ -277,21 +330,25 @@ struct SchemaComparison {
         addedName: String? = nil
     ) {
         let compatibility = directions.map { difference.compatibility($0) }.max() ?? .compatible
-        let kind: SchemaDiff.Change.Kind = switch difference {
-        case .memberAdded, .valueAdded, .branchAdded: .added
-        case .memberRemoved, .valueRemoved, .branchRemoved: .removed
-        default: .changed
-        }
+        let kind: SchemaDiff.Change.Kind =
+            switch difference {
+            case .memberAdded, .valueAdded, .branchAdded: .added
+            case .memberRemoved, .valueRemoved, .branchRemoved: .removed
+            default: .changed
+            }
         record(subject, kind, path.isEmpty ? detail : "\(path): \(detail)", compatibility, addedName: addedName)
     }
 
     private mutating func record(
-        _ subject: String, _ kind: SchemaDiff.Change.Kind, _ detail: String, _ compatibility: SchemaDiff.Change.Compatibility,
+        _ subject: String, _ kind: SchemaDiff.Change.Kind, _ detail: String,
+        _ compatibility: SchemaDiff.Change.Compatibility,
         addedName: String? = nil
     ) {
         let violates = downstream && (addedName.map { !$0.hasPrefix("__") } ?? false)
         changes.append(
-            SchemaDiff.Change(subject: subject, kind: kind, detail: detail, compatibility: compatibility, violatesDownstreamNaming: violates))
+            SchemaDiff.Change(
+                subject: subject, kind: kind, detail: detail, compatibility: compatibility,
+                violatesDownstreamNaming: violates))
     }
 
     // MARK: Usage
@@ -305,7 +362,10 @@ struct SchemaComparison {
             let name = reference.elementName
             if usage[name, default: []].insert(direction).inserted { queue.append((name, direction)) }
         }
-        schema.commands.forEach { visit($0.arguments, .input); visit($0.returns, .output) }
+        schema.commands.forEach {
+            visit($0.arguments, .input)
+            visit($0.returns, .output)
+        }
         schema.events.forEach { visit($0.data, .output) }
         while let (name, direction) = queue.popLast() {
             guard let type = schema.type(named: name) else { continue }

@@ -19,7 +19,9 @@ public struct SchemaDiff: Sendable, Hashable {
         public enum Compatibility: String, Sendable, Hashable, Comparable {
             case compatible, breaking
 
-            public static func < (lhs: Compatibility, rhs: Compatibility) -> Bool { lhs == .compatible && rhs == .breaking }
+            public static func < (lhs: Compatibility, rhs: Compatibility) -> Bool {
+                lhs == .compatible && rhs == .breaking
+            }
         }
 
         /// The command, event, type or include concerned: `command 'netdev_add'`, `type 'Netdev'`.
@@ -34,11 +36,12 @@ public struct SchemaDiff: Sendable, Hashable {
         public var violatesDownstreamNaming: Bool
 
         public var description: String {
-            let mark = switch kind {
-            case .added: "+"
-            case .removed: "-"
-            case .changed: "~"
-            }
+            let mark =
+                switch kind {
+                case .added: "+"
+                case .removed: "-"
+                case .changed: "~"
+                }
             var text = "\(mark) \(subject): \(detail) [\(compatibility.rawValue)]"
             if violatesDownstreamNaming { text += " [downstream name without '__' prefix, QMP spec section 6]" }
             return text
@@ -71,12 +74,14 @@ public struct SchemaDiff: Sendable, Hashable {
 
     /// The changes as JSON (for tools and reports).
     public var json: JSONValue {
-        .array(changes.map { change in
-            [
-                "subject": .string(change.subject), "kind": .string(change.kind.rawValue), "detail": .string(change.detail),
-                "compatibility": .string(change.compatibility.rawValue),
-                "downstream-naming-violation": .bool(change.violatesDownstreamNaming),
-            ]
-        })
+        .array(
+            changes.map { change in
+                [
+                    "subject": .string(change.subject), "kind": .string(change.kind.rawValue),
+                    "detail": .string(change.detail),
+                    "compatibility": .string(change.compatibility.rawValue),
+                    "downstream-naming-violation": .bool(change.violatesDownstreamNaming),
+                ]
+            })
     }
 }

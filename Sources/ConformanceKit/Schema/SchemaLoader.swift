@@ -37,7 +37,9 @@ public enum SchemaLoader {
     public static func load(path: String, options: Options = Options()) throws(DiagnosticError) -> Result {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DiagnosticError(
-                Diagnostic(.error, "cannot read schema file '\(path)'", hint: "check the path; it must be a QAPI .json file or a saved query-qmp-schema reply"))
+                Diagnostic(
+                    .error, "cannot read schema file '\(path)'",
+                    hint: "check the path; it must be a QAPI .json file or a saved query-qmp-schema reply"))
         }
         let bytes = [UInt8](data)
         if let introspection = introspectionValue(bytes) {
@@ -54,12 +56,14 @@ public enum SchemaLoader {
     ///   - options: strictness and defines.
     /// - Returns: the schema and its warnings.
     /// - Throws: `DiagnosticError` with located errors.
-    public static func loadSource(files: [String: String], main: String, options: Options = Options()) throws(DiagnosticError)
+    public static func loadSource(files: [String: String], main: String, options: Options = Options())
+        throws(DiagnosticError)
         -> Result
     {
         let loader = QAPISourceLoader { path in
             let key = URL(fileURLWithPath: path).standardizedFileURL.path
-            guard let text = files.first(where: { URL(fileURLWithPath: $0.key).standardizedFileURL.path == key })?.value else {
+            guard let text = files.first(where: { URL(fileURLWithPath: $0.key).standardizedFileURL.path == key })?.value
+            else {
                 throw CocoaError(.fileReadNoSuchFile)
             }
             return Array(text.utf8)
@@ -74,7 +78,8 @@ public enum SchemaLoader {
         var resolver = SchemaResolver(builder)
         let (schema, diagnostics) = resolver.resolve(files: output.files)
         if diagnostics.hasErrors {
-            throw DiagnosticError(diagnostics.errors.sorted { ($0.location?.description ?? "") < ($1.location?.description ?? "") })
+            throw DiagnosticError(
+                diagnostics.errors.sorted { ($0.location?.description ?? "") < ($1.location?.description ?? "") })
         }
         let narrowed = options.defines.map { schema.applying(defines: $0) } ?? schema
         return Result(schema: narrowed, diagnostics: diagnostics.diagnostics)

@@ -7,13 +7,15 @@ package enum SchemaPrinter {
     package static func summary(_ schema: Schema) -> String {
         var lines: [String] = []
         switch schema.origin {
-        case .source(let files): lines.append("QAPI source: \(files.first ?? "?") (\(files.count) file\(files.count == 1 ? "" : "s"))")
+        case .source(let files):
+            lines.append("QAPI source: \(files.first ?? "?") (\(files.count) file\(files.count == 1 ? "" : "s"))")
         case .introspection: lines.append("introspection (query-qmp-schema)")
         }
         let named = schema.types.filter { $0.origin != .builtin && $0.origin != .implicit }
         let counts = Dictionary(grouping: named, by: \.metaTypeName).mapValues(\.count)
         let typeSummary = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
-        lines.append("\(schema.commands.count) commands, \(schema.events.count) events, \(named.count) types (\(typeSummary))")
+        lines.append(
+            "\(schema.commands.count) commands, \(schema.events.count) events, \(named.count) types (\(typeSummary))")
         let conditions = schema.conditionNames
         if !conditions.isEmpty {
             lines.append("conditional on (use --define to choose): " + conditions.joined(separator: " "))
@@ -56,7 +58,8 @@ package enum SchemaPrinter {
             if let data = event.data { appendObject(data, in: schema, indent: "    ", to: &lines) }
             appendDoc(event.doc, to: &lines)
         } else if let type = schema.type(named: name) {
-            lines.append("\(type.metaTypeName) \(type.name)" + conditionSuffix(type.condition) + location(type.location))
+            lines.append(
+                "\(type.metaTypeName) \(type.name)" + conditionSuffix(type.condition) + location(type.location))
             appendFeatures(type.features, to: &lines)
             switch type.kind {
             case .builtin(let builtin):
@@ -64,13 +67,17 @@ package enum SchemaPrinter {
                 if let range = builtin.integerRange { lines.append("  range: \(range.min)...\(range.max)") }
             case .enumeration(let enumeration):
                 lines.append("  values:")
-                lines += enumeration.values.map { "    \($0.name)" + conditionSuffix($0.condition) + featureSuffix($0.features) }
+                lines += enumeration.values.map {
+                    "    \($0.name)" + conditionSuffix($0.condition) + featureSuffix($0.features)
+                }
             case .object:
                 lines.append("  members:")
                 appendObject(.named(type.name), in: schema, indent: "    ", to: &lines)
             case .alternate(let alternate):
                 lines.append("  branches:")
-                lines += alternate.branches.map { "    \($0.name): \(describe($0.type, in: schema))" + conditionSuffix($0.condition) }
+                lines += alternate.branches.map {
+                    "    \($0.name): \(describe($0.type, in: schema))" + conditionSuffix($0.condition)
+                }
             }
             appendDoc(type.doc, to: &lines)
         } else {
@@ -79,7 +86,8 @@ package enum SchemaPrinter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func appendObject(_ reference: TypeRef, in schema: Schema, indent: String, to lines: inout [String]) {
+    private static func appendObject(_ reference: TypeRef, in schema: Schema, indent: String, to lines: inout [String])
+    {
         guard let object = schema.object(reference) else {
             lines.append(indent + describe(reference, in: schema))
             return
@@ -89,9 +97,13 @@ package enum SchemaPrinter {
         }
         if object.acceptsExtraMembers { lines.append(indent + "(more members accepted: 'gen': false)") }
         for member in object.members {
-            var line = indent + member.name + (member.isOptional ? " (optional)" : "") + ": " + describe(member.type, in: schema)
+            var line =
+                indent + member.name + (member.isOptional ? " (optional)" : "") + ": "
+                + describe(member.type, in: schema)
             line += conditionSuffix(member.condition) + featureSuffix(member.features)
-            if let documentation = member.documentation { line += " - " + documentation.replacingOccurrences(of: "\n", with: " ") }
+            if let documentation = member.documentation {
+                line += " - " + documentation.replacingOccurrences(of: "\n", with: " ")
+            }
             lines.append(line)
         }
         if let variants = object.variants {
@@ -99,7 +111,8 @@ package enum SchemaPrinter {
             for variant in variants.cases {
                 let members = schema.object(variant.type)?.members.map { $0.name + ($0.isOptional ? "?" : "") } ?? []
                 lines.append(
-                    indent + "  \(variant.name): \(describe(variant.type, in: schema))" + conditionSuffix(variant.condition)
+                    indent + "  \(variant.name): \(describe(variant.type, in: schema))"
+                        + conditionSuffix(variant.condition)
                         + (members.isEmpty ? "" : " {" + members.joined(separator: ", ") + "}"))
             }
         }
@@ -110,12 +123,16 @@ package enum SchemaPrinter {
         case .array(let element): return "[" + describe(element, in: schema) + "]"
         case .named(let name):
             guard let type = schema.type(named: name) else { return name }
-            return type.origin == .builtin || type.builtin != nil ? (type.builtin == .anyInteger ? "int" : name) : "\(name) (\(type.metaTypeName))"
+            return type.origin == .builtin || type.builtin != nil
+                ? (type.builtin == .anyInteger ? "int" : name) : "\(name) (\(type.metaTypeName))"
         }
     }
 
     private static func appendFeatures(_ features: [Feature], to lines: inout [String]) {
-        if !features.isEmpty { lines.append("  features: " + features.map { $0.name + conditionSuffix($0.condition) }.joined(separator: ", ")) }
+        if !features.isEmpty {
+            lines.append(
+                "  features: " + features.map { $0.name + conditionSuffix($0.condition) }.joined(separator: ", "))
+        }
     }
 
     private static func appendDoc(_ doc: DocComment?, to lines: inout [String]) {

@@ -61,7 +61,9 @@ struct SchemaResolver {
         let name = reference.type.elementName
         guard let typeIndex = indexByName[name] else {
             var hint: String?
-            if let suggestion = Suggestion.closest(to: name, among: indexByName.keys.sorted()) { hint = "did you mean '\(suggestion)'?" }
+            if let suggestion = Suggestion.closest(to: name, among: indexByName.keys.sorted()) {
+                hint = "did you mean '\(suggestion)'?"
+            }
             error("unknown type '\(name)' in \(describe(reference))", at: reference.location, hint: hint)
             return
         }
@@ -69,7 +71,9 @@ struct SchemaResolver {
         switch reference.role {
         case .base:
             if types[typeIndex].object == nil || types[typeIndex].object?.variants != nil {
-                error("base '\(name)' of '\(reference.owner)' must be a struct type, not \(types[typeIndex].metaTypeName)", at: reference.location)
+                error(
+                    "base '\(name)' of '\(reference.owner)' must be a struct type, not \(types[typeIndex].metaTypeName)",
+                    at: reference.location)
             }
         case .branch:
             if isArray || types[typeIndex].object == nil {
@@ -79,11 +83,15 @@ struct SchemaResolver {
             }
         case .alternateBranch:
             if types[typeIndex].alternate != nil || types[typeIndex].builtin == .any {
-                error("alternate '\(reference.owner)' cannot have a branch of type '\(name)' (\(types[typeIndex].metaTypeName))", at: reference.location)
+                error(
+                    "alternate '\(reference.owner)' cannot have a branch of type '\(name)' (\(types[typeIndex].metaTypeName))",
+                    at: reference.location)
             }
         case .commandData, .eventData:
             if isArray || types[typeIndex].object == nil {
-                error("'data' of '\(reference.owner)' must name an object type, not \(types[typeIndex].metaTypeName)", at: reference.location)
+                error(
+                    "'data' of '\(reference.owner)' must name an object type, not \(types[typeIndex].metaTypeName)",
+                    at: reference.location)
             } else if !reference.boxed, types[typeIndex].object?.variants != nil {
                 error(
                     "'data' of '\(reference.owner)' names union '\(name)'", at: reference.location,
@@ -158,14 +166,18 @@ struct SchemaResolver {
         let left = lhs.utf8
         let right = rhs.utf8
         guard left.count == right.count else { return false }
-        func cByte(_ byte: UInt8) -> UInt8 { byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte }
+        func cByte(_ byte: UInt8) -> UInt8 {
+            byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") ? UInt8(ascii: "_") : byte
+        }
         return zip(left, right).allSatisfy { cByte($0) == cByte($1) }
     }
 
     // MARK: Unions
 
     private mutating func checkDiscriminator(_ union: SchemaBuilder.PendingUnion) {
-        guard let object = type(named: union.name)?.object, let base = object.base, flattened[base] != nil else { return }
+        guard let object = type(named: union.name)?.object, let base = object.base, flattened[base] != nil else {
+            return
+        }
         guard let tag = object.member(named: union.discriminator) else {
             error(
                 "discriminator '\(union.discriminator)' of union '\(union.name)' is not a member of its base '\(base)'",
@@ -174,10 +186,14 @@ struct SchemaResolver {
             return
         }
         if tag.isOptional {
-            error("discriminator member '\(tag.name)' of union '\(union.name)' must not be optional", at: union.discriminatorLocation)
+            error(
+                "discriminator member '\(tag.name)' of union '\(union.name)' must not be optional",
+                at: union.discriminatorLocation)
         }
         if tag.condition != nil {
-            error("discriminator member '\(tag.name)' of union '\(union.name)' must not be conditional", at: union.discriminatorLocation)
+            error(
+                "discriminator member '\(tag.name)' of union '\(union.name)' must not be conditional",
+                at: union.discriminatorLocation)
         }
         guard case .named(let enumName) = tag.type, let values = type(named: enumName)?.enumeration else {
             error(
@@ -196,7 +212,9 @@ struct SchemaResolver {
     /// Branch members must not clash with the union's common members.
     private mutating func checkBranches(of name: String, _ object: ObjectType) {
         for variant in object.variants?.cases ?? [] {
-            guard case .named(let branchName) = variant.type, let branchMembers = flattened[branchName] else { continue }
+            guard case .named(let branchName) = variant.type, let branchMembers = flattened[branchName] else {
+                continue
+            }
             for member in branchMembers {
                 if let clash = Self.firstMember(in: object.members, sameCNameAs: member.name) {
                     error(

@@ -54,11 +54,17 @@ public struct ValueValidator: Sendable {
     public func validateArguments(_ arguments: JSONValue?, of command: Command) -> [Violation] {
         let value = arguments ?? .object([:])
         guard case .object(let object) = value else {
-            return [Violation(rule: .argumentsNotObject, path: .root, message: "arguments must be an object, got \(value.kind.rawValue)")]
+            return [
+                Violation(
+                    rule: .argumentsNotObject, path: .root,
+                    message: "arguments must be an object, got \(value.kind.rawValue)")
+            ]
         }
         guard let type = command.arguments else {
             return object.keys.map {
-                Violation(rule: .unknownMember, path: JSONPath.root.appending($0), message: "'\(command.name)' takes no arguments")
+                Violation(
+                    rule: .unknownMember, path: JSONPath.root.appending($0),
+                    message: "'\(command.name)' takes no arguments")
             }
         }
         var violations: [Violation] = []
@@ -86,10 +92,13 @@ public struct ValueValidator: Sendable {
                 violations.append(wrongKind(value, expected: "array", at: path))
                 return
             }
-            for (index, item) in elements.enumerated() { check(item, element, at: path.appending(index: index), into: &violations) }
+            for (index, item) in elements.enumerated() {
+                check(item, element, at: path.appending(index: index), into: &violations)
+            }
         case .named(let name):
             guard let named = schema.type(named: name) else {
-                violations.append(Violation(rule: .wrongType, path: path, message: "type '\(name)' is not in the schema"))
+                violations.append(
+                    Violation(rule: .wrongType, path: path, message: "type '\(name)' is not in the schema"))
                 return
             }
             switch named.kind {
@@ -101,7 +110,8 @@ public struct ValueValidator: Sendable {
                 }
                 if !enumeration.values.contains(where: { $0.name == text }) {
                     violations.append(
-                        Violation(rule: .unknownEnumValue, path: path, message: "'\(text)' is not a value of enum '\(name)'"))
+                        Violation(
+                            rule: .unknownEnumValue, path: path, message: "'\(text)' is not a value of enum '\(name)'"))
                 }
             case .object(let object): checkObject(value, object, at: path, into: &violations)
             case .alternate(let alternate):
@@ -110,7 +120,9 @@ public struct ValueValidator: Sendable {
                     violations.append(
                         Violation(
                             rule: .noAlternateBranch, path: path,
-                            message: "no branch of alternate '\(name)' accepts a JSON \(value.kind.rawValue) (accepts: \(kinds.joined(separator: ", ")))"))
+                            message:
+                                "no branch of alternate '\(name)' accepts a JSON \(value.kind.rawValue) (accepts: \(kinds.joined(separator: ", ")))"
+                        ))
                     return
                 }
                 check(value, branch.type, at: path, into: &violations)
@@ -122,13 +134,18 @@ public struct ValueValidator: Sendable {
         Violation(rule: .wrongType, path: path, message: "expected \(expected), got \(value.kind.rawValue)")
     }
 
-    private func checkBuiltin(_ value: JSONValue, _ builtin: BuiltinType, at path: JSONPath, into violations: inout [Violation]) {
+    private func checkBuiltin(
+        _ value: JSONValue, _ builtin: BuiltinType, at path: JSONPath, into violations: inout [Violation]
+    ) {
         switch builtin {
         case .any: return
         case .str: if value.kind != .string { violations.append(wrongKind(value, expected: "string", at: path)) }
         case .bool: if value.kind != .boolean { violations.append(wrongKind(value, expected: "boolean", at: path)) }
         case .null: if value.kind != .null { violations.append(wrongKind(value, expected: "null", at: path)) }
-        case .number: if value.kind != .integer && value.kind != .number { violations.append(wrongKind(value, expected: "number", at: path)) }
+        case .number:
+            if value.kind != .integer && value.kind != .number {
+                violations.append(wrongKind(value, expected: "number", at: path))
+            }
         default:
             guard let range = builtin.integerRange else { return }
             switch value {
@@ -144,8 +161,14 @@ public struct ValueValidator: Sendable {
         }
     }
 
-    private func outOfRange(_ value: JSONValue, _ builtin: BuiltinType, _ range: (min: Int64, max: UInt64), at path: JSONPath) -> Violation {
-        Violation(rule: .outOfRange, path: path, message: "\(value) is outside \(builtin == .anyInteger ? "int" : builtin.rawValue) range \(range.min)...\(range.max)")
+    private func outOfRange(
+        _ value: JSONValue, _ builtin: BuiltinType, _ range: (min: Int64, max: UInt64), at path: JSONPath
+    ) -> Violation {
+        Violation(
+            rule: .outOfRange, path: path,
+            message:
+                "\(value) is outside \(builtin == .anyInteger ? "int" : builtin.rawValue) range \(range.min)...\(range.max)"
+        )
     }
 
     /// The branch an alternate would pick for a value, by JSON kind (as QEMU does by QType).
@@ -164,7 +187,9 @@ public struct ValueValidator: Sendable {
         }
     }
 
-    private func checkObject(_ value: JSONValue, _ object: ObjectType, at path: JSONPath, into violations: inout [Violation]) {
+    private func checkObject(
+        _ value: JSONValue, _ object: ObjectType, at path: JSONPath, into violations: inout [Violation]
+    ) {
         guard case .object(let members) = value else {
             violations.append(wrongKind(value, expected: "object", at: path))
             return
@@ -190,7 +215,9 @@ public struct ValueValidator: Sendable {
                 }
                 if isTag, case .string(let tag) = memberValue, let values = tagValues(member), !values.contains(tag) {
                     violations.append(
-                        Violation(rule: .unknownDiscriminator, path: memberPath, message: "'\(tag)' selects no branch: not a value of the discriminator's enum"))
+                        Violation(
+                            rule: .unknownDiscriminator, path: memberPath,
+                            message: "'\(tag)' selects no branch: not a value of the discriminator's enum"))
                     continue
                 }
                 check(memberValue, member.type, at: memberPath, into: &violations)
@@ -204,7 +231,8 @@ public struct ValueValidator: Sendable {
         guard !acceptsExtra else { return }
         for key in members.keys where !known.contains(key) {
             if extraMembers == .any || (extraMembers == .downstream && key.hasPrefix("__")) { continue }
-            violations.append(Violation(rule: .unknownMember, path: path.appending(key), message: "member '\(key)' is not defined"))
+            violations.append(
+                Violation(rule: .unknownMember, path: path.appending(key), message: "member '\(key)' is not defined"))
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import ConformanceKit
 
 /// `qmp-conform schema ...` as a user runs it: output, diagnostics and exit status.
@@ -38,7 +39,9 @@ struct SchemaCommandTests {
     }
 
     @Test func showPrintsOneDefinitionInFull() throws {
-        let outcome = try CLIRunner.run(["schema", "show", TestPaths.qapi("net-7.2/net.json"), "NetdevVhostVDPAOptions"])
+        let outcome = try CLIRunner.run([
+            "schema", "show", TestPaths.qapi("net-7.2/net.json"), "NetdevVhostVDPAOptions",
+        ])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.contains("x-svq (optional): bool  [features: unstable]"))
     }
@@ -53,8 +56,12 @@ struct SchemaCommandTests {
         let outcome = try CLIRunner.run(["schema", "dump", "--introspection", TestPaths.qapi("net-7.2/net.json")])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.hasPrefix("[{\"name\":\"set_link\",\"meta-type\":\"command\""))
-        let reloaded = try IntrospectionLoader.load(try JSONParser.parse(outcome.stdout.trimmingCharacters(in: .newlines)))
-        #expect(reloaded.commands.map(\.name) == ["set_link", "netdev_add", "netdev_del", "query-rx-filter", "announce-self"])
+        let reloaded = try IntrospectionLoader.load(
+            try JSONParser.parse(outcome.stdout.trimmingCharacters(in: .newlines)))
+        #expect(
+            reloaded.commands.map(\.name) == [
+                "set_link", "netdev_add", "netdev_del", "query-rx-filter", "announce-self",
+            ])
     }
 
     @Test func misspelledSubcommandIsAUsageError() throws {
@@ -65,7 +72,8 @@ struct SchemaCommandTests {
     }
 
     @Test(arguments: [
-        ["--help"], ["schema", "--help"], ["schema", "diff", "--help"], ["schema", "check", "--help"], ["run", "--help"],
+        ["--help"], ["schema", "--help"], ["schema", "diff", "--help"], ["schema", "check", "--help"],
+        ["run", "--help"],
         ["cases", "list", "--help"], ["probe", "--help"], ["exec", "--help"],
     ])
     func helpMatchesItsGoldenFile(arguments: [String]) throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConformanceKit
 
 /// The generator and the validator check each other over whole real schemas: every valid case
@@ -15,7 +16,8 @@ struct CaseCrossCheckTests {
                 if !violations.isEmpty { problems.append("\(testCase.id) \(testCase.summary): \(violations)") }
             case .reject(let rule, let path):
                 if violations.count != 1 || violations[0].rule != rule || violations[0].path != path {
-                    problems.append("\(testCase.id) \(testCase.summary): expected \(rule.rawValue) at \(path), got \(violations)")
+                    problems.append(
+                        "\(testCase.id) \(testCase.summary): expected \(rule.rawValue) at \(path), got \(violations)")
                 }
             default: break
             }

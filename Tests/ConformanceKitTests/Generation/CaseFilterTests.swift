@@ -1,11 +1,13 @@
 import Testing
+
 @testable import ConformanceKit
 
 struct CaseFilterTests {
     @Test(arguments: [
         ("set_link/*", "set_link/invalid/1a2b3c4d", true), ("set_link/*", "set_linked/valid/1", false),
         ("*/invalid/*", "netdev_add/invalid/00ff00ff", true), ("*/invalid/*", "netdev_add/valid/00ff00ff", false),
-        ("net?dd/*", "netdd/x", false), ("net?dd/*", "netadd/x", true), ("a*b*c", "aXXbYYc", true), ("a*b*c", "aXXbYY", false),
+        ("net?dd/*", "netdd/x", false), ("net?dd/*", "netadd/x", true), ("a*b*c", "aXXbYYc", true),
+        ("a*b*c", "aXXbYY", false),
         ("set_link/invalid/406a5844", "set_link/invalid/406a5844", true),
     ])
     func globsMatchCaseIds(pattern: String, id: String, matches: Bool) {

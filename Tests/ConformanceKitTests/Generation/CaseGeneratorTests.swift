@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConformanceKit
 
 struct CaseGeneratorTests {
@@ -17,7 +18,9 @@ struct CaseGeneratorTests {
         let second = Fixtures.generate(schema).cases
         #expect(first == second)
         #expect(Set(first.map(\.id)).count == first.count, "ids are unique")
-        #expect(first.first { $0.command == "set_link" && $0.summary == "required members only" }?.id == "set_link/valid/992af060")
+        #expect(
+            first.first { $0.command == "set_link" && $0.summary == "required members only" }?.id
+                == "set_link/valid/992af060")
     }
 
     @Test func aSeedChangesTheOpenChoicesDeterministically() throws {
@@ -36,9 +39,21 @@ struct CaseGeneratorTests {
         #expect(arguments.contains { $0["a"] == -128 })
         #expect(arguments.contains { $0["a"] == 127 })
         #expect(arguments.contains { $0["b"] == .uint(18_446_744_073_709_551_615) })
-        #expect(cases.contains { $0.arguments?["a"] == 128 && $0.expectation == .reject(rule: .outOfRange, path: JSONPath.root.appending("a")) })
-        #expect(cases.contains { $0.arguments?["a"] == -129 && $0.expectation == .reject(rule: .outOfRange, path: JSONPath.root.appending("a")) })
-        #expect(cases.contains { $0.arguments?["b"] == -1 && $0.expectation == .reject(rule: .outOfRange, path: JSONPath.root.appending("b")) })
+        #expect(
+            cases.contains {
+                $0.arguments?["a"] == 128
+                    && $0.expectation == .reject(rule: .outOfRange, path: JSONPath.root.appending("a"))
+            })
+        #expect(
+            cases.contains {
+                $0.arguments?["a"] == -129
+                    && $0.expectation == .reject(rule: .outOfRange, path: JSONPath.root.appending("a"))
+            })
+        #expect(
+            cases.contains {
+                $0.arguments?["b"] == -1
+                    && $0.expectation == .reject(rule: .outOfRange, path: JSONPath.root.appending("b"))
+            })
     }
 
     @Test func smallOptionalSetsGetTheirPowerSetAndLargeOnesEachAlone() throws {
@@ -47,7 +62,9 @@ struct CaseGeneratorTests {
         #expect(summaries.contains("optional 'a', 'b'"))
         #expect(summaries.contains("optional 'c' alone"))
         #expect(summaries.contains("all members"))
-        let large = try Self.generate("{ 'command': 'c', 'data': { '*a': 'bool', '*b': 'bool', '*c': 'bool', '*d': 'bool' } }").cases
+        let large = try Self.generate(
+            "{ 'command': 'c', 'data': { '*a': 'bool', '*b': 'bool', '*c': 'bool', '*d': 'bool' } }"
+        ).cases
         let combos = large.filter { $0.summary.hasPrefix("optional") }
         #expect(combos.count == 4)
     }
@@ -56,13 +73,19 @@ struct CaseGeneratorTests {
         let cases = try Self.generate("{ 'command': 'c', 'data': { 'l': ['int'] } }").cases
         let lists = cases.filter { $0.kind == .valid }.compactMap { $0.arguments?["l"]?.arrayValue?.count }
         #expect(Set(lists) == [0, 1, 3])
-        #expect(cases.contains { $0.expectation == .reject(rule: .wrongType, path: JSONPath(components: [.key("l"), .index(0)])) })
+        #expect(
+            cases.contains {
+                $0.expectation == .reject(rule: .wrongType, path: JSONPath(components: [.key("l"), .index(0)]))
+            })
     }
 
     @Test func theBudgetCutsAndSaysSo() throws {
         let output = try Self.generate("{ 'command': 'c', 'data': { 'a': 'int', 'b': 'str', 'c': 'bool' } }", budget: 5)
         #expect(output.cases.filter { $0.kind == .invalid }.count == 5)
-        #expect(output.notes.contains { $0.message.contains("c: ") && $0.message.contains("invalid cases cut by the budget of 5") })
+        #expect(
+            output.notes.contains {
+                $0.message.contains("c: ") && $0.message.contains("invalid cases cut by the budget of 5")
+            })
     }
 
     @Test func commandsWithEffectsAreTaggedDestructiveOnlyForCasesThatCanTakeEffect() throws {
@@ -74,15 +97,18 @@ struct CaseGeneratorTests {
         #expect(quit.first { $0.kind == .invalid }?.tags.contains("effect:stops-endpoint") == true)
         let tap = cases.first { $0.command == "netdev_add" && $0.arguments?["type"] == "tap" && $0.kind == .valid }
         #expect(tap?.tags.contains("effect:spawns-processes") == true)
-        let hmp = try #require(cases.first { $0.command == "human-monitor-command" && $0.summary == "'cpu-index' is a string" })
+        let hmp = try #require(
+            cases.first { $0.command == "human-monitor-command" && $0.summary == "'cpu-index' is a string" })
         #expect(hmp.arguments?["command-line"] == "info version", "other members keep safe values")
     }
 
     @Test func documentedErrorsBecomeCasesWithAMissingTarget() throws {
         let cases = Fixtures.generate(try Fixtures.source("net-7.2/net.json")).cases
-        let error = try #require(cases.first { $0.command == "netdev_del" && $0.expectation == .errorClass("DeviceNotFound") })
+        let error = try #require(
+            cases.first { $0.command == "netdev_del" && $0.expectation == .errorClass("DeviceNotFound") })
         #expect(error.arguments == ["id": "qmp-conform-absent-id"])
-        #expect(!cases.contains { $0.command == "netdev_add" && $0.expectation == .errorClass("DeviceNotFound") },
+        #expect(
+            !cases.contains { $0.command == "netdev_add" && $0.expectation == .errorClass("DeviceNotFound") },
             "the trigger of netdev_add's error is an enum value, which cannot be sent validly")
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConformanceKit
 
 /// The cases generated for net-7.2's commands, pinned as sorted JSON: a change in generation
@@ -9,6 +10,7 @@ struct CaseGoldenTests {
         let schema = try Fixtures.source("net-7.2/net.json")
         let cases = Fixtures.generate(schema).cases.filter { $0.command == command }.sorted()
         #expect(!cases.isEmpty)
-        assertGolden(JSONWriter.pretty.string(.array(cases.map(\.json))) + "\n", named: "Generation/net-7.2-\(command).json")
+        assertGolden(
+            JSONWriter.pretty.string(.array(cases.map(\.json))) + "\n", named: "Generation/net-7.2-\(command).json")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConformanceKit
 
 /// No generated value may send the endpoint outside the run's sandbox: paths only under the
@@ -23,7 +24,9 @@ struct CaseSafetyTests {
         if let scheme = lower.range(of: "://") {
             let rest = lower[scheme.upperBound...]
             let hostPort = rest.prefix { $0 != "/" }
-            let host = hostPort.hasPrefix("[") ? String(hostPort.prefix { $0 != "]" }) + "]" : String(hostPort.prefix { $0 != ":" })
+            let host =
+                hostPort.hasPrefix("[")
+                ? String(hostPort.prefix { $0 != "]" }) + "]" : String(hostPort.prefix { $0 != ":" })
             return loopbackHosts.contains(host) ? nil : "URL to a host other than loopback"
         }
         if lower.hasPrefix("tcp:") || lower.hasPrefix("udp:") || lower.hasPrefix("rdma:") {
@@ -35,7 +38,8 @@ struct CaseSafetyTests {
         if text.contains("/"), !text.hasPrefix("${scratch}") { return "path-like value outside the scratch directory" }
         if text.hasPrefix("${scratch}"), text.contains("..") { return "escapes the scratch directory" }
         // Dotted quads and host:port forms.
-        let host = text.contains(":") && text.filter({ $0 == ":" }).count == 1 ? String(text.prefix { $0 != ":" }) : text
+        let host =
+            text.contains(":") && text.filter({ $0 == ":" }).count == 1 ? String(text.prefix { $0 != ":" }) : text
         let parts = host.split(separator: ".")
         if parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) {
             if let first = UInt8(parts[0]), (224...239).contains(first) { return "multicast address" }
@@ -67,7 +71,8 @@ struct CaseSafetyTests {
 
     @Test(arguments: [
         ("/etc/passwd", true), ("${scratch}/disk.img", false), ("${scratch}/../x", true), ("exec:rm -rf /", true),
-        ("tcp:127.0.0.1:${free_port}", false), ("tcp:10.0.0.1:4444", true), ("224.0.0.1", true), ("230.0.0.1:1234", true),
+        ("tcp:127.0.0.1:${free_port}", false), ("tcp:10.0.0.1:4444", true), ("224.0.0.1", true),
+        ("230.0.0.1:1234", true),
         ("192.168.1.1", true), ("127.0.0.1", false), ("::1", false), ("fe80::1", true), ("http://example.com/x", true),
         ("http://127.0.0.1:${free_port}/qmp-conform", false), ("qmp-conform", false),
     ])

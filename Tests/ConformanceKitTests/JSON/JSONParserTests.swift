@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConformanceKit
 
 struct JSONParserTests {
@@ -11,7 +12,7 @@ struct JSONParserTests {
         ("-0", JSONValue.int(0)),
         ("1.5", JSONValue.double(1.5)),
         ("1e3", JSONValue.double(1000)),
-        ("18446744073709551616", JSONValue.double(18446744073709551616)),
+        ("18446744073709551616", JSONValue.double(18_446_744_073_709_551_616)),
     ])
     func integersAreExactAcrossInt64AndUInt64(text: String, expected: JSONValue) throws {
         #expect(try JSONParser.parse(text) == expected)
@@ -72,7 +73,8 @@ struct JSONParserTests {
             _ = try JSONParser.parse(source.bytes)
             Issue.record("expected an error")
         } catch {
-            #expect(error.diagnostic(in: source).description.hasPrefix("x.json:3:3: error: expected a quoted member name"))
+            #expect(
+                error.diagnostic(in: source).description.hasPrefix("x.json:3:3: error: expected a quoted member name"))
         }
     }
 
@@ -88,7 +90,10 @@ struct JSONParserTests {
         let items = try JSONParser.parseSequence(Array(text.utf8))
         let comments = items.compactMap { if case .comment(let text, _) = $0 { text } else { nil } }
         #expect(comments == [" leading comment", "#", " @Foo:", "#"])
-        guard case .value(let value, let node) = items.last else { Issue.record("no value"); return }
+        guard case .value(let value, let node) = items.last else {
+            Issue.record("no value")
+            return
+        }
         #expect(value == ["struct": "Foo", "data": ["*a": "str", "b": ["int"]]])
         #expect(node.keyOffsets.count == 2)
     }

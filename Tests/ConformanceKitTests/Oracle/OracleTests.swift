@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConformanceKit
 
 struct OracleTests {
@@ -17,32 +18,49 @@ struct OracleTests {
     static func error(_ desc: String, _ errorClass: String = "GenericError") -> QMPReply {
         reply(["error": ["class": .string(errorClass), "desc": .string(desc)]])
     }
-    static func testCase(_ expectation: TestCase.Expectation, kind: TestCase.Kind = .invalid, command: String = "get") -> TestCase {
-        TestCase(command: command, kind: kind, summary: "s", arguments: ["name": 1], expectation: expectation, origin: "test")
+    static func testCase(_ expectation: TestCase.Expectation, kind: TestCase.Kind = .invalid, command: String = "get")
+        -> TestCase
+    {
+        TestCase(
+            command: command, kind: kind, summary: "s", arguments: ["name": 1], expectation: expectation, origin: "test"
+        )
     }
     static let missingName = TestCase.Expectation.reject(rule: .wrongType, path: JSONPath.root.appending("name"))
 
     @Test func anInvalidCaseRejectedNamingItsMemberPasses() {
-        let verdict = Self.oracle.judge(Self.testCase(Self.missingName), .init(reply: Self.error("Invalid parameter type for 'name', expected: string")))
+        let verdict = Self.oracle.judge(
+            Self.testCase(Self.missingName),
+            .init(reply: Self.error("Invalid parameter type for 'name', expected: string")))
         #expect(verdict == .passed)
     }
 
     @Test func anAcceptedInvalidCaseFailsWithTheBrokenRule() {
-        let verdict = Self.oracle.judge(Self.testCase(Self.missingName), .init(reply: Self.reply(["return": ["name": "x"]])))
-        guard case .failed(let failures) = verdict else { Issue.record("\(verdict)"); return }
+        let verdict = Self.oracle.judge(
+            Self.testCase(Self.missingName), .init(reply: Self.reply(["return": ["name": "x"]])))
+        guard case .failed(let failures) = verdict else {
+            Issue.record("\(verdict)")
+            return
+        }
         #expect(failures.map(\.rule) == ["invalid-accepted"])
         #expect(failures[0].path == JSONPath.root.appending("name"))
     }
 
     @Test func aRejectionNamingAnotherMemberIsAFailure() {
-        let verdict = Self.oracle.judge(Self.testCase(Self.missingName), .init(reply: Self.error("Parameter 'other' is missing")))
-        guard case .failed(let failures) = verdict else { Issue.record("\(verdict)"); return }
+        let verdict = Self.oracle.judge(
+            Self.testCase(Self.missingName), .init(reply: Self.error("Parameter 'other' is missing")))
+        guard case .failed(let failures) = verdict else {
+            Issue.record("\(verdict)")
+            return
+        }
         #expect(failures.map(\.rule) == ["error-names-wrong-member"])
     }
 
     @Test func aValidCaseRejectedByValidationFailsButOtherErrorsPass() {
         let valid = Self.testCase(.accept, kind: .valid)
-        guard case .failed(let failures) = Self.oracle.judge(valid, .init(reply: Self.error("Parameter 'name' is unexpected"))) else {
+        guard
+            case .failed(let failures) = Self.oracle.judge(
+                valid, .init(reply: Self.error("Parameter 'name' is unexpected")))
+        else {
             Issue.record("expected a failure")
             return
         }
@@ -52,12 +70,19 @@ struct OracleTests {
 
     @Test func aSuccessReplyMustConformToReturns() {
         let valid = Self.testCase(.accept, kind: .valid)
-        let verdict = Self.oracle.judge(valid, .init(reply: Self.reply(["return": ["name": "x", "size": 300, "__org.example_x": 1]])))
-        guard case .failed(let failures) = verdict else { Issue.record("\(verdict)"); return }
+        let verdict = Self.oracle.judge(
+            valid, .init(reply: Self.reply(["return": ["name": "x", "size": 300, "__org.example_x": 1]])))
+        guard case .failed(let failures) = verdict else {
+            Issue.record("\(verdict)")
+            return
+        }
         #expect(failures.map(\.rule) == ["returns-out-of-range"])
         #expect(failures[0].path == JSONPath.root.appending("size"))
         let strict = Oracle(schema: Self.schema, extraMembers: .strict)
-        guard case .failed(let strictFailures) = strict.judge(valid, .init(reply: Self.reply(["return": ["name": "x", "__org.example_x": 1]]))) else {
+        guard
+            case .failed(let strictFailures) = strict.judge(
+                valid, .init(reply: Self.reply(["return": ["name": "x", "__org.example_x": 1]])))
+        else {
             Issue.record("strict mode must reject downstream members")
             return
         }
@@ -66,15 +91,22 @@ struct OracleTests {
 
     @Test func eventsMustBeKnownConformAndKeepTheirTimestampsInOrder() {
         func event(_ name: String, _ data: JSONObject, _ seconds: Int64) -> QMPEvent {
-            QMPEvent(name: name, data: data, timestamp: QMPTimestamp(seconds: seconds, microseconds: 0), receivedAt: .now)
+            QMPEvent(
+                name: name, data: data, timestamp: QMPTimestamp(seconds: seconds, microseconds: 0), receivedAt: .now)
         }
-        let failures = Self.oracle.eventFailures([event("TICK", ["n": 1], 10), event("TICK", ["n": "x"], 11), event("BOOM", [:], 12), event("TICK", ["n": 2], 9)])
+        let failures = Self.oracle.eventFailures([
+            event("TICK", ["n": 1], 10), event("TICK", ["n": "x"], 11), event("BOOM", [:], 12),
+            event("TICK", ["n": 2], 9),
+        ])
         #expect(failures.map(\.rule) == ["event-wrong-type", "event-unknown", "event-timestamp-order"])
     }
 
     @Test func aDocExampleThatNeedsMissingStateIsSkippedNotFailed() {
         let doc = Self.testCase(.reply(["return": [:]]), kind: .doc, command: "ping")
-        guard case .skipped(let reason) = Self.oracle.judge(doc, .init(reply: Self.error("Device 'e1000.0' not found", "DeviceNotFound"))) else {
+        guard
+            case .skipped(let reason) = Self.oracle.judge(
+                doc, .init(reply: Self.error("Device 'e1000.0' not found", "DeviceNotFound")))
+        else {
             Issue.record("expected a skip")
             return
         }
@@ -82,7 +114,8 @@ struct OracleTests {
     }
 
     @Test func noReplyIsAnError() {
-        #expect(Self.oracle.judge(Self.testCase(.accept), .init(reply: nil, failure: "timed out")) == .errored("timed out"))
+        #expect(
+            Self.oracle.judge(Self.testCase(.accept), .init(reply: nil, failure: "timed out")) == .errored("timed out"))
     }
 
     @Test(arguments: [
@@ -103,8 +136,10 @@ struct OracleTests {
     @Test func waiversTurnMatchingFailuresIntoReportedWaivers() throws {
         let text = #"{"waivers": [{"case": "get/valid/*", "reason": "known bug"}]}"#
         let waivers = try Waivers.load(Array(text.utf8), file: "w.json")
-        let failing = CaseResult(caseID: "get/valid/1", suite: "get", summary: "s", kind: .valid, verdict: .failed([]), duration: 0)
-        let other = CaseResult(caseID: "get/invalid/2", suite: "get", summary: "s", kind: .invalid, verdict: .errored("x"), duration: 0)
+        let failing = CaseResult(
+            caseID: "get/valid/1", suite: "get", summary: "s", kind: .valid, verdict: .failed([]), duration: 0)
+        let other = CaseResult(
+            caseID: "get/invalid/2", suite: "get", summary: "s", kind: .invalid, verdict: .errored("x"), duration: 0)
         let applied = waivers.apply(to: [failing, other])
         #expect(applied[0].verdict == .waived(reason: "known bug", failures: []))
         #expect(applied[1].verdict == .errored("x"))

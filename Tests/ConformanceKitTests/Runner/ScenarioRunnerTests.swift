@@ -91,7 +91,8 @@ struct ScenarioRunnerTests {
             command == "cont" ? Answer(now: [Self.reply(request) + Self.event("RESUME")]) : nil
         }
         let scenario = try Self.scenario(
-            #"[ { "execute": "cont", "events": [ { "name": "RESUME", "within_ms": 5000, "when": "before-reply" } ] } ]"#)
+            #"[ { "execute": "cont", "events": [ { "name": "RESUME", "within_ms": 5000, "when": "before-reply" } ] } ]"#
+        )
         let result = await Self.runner.run(scenario, on: client)
         #expect(Self.failures(result).map(\.rule) == ["event-order"])
         #expect(Self.failures(result).first?.path.description == "steps[0].events[0]")

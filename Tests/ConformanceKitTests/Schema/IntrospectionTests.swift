@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ConformanceKit
 
 /// The introspection form of a schema: loading QEMU 7.2's reply, rendering source as introspection,
@@ -11,7 +12,10 @@ struct IntrospectionTests {
         #expect(schema.events.count == 52)
         let setLink = try #require(schema.command(named: "set_link"))
         #expect(schema.argumentMembers(of: setLink).map(\.name) == ["name", "up"])
-        guard case .named(let argumentType)? = setLink.arguments else { Issue.record("no arguments"); return }
+        guard case .named(let argumentType)? = setLink.arguments else {
+            Issue.record("no arguments")
+            return
+        }
         #expect(Int(argumentType) != nil, "type names are obfuscated numbers")
         #expect(setLink.returns == nil)
     }
@@ -22,12 +26,15 @@ struct IntrospectionTests {
         for command in live.commands {
             let counterpart = try #require(source.command(named: command.name), "\(command.name) missing from source")
             #expect(
-                Set(source.argumentMembers(of: counterpart).map(\.name)) == Set(live.argumentMembers(of: command).map(\.name)),
+                Set(source.argumentMembers(of: counterpart).map(\.name))
+                    == Set(live.argumentMembers(of: command).map(\.name)),
                 "\(command.name)")
         }
         for event in live.events {
             let counterpart = try #require(source.event(named: event.name), "\(event.name) missing from source")
-            #expect(Set(source.object(counterpart.data)?.members.map(\.name) ?? []) == Set(live.object(event.data)?.members.map(\.name) ?? []))
+            #expect(
+                Set(source.object(counterpart.data)?.members.map(\.name) ?? [])
+                    == Set(live.object(event.data)?.members.map(\.name) ?? []))
         }
         #expect(source.commands.count == live.commands.count)
         let diff = SchemaDiff.compare(source, live)
@@ -38,7 +45,8 @@ struct IntrospectionTests {
         let live = try Fixtures.introspection()
         let source = try Fixtures.source("qemu-7.2/qapi-schema.json")
         let extra = Set(source.commands.map(\.name)).subtracting(live.commands.map(\.name))
-        #expect(extra == ["dump-skeys", "query-cpu-model-baseline", "query-cpu-model-comparison", "query-gic-capabilities"])
+        #expect(
+            extra == ["dump-skeys", "query-cpu-model-baseline", "query-cpu-model-comparison", "query-gic-capabilities"])
     }
 
     @Test func renderedSourceLoadsBackAsAnEquivalentSchema() throws {
@@ -48,7 +56,10 @@ struct IntrospectionTests {
         #expect(reloaded.commands.count == source.commands.count)
         #expect(SchemaDiff.compare(source, reloaded).changes.isEmpty)
         let setLink = try #require(rendered.arrayValue?.first { $0["name"] == "set_link" })
-        #expect(setLink == ["name": "set_link", "meta-type": "command", "arg-type": "q_obj_set_link-arg", "ret-type": "q_empty"])
+        #expect(
+            setLink == [
+                "name": "set_link", "meta-type": "command", "arg-type": "q_obj_set_link-arg", "ret-type": "q_empty",
+            ])
     }
 
     @Test func renderingCollapsesIntegerTypesAndNamesArrays() throws {
@@ -57,17 +68,19 @@ struct IntrospectionTests {
         ).schema
         let entries = try #require(IntrospectionRenderer.render(schema).arrayValue)
         let argument = try #require(entries.first { $0["name"] == "q_obj_c-arg" })
-        #expect(argument["members"] == [["name": "a", "type": "int"], ["name": "b", "type": "[int]", "default": nil]])
+        #expect(
+            argument["members"] == [["name": "a", "type": "int"], ["name": "b", "type": "[int]", "default": nil]])
         #expect(entries.contains(["name": "[int]", "meta-type": "array", "element-type": "int"]))
         #expect(entries.contains(["name": "int", "meta-type": "builtin", "json-type": "int"]))
     }
 
-    @Test(arguments: [
-        (["a": 1], "must be a JSON array"),
-        ([["meta-type": "command"]], "entry 0: must be an object with string 'name'"),
-        ([["name": "c", "meta-type": "command", "arg-type": "9"]], "reference to undefined type '9'"),
-        ([["name": "x", "meta-type": "widget"]], "unknown meta-type 'widget'"),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            (["a": 1], "must be a JSON array"),
+            ([["meta-type": "command"]], "entry 0: must be an object with string 'name'"),
+            ([["name": "c", "meta-type": "command", "arg-type": "9"]], "reference to undefined type '9'"),
+            ([["name": "x", "meta-type": "widget"]], "unknown meta-type 'widget'"),
+        ] as [(JSONValue, String)])
     func malformedIntrospectionIsRejectedWithTheEntry(value: JSONValue, message: String) {
         #expect {
             _ = try IntrospectionLoader.load(value)

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import ConformanceKit
 
 /// Facts pinned from the real QAPI trees under `../shared/qapi`.
@@ -19,7 +20,9 @@ struct RealSchemaTests {
         let result = try SchemaLoader.load(path: TestPaths.qapi("qemu-7.2/qapi-schema.json"))
         #expect(result.schema.commands.count == 220)
         #expect(result.schema.files.count == 38)
-        #expect(!result.diagnostics.contains { $0.severity >= .warning }, "\(result.diagnostics.filter { $0.severity >= .warning })")
+        #expect(
+            !result.diagnostics.contains { $0.severity >= .warning },
+            "\(result.diagnostics.filter { $0.severity >= .warning })")
     }
 
     @Test func net72NetdevUnionHasStreamAndDgramBranches() throws {
@@ -90,7 +93,9 @@ struct RealSchemaTests {
 
     @Test func onlyCamelCaseClassNamesCountAsDocumentedErrorClasses() throws {
         let schema = try Fixtures.source("qemu-7.2/qapi-schema.json")
-        #expect(schema.command(named: "object-del")?.doc?.errorClasses == [], "'Error if @id is not a valid id' names no class")
+        #expect(
+            schema.command(named: "object-del")?.doc?.errorClasses == [],
+            "'Error if @id is not a valid id' names no class")
         #expect(schema.command(named: "block_resize")?.doc?.errorClasses == ["DeviceNotFound"])
     }
 

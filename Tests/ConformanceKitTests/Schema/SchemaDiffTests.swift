@@ -1,10 +1,12 @@
 import Testing
+
 @testable import ConformanceKit
 
 struct SchemaDiffTests {
     @Test func net71ToNet72ListsExactlyTheNewBackendsEventsAndInclude() throws {
         let diff = SchemaDiff.compare(try Fixtures.source("net-7.1/net.json"), try Fixtures.source("net-7.2/net.json"))
-        assertGolden(diff.changes.map(\.description).joined(separator: "\n") + "\n", named: "Schema/net-7.1-to-7.2.diff")
+        assertGolden(
+            diff.changes.map(\.description).joined(separator: "\n") + "\n", named: "Schema/net-7.1-to-7.2.diff")
         #expect(!diff.hasBreakingChanges)
     }
 
@@ -55,14 +57,21 @@ struct SchemaDiffTests {
             "{ 'command': 'c', 'data': { 'a': 'int' } }",
             "{ 'command': 'c', 'data': { 'a': 'int', '*__com.example_b': 'int', '*c': 'int' } }\n{ 'command': 'd' }\n{ 'command': '__com.example_e' }",
             downstream: true)
-        #expect(changes.contains("+ command 'd': new command [compatible] [downstream name without '__' prefix, QMP spec section 6]"))
-        #expect(changes.contains("+ command 'c': arguments: optional member 'c' added [compatible] [downstream name without '__' prefix, QMP spec section 6]"))
+        #expect(
+            changes.contains(
+                "+ command 'd': new command [compatible] [downstream name without '__' prefix, QMP spec section 6]"))
+        #expect(
+            changes.contains(
+                "+ command 'c': arguments: optional member 'c' added [compatible] [downstream name without '__' prefix, QMP spec section 6]"
+            ))
         #expect(changes.contains("+ command '__com.example_e': new command [compatible]"))
         #expect(changes.contains("+ command 'c': arguments: optional member '__com.example_b' added [compatible]"))
     }
 
     @Test func typeNamesDoNotMatterAcrossIntrospection() throws {
-        let source = try SchemaLoader.loadSource(files: ["x": "{ 'struct': 'A', 'data': { 'v': 'int' } }\n{ 'command': 'c', 'returns': 'A' }"], main: "x").schema
+        let source = try SchemaLoader.loadSource(
+            files: ["x": "{ 'struct': 'A', 'data': { 'v': 'int' } }\n{ 'command': 'c', 'returns': 'A' }"], main: "x"
+        ).schema
         var entries = IntrospectionRenderer.render(source).arrayValue ?? []
         let renamed = JSONWriter.compact.string(.array(entries)).replacingOccurrences(of: "\"A\"", with: "\"17\"")
         entries = try JSONParser.parse(renamed).arrayValue ?? []

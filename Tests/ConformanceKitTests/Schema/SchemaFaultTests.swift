@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import ConformanceKit
 
 /// Every structural or semantic fault in a schema stops the load with an error at the place of
@@ -13,23 +14,37 @@ struct SchemaFaultTests {
     }
 
     static let faults: [Fault] = [
-        Fault(name: "unterminated string", marked: "{ 'struct': 1️⃣'Foo }\n{ 'struct': 'Bar' }", message: "unterminated string"),
+        Fault(
+            name: "unterminated string", marked: "{ 'struct': 1️⃣'Foo }\n{ 'struct': 'Bar' }",
+            message: "unterminated string"),
         Fault(name: "missing comma", marked: "{ 'struct': 'Foo' 1️⃣'data': {} }", message: "expected ',' or '}'"),
-        Fault(name: "unterminated expression", marked: "{ 'struct': 'Foo', 'data': { 'a': 'int' }\n1️⃣", message: "unterminated object"),
+        Fault(
+            name: "unterminated expression", marked: "{ 'struct': 'Foo', 'data': { 'a': 'int' }\n1️⃣",
+            message: "unterminated object"),
         Fault(name: "number in schema", marked: "{ 'struct': 'Foo', 'data': { 'a': 1️⃣42 } }", message: "no numbers"),
         Fault(name: "top level not an object", marked: "1️⃣[ 'struct' ]", message: "expected '{'"),
-        Fault(name: "unknown meta-type", marked: "1️⃣{ 'structure': 'Foo', 'data': {} }", message: "must have one of the keys"),
+        Fault(
+            name: "unknown meta-type", marked: "1️⃣{ 'structure': 'Foo', 'data': {} }",
+            message: "must have one of the keys"),
         Fault(name: "unknown key", marked: "{ 'struct': 'Foo', 1️⃣'date': {} }", message: "unknown key 'date'"),
-        Fault(name: "unknown type", marked: "{ 'struct': 'Foo', 'data': { 'a': 1️⃣'Bar' } }", message: "unknown type 'Bar'"),
-        Fault(name: "unknown type in array", marked: "{ 'command': 'x', 'returns': 1️⃣['Nope'] }", message: "unknown type 'Nope'"),
+        Fault(
+            name: "unknown type", marked: "{ 'struct': 'Foo', 'data': { 'a': 1️⃣'Bar' } }", message: "unknown type 'Bar'"),
+        Fault(
+            name: "unknown type in array", marked: "{ 'command': 'x', 'returns': 1️⃣['Nope'] }",
+            message: "unknown type 'Nope'"),
         Fault(
             name: "duplicate definition", marked: "{ 'enum': 'E', 'data': ['a'] }\n{ 'struct': 1️⃣'E', 'data': {} }",
             message: "'E' is already defined at <snippet>:1:11"),
-        Fault(name: "duplicate member", marked: "{ 'struct': 'Foo', 'data': { 'a': 'int', 1️⃣'*a': 'str' } }", message: "member 'a' of 'Foo' is duplicated"),
-        Fault(name: "duplicate enum value", marked: "{ 'enum': 'E', 'data': ['a', 1️⃣'a'] }", message: "enum value 'a' is duplicated"),
+        Fault(
+            name: "duplicate member", marked: "{ 'struct': 'Foo', 'data': { 'a': 'int', 1️⃣'*a': 'str' } }",
+            message: "member 'a' of 'Foo' is duplicated"),
+        Fault(
+            name: "duplicate enum value", marked: "{ 'enum': 'E', 'data': ['a', 1️⃣'a'] }",
+            message: "enum value 'a' is duplicated"),
         Fault(
             name: "member clashes with base",
-            marked: "{ 'struct': 'B', 'data': { 'a': 'int' } }\n{ 'struct': 'S', 'base': 'B', 'data': { 1️⃣'a': 'str' } }",
+            marked:
+                "{ 'struct': 'B', 'data': { 'a': 'int' } }\n{ 'struct': 'S', 'base': 'B', 'data': { 1️⃣'a': 'str' } }",
             message: "collides with member 'a' of its base"),
         Fault(
             name: "dash and underscore clash", marked: "{ 'struct': 'Foo', 'data': { 'a-b': 'int', 1️⃣'a_b': 'str' } }",
@@ -39,11 +54,13 @@ struct SchemaFaultTests {
             marked: "{ 'struct': 1️⃣'A', 'base': 'B', 'data': {} }\n{ 'struct': 'B', 'base': 'A', 'data': {} }",
             message: "base cycle: A -> B -> A"),
         Fault(
-            name: "base is not a struct", marked: "{ 'enum': 'E', 'data': ['x'] }\n{ 'struct': 'S', 'base': 1️⃣'E', 'data': {} }",
+            name: "base is not a struct",
+            marked: "{ 'enum': 'E', 'data': ['x'] }\n{ 'struct': 'S', 'base': 1️⃣'E', 'data': {} }",
             message: "base 'E' of 'S' must be a struct type, not enum"),
         Fault(
             name: "discriminator not in base",
-            marked: "{ 'enum': 'E', 'data': ['x'] }\n{ 'union': 'U', 'base': { 'kind': 'E' }, 'discriminator': 1️⃣'type', 'data': {} }",
+            marked:
+                "{ 'enum': 'E', 'data': ['x'] }\n{ 'union': 'U', 'base': { 'kind': 'E' }, 'discriminator': 1️⃣'type', 'data': {} }",
             message: "discriminator 'type' of union 'U' is not a member of its base"),
         Fault(
             name: "discriminator not an enum",
@@ -51,7 +68,8 @@ struct SchemaFaultTests {
             message: "must be of enum type"),
         Fault(
             name: "optional discriminator",
-            marked: "{ 'enum': 'E', 'data': ['x'] }\n{ 'union': 'U', 'base': { '*type': 'E' }, 'discriminator': 1️⃣'type', 'data': {} }",
+            marked:
+                "{ 'enum': 'E', 'data': ['x'] }\n{ 'union': 'U', 'base': { '*type': 'E' }, 'discriminator': 1️⃣'type', 'data': {} }",
             message: "must not be optional"),
         Fault(
             name: "branch not an enum value",
@@ -63,27 +81,49 @@ struct SchemaFaultTests {
             message: "branch 'y' of union 'U' is not a value of enum 'E'"),
         Fault(
             name: "branch type not an object",
-            marked: "{ 'enum': 'E', 'data': ['x'] }\n{ 'union': 'U', 'base': { 'type': 'E' }, 'discriminator': 'type', 'data': { 'x': 1️⃣'int' } }",
+            marked:
+                "{ 'enum': 'E', 'data': ['x'] }\n{ 'union': 'U', 'base': { 'type': 'E' }, 'discriminator': 'type', 'data': { 'x': 1️⃣'int' } }",
             message: "must be an object type"),
-        Fault(name: "flat union without base", marked: "{ 'union': 1️⃣'U', 'discriminator': 'type', 'data': {} }", message: "requires 'base'"),
         Fault(
-            name: "ambiguous alternate", marked: "{ 'enum': 'E', 'data': ['x'] }\n{ 'alternate': 1️⃣'A', 'data': { 'e': 'E', 's': 'str' } }",
+            name: "flat union without base", marked: "{ 'union': 1️⃣'U', 'discriminator': 'type', 'data': {} }",
+            message: "requires 'base'"),
+        Fault(
+            name: "ambiguous alternate",
+            marked: "{ 'enum': 'E', 'data': ['x'] }\n{ 'alternate': 1️⃣'A', 'data': { 'e': 'E', 's': 'str' } }",
             message: "cannot be told apart"),
         Fault(name: "empty alternate", marked: "{ 'alternate': 1️⃣'A', 'data': {} }", message: "at least one branch"),
-        Fault(name: "bad if operator", marked: "{ 'struct': 'S', 'data': {}, 'if': { 1️⃣'either': ['A'] } }", message: "unknown operator 'either'"),
-        Fault(name: "empty if list", marked: "{ 'struct': 'S', 'data': {}, 'if': { 'all': 1️⃣[] } }", message: "needs a non-empty list"),
-        Fault(name: "if of wrong type", marked: "{ 'struct': 'S', 'data': {}, 'if': 1️⃣true }", message: "'if' condition must be"),
-        Fault(name: "invalid name", marked: "{ 'struct': 'S', 'data': { 1️⃣'a b': 'int' } }", message: "not a valid QAPI name"),
-        Fault(name: "array of two types", marked: "{ 'struct': 'S', 'data': { 'a': 1️⃣['int', 'str'] } }", message: "exactly one type name"),
-        Fault(name: "boxed with inline data", marked: "{ 'command': 'c', 'data': 1️⃣{ 'a': 'int' }, 'boxed': true }", message: "'boxed': true requires 'data' to name a type"),
-        Fault(name: "union as plain data", marked: """
-            { 'enum': 'E', 'data': ['x'] }
-            { 'union': 'U', 'base': { 'type': 'E' }, 'discriminator': 'type', 'data': {} }
-            { 'command': 'c', 'data': 1️⃣'U' }
-            """, message: "names union 'U'"),
+        Fault(
+            name: "bad if operator", marked: "{ 'struct': 'S', 'data': {}, 'if': { 1️⃣'either': ['A'] } }",
+            message: "unknown operator 'either'"),
+        Fault(
+            name: "empty if list", marked: "{ 'struct': 'S', 'data': {}, 'if': { 'all': 1️⃣[] } }",
+            message: "needs a non-empty list"),
+        Fault(
+            name: "if of wrong type", marked: "{ 'struct': 'S', 'data': {}, 'if': 1️⃣true }",
+            message: "'if' condition must be"),
+        Fault(
+            name: "invalid name", marked: "{ 'struct': 'S', 'data': { 1️⃣'a b': 'int' } }",
+            message: "not a valid QAPI name"),
+        Fault(
+            name: "array of two types", marked: "{ 'struct': 'S', 'data': { 'a': 1️⃣['int', 'str'] } }",
+            message: "exactly one type name"),
+        Fault(
+            name: "boxed with inline data", marked: "{ 'command': 'c', 'data': 1️⃣{ 'a': 'int' }, 'boxed': true }",
+            message: "'boxed': true requires 'data' to name a type"),
+        Fault(
+            name: "union as plain data",
+            marked: """
+                { 'enum': 'E', 'data': ['x'] }
+                { 'union': 'U', 'base': { 'type': 'E' }, 'discriminator': 'type', 'data': {} }
+                { 'command': 'c', 'data': 1️⃣'U' }
+                """, message: "names union 'U'"),
         Fault(name: "unknown pragma", marked: "{ 'pragma': { 1️⃣'doc-requried': true } }", message: "unknown pragma"),
-        Fault(name: "duplicate feature", marked: "{ 'struct': 'S', 'data': {}, 'features': ['a', 1️⃣'a'] }", message: "feature 'a' is duplicated"),
-        Fault(name: "flag not a boolean", marked: "{ 'command': 'c', 'allow-oob': 1️⃣'maybe' }", message: "'allow-oob' must be true or false"),
+        Fault(
+            name: "duplicate feature", marked: "{ 'struct': 'S', 'data': {}, 'features': ['a', 1️⃣'a'] }",
+            message: "feature 'a' is duplicated"),
+        Fault(
+            name: "flag not a boolean", marked: "{ 'command': 'c', 'allow-oob': 1️⃣'maybe' }",
+            message: "'allow-oob' must be true or false"),
     ]
 
     @Test(arguments: faults)
@@ -121,7 +161,10 @@ struct SchemaFaultTests {
     @Test func unknownTypeSuggestsTheClosestName() throws {
         do {
             _ = try SchemaLoader.loadSource(
-                files: ["x": "{ 'struct': 'NetdevUserOptions', 'data': {} }\n{ 'command': 'c', 'data': { 'a': 'NetdevUserOption' } }"],
+                files: [
+                    "x":
+                        "{ 'struct': 'NetdevUserOptions', 'data': {} }\n{ 'command': 'c', 'data': { 'a': 'NetdevUserOption' } }"
+                ],
                 main: "x")
             Issue.record("expected an error")
         } catch {

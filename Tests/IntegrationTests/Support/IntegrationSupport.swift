@@ -16,7 +16,8 @@ enum IntegrationSupport {
     /// The configuration symbols of Debian's qemu-system-x86_64 7.2 build.
     static func debianDefines() throws -> Set<String> {
         let text = try String(
-            contentsOf: packageRoot.appendingPathComponent("Tests/ConformanceKitTests/Fixtures/qemu-7.2-x86_64.defines"), encoding: .utf8)
+            contentsOf: packageRoot.appendingPathComponent(
+                "Tests/ConformanceKitTests/Fixtures/qemu-7.2-x86_64.defines"), encoding: .utf8)
         return Set(text.split(separator: "\n").map(String.init))
     }
 
