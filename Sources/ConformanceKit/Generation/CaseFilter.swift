@@ -28,12 +28,7 @@ public struct CaseFilter: Sendable {
 
     /// The 0-based shard slot of an id (FNV-1a, independent of case order and machine).
     static func slot(of id: String, count: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return Int(hash % UInt64(max(count, 1)))
+        Int(StableHash.of(id) % UInt64(max(count, 1)))
     }
 
     /// Reads `i/n` (1-based index) as a shard.

@@ -70,15 +70,12 @@ public struct TestCase: Sendable, Hashable, Comparable {
     ///   - identity: texts that tell this case apart from its siblings.
     /// - Returns: `<command>/<kind>/<8 hex digits>`.
     public static func id(command: String, kind: Kind, identity: [String]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var stable = StableHash()
         for text in [command, kind.rawValue] + identity {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
-            hash ^= 0xFF
-            hash = hash &* 0x100_0000_01b3
+            stable.combine(text.utf8)
+            stable.combine(byte: 0xFF)
         }
+        let hash = stable.value
         let hex = String(UInt32(truncatingIfNeeded: hash ^ (hash >> 32)), radix: 16)
         return "\(command)/\(kind.rawValue)/" + String(repeating: "0", count: 8 - hex.count) + hex
     }

@@ -29,12 +29,7 @@ struct ValueSynthesizer: Sendable {
     /// A deterministic choice of `0..<count` for a named decision under the seed.
     func choice(_ count: Int, _ key: String) -> Int {
         guard seed != 0, count > 1 else { return 0 }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return Int(hash % UInt64(count))
+        return Int(StableHash.of(key, seed: seed) % UInt64(count))
     }
 
     // MARK: Minimal and full values
