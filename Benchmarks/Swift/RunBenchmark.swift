@@ -95,7 +95,9 @@ enum RunBenchmark {
         var id: Int64 = 2
         for testCase in cases {
             var request: JSONObject = ["execute": .string(testCase.command)]
-            if let arguments = testCase.arguments { request["arguments"] = substitute(arguments, scratch: scratch) }
+            if let arguments = testCase.arguments {
+                request["arguments"] = Runner.substitute(arguments, scratch: scratch) { "40000" }
+            }
             request["id"] =
                 testCase.arguments.map { if case .object = $0 { JSONValue.int(id) } else { "raw" } } ?? .int(id)
             lines.append(JSONWriter.compact.string(.object(request)))
@@ -121,19 +123,5 @@ enum RunBenchmark {
         let floor = try ClientBenchmark.runC(cClient, socket: socket, mode: .status, count: 500).1
         await endpoint.stop()
         return (mean, floor)
-    }
-
-    /// The placeholders as the runner fills them (a free port's worth of digits).
-    static func substitute(_ value: JSONValue, scratch: String) -> JSONValue {
-        switch value {
-        case .string(let text):
-            .string(
-                text.replacingOccurrences(of: "${scratch}", with: scratch).replacingOccurrences(
-                    of: "${free_port}", with: "40000"))
-        case .array(let elements): .array(elements.map { substitute($0, scratch: scratch) })
-        case .object(let object):
-            .object(JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch)) }))
-        default: value
-        }
     }
 }

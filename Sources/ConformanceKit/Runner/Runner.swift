@@ -253,7 +253,8 @@ public struct Runner: Sendable {
         let mark = await client.eventMark
         var arguments = testCase.arguments
         if let value = arguments, Self.hasPlaceholder(value) {
-            arguments = substitute(value, scratch: await endpoint.scratchDirectory)
+            let scratch = await endpoint.scratchDirectory
+            arguments = Self.substitute(value, scratch: scratch) { String((try? ports.allocate()) ?? 0) }
         }
         // The liveness check goes right behind the case in the same write: QEMU answers in order,
         // so it still checks the endpoint after the case, without a second wait. Its exchange
@@ -321,20 +322,22 @@ public struct Runner: Sendable {
         }
     }
 
-    /// Replaces `${scratch}` and `${free_port}` in every string of the arguments.
-    func substitute(_ value: JSONValue?, scratch: String) -> JSONValue? {
-        guard let value else { return nil }
+    /// Replaces `${scratch}` and `${free_port}` (a fresh port each time) in every string.
+    /// - Parameters:
+    ///   - value: generated arguments.
+    ///   - scratch: the endpoint's scratch directory.
+    ///   - port: the next port to use.
+    /// - Returns: the arguments as sent.
+    package static func substitute(_ value: JSONValue, scratch: String, port: () -> String) -> JSONValue {
         switch value {
         case .string(let text) where text.contains("${"):
             var replaced = text.replacingOccurrences(of: "${scratch}", with: scratch)
-            while let range = replaced.range(of: "${free_port}") {
-                replaced.replaceSubrange(range, with: String((try? ports.allocate()) ?? 0))
-            }
+            while let range = replaced.range(of: "${free_port}") { replaced.replaceSubrange(range, with: port()) }
             return .string(replaced)
-        case .array(let elements): return .array(elements.map { substitute($0, scratch: scratch) ?? .null })
+        case .array(let elements): return .array(elements.map { substitute($0, scratch: scratch, port: port) })
         case .object(let object):
             return .object(
-                JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch) ?? .null) }))
+                JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch, port: port)) }))
         default: return value
         }
     }
