@@ -158,12 +158,8 @@ public struct Oracle: Sendable {
         guard let command = schema.command(named: commandName) else { return [] }
         let validator = ValueValidator(schema: schema, extraMembers: extraMembers)
         guard let returns = command.returns else {
-            if case .object(let object) = value, object.isEmpty { return [] }
-            if case .object(let object) = value, extraMembers != .strict,
-                object.keys.allSatisfy({ $0.hasPrefix("__") || extraMembers == .any })
-            {
-                return []
-            }
+            // Nothing to return: `{}`, plus only the extra members the policy tolerates.
+            if case .object(let object) = value, object.keys.allSatisfy(validator.toleratesExtraMember) { return [] }
             return [
                 Verdict.Failure(
                     rule: "returns-conformance", expected: "{} (the command returns nothing)", actual: "\(value)")

@@ -230,10 +230,17 @@ public struct ValueValidator: Sendable {
         }
         guard !acceptsExtra else { return }
         for key in members.keys where !known.contains(key) {
-            if extraMembers == .any || (extraMembers == .downstream && key.hasPrefix("__")) { continue }
+            if toleratesExtraMember(key) { continue }
             violations.append(
                 Violation(rule: .unknownMember, path: path.appending(key), message: "member '\(key)' is not defined"))
         }
+    }
+
+    /// Whether a member the type does not define is tolerated under `extraMembers`.
+    /// - Parameter key: the member name.
+    /// - Returns: true for any name under `.any`, for `__`-prefixed names under `.downstream`.
+    public func toleratesExtraMember(_ key: String) -> Bool {
+        extraMembers == .any || (extraMembers == .downstream && key.hasPrefix("__"))
     }
 
     /// The values a union's tag may take (its enum's values).
