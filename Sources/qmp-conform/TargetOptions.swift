@@ -50,7 +50,6 @@ enum TargetOptions {
     /// then shuts the endpoint down; prints why when it cannot connect.
     static func withClient<T: Sendable>(_ target: EndpointTarget, _ body: (QMPClient) async throws -> T) async -> T? {
         let endpoint = Endpoint(target: target)
-        defer { _ = endpoint }
         do {
             let client = try await endpoint.connect()
             let value = try await body(client)
