@@ -9,12 +9,6 @@ extension TestCase {
         return .object(object)
     }
 
-    /// The request the case sends, without an id: `{"execute": ..., "arguments": ...}`.
-    public var request: JSONValue {
-        var object: JSONObject = ["execute": .string(command)]
-        if let arguments { object["arguments"] = arguments }
-        return .object(object)
-    }
 }
 
 extension TestCase.Expectation {

@@ -16,14 +16,6 @@ public enum EndpointTarget: Sendable, Hashable, CustomStringConvertible {
         if case .launch = self { true } else { false }
     }
 
-    /// The same launch with extra arguments (e.g. `-machine pc -S` for run-state scenarios);
-    /// nil for sockets someone else serves.
-    public func launching(extraArguments: [String]) -> EndpointTarget? {
-        guard case .launch(let command) = self else { return nil }
-        // A later -machine replaces the default's: QEMU takes the last occurrence.
-        return .launch(command + extraArguments)
-    }
-
     public var description: String {
         switch self {
         case .unixSocket(let path): "unix socket \(path)"

@@ -45,12 +45,3 @@ public enum Condition: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
-
-/// Combines two optional conditions: a member inside a conditional type exists only when both hold.
-func conjunction(_ outer: Condition?, _ inner: Condition?) -> Condition? {
-    switch (outer, inner) {
-    case (nil, let inner): inner
-    case (let outer, nil): outer
-    case (let outer?, let inner?): .all([outer, inner])
-    }
-}
