@@ -8,7 +8,6 @@ extension TestCase {
         if let arguments { object["arguments"] = arguments }
         return .object(object)
     }
-
 }
 
 extension TestCase.Expectation {
