@@ -56,11 +56,12 @@ enum RunCommand {
         guard let target = TargetOptions.target(parsed), let directory = CasesCommand.loadCaseDirectory(parsed) else {
             return .runNotPossible
         }
-        guard let seed = UInt64(parsed.value("seed") ?? "0"), let timeoutMs = Int(parsed.value("timeout-ms") ?? ""),
-            timeoutMs > 0,
-            let jobs = Int(parsed.value("jobs") ?? ""), jobs > 0
+        guard let options = CasesCommand.generatorOptions(parsed) else { return .usage }
+        guard let timeoutMs = Int(parsed.value("timeout-ms") ?? ""), timeoutMs > 0,
+            let jobs = Int(parsed.value("jobs") ?? ""),
+            jobs > 0
         else {
-            Output.error("error: --seed, --timeout-ms and --jobs take positive integers\nSee 'qmp-conform run --help'.")
+            Output.error("error: --timeout-ms and --jobs take positive integers\nSee 'qmp-conform run --help'.")
             return .usage
         }
         guard let messages = loadMessages(parsed), let waivers = loadWaivers(parsed) else { return .runNotPossible }
@@ -68,7 +69,6 @@ enum RunCommand {
         // The schema: the file given, else the endpoint's own introspection.
         guard let schema = await CasesCommand.schema(parsed) else { return .runNotPossible }
 
-        guard let options = CasesCommand.generatorOptions(parsed) else { return .usage }
         let generated = CaseGenerator(
             schema: schema, values: directory.values, policy: directory.policy, options: options
         ).generate()
@@ -119,7 +119,7 @@ enum RunCommand {
 
         let report = RunReport(
             name: "qmp-conform",
-            properties: properties(parsed, target: target, schema: schema, seed: seed, outcome: outcome),
+            properties: properties(parsed, target: target, schema: schema, seed: options.seed, outcome: outcome),
             startedAt: startedAt, duration: Date().timeIntervalSince(startedAt),
             results: waivers.apply(to: outcome.results),
             interrupted: outcome.interrupted)
