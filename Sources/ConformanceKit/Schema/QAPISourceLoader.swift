@@ -4,13 +4,14 @@ import Foundation
 /// doc blocks attached: the first stage of loading a schema from source.
 ///
 /// Includes are relative to the including file and each file is read once, as in QEMU. It does
-/// not interpret definitions: `SchemaBuilder` does that.
+/// not interpret definitions: it hands each expression, in include order, to its caller (the
+/// `SchemaBuilder`). Files are parsed ahead on the other cores while the caller consumes them.
 struct QAPISourceLoader {
-    /// What the loader produced: expressions in file order and the files read.
+    /// What the loader produced besides the expressions.
     struct Output {
-        var expressions: [QAPIExpression] = []
         /// Every file read, in the order first included (paths as given, then as resolved).
         var files: [String] = []
+        /// The files' doc-layout warnings.
         var diagnostics = DiagnosticCollector()
     }
 
@@ -29,18 +30,29 @@ struct QAPISourceLoader {
     /// - Parameters:
     ///   - path: the top file.
     ///   - strict: whether style warnings count as errors.
-    /// - Returns: the expressions and diagnostics.
+    ///   - consume: called with each expression, in include order.
+    /// - Returns: the files read and the doc-layout warnings.
     /// - Throws: `DiagnosticError` for an unreadable file, a syntax error or a missing include.
-    func load(_ path: String, strict: Bool = false) throws(DiagnosticError) -> Output {
+    func load(_ path: String, strict: Bool = false, expressions consume: (QAPIExpression) -> Void)
+        throws(DiagnosticError) -> Output
+    {
         var output = Output()
         output.diagnostics.strict = strict
+        let queue = ParseQueue()
+        let parse: @Sendable (String) -> ReadFile = { [self] path in parsedFile(path, queue: queue) }
+        // Helpers parse queued files ahead (and free the consumed ones); this thread consumes,
+        // and parses too rather than wait. After `stop()`, a helper finishes its file and the
+        // freeing, then returns on its own.
+        for _ in 1..<max(ProcessInfo.processInfo.activeProcessorCount, 1) {
+            DispatchQueue.global().async { queue.parseQueued(with: parse) }
+        }
+        defer { queue.stop() }
         var seen: Set<String> = []
-        let files = readAll(from: path)
-        try include(path, from: nil, files: files, into: &output, seen: &seen)
+        try include(path, from: nil, queue: queue, parse: parse, into: &output, seen: &seen, consume)
         return output
     }
 
-    /// What one file contributes, in file order; files are read and parsed independently of each other.
+    /// What one file contributes, in file order.
     enum Item: Sendable {
         /// A definition or directive, with its doc block.
         case expression(QAPIExpression)
@@ -55,44 +67,108 @@ struct QAPISourceLoader {
     /// A file's items, or nil when it could not be read.
     typealias ReadFile = [Item]?
 
-    /// Reads and parses a file and everything it includes, transitively, one include level at a
-    /// time with the files of a level in parallel. Only `include` decides what is used and in which
-    /// order, so the result is the same as reading one file after another.
-    /// - Parameter path: the top file.
-    /// - Returns: each path (as `include` will ask for it) to its items.
-    private func readAll(from path: String) -> [String: ReadFile] {
-        var files: [String: ReadFile] = [:]
-        var level = [path]
-        while !level.isEmpty {
-            let paths = level
-            // Each iteration writes only its own slot.
-            nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<ReadFile>.allocate(capacity: paths.count)
-            slots.initialize(repeating: nil)
-            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-                slots[index] = (try? readFile(paths[index])).map { items(of: paths[index], bytes: $0) }
-            }
-            let results = Array(slots)
-            slots.deinitialize().deallocate()
-            var next: [String] = []
-            for (file, items) in zip(level, results) {
-                files[file] = items
-                for case .include(let target, _) in items ?? [] where files[target] == nil && !next.contains(target) {
-                    next.append(target)
-                }
-            }
-            level = next.filter { files[$0] == nil && !level.contains($0) }
+    /// The files of one load: queued as includes reveal them (the files a file includes ahead of
+    /// those queued before, as they are needed sooner), parsed by whichever thread is free.
+    private final class ParseQueue: @unchecked Sendable {
+        private let condition = NSCondition()
+        /// Files not started, the next first.
+        private var pending: [String] = []
+        /// Files being parsed.
+        private var started: Set<String> = []
+        private var parsed: [String: ReadFile] = [:]
+        private var stopped = false
+        /// Consumed files, for a helper to free.
+        private var consumed: [[Item]] = []
+
+        /// Queues files a parsed file includes, ahead of the files queued earlier.
+        func enqueue(_ paths: [String]) {
+            condition.lock()
+            let new = paths.filter { !started.contains($0) && parsed[$0] == nil && !pending.contains($0) }
+            pending.insert(contentsOf: new, at: 0)
+            condition.broadcast()
+            condition.unlock()
         }
-        return files
+
+        /// A helper's loop: parses queued files and frees consumed ones until `stop()`.
+        func parseQueued(with parse: (String) -> ReadFile) {
+            condition.lock()
+            while true {
+                while pending.isEmpty && consumed.isEmpty && !stopped { condition.wait() }
+                if pending.isEmpty, !consumed.isEmpty {
+                    var garbage = consumed
+                    consumed = []
+                    condition.unlock()
+                    garbage.removeAll()
+                    condition.lock()
+                    continue
+                }
+                if stopped { break }
+                let path = pending.removeFirst()
+                started.insert(path)
+                condition.unlock()
+                let file = parse(path)
+                condition.lock()
+                finish(path, file)
+            }
+            condition.unlock()
+        }
+
+        /// Takes a file's items: parsed here if no one has started it; while another thread
+        /// parses it, this one parses queued files instead of waiting.
+        func take(_ path: String, parse: (String) -> ReadFile) -> ReadFile {
+            condition.lock()
+            defer { condition.unlock() }
+            while true {
+                if let file = parsed.removeValue(forKey: path) { return file }
+                let next: String
+                if !started.contains(path) {
+                    pending.removeAll { $0 == path }
+                    next = path
+                } else if let first = pending.first {
+                    pending.removeFirst()
+                    next = first
+                } else {
+                    condition.wait()
+                    continue
+                }
+                started.insert(next)
+                condition.unlock()
+                let file = parse(next)
+                condition.lock()
+                finish(next, file)
+            }
+        }
+
+        /// Hands consumed items to a helper to free (this thread goes on building).
+        func discard(_ items: [Item]) {
+            condition.lock()
+            consumed.append(items)
+            condition.signal()
+            condition.unlock()
+        }
+
+        /// Ends the helpers' loops once their current file and the freeing are done.
+        func stop() {
+            condition.lock()
+            stopped = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// Stores a parsed file (the lock held).
+        private func finish(_ path: String, _ file: ReadFile) {
+            parsed[path] = file
+            started.remove(path)
+            condition.broadcast()
+        }
     }
 
     private func include(
-        _ path: String, from site: SourceLocation?, files: [String: ReadFile], into output: inout Output,
-        seen: inout Set<String>
+        _ path: String, from site: SourceLocation?, queue: ParseQueue, parse: (String) -> ReadFile,
+        into output: inout Output, seen: inout Set<String>, _ consume: (QAPIExpression) -> Void
     ) throws(DiagnosticError) {
-        let key = URL(fileURLWithPath: path).standardizedFileURL.path
-        guard seen.insert(key).inserted else { return }
-        let read = files[path] ?? (try? readFile(path)).map { items(of: path, bytes: $0) }
-        guard let items = read else {
+        guard seen.insert(Self.normalized(path)).inserted else { return }
+        guard let items = queue.take(path, parse: parse) else {
             throw DiagnosticError(
                 Diagnostic(
                     .error, site == nil ? "cannot read schema file '\(path)'" : "cannot read included file '\(path)'",
@@ -101,18 +177,40 @@ struct QAPISourceLoader {
         output.files.append(path)
         for item in items {
             switch item {
-            case .expression(let expression): output.expressions.append(expression)
+            case .expression(let expression): consume(expression)
             case .include(let target, let site):
-                try include(target, from: site, files: files, into: &output, seen: &seen)
+                try include(target, from: site, queue: queue, parse: parse, into: &output, seen: &seen, consume)
             case .diagnostic(let diagnostic): output.diagnostics.add(diagnostic)
             case .failure(let error): throw error
             }
         }
+        queue.discard(items)
     }
 
-    /// Parses one file into its items: expressions with their doc blocks attached, includes,
-    /// doc-layout warnings, and a final failure if the file is faulty.
-    private func items(of path: String, bytes: [UInt8]) -> [Item] {
+    /// The path an `include` names, resolved against the including file's directory (as text:
+    /// a relative top path keeps the paths of its includes relative, as the user named them).
+    static func resolve(_ relative: String, from path: String) -> String {
+        guard !relative.hasPrefix("/"), let slash = path.lastIndex(of: "/") else { return relative }
+        return String(path[...slash]) + relative
+    }
+
+    /// A path without `.` components and with `..` applied, as text, to tell whether two
+    /// includes name the same file.
+    static func normalized(_ path: String) -> String {
+        var components: [Substring] = []
+        for component in path.split(separator: "/") where component != "." {
+            if component == "..", let last = components.last, last != ".." {
+                components.removeLast()
+            } else {
+                components.append(component)
+            }
+        }
+        return (path.hasPrefix("/") ? "/" : "") + components.joined(separator: "/")
+    }
+
+    /// Reads and parses a file; queues its includes as soon as its text is parsed.
+    private func parsedFile(_ path: String, queue: ParseQueue) -> ReadFile {
+        guard let bytes = try? readFile(path) else { return nil }
         let source = SourceText(file: path, bytes: bytes)
         let parsed: [JSONParser.SequenceItem]
         do {
@@ -120,6 +218,18 @@ struct QAPISourceLoader {
         } catch {
             return [.failure(DiagnosticError(Self.syntaxDiagnostic(error, in: source)))]
         }
+        var includes: [String] = []
+        for case .value(let value, _) in parsed {
+            if let target = value["include"]?.stringValue { includes.append(Self.resolve(target, from: path)) }
+        }
+        queue.enqueue(includes)
+        return items(of: path, parsed: parsed, source: source)
+    }
+
+    /// A parsed file's items: expressions with their doc blocks attached, includes, doc-layout
+    /// warnings, and a final failure if the file is faulty.
+    private func items(of path: String, parsed: [JSONParser.SequenceItem], source: SourceText) -> [Item] {
+        let bytes = source.bytes
         var items: [Item] = []
         var pendingDoc: DocComment?
         var docLines: [DocCommentParser.Line]?
@@ -164,10 +274,8 @@ struct QAPISourceLoader {
                                         at: expression.location(targetNode.offset)))))
                         return items
                     }
-                    let resolved = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
-                        relative
-                    ).path
-                    items.append(.include(resolved, site: expression.location(targetNode.offset)))
+                    items.append(
+                        .include(Self.resolve(relative, from: path), site: expression.location(targetNode.offset)))
                 } else {
                     items.append(.expression(expression))
                 }

@@ -36,12 +36,22 @@ public struct Schema: Sendable {
     ///   - events: the events.
     ///   - pragmas: pragma settings, if any.
     public init(origin: Origin, types: [SchemaType], commands: [Command], events: [Event], pragmas: JSONObject = [:]) {
+        self.init(
+            origin: origin, types: types, typeIndex: Self.index(types.map(\.name)), commands: commands, events: events,
+            pragmas: pragmas)
+    }
+
+    /// Creates a schema whose type index the caller already has (each name to its first position).
+    init(
+        origin: Origin, types: [SchemaType], typeIndex: [String: Int], commands: [Command], events: [Event],
+        pragmas: JSONObject
+    ) {
         self.origin = origin
         self.types = types
         self.commands = commands
         self.events = events
         self.pragmas = pragmas
-        typeIndex = Self.index(types.map(\.name))
+        self.typeIndex = typeIndex
         commandIndex = Self.index(commands.map(\.name))
         eventIndex = Self.index(events.map(\.name))
     }

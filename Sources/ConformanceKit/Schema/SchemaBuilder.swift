@@ -46,8 +46,9 @@ struct SchemaBuilder {
     /// Creates a builder with the built-in types.
     /// - Parameters:
     ///   - diagnostics: where findings go.
-    ///   - expressionCount: how many expressions will be added, if known (to size tables once).
-    init(diagnostics: DiagnosticCollector, expressionCount: Int = 0) {
+    ///   - expressionCount: about how many expressions will be added (to size tables once); the
+    ///     default fits QEMU's own tree (about 2,200 definitions).
+    init(diagnostics: DiagnosticCollector, expressionCount: Int = 2500) {
         self.diagnostics = diagnostics
         definedAt.reserveCapacity(expressionCount)
         types.reserveCapacity(expressionCount * 2)
@@ -103,7 +104,10 @@ struct SchemaBuilder {
             return
         }
         let nameLocation = expression.location(nameNode.offset)
-        guard checkName(name, at: nameLocation, what: meta == "type" ? "struct" : meta) else { return }
+        guard checkName(name, at: nameLocation, what: NameKind(rawValue: meta == "type" ? "struct" : meta) ?? .struct)
+        else {
+            return
+        }
         if let previous = definedAt[name] {
             if previous.definition == expression.object {
                 // Mixed trees (an old net.json beside a newer common.json) repeat a definition
@@ -134,11 +138,12 @@ struct SchemaBuilder {
         checkDocumentedMembers(context)
     }
 
-    /// The expression being built, its name and common attributes.
-    struct Context {
-        var expression: QAPIExpression
-        var name: String
-        var nameLocation: SourceLocation
+    /// The expression being built, its name and common attributes (a class: it is handed to
+    /// every step of building the expression, and a reference is one retain).
+    final class Context {
+        let expression: QAPIExpression
+        let name: String
+        let nameLocation: SourceLocation
         /// The doc comment's member descriptions.
         private let docMembers: [DocComment.Entry]
         /// Name to the first description's index, when there are enough descriptions to search often.
@@ -160,10 +165,9 @@ struct SchemaBuilder {
         var source: SourceText { expression.source }
         /// A member's description from the doc comment (the first, if one is described twice).
         func documentation(of name: String) -> String? {
-            guard let index = docIndex.map({ $0[name] }) ?? docMembers.firstIndex(where: { $0.name == name }) else {
-                return nil
-            }
-            return docMembers[index].text
+            if let docIndex { return docIndex[name].map { docMembers[$0].text } }
+            for index in docMembers.indices where docMembers[index].name == name { return docMembers[index].text }
+            return nil
         }
         var location: SourceLocation { expression.location }
         func member(_ key: String) -> (JSONValue, JSONNode, keyOffset: Int)? { expression.member(key) }
@@ -234,7 +238,7 @@ struct SchemaBuilder {
                 error("enum value must be a string or an object with 'name'", at: location)
                 continue
             }
-            guard checkName(value.name, at: location, what: "enum value", allowLeadingDigit: true) else { continue }
+            guard checkName(value.name, at: location, what: .enumValue, allowLeadingDigit: true) else { continue }
             if let previous = seen[value.name] {
                 error("enum value '\(value.name)' is duplicated (first at \(previous))", at: location)
                 continue
@@ -310,7 +314,7 @@ struct SchemaBuilder {
         let simple = context.member("discriminator") == nil
         for (index, branch) in branches.members.enumerated() {
             let branchLocation = context.location(dataNode.keyOffset(index))
-            guard checkName(branch.key, at: branchLocation, what: "union branch", allowLeadingDigit: true) else {
+            guard checkName(branch.key, at: branchLocation, what: .unionBranch, allowLeadingDigit: true) else {
                 continue
             }
             guard
@@ -399,7 +403,7 @@ struct SchemaBuilder {
         var branches: [AlternateType.Branch] = []
         for (index, branch) in object.members.enumerated() {
             let location = context.location(dataNode.keyOffset(index))
-            guard checkName(branch.key, at: location, what: "alternate branch") else { continue }
+            guard checkName(branch.key, at: location, what: .alternateBranch) else { continue }
             guard
                 let (reference, branchCondition) = parseTypeField(
                     branch.value, node: dataNode.child(index), in: context)
@@ -515,7 +519,7 @@ struct SchemaBuilder {
             let location = context.location(node.keyOffset(index))
             let isOptional = entry.key.hasPrefix("*")
             let name = isOptional ? String(entry.key.dropFirst()) : entry.key
-            guard checkName(name, at: location, what: "member") else { continue }
+            guard checkName(name, at: location, what: .member) else { continue }
             if let clash = members.first(where: { $0.name == name }) {
                 error(
                     "member '\(name)' of '\(owner)' is duplicated (first at \(clash.location.map(\.description) ?? "?"))",
@@ -669,6 +673,7 @@ struct SchemaBuilder {
 
     /// `CONFIG_X`, `defined(CONFIG_X)`, `!defined(CONFIG_X)`, `A && B`, `A || B` → a condition.
     static func preprocessorCondition(_ text: String) -> Condition? {
+        if isConditionName(text) { return .name(text) }
         let text = text.trimmingSpaces
         if text.contains("||") {
             let parts = text.components(separatedBy: "||").map(preprocessorCondition)
@@ -721,7 +726,7 @@ struct SchemaBuilder {
                 error("feature must be a string or an object with 'name'", at: location)
                 continue
             }
-            guard checkName(feature.name, at: location, what: "feature") else { continue }
+            guard checkName(feature.name, at: location, what: .feature) else { continue }
             if features.contains(where: { $0.name == feature.name }) {
                 error("feature '\(feature.name)' is duplicated", at: location)
                 continue
@@ -733,9 +738,21 @@ struct SchemaBuilder {
 
     // MARK: Names and docs
 
+    /// What a checked name names: the text is how messages call it.
+    enum NameKind: String, CustomStringConvertible {
+        case `struct`, union, `enum`, alternate, command, event, member, feature
+        case enumValue = "enum value"
+        case unionBranch = "union branch"
+        case alternateBranch = "alternate branch"
+
+        var description: String { rawValue }
+    }
+
     /// Checks a name's characters (an error) and QEMU's naming conventions (warnings).
     /// - Returns: false when the name is invalid and the definition should be skipped.
-    mutating func checkName(_ name: String, at location: SourceLocation, what: String, allowLeadingDigit: Bool = false)
+    mutating func checkName(
+        _ name: String, at location: SourceLocation, what: NameKind, allowLeadingDigit: Bool = false
+    )
         -> Bool
     {
         var body = Substring(name)
@@ -756,41 +773,42 @@ struct SchemaBuilder {
             )
             return false
         }
-        checkNamingConvention(String(body), full: name, at: location, what: what)
+        checkNamingConvention(body, full: name, at: location, what: what)
         return true
     }
 
-    mutating func checkNamingConvention(_ body: String, full name: String, at location: SourceLocation, what: String) {
+    mutating func checkNamingConvention(
+        _ body: Substring, full name: String, at location: SourceLocation, what: NameKind
+    ) {
         switch what {
-        case "event":
+        case .event:
             if body.utf8.contains(where: { isASCIILower($0) || $0 == UInt8(ascii: "-") }) {
                 warning("event name '\(name)' should be ALL_CAPS with '_'", at: location)
             }
-        case "command":
+        case .command:
             if body.utf8.contains(UInt8(ascii: "_")) && !pragmaList("command-name-exceptions").contains(name) {
                 warning("command name '\(name)' should use '-', not '_'", at: location)
             }
             if body.utf8.contains(where: isASCIIUpper) {
                 warning("command name '\(name)' should be lower-case", at: location)
             }
-        case "struct", "union", "alternate", "enum":
+        case .struct, .union, .alternate, .enum:
             if let first = body.utf8.first, !isASCIIUpper(first) {
                 warning("type name '\(name)' should be CamelCase, starting with a capital", at: location)
             }
-            if body.hasSuffix("List") && what != "enum" {
+            if body.hasSuffix("List") && what != .enum {
                 warning(
                     "type name '\(name)' should not end with 'List': that suffix names array types in generated C",
                     at: location)
             }
-        case "member", "enum value", "union branch", "alternate branch", "feature":
+        case .member, .enumValue, .unionBranch, .alternateBranch, .feature:
             if body.utf8.contains(where: { isASCIIUpper($0) || $0 == UInt8(ascii: "_") }) {
                 noteStyle(name: name, location: location, what: what)
             }
-        default: break
         }
     }
 
-    mutating func noteStyle(name: String, location: SourceLocation, what: String) {
+    mutating func noteStyle(name: String, location: SourceLocation, what: NameKind) {
         // member-name-exceptions lists types; the owner is not known here, so this stays a note
         // for names QEMU only tolerates via that pragma.
         diagnostics.add(

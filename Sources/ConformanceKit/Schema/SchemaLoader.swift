@@ -72,9 +72,12 @@ public enum SchemaLoader {
     }
 
     static func loadSource(path: String, options: Options, loader: QAPISourceLoader) throws(DiagnosticError) -> Result {
-        let output = try loader.load(path, strict: options.strict)
-        var builder = SchemaBuilder(diagnostics: output.diagnostics, expressionCount: output.expressions.count)
-        for expression in output.expressions { builder.add(expression) }
+        var builder = SchemaBuilder(diagnostics: DiagnosticCollector(strict: options.strict))
+        let output = try loader.load(path, strict: options.strict) { builder.add($0) }
+        // The files' doc-layout warnings come first, then the definitions' findings.
+        var findings = output.diagnostics
+        findings.add(contentsOf: builder.diagnostics.diagnostics)
+        builder.diagnostics = findings
         var resolver = SchemaResolver(builder)
         let (schema, diagnostics) = resolver.resolve(files: output.files)
         if diagnostics.hasErrors {

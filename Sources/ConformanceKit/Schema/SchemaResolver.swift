@@ -35,19 +35,27 @@ struct SchemaResolver {
     /// - Returns: the schema and all diagnostics (errors included; the caller decides).
     mutating func resolve(files: [String]) -> (Schema, DiagnosticCollector) {
         for reference in builder.references { check(reference) }
-        for index in types.indices where types[index].object != nil { _ = flatten(types[index].name) }
+        for index in types.indices {
+            if case .object = types[index].kind { _ = flatten(types[index].name) }
+        }
         for union in builder.unions { checkDiscriminator(union) }
         for index in types.indices {
-            let name = types[index].name
-            if let object = type(named: name)?.object, object.variants != nil { checkBranches(of: name, object) }
-            if let alternate = types[index].alternate { checkAlternate(types[index], alternate) }
+            switch types[index].kind {
+            case .object(let object) where object.variants != nil:
+                // A repeated name resolves to its first definition, which is checked once.
+                if !hasRepeatedNames || indexByName[types[index].name] == index {
+                    checkBranches(of: types[index].name, object)
+                }
+            case .alternate(let alternate): checkAlternate(types[index], alternate)
+            default: break
+            }
         }
         // A repeated name (a user type named like a built-in) resolves to the first definition.
         let resolvedTypes =
             hasRepeatedNames ? types.indices.map { index in types[indexByName[types[index].name] ?? index] } : types
         let schema = Schema(
-            origin: .source(files: files), types: resolvedTypes, commands: builder.commands, events: builder.events,
-            pragmas: builder.pragmas)
+            origin: .source(files: files), types: resolvedTypes, typeIndex: indexByName, commands: builder.commands,
+            events: builder.events, pragmas: builder.pragmas)
         return (schema, builder.diagnostics)
     }
 
@@ -126,39 +134,69 @@ struct SchemaResolver {
     /// The members of an object type with its base chain flattened in; nil on a cycle or unknown base.
     private mutating func flatten(_ name: String) -> [Member]? {
         if let done = flattened[name] { return done }
-        guard let index = indexByName[name], var object = types[index].object else { return nil }
+        guard let index = indexByName[name], case .object(var object) = types[index].kind else { return nil }
         if let start = visiting.firstIndex(of: name) {
             let cycle = visiting[start...] + [name]
             error("base cycle: " + cycle.joined(separator: " -> "), at: types[index].location)
             return nil
         }
+        guard let base = object.base else {
+            // No base: the members stay as they are (the same array), unless two clash.
+            let members = withoutClashes(object.members, after: [], in: name, at: index)
+            if members.count != object.members.count {
+                object.members = members
+                types[index].kind = .object(object)
+            }
+            flattened[name] = members
+            return members
+        }
         visiting.append(name)
         defer { visiting.removeLast() }
-        var members: [Member] = []
-        if let base = object.base {
-            guard type(named: base)?.object != nil, let baseMembers = flatten(base) else { return nil }
-            members = baseMembers
-        }
-        members.reserveCapacity(members.count + object.members.count)
-        for member in object.members {
-            if let clash = Self.firstMember(in: members, sameCNameAs: member.name) {
-                error(
-                    "member '\(member.name)' of '\(name)' collides with member '\(clash.name)' of its base"
-                        + (clash.location.map { " at \($0)" } ?? ""), at: member.location ?? types[index].location)
-                continue
-            }
-            members.append(member)
-        }
-        object.members = members
-        types[index].kind = .object(object)
+        guard type(named: base)?.object != nil, let baseMembers = flatten(base) else { return nil }
+        let members = withoutClashes(object.members, after: baseMembers, in: name, at: index)
+        types[index].kind = .object(
+            ObjectType(
+                members: members, base: base, variants: object.variants,
+                acceptsExtraMembers: object.acceptsExtraMembers))
         flattened[name] = members
         return members
     }
 
-    /// The first member whose name C spells like `name`: QAPI forbids two members that differ
+    /// `first` then `members`, reporting and dropping each member whose C name clashes with one
+    /// before it (`first` has no clashes of its own). Without a clash and with no `first`, it is
+    /// `members` itself, not a copy.
+    private mutating func withoutClashes(_ members: [Member], after first: [Member], in name: String, at index: Int)
+        -> [Member]
+    {
+        // Positions only, so that the common case (no clash) copies no member.
+        let clashing = members.indices.filter { position in
+            Self.hasMember(in: first, sameCNameAs: members[position].name)
+                || Self.hasMember(in: members[..<position], sameCNameAs: members[position].name)
+        }
+        if clashing.isEmpty { return first.isEmpty ? members : first + members }
+        for position in clashing {
+            // A clash is an equivalence, so comparing with dropped members finds the same first clash.
+            let member = members[position]
+            guard
+                let clash = first.first(where: { Self.sameCName($0.name, member.name) })
+                    ?? members[..<position].first(where: { Self.sameCName($0.name, member.name) })
+            else { continue }
+            error(
+                "member '\(member.name)' of '\(name)' collides with member '\(clash.name)' of its base"
+                    + (clash.location.map { " at \($0)" } ?? ""), at: member.location ?? types[index].location)
+        }
+        return first + members.indices.filter { !clashing.contains($0) }.map { members[$0] }
+    }
+
+    /// Whether a member's name is spelled in C like `name`: QAPI forbids two members that differ
     /// only in `-`, `.` vs `_`. A linear scan: member lists are short, and it allocates nothing.
-    private static func firstMember(in members: [Member], sameCNameAs name: String) -> Member? {
-        members.first { sameCName($0.name, name) }
+    private static func hasMember(in members: ArraySlice<Member>, sameCNameAs name: String) -> Bool {
+        for index in members.indices where sameCName(members[index].name, name) { return true }
+        return false
+    }
+
+    private static func hasMember(in members: [Member], sameCNameAs name: String) -> Bool {
+        hasMember(in: members[...], sameCNameAs: name)
     }
 
     /// Whether two names are equal once `-` and `.` are read as `_`, as C spells them.
@@ -216,7 +254,7 @@ struct SchemaResolver {
                 continue
             }
             for member in branchMembers {
-                if let clash = Self.firstMember(in: object.members, sameCNameAs: member.name) {
+                if let clash = object.members.first(where: { Self.sameCName($0.name, member.name) }) {
                     error(
                         "member '\(member.name)' of branch '\(variant.name)' (type '\(branchName)') collides with member "
                             + "'\(clash.name)' of union '\(name)'", at: variant.location ?? type(named: name)?.location)

@@ -1,0 +1,65 @@
+import Testing
+
+@testable import ConformanceKit
+
+/// Files are parsed on several threads, but includes keep QEMU's meaning: each file once, at its
+/// first `include`, paths relative to the including file.
+struct QAPISourceLoaderTests {
+    @Test(arguments: [
+        ("b.json", "/s/a.json", "/s/b.json"),
+        ("sub/c.json", "/s/a.json", "/s/sub/c.json"),
+        ("../d.json", "dir/a.json", "dir/../d.json"),
+        ("e.json", "a.json", "e.json"),
+        ("/abs/f.json", "/s/a.json", "/abs/f.json"),
+    ])
+    func includesResolveAgainstTheIncludingFile(relative: String, from: String, resolved: String) {
+        #expect(QAPISourceLoader.resolve(relative, from: from) == resolved)
+    }
+
+    @Test(arguments: [
+        ("/s/./sub/../b.json", "/s/b.json"),
+        ("dir/../d.json", "d.json"),
+        ("../x/./y.json", "../x/y.json"),
+        ("a//b.json", "a/b.json"),
+    ])
+    func normalizedPathsApplyDotAndDotDot(path: String, normalized: String) {
+        #expect(QAPISourceLoader.normalized(path) == normalized)
+    }
+
+    /// A tree whose files include each other out of order, in several spellings.
+    static let tree = [
+        "/s/main.json": """
+        { 'struct': 'Main1', 'data': {} }
+        { 'include': 'sub/big.json' }
+        { 'include': './sub/../sub/big.json' }
+        { 'struct': 'Main2', 'data': {} }
+        { 'include': 'small.json' }
+        """,
+        "/s/sub/big.json": """
+        { 'include': 'shared.json' }
+        """ + (1...200).map { "\n{ 'struct': 'Big\($0)', 'data': { 'm': 'Shared' } }" }.joined(),
+        "/s/sub/shared.json": "{ 'struct': 'Shared', 'data': {} }",
+        "/s/small.json": "{ 'include': 'sub/shared.json' }\n{ 'struct': 'Small', 'data': {} }",
+    ]
+
+    @Test func definitionsKeepIncludeOrderAndEachFileIsReadOnce() throws {
+        let expected = ["Main1", "Shared"] + (1...200).map { "Big\($0)" } + ["Main2", "Small"]
+        for _ in 0..<20 {
+            let schema = try SchemaLoader.loadSource(files: Self.tree, main: "/s/main.json").schema
+            #expect(schema.types.filter { $0.origin == .struct }.map(\.name) == expected)
+            #expect(schema.files == ["/s/main.json", "/s/sub/big.json", "/s/sub/shared.json", "/s/small.json"])
+        }
+    }
+
+    @Test func aSyntaxErrorInAnIncludedFileIsLocatedInThatFile() {
+        var tree = Self.tree
+        tree["/s/sub/shared.json"] = "{ 'struct': 'Shared', 'data': {} "
+        do {
+            _ = try SchemaLoader.loadSource(files: tree, main: "/s/main.json")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.first?.location?.file == "/s/sub/shared.json")
+            #expect(error.diagnostics.first?.location?.line == 1)
+        }
+    }
+}
