@@ -117,8 +117,9 @@ extension JSONParser {
         let positions: Bool
         var index = 0
         var depth = 0
-        /// Top-level comments seen while skipping whitespace between values (sequence mode only).
-        var comments: [SequenceItem]? = nil
+        /// In sequence mode, the items so far: comments are added while skipping whitespace
+        /// between values.
+        var sequence: [SequenceItem]? = nil
 
         init(_ bytes: UnsafeBufferPointer<UInt8>, dialect: Dialect, positions: Bool) {
             self.bytes = bytes
@@ -140,19 +141,18 @@ extension JSONParser {
         }
 
         mutating func parseTopLevelSequence() throws(JSONParseError) -> [SequenceItem] {
-            var items: [SequenceItem] = []
-            comments = []
+            sequence = []
+            // QAPI files hold about one comment line or expression per 40 bytes.
+            sequence?.reserveCapacity(bytes.count / 40)
             while true {
                 try skipWhitespace()
-                items.append(contentsOf: comments ?? [])
-                comments?.removeAll(keepingCapacity: true)
-                guard index < bytes.count else { return items }
+                guard index < bytes.count else { return sequence ?? [] }
                 let start = index
                 let (value, node) = try parseValue()
                 guard case .object = value else {
                     throw JSONParseError("expected '{' to start a top-level expression", at: start)
                 }
-                items.append(.value(value, node))
+                sequence?.append(.value(value, node))
             }
         }
 
@@ -497,10 +497,10 @@ extension JSONParser {
                 case UInt8(ascii: "#") where dialect == .qapi:
                     let hash = index
                     while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
-                    if comments != nil, depth == 0 {
+                    if sequence != nil, depth == 0 {
                         var end = index
                         if end > hash, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                        comments?.append(.comment((hash + 1)..<end))
+                        sequence?.append(.comment((hash + 1)..<end))
                     }
                 default:
                     return

@@ -144,12 +144,15 @@ struct DocCommentParser {
 
     /// `Returns: rest` → ("Returns", rest); also `Since 1.2` without a colon.
     static func sectionStart(_ text: Bytes) -> (String, String)? {
-        guard let first = text.first, isASCIIUpper(first), decodedCount(text) < 200 else { return nil }
-        guard text.contains(UInt8(ascii: ":")) || text.starts(with: "Since ".utf8) else { return nil }
+        guard let first = text.first, isASCIIUpper(first) else { return nil }
         // The tag word in ASCII letters; a non-ASCII byte after it never leaves ':' or ' ' next,
         // so byte and Character boundaries agree on every line that can start a section.
         let wordEnd = text.firstIndex { !isASCIILetter($0) } ?? text.endIndex
-        guard let tag = sectionTags[String(decoding: Bytes(rebasing: text[..<wordEnd]), as: UTF8.self)] else {
+        // Every tag is followed by ':' (or, for `Since 1.2`, a space): most prose lines stop here.
+        guard wordEnd < text.endIndex, text[wordEnd] == UInt8(ascii: ":") || text[wordEnd] == UInt8(ascii: " "),
+            let tag = sectionTags[String(decoding: Bytes(rebasing: text[..<wordEnd]), as: UTF8.self)],
+            decodedCount(text) < 200
+        else {
             return nil
         }
         let rest = Bytes(rebasing: text[wordEnd...])

@@ -18,7 +18,11 @@ struct QAPIExpression: Sendable {
 
     /// The value of a key and its position node.
     func member(_ key: String) -> (JSONValue, JSONNode, keyOffset: Int)? {
-        guard let index = object.members.firstIndex(where: { $0.key == key }) else { return nil }
-        return (object.members[index].value, node.child(index), node.keyOffset(index))
+        // By index: the scan copies no member.
+        let members = object.members
+        for index in members.indices where members[index].key == key {
+            return (members[index].value, node.child(index), node.keyOffset(index))
+        }
+        return nil
     }
 }

@@ -752,20 +752,11 @@ struct SchemaBuilder {
     /// - Returns: false when the name is invalid and the definition should be skipped.
     mutating func checkName(
         _ name: String, at location: SourceLocation, what: NameKind, allowLeadingDigit: Bool = false
-    )
-        -> Bool
-    {
-        var body = Substring(name)
-        if name.utf8.first == UInt8(ascii: "_"), body.hasPrefix("__"),
-            let underscore = body.dropFirst(2).firstIndex(of: "_")
-        {
-            body = body[body.index(after: underscore)...]  // downstream prefix __RFQDN_
-        }
-        let validFirst = body.utf8.first.map { isASCIILetter($0) || (allowLeadingDigit && isASCIIDigit($0)) } ?? false
-        let validRest = body.utf8.allSatisfy {
-            isASCIILetter($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
-        }
-        guard validFirst, validRest else {
+    ) -> Bool {
+        let scan =
+            name.utf8.withContiguousStorageIfAvailable { NameScan($0, allowLeadingDigit: allowLeadingDigit) }
+            ?? Array(name.utf8).withUnsafeBufferPointer { NameScan($0, allowLeadingDigit: allowLeadingDigit) }
+        guard scan.isValid else {
             error(
                 "\(what) name '\(name)' is not a valid QAPI name", at: location,
                 hint:
@@ -773,36 +764,71 @@ struct SchemaBuilder {
             )
             return false
         }
-        checkNamingConvention(body, full: name, at: location, what: what)
+        checkNamingConvention(scan, full: name, at: location, what: what)
         return true
     }
 
+    /// What one pass over a name's bytes tells: validity and the traits the naming conventions
+    /// look at, for the name without its downstream `__RFQDN_` prefix.
+    struct NameScan {
+        var isValid: Bool
+        var first: UInt8?
+        var hasLower = false
+        var hasUpper = false
+        var hasUnderscore = false
+        var hasDash = false
+        var endsWithList: Bool
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>, allowLeadingDigit: Bool) {
+            var body = bytes[...]
+            if body.starts(with: "__".utf8), let underscore = body.dropFirst(2).firstIndex(of: UInt8(ascii: "_")) {
+                body = body[(underscore + 1)...]  // downstream prefix __RFQDN_
+            }
+            first = body.first
+            isValid = first.map { isASCIILetter($0) || (allowLeadingDigit && isASCIIDigit($0)) } ?? false
+            for byte in body {
+                if isASCIILower(byte) {
+                    hasLower = true
+                } else if isASCIIUpper(byte) {
+                    hasUpper = true
+                } else if byte == UInt8(ascii: "_") {
+                    hasUnderscore = true
+                } else if byte == UInt8(ascii: "-") {
+                    hasDash = true
+                } else if !isASCIIDigit(byte) {
+                    isValid = false
+                }
+            }
+            endsWithList = body.count >= 4 && body.suffix(4).elementsEqual("List".utf8)
+        }
+    }
+
     mutating func checkNamingConvention(
-        _ body: Substring, full name: String, at location: SourceLocation, what: NameKind
+        _ scan: NameScan, full name: String, at location: SourceLocation, what: NameKind
     ) {
         switch what {
         case .event:
-            if body.utf8.contains(where: { isASCIILower($0) || $0 == UInt8(ascii: "-") }) {
+            if scan.hasLower || scan.hasDash {
                 warning("event name '\(name)' should be ALL_CAPS with '_'", at: location)
             }
         case .command:
-            if body.utf8.contains(UInt8(ascii: "_")) && !pragmaList("command-name-exceptions").contains(name) {
+            if scan.hasUnderscore && !pragmaList("command-name-exceptions").contains(name) {
                 warning("command name '\(name)' should use '-', not '_'", at: location)
             }
-            if body.utf8.contains(where: isASCIIUpper) {
+            if scan.hasUpper {
                 warning("command name '\(name)' should be lower-case", at: location)
             }
         case .struct, .union, .alternate, .enum:
-            if let first = body.utf8.first, !isASCIIUpper(first) {
+            if let first = scan.first, !isASCIIUpper(first) {
                 warning("type name '\(name)' should be CamelCase, starting with a capital", at: location)
             }
-            if body.hasSuffix("List") && what != .enum {
+            if scan.endsWithList && what != .enum {
                 warning(
                     "type name '\(name)' should not end with 'List': that suffix names array types in generated C",
                     at: location)
             }
         case .member, .enumValue, .unionBranch, .alternateBranch, .feature:
-            if body.utf8.contains(where: { isASCIIUpper($0) || $0 == UInt8(ascii: "_") }) {
+            if scan.hasUpper || scan.hasUnderscore {
                 noteStyle(name: name, location: location, what: what)
             }
         }
