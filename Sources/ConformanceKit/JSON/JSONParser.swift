@@ -58,7 +58,11 @@ public enum JSONParser {
     ) {
         let result: Result<(JSONValue, JSONNode), JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
             var reader = Reader(buffer, dialect: dialect, positions: true)
-            return Result { () throws(JSONParseError) in try reader.parseSingle() }
+            return Result { () throws(JSONParseError) in
+                let (value, root) = try reader.parseSingle()
+                reader.positions.append(root)
+                return (value, JSONNode(JSONNode.Table(reader.positions), index: reader.positions.count - 1))
+            }
         }
         return try result.get()
     }
@@ -72,9 +76,10 @@ public enum JSONParser {
     public static func parseSequence(_ bytes: [UInt8], dialect: Dialect = .qapi) throws(JSONParseError)
         -> [JSONTopLevelItem]
     {
-        try parseSequenceItems(bytes, dialect: dialect).map { item in
+        let (items, positions) = try parseSequenceItems(bytes, dialect: dialect)
+        return items.map { item in
             switch item {
-            case .value(let value, let node): .value(value, node)
+            case .value(let value, let root): .value(value, JSONNode(positions, index: root))
             case .comment(let text):
                 .comment(String(decoding: bytes[text], as: UTF8.self), offset: text.lowerBound - 1)
             }
@@ -83,8 +88,8 @@ public enum JSONParser {
 
     /// One top-level item of a sequence, with a comment kept as the byte range of its text.
     enum SequenceItem {
-        /// A top-level value and its position tree.
-        case value(JSONValue, JSONNode)
+        /// A top-level value and the index of its root in the sequence's position table.
+        case value(JSONValue, root: Int)
         /// A comment: the bytes after `#` up to the line end (a trailing `\r` excluded).
         case comment(Range<Int>)
     }
@@ -94,13 +99,19 @@ public enum JSONParser {
     /// - Parameters:
     ///   - bytes: UTF-8 text.
     ///   - dialect: normally `.qapi`.
-    /// - Returns: values with their position trees, and top-level comment ranges, in file order.
+    /// - Returns: values with their roots, and top-level comment ranges, in file order; and the
+    ///   position table the roots index (`JSONNode(table, index: root)`).
     /// - Throws: `JSONParseError` at the first fault.
-    static func parseSequenceItems(_ bytes: [UInt8], dialect: Dialect = .qapi) throws(JSONParseError) -> [SequenceItem]
-    {
-        let result: Result<[SequenceItem], JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+    static func parseSequenceItems(_ bytes: [UInt8], dialect: Dialect = .qapi) throws(JSONParseError) -> (
+        [SequenceItem], JSONNode.Table
+    ) {
+        let result: Result<([SequenceItem], JSONNode.Table), JSONParseError> = bytes.withUnsafeBufferPointer {
+            buffer in
             var reader = Reader(buffer, dialect: dialect, positions: true)
-            return Result { () throws(JSONParseError) in try reader.parseTopLevelSequence() }
+            return Result { () throws(JSONParseError) in
+                let items = try reader.parseTopLevelSequence()
+                return (items, JSONNode.Table(reader.positions))
+            }
         }
         return try result.get()
     }
@@ -114,7 +125,12 @@ extension JSONParser {
     struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         let dialect: Dialect
-        let positions: Bool
+        /// Whether to keep positions (`positions` and `pending` stay empty otherwise).
+        let keepsPositions: Bool
+        /// The position table: each finished node's children, next to each other.
+        var positions: [JSONNode.Entry] = []
+        /// The entries of children whose parent is not finished yet.
+        var pending: [JSONNode.Entry] = []
         var index = 0
         var depth = 0
         /// In sequence mode, the items so far: comments are added while skipping whitespace
@@ -124,10 +140,10 @@ extension JSONParser {
         init(_ bytes: UnsafeBufferPointer<UInt8>, dialect: Dialect, positions: Bool) {
             self.bytes = bytes
             self.dialect = dialect
-            self.positions = positions
+            keepsPositions = positions
         }
 
-        mutating func parseSingle() throws(JSONParseError) -> (JSONValue, JSONNode) {
+        mutating func parseSingle() throws(JSONParseError) -> (JSONValue, JSONNode.Entry) {
             try skipWhitespace()
             guard index < bytes.count else {
                 throw JSONParseError("expected a JSON value, found end of input", at: index)
@@ -142,46 +158,52 @@ extension JSONParser {
 
         mutating func parseTopLevelSequence() throws(JSONParseError) -> [SequenceItem] {
             sequence = []
-            // QAPI files hold about one comment line or expression per 40 bytes.
+            // QAPI files hold about one comment line or expression per 40 bytes, a position per 10.
             sequence?.reserveCapacity(bytes.count / 40)
+            positions.reserveCapacity(bytes.count / 10)
             while true {
                 try skipWhitespace()
                 guard index < bytes.count else { return sequence ?? [] }
                 let start = index
-                let (value, node) = try parseValue()
+                let (value, root) = try parseValue()
                 guard case .object = value else {
                     throw JSONParseError("expected '{' to start a top-level expression", at: start)
                 }
-                sequence?.append(.value(value, node))
+                positions.append(root)
+                sequence?.append(.value(value, root: positions.count - 1))
             }
         }
 
         // MARK: Values
 
-        mutating func parseValue() throws(JSONParseError) -> (JSONValue, JSONNode) {
+        mutating func parseValue() throws(JSONParseError) -> (JSONValue, JSONNode.Entry) {
             let start = index
             guard index < bytes.count else { throw JSONParseError("expected a value, found end of input", at: index) }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try parseObject()
             case UInt8(ascii: "["): return try parseArray()
             case UInt8(ascii: "\""):
-                return (.string(try parseString(quote: UInt8(ascii: "\""))), JSONNode(offset: start))
+                return (
+                    .string(try parseString(quote: UInt8(ascii: "\""))), JSONNode.Entry(offset: start, keyOffset: start)
+                )
             case UInt8(ascii: "'") where dialect == .qapi:
-                return (.string(try parseString(quote: UInt8(ascii: "'"))), JSONNode(offset: start))
+                return (
+                    .string(try parseString(quote: UInt8(ascii: "'"))), JSONNode.Entry(offset: start, keyOffset: start)
+                )
             case UInt8(ascii: "t"):
                 try expectWord("true")
-                return (.bool(true), JSONNode(offset: start))
+                return (.bool(true), JSONNode.Entry(offset: start, keyOffset: start))
             case UInt8(ascii: "f"):
                 try expectWord("false")
-                return (.bool(false), JSONNode(offset: start))
+                return (.bool(false), JSONNode.Entry(offset: start, keyOffset: start))
             case UInt8(ascii: "n") where dialect == .json:
                 try expectWord("null")
-                return (.null, JSONNode(offset: start))
+                return (.null, JSONNode.Entry(offset: start, keyOffset: start))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 guard dialect == .json else {
                     throw JSONParseError("stray \(describe(index)): the QAPI schema language has no numbers", at: index)
                 }
-                return (try parseNumber(), JSONNode(offset: start))
+                return (try parseNumber(), JSONNode.Entry(offset: start, keyOffset: start))
             default:
                 throw JSONParseError("expected a value, found \(describe(index))", at: index)
             }
@@ -194,18 +216,17 @@ extension JSONParser {
             }
         }
 
-        mutating func parseObject() throws(JSONParseError) -> (JSONValue, JSONNode) {
+        mutating func parseObject() throws(JSONParseError) -> (JSONValue, JSONNode.Entry) {
             let start = index
             try enter()
             index += 1
             var members: [JSONObject.Member] = []
-            var keyOffsets: [Int] = []
-            var children: [JSONNode] = []
+            let firstPending = pending.count
             try skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 depth -= 1
-                return (.object(JSONObject(uniqueMembers: [])), JSONNode(offset: start))
+                return (.object(JSONObject(uniqueMembers: [])), JSONNode.Entry(offset: start, keyOffset: start))
             }
             while true {
                 try skipWhitespace()
@@ -220,11 +241,11 @@ extension JSONParser {
                 }
                 index += 1
                 try skipWhitespace()
-                let (value, node) = try parseValue()
+                var (value, entry) = try parseValue()
                 members.append(JSONObject.Member(key, value))
-                if positions {
-                    keyOffsets.append(keyStart)
-                    children.append(node)
+                if keepsPositions {
+                    entry.keyOffset = keyStart
+                    pending.append(entry)
                 }
                 try skipWhitespace()
                 guard index < bytes.count else {
@@ -241,10 +262,19 @@ extension JSONParser {
                 throw JSONParseError("expected ',' or '}' after object member, found \(describe(index))", at: index)
             }
             depth -= 1
-            return (
-                .object(JSONObject(uniqueMembers: members)),
-                JSONNode(offset: start, keyOffsets: keyOffsets, children: children)
-            )
+            return (.object(JSONObject(uniqueMembers: members)), finishNode(at: start, childrenFrom: firstPending))
+        }
+
+        /// The entry of a finished object or array: its children's entries move from `pending`
+        /// to the table, next to each other.
+        mutating func finishNode(at start: Int, childrenFrom firstPending: Int) -> JSONNode.Entry {
+            guard keepsPositions else { return JSONNode.Entry(offset: start, keyOffset: start) }
+            let entry = JSONNode.Entry(
+                offset: start, keyOffset: start, firstChild: Int32(positions.count),
+                childCount: Int32(pending.count - firstPending))
+            positions.append(contentsOf: pending[firstPending...])
+            pending.removeSubrange(firstPending...)
+            return entry
         }
 
         mutating func parseKey() throws(JSONParseError) -> String {
@@ -274,23 +304,23 @@ extension JSONParser {
             }
         }
 
-        mutating func parseArray() throws(JSONParseError) -> (JSONValue, JSONNode) {
+        mutating func parseArray() throws(JSONParseError) -> (JSONValue, JSONNode.Entry) {
             let start = index
             try enter()
             index += 1
             var elements: [JSONValue] = []
-            var children: [JSONNode] = []
+            let firstPending = pending.count
             try skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
                 index += 1
                 depth -= 1
-                return (.array([]), JSONNode(offset: start))
+                return (.array([]), JSONNode.Entry(offset: start, keyOffset: start))
             }
             while true {
                 try skipWhitespace()
-                let (value, node) = try parseValue()
+                let (value, entry) = try parseValue()
                 elements.append(value)
-                if positions { children.append(node) }
+                if keepsPositions { pending.append(entry) }
                 try skipWhitespace()
                 guard index < bytes.count else {
                     throw JSONParseError("unterminated array: expected ',' or ']', found end of input", at: index)
@@ -306,7 +336,7 @@ extension JSONParser {
                 throw JSONParseError("expected ',' or ']' after array element, found \(describe(index))", at: index)
             }
             depth -= 1
-            return (.array(elements), JSONNode(offset: start, children: children))
+            return (.array(elements), finishNode(at: start, childrenFrom: firstPending))
         }
 
         // MARK: Scalars

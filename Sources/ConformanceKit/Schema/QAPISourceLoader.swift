@@ -213,8 +213,9 @@ struct QAPISourceLoader {
         guard let bytes = try? readFile(path) else { return nil }
         let source = SourceText(file: path, bytes: bytes)
         let parsed: [JSONParser.SequenceItem]
+        let positions: JSONNode.Table
         do {
-            parsed = try JSONParser.parseSequenceItems(bytes, dialect: .qapi)
+            (parsed, positions) = try JSONParser.parseSequenceItems(bytes, dialect: .qapi)
         } catch {
             return [.failure(DiagnosticError(Self.syntaxDiagnostic(error, in: source)))]
         }
@@ -223,12 +224,14 @@ struct QAPISourceLoader {
             if let target = value["include"]?.stringValue { includes.append(Self.resolve(target, from: path)) }
         }
         queue.enqueue(includes)
-        return items(of: path, parsed: parsed, source: source)
+        return items(of: path, parsed: parsed, positions: positions, source: source)
     }
 
     /// A parsed file's items: expressions with their doc blocks attached, includes, doc-layout
     /// warnings, and a final failure if the file is faulty.
-    private func items(of path: String, parsed: [JSONParser.SequenceItem], source: SourceText) -> [Item] {
+    private func items(
+        of path: String, parsed: [JSONParser.SequenceItem], positions: JSONNode.Table, source: SourceText
+    ) -> [Item] {
         let bytes = source.bytes
         var items: [Item] = []
         var pendingDoc: DocComment?
@@ -251,8 +254,9 @@ struct QAPISourceLoader {
                     docStart = offset
                     pendingDoc = nil
                 }
-            case .value(let value, let node):
+            case .value(let value, let root):
                 guard let object = value.objectValue else { continue }
+                let node = JSONNode(positions, index: root)
                 if docLines != nil {
                     items.append(
                         .diagnostic(

@@ -98,6 +98,33 @@ struct JSONParserTests {
         #expect(node.keyOffsets.count == 2)
     }
 
+    @Test func positionsLeadToEveryNestedMemberKeyAndElement() throws {
+        let text = #"{"a": [1, {"b": true, "c": [null]}], "d": {}}"#
+        let (_, root) = try JSONParser.parseLocated(Array(text.utf8))
+        #expect(root.offset == 0)
+        #expect(root.keyOffsets == [1, 37])
+        let array = root.child(0)
+        #expect(array.offset == 6 && array.count == 2)
+        let inner = array.child(1)
+        #expect(inner.offset == 10)
+        #expect(inner.keyOffset(1) == 22)
+        #expect(inner.child(1).child(0).offset == 28)
+        #expect(root.child(1).count == 0)
+        // Past the end, a node answers with itself, so a fault still has a location.
+        #expect(inner.child(5).offset == inner.offset)
+        #expect(inner.keyOffset(5) == inner.offset)
+    }
+
+    @Test func sequencePositionsBelongToTheirOwnExpression() throws {
+        let text = "{ 'x': ['a'] }\n# note\n{ 'y': { 'z': 'b' } }"
+        let items = try JSONParser.parseSequence(Array(text.utf8))
+        let nodes = items.compactMap { if case .value(_, let node) = $0 { node } else { nil } }
+        #expect(nodes.map(\.offset) == [0, 22])
+        #expect(nodes[0].child(0).child(0).offset == 8)
+        #expect(nodes[1].child(0).keyOffset(0) == 31)
+        #expect(nodes[1].child(0).child(0).offset == 36)
+    }
+
     @Test func qapiDialectRejectsNumbersWithALocatedMessage() {
         #expect {
             _ = try JSONParser.parseSequence(Array("8 # Guest name".utf8))
