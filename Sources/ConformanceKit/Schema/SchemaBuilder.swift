@@ -65,7 +65,18 @@ struct SchemaBuilder {
     }
 
     static let metaKeys = ["enum", "struct", "type", "union", "alternate", "command", "event", "pragma"]
-    static let allowedKeys: [String: Set<String>] = [
+
+    /// The first of `metaKeys` the expression has (in that order of preference), in one pass
+    /// over its keys.
+    static func metaKey(of object: JSONObject) -> String? {
+        var best: Int?
+        let members = object.members
+        for index in members.indices {
+            if let rank = metaKeys.firstIndex(of: members[index].key), rank < best ?? .max { best = rank }
+        }
+        return best.map { metaKeys[$0] }
+    }
+    static let allowedKeys: [String: [String]] = [
         "enum": ["enum", "data", "prefix", "if", "features"],
         "struct": ["struct", "data", "base", "if", "features"],
         "type": ["type", "data", "base", "if", "features"],
@@ -82,18 +93,19 @@ struct SchemaBuilder {
     // MARK: Expressions
 
     mutating func add(_ expression: QAPIExpression) {
-        guard let meta = Self.metaKeys.first(where: { expression.object[$0] != nil }) else {
+        guard let meta = Self.metaKey(of: expression.object) else {
             error(
                 "expression must have one of the keys 'enum', 'struct', 'union', 'alternate', 'command', 'event', "
                     + "'include' or 'pragma'", at: expression.location)
             return
         }
         let allowed = Self.allowedKeys[meta] ?? []
-        for (index, member) in expression.object.members.enumerated() where !allowed.contains(member.key) {
+        let members = expression.object.members
+        for index in members.indices where !allowed.contains(members[index].key) {
             error(
-                "'\(meta)' definition has unknown key '\(member.key)'",
+                "'\(meta)' definition has unknown key '\(members[index].key)'",
                 at: expression.location(expression.node.keyOffset(index)),
-                hint: "allowed keys: " + (Self.allowedKeys[meta] ?? []).sorted().joined(separator: ", "))
+                hint: "allowed keys: " + allowed.sorted().joined(separator: ", "))
         }
         if meta == "pragma" {
             addPragma(expression)
@@ -108,7 +120,9 @@ struct SchemaBuilder {
         else {
             return
         }
-        if let previous = definedAt[name] {
+        // One hash in the common case: insert, and put the first definition back on a repeat.
+        if let previous = definedAt.updateValue((nameLocation, expression.object), forKey: name) {
+            definedAt[name] = previous
             if previous.definition == expression.object {
                 // Mixed trees (an old net.json beside a newer common.json) repeat a definition
                 // verbatim; QEMU would stop, but nothing is ambiguous, so this is a warning.
@@ -120,7 +134,6 @@ struct SchemaBuilder {
             }
             return
         }
-        definedAt[name] = (nameLocation, expression.object)
         if let doc = expression.doc, doc.symbol != name {
             warning("documentation comment is for '\(doc.symbol ?? "")', not '\(name)'", at: doc.location)
         }

@@ -13,16 +13,22 @@ struct SchemaResolver {
     private var indexByName: [String: Int] = [:]
     /// Whether a name is defined twice (a user type named like a built-in).
     private var hasRepeatedNames = false
-    private var flattened: [String: [Member]] = [:]
+    /// The flattened members of each object type, by index in `types`, once worked out.
+    private var flattened: [[Member]?]
     private var visiting: [String] = []
 
     init(_ builder: SchemaBuilder) {
         self.builder = builder
         types = builder.types
         indexByName.reserveCapacity(types.count)
-        for (index, type) in types.enumerated() {
-            if indexByName[type.name] == nil { indexByName[type.name] = index } else { hasRepeatedNames = true }
+        for index in types.indices {
+            // One hash per name; a repeat puts the first index back.
+            if let first = indexByName.updateValue(index, forKey: types[index].name) {
+                indexByName[types[index].name] = first
+                hasRepeatedNames = true
+            }
         }
+        flattened = Array(repeating: nil, count: types.count)
         // The builder's copy is not read again: drop it so that `types` is uniquely referenced.
         self.builder.types = []
     }
@@ -36,7 +42,9 @@ struct SchemaResolver {
     mutating func resolve(files: [String]) -> (Schema, DiagnosticCollector) {
         for reference in builder.references { check(reference) }
         for index in types.indices {
-            if case .object = types[index].kind { _ = flatten(types[index].name) }
+            if case .object = types[index].kind {
+                _ = hasRepeatedNames ? flatten(types[index].name) : flatten(at: index)
+            }
         }
         for union in builder.unions { checkDiscriminator(union) }
         for index in types.indices {
@@ -132,9 +140,13 @@ struct SchemaResolver {
     // MARK: Bases
 
     /// The members of an object type with its base chain flattened in; nil on a cycle or unknown base.
-    private mutating func flatten(_ name: String) -> [Member]? {
-        if let done = flattened[name] { return done }
-        guard let index = indexByName[name], case .object(var object) = types[index].kind else { return nil }
+    private mutating func flatten(_ name: String) -> [Member]? { indexByName[name].flatMap { flatten(at: $0) } }
+
+    /// The flattened members of the type at an index in `types`.
+    private mutating func flatten(at index: Int) -> [Member]? {
+        if let done = flattened[index] { return done }
+        let name = types[index].name
+        guard case .object(var object) = types[index].kind else { return nil }
         if let start = visiting.firstIndex(of: name) {
             let cycle = visiting[start...] + [name]
             error("base cycle: " + cycle.joined(separator: " -> "), at: types[index].location)
@@ -147,20 +159,25 @@ struct SchemaResolver {
                 object.members = members
                 types[index].kind = .object(object)
             }
-            flattened[name] = members
+            flattened[index] = members
             return members
         }
         visiting.append(name)
         defer { visiting.removeLast() }
-        guard type(named: base)?.object != nil, let baseMembers = flatten(base) else { return nil }
+        guard let baseIndex = indexByName[base], case .object = types[baseIndex].kind,
+            let baseMembers = flatten(at: baseIndex)
+        else { return nil }
         let members = withoutClashes(object.members, after: baseMembers, in: name, at: index)
         types[index].kind = .object(
             ObjectType(
                 members: members, base: base, variants: object.variants,
                 acceptsExtraMembers: object.acceptsExtraMembers))
-        flattened[name] = members
+        flattened[index] = members
         return members
     }
+
+    /// The flattened members of a named type, when worked out.
+    private func flattenedMembers(of name: String) -> [Member]? { indexByName[name].flatMap { flattened[$0] } }
 
     /// `first` then `members`, reporting and dropping each member whose C name clashes with one
     /// before it (`first` has no clashes of its own). Without a clash and with no `first`, it is
@@ -213,7 +230,8 @@ struct SchemaResolver {
     // MARK: Unions
 
     private mutating func checkDiscriminator(_ union: SchemaBuilder.PendingUnion) {
-        guard let object = type(named: union.name)?.object, let base = object.base, flattened[base] != nil else {
+        guard let object = type(named: union.name)?.object, let base = object.base, flattenedMembers(of: base) != nil
+        else {
             return
         }
         guard let tag = object.member(named: union.discriminator) else {
@@ -250,7 +268,8 @@ struct SchemaResolver {
     /// Branch members must not clash with the union's common members.
     private mutating func checkBranches(of name: String, _ object: ObjectType) {
         for variant in object.variants?.cases ?? [] {
-            guard case .named(let branchName) = variant.type, let branchMembers = flattened[branchName] else {
+            guard case .named(let branchName) = variant.type, let branchMembers = flattenedMembers(of: branchName)
+            else {
                 continue
             }
             for member in branchMembers {
