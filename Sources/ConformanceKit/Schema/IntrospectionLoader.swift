@@ -24,9 +24,10 @@ public enum IntrospectionLoader {
 
     private struct Reader {
         let file: String
-        var arrays: [String: String] = [:]
-        var objects: [String: JSONObject] = [:]
-        var entryIndex: [String: Int] = [:]
+        /// Each name to its entry, and to its element type when it is an array.
+        var entryIndex: [String: (entry: Int, element: String?)] = [:]
+        /// The entries' objects, by entry number.
+        var objects: [JSONObject] = []
 
         func fault(_ message: String, entry: Int) -> DiagnosticError {
             DiagnosticError(
@@ -37,28 +38,33 @@ public enum IntrospectionLoader {
         }
 
         mutating func read(_ entries: [JSONValue]) throws(DiagnosticError) -> Schema {
-            for (index, entry) in entries.enumerated() {
-                guard let object = entry.objectValue, let name = object["name"]?.stringValue,
+            entryIndex.reserveCapacity(entries.count)
+            objects.reserveCapacity(entries.count)
+            for index in entries.indices {
+                guard let object = entries[index].objectValue, let name = object["name"]?.stringValue,
                     let meta = object["meta-type"]?.stringValue
                 else { throw fault("must be an object with string 'name' and 'meta-type'", entry: index) }
-                guard entryIndex[name] == nil else { throw fault("name '\(name)' is defined twice", entry: index) }
-                entryIndex[name] = index
-                objects[name] = object
+                var element: String?
                 if meta == "array" {
-                    guard let element = object["element-type"]?.stringValue else {
+                    guard let elementType = object["element-type"]?.stringValue else {
                         throw fault("array '\(name)' lacks 'element-type'", entry: index)
                     }
-                    arrays[name] = element
+                    element = elementType
                 }
+                guard entryIndex.updateValue((index, element), forKey: name) == nil else {
+                    throw fault("name '\(name)' is defined twice", entry: index)
+                }
+                objects.append(object)
             }
             var types: [SchemaType] = []
             var commands: [Command] = []
             var events: [Event] = []
-            for (index, entry) in entries.enumerated() {
-                guard let object = entry.objectValue, let name = object["name"]?.stringValue,
-                    let meta = object["meta-type"]?.stringValue
-                else { continue }
-                let features = (object["features"]?.arrayValue ?? []).compactMap(\.stringValue).map { Feature($0) }
+            for index in objects.indices {
+                let object = objects[index]
+                guard let name = object["name"]?.stringValue, let meta = object["meta-type"]?.stringValue else {
+                    continue
+                }
+                let features = Self.features(object["features"])
                 switch meta {
                 case "builtin":
                     guard let builtin = Self.builtin(jsonType: object["json-type"]?.stringValue) else {
@@ -67,20 +73,14 @@ public enum IntrospectionLoader {
                     types.append(
                         SchemaType(name: name, kind: .builtin(builtin), origin: .introspection, features: features))
                 case "enum":
-                    let names =
-                        object["members"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
-                        ?? object["values"]?.arrayValue?.compactMap(\.stringValue)
-                    guard let names else { throw fault("enum '\(name)' lacks 'values'", entry: index) }
-                    let valueFeatures: [String: [Feature]] = Dictionary(
-                        (object["members"]?.arrayValue ?? []).compactMap { member in
+                    // 'members' (with features) since QEMU 6.2; 'values' before.
+                    let values =
+                        object["members"]?.arrayValue?.compactMap { member in
                             member["name"]?.stringValue.map {
-                                (
-                                    $0,
-                                    (member["features"]?.arrayValue ?? []).compactMap(\.stringValue).map { Feature($0) }
-                                )
+                                EnumType.Value($0, features: Self.features(member["features"]))
                             }
-                        }, uniquingKeysWith: { first, _ in first })
-                    let values = names.map { EnumType.Value($0, features: valueFeatures[$0] ?? []) }
+                        } ?? object["values"]?.arrayValue?.compactMap { $0.stringValue.map { EnumType.Value($0) } }
+                    guard let values else { throw fault("enum '\(name)' lacks 'values'", entry: index) }
                     types.append(
                         SchemaType(
                             name: name, kind: .enumeration(EnumType(values: values)), origin: .introspection,
@@ -146,7 +146,7 @@ public enum IntrospectionLoader {
                 guard let memberName = member["name"]?.stringValue, let typeName = member["type"]?.stringValue else {
                     throw fault("object '\(name)' has a member without 'name' or 'type'", entry: entry)
                 }
-                let features = (member["features"]?.arrayValue ?? []).compactMap(\.stringValue).map { Feature($0) }
+                let features = Self.features(member["features"])
                 members.append(
                     Member(
                         name: memberName, type: try reference(typeName, entry: entry),
@@ -167,9 +167,17 @@ public enum IntrospectionLoader {
             return ObjectType(members: members, variants: variants)
         }
 
+        /// The feature names of a `features` list.
+        static func features(_ value: JSONValue?) -> [Feature] {
+            guard case .array(let list)? = value, !list.isEmpty else { return [] }
+            return list.compactMap { $0.stringValue.map { Feature($0) } }
+        }
+
         func reference(_ name: String, entry: Int) throws(DiagnosticError) -> TypeRef {
-            if let element = arrays[name] { return .array(try reference(element, entry: entry)) }
-            guard entryIndex[name] != nil else { throw fault("reference to undefined type '\(name)'", entry: entry) }
+            guard let info = entryIndex[name] else {
+                throw fault("reference to undefined type '\(name)'", entry: entry)
+            }
+            if let element = info.element { return .array(try reference(element, entry: entry)) }
             return .named(name)
         }
 
@@ -185,7 +193,9 @@ public enum IntrospectionLoader {
         }
 
         func isEmptyObject(_ name: String) -> Bool {
-            guard let object = objects[name], object["meta-type"]?.stringValue == "object" else { return false }
+            guard let info = entryIndex[name], case let object = objects[info.entry],
+                object["meta-type"]?.stringValue == "object"
+            else { return false }
             return (object["members"]?.arrayValue ?? []).isEmpty && object["tag"] == nil
         }
     }
