@@ -19,6 +19,11 @@ public struct Boxed<Value: Sendable & Hashable>: Sendable, Hashable {
         set { storage = Storage(newValue) }
     }
 
+    /// Reads part of the value without copying the rest of it out of the box.
+    /// - Parameter body: reads the value.
+    /// - Returns: what `body` returns.
+    public func read<Result>(_ body: (Value) -> Result) -> Result { body(storage.value) }
+
     /// The box itself (`$doc`), so that two nodes can share one boxed value without a copy.
     public var projectedValue: Boxed {
         get { self }

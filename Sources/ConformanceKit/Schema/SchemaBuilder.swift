@@ -134,8 +134,10 @@ struct SchemaBuilder {
             }
             return
         }
-        if let doc = expression.doc, doc.symbol != name {
-            warning("documentation comment is for '\(doc.symbol ?? "")', not '\(name)'", at: doc.location)
+        if let (symbol, location) = expression.$doc.read({ doc in doc.map { ($0.symbol, $0.location) } }),
+            symbol != name
+        {
+            warning("documentation comment is for '\(symbol ?? "")', not '\(name)'", at: location)
         }
         let context = Context(expression: expression, name: name, nameLocation: nameLocation)
         switch meta {
@@ -158,7 +160,7 @@ struct SchemaBuilder {
         let name: String
         let nameLocation: SourceLocation
         /// The doc comment's member descriptions.
-        private let docMembers: [DocComment.Entry]
+        let docMembers: [DocComment.Entry]
         /// Name to the first description's index, when there are enough descriptions to search often.
         private let docIndex: [String: Int]?
 
@@ -166,14 +168,13 @@ struct SchemaBuilder {
             self.expression = expression
             self.name = name
             self.nameLocation = nameLocation
-            docMembers = expression.doc?.members ?? []
+            docMembers = expression.$doc.read { $0?.members ?? [] }
             docIndex =
                 docMembers.count > 16
                 ? Dictionary(docMembers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
                 : nil
         }
 
-        var doc: DocComment? { expression.doc }
         /// The file the expression is in.
         var source: SourceText { expression.source }
         /// A member's description from the doc comment (the first, if one is described twice).
@@ -859,13 +860,20 @@ struct SchemaBuilder {
 
     /// Style: every `@name:` in the doc must name a member, argument, value or branch.
     mutating func checkDocumentedMembers(_ context: Context) {
-        guard let doc = context.expression.doc, !doc.members.isEmpty else { return }
+        let entries = context.docMembers
+        guard !entries.isEmpty else { return }
         let data = context.member("data")?.0
         let base = context.member("base")?.0
         // Data or base naming a type: its members are documented there, so anything goes.
         guard data?.stringValue == nil, base?.stringValue == nil else { return }
-        for entry in doc.members where !Self.names(entry.name, in: data) && !Self.names(entry.name, in: base) {
-            warning("documented member '\(entry.name)' does not exist in '\(context.name)'", at: entry.location)
+        // Entries mostly follow the members' order: each search starts after the last match.
+        var next = 0
+        for entry in entries {
+            if let found = Self.index(of: entry.name, in: data, from: next) {
+                next = found + 1
+            } else if Self.index(of: entry.name, in: base, from: 0) == nil {
+                warning("documented member '\(entry.name)' does not exist in '\(context.name)'", at: entry.location)
+            }
         }
     }
 
@@ -875,19 +883,32 @@ struct SchemaBuilder {
             && key.utf8.dropFirst().elementsEqual(name.utf8)
     }
 
-    /// Whether `data` or `base` declares `name`: a key of an object (`*` optional marker ignored),
-    /// or a string or `name` of a list element.
-    static func names(_ name: String, in value: JSONValue?) -> Bool {
+    /// Where `data` or `base` declares `name`: the index of an object's key (`*` optional marker
+    /// ignored), or of a list element that is the string or has it as `name`. The search starts at
+    /// `start` and wraps around.
+    static func index(of name: String, in value: JSONValue?, from start: Int) -> Int? {
         switch value {
         case .object(let object)?:
+            let members = object.members
             // Byte-equal keys settle almost every entry; otherwise String's Unicode equality decides.
-            return object.members.contains { $0.key == name || isOptionalKey($0.key, for: name) }
-                || object.members.contains { $0.key.hasPrefix("*") && $0.key.dropFirst() == name }
+            return firstIndex(in: members.indices, from: start) {
+                members[$0].key == name || isOptionalKey(members[$0].key, for: name)
+            } ?? members.indices.first { members[$0].key.hasPrefix("*") && members[$0].key.dropFirst() == name }
         case .array(let list)?:
-            return list.contains { ($0.stringValue ?? $0["name"]?.stringValue) == name }
+            return firstIndex(in: list.indices, from: start) {
+                (list[$0].stringValue ?? list[$0]["name"]?.stringValue) == name
+            }
         default:
-            return false
+            return nil
         }
+    }
+
+    /// The first index matching, searching from `start` to the end, then from the beginning.
+    static func firstIndex(in indices: Range<Int>, from start: Int, where matches: (Int) -> Bool) -> Int? {
+        let start = min(max(start, indices.lowerBound), indices.upperBound)
+        for index in start..<indices.upperBound where matches(index) { return index }
+        for index in indices.lowerBound..<start where matches(index) { return index }
+        return nil
     }
 
     // MARK: Diagnostics
