@@ -228,6 +228,8 @@ extension JSONParser {
                 depth -= 1
                 return (.object(JSONObject(uniqueMembers: [])), JSONNode.Entry(offset: start, keyOffset: start))
             }
+            // One allocation for the usual few members instead of growing 1, 2, 4.
+            members.reserveCapacity(4)
             while true {
                 try skipWhitespace()
                 let keyStart = index
@@ -316,6 +318,7 @@ extension JSONParser {
                 depth -= 1
                 return (.array([]), JSONNode.Entry(offset: start, keyOffset: start))
             }
+            elements.reserveCapacity(4)
             while true {
                 try skipWhitespace()
                 let (value, entry) = try parseValue()
@@ -365,7 +368,7 @@ extension JSONParser {
                 if byte == quote {
                     let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                     index += 1
-                    if highBits & 0x80 == 0 { return String(decoding: slice, as: Unicode.ASCII.self) }
+                    if highBits & 0x80 == 0 { return String(decoding: slice, as: UTF8.self) }
                     return try decodeUTF8(slice, at: contentStart)
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { break }

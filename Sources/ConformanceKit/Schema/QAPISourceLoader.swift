@@ -235,35 +235,38 @@ struct QAPISourceLoader {
         let bytes = source.bytes
         var items: [Item] = []
         var pendingDoc: DocComment?
-        var docLines: [DocCommentParser.Line]?
+        // The lines of the doc block being read (one buffer for every block of the file).
+        var docLines: [DocCommentParser.Line] = []
+        var inDoc = false
         var docStart = 0
         for item in parsed {
             switch item {
             case .comment(let text):
                 let offset = text.lowerBound - 1
                 let isDocMarker = text.count == 1 && bytes[text.lowerBound] == UInt8(ascii: "#")  // `##`
-                if docLines != nil {
+                if inDoc {
                     if isDocMarker {
-                        pendingDoc = DocCommentParser.parse(docLines ?? [], at: docStart, in: source)
-                        docLines = nil
+                        pendingDoc = DocCommentParser.parse(docLines, at: docStart, in: source)
+                        inDoc = false
                     } else {
-                        docLines?.append(DocCommentParser.Line(text: text, offset: offset))
+                        docLines.append(DocCommentParser.Line(text: text, offset: offset))
                     }
                 } else if isDocMarker {
-                    docLines = []
+                    inDoc = true
+                    docLines.removeAll(keepingCapacity: true)
                     docStart = offset
                     pendingDoc = nil
                 }
             case .value(let value, let root):
                 guard let object = value.objectValue else { continue }
                 let node = JSONNode(positions, index: root)
-                if docLines != nil {
+                if inDoc {
                     items.append(
                         .diagnostic(
                             Diagnostic(
                                 .warning, "documentation comment is not terminated with '##'",
                                 at: source.location(of: docStart))))
-                    docLines = nil
+                    inDoc = false
                 }
                 let expression = QAPIExpression(
                     object: object, node: node, source: source, doc: pendingDoc?.symbol == nil ? nil : pendingDoc)
@@ -285,7 +288,7 @@ struct QAPISourceLoader {
                 }
             }
         }
-        if docLines != nil {
+        if inDoc {
             items.append(
                 .diagnostic(
                     Diagnostic(
