@@ -1,16 +1,18 @@
-import Synchronization
+import Foundation
 
 /// The bytes of one input file (shared, immutable) and the knowledge to turn a byte offset into `line:column`.
 ///
 /// Parsers keep plain byte offsets (cheap), and only a diagnostic pays for the conversion: the
-/// table of line starts is built the first time a location is resolved.
-public final class SourceText: Sendable {
+/// table of line starts is built the first time a location is resolved. (Sendable: the table is
+/// written once under `lock`; a pthread lock, which ThreadSanitizer understands.)
+public final class SourceText: @unchecked Sendable {
     /// The path or label used in locations.
     public let file: String
     /// The UTF-8 bytes of the file.
     public let bytes: [UInt8]
-    /// The table, once built.
-    private let lines = Mutex<Lines?>(nil)
+    private let lock = NSLock()
+    /// The table, once built (guarded by `lock`).
+    private var lines: Lines?
 
     /// Where each line starts, and whether a column is a byte distance.
     private struct Lines: Sendable {
@@ -56,7 +58,7 @@ public final class SourceText: Sendable {
     }
 
     private var table: Lines {
-        lines.withLock { lines in
+        lock.withLock {
             if let lines { return lines }
             let built = Lines(bytes)
             lines = built
