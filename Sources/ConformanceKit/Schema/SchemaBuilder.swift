@@ -529,10 +529,13 @@ struct SchemaBuilder {
     /// old schemas also nest an anonymous struct as a member's value.
     mutating func parseMembers(_ object: JSONObject, node: JSONNode, owner: String, in context: Context) -> [Member] {
         var members: [Member] = []
-        for (index, entry) in object.members.enumerated() {
+        members.reserveCapacity(object.count)
+        let entries = object.members
+        for index in entries.indices {
+            let key = entries[index].key
             let location = context.location(node.keyOffset(index))
-            let isOptional = entry.key.hasPrefix("*")
-            let name = isOptional ? String(entry.key.dropFirst()) : entry.key
+            let isOptional = key.utf8.first == UInt8(ascii: "*")
+            let name = isOptional ? String(key.dropFirst()) : key
             guard checkName(name, at: location, what: .member) else { continue }
             if let clash = members.first(where: { $0.name == name }) {
                 error(
@@ -540,11 +543,13 @@ struct SchemaBuilder {
                     at: location)
                 continue
             }
+            let value = entries[index].value
             let valueNode = node.child(index)
             let reference: TypeRef
             var condition: Condition?
             var features: [Feature] = []
-            if let nested = entry.value.objectValue, !Self.isMemberObject(nested) {
+            let memberObject = value.objectValue
+            if let nested = memberObject, !Self.isMemberObject(nested) {
                 let nestedName = "q_obj_\(owner)-\(name)"
                 let nestedMembers = parseMembers(nested, node: valueNode, owner: nestedName, in: context)
                 types.append(
@@ -553,16 +558,15 @@ struct SchemaBuilder {
                         location: context.location(valueNode.offset)))
                 reference = .named(nestedName)
             } else {
-                guard let (parsed, parsedCondition) = parseTypeField(entry.value, node: valueNode, in: context) else {
+                guard let (parsed, parsedCondition) = parseTypeField(value, node: valueNode, in: context) else {
                     continue
                 }
                 reference = parsed
                 condition = parsedCondition
-                if let object = entry.value.objectValue,
-                    let featuresIndex = object.members.firstIndex(where: { $0.key == "features" })
+                if let memberObject, let featuresIndex = memberObject.members.firstIndex(where: { $0.key == "features" })
                 {
                     features = parseFeatures(
-                        object.members[featuresIndex].value, node: valueNode.child(featuresIndex),
+                        memberObject.members[featuresIndex].value, node: valueNode.child(featuresIndex),
                         in: context.expression)
                 }
                 references.append(
@@ -578,7 +582,7 @@ struct SchemaBuilder {
     }
 
     static func isMemberObject(_ object: JSONObject) -> Bool {
-        object["type"] != nil && object.keys.allSatisfy { ["type", "if", "features"].contains($0) }
+        object["type"] != nil && object.members.allSatisfy { $0.key == "type" || $0.key == "if" || $0.key == "features" }
     }
 
     /// A type field: a TYPE-REF, or `{'type': TYPE-REF, 'if': ..., 'features': ...}`.
