@@ -67,6 +67,23 @@ public enum JSONParser {
         return try result.get()
     }
 
+    /// Parses the value that starts at a byte offset, ignoring what follows it (one definition
+    /// of a QAPI file, read again).
+    /// - Parameters:
+    ///   - bytes: UTF-8 text.
+    ///   - offset: where the value starts.
+    ///   - dialect: `.json` unless reading schema text.
+    /// - Returns: the value.
+    /// - Throws: `JSONParseError` at the first fault.
+    static func parseValue(_ bytes: [UInt8], at offset: Int, dialect: Dialect) throws(JSONParseError) -> JSONValue {
+        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(buffer, dialect: dialect, positions: false)
+            reader.index = offset
+            return Result { () throws(JSONParseError) in try reader.parseValue().0 }
+        }
+        return try result.get()
+    }
+
     /// Parses a sequence of top-level values and the comments between them (a QAPI file).
     /// - Parameters:
     ///   - bytes: UTF-8 text.

@@ -40,8 +40,9 @@ struct SchemaBuilder {
     var pragmas = JSONObject()
     var references: [Reference] = []
     var unions: [PendingUnion] = []
-    /// Locations of every defined name, for clash reports.
-    var definedAt: [String: (location: SourceLocation, definition: JSONObject)] = [:]
+    /// Where each name is defined, and where its expression starts: not the expression itself,
+    /// whose JSON is freed once built (a repeat parses the first one again to compare).
+    var definedAt: [String: (location: SourceLocation, source: SourceText, offset: Int)] = [:]
 
     /// Creates a builder with the built-in types.
     /// - Parameters:
@@ -121,9 +122,12 @@ struct SchemaBuilder {
             return
         }
         // One hash in the common case: insert, and put the first definition back on a repeat.
-        if let previous = definedAt.updateValue((nameLocation, expression.object), forKey: name) {
+        if let previous = definedAt.updateValue(
+            (nameLocation, expression.source, expression.node.offset), forKey: name)
+        {
             definedAt[name] = previous
-            if previous.definition == expression.object {
+            let first = try? JSONParser.parseValue(previous.source.bytes, at: previous.offset, dialect: .qapi)
+            if first == .object(expression.object) {
                 // Mixed trees (an old net.json beside a newer common.json) repeat a definition
                 // verbatim; QEMU would stop, but nothing is ambiguous, so this is a warning.
                 warning(
@@ -563,7 +567,8 @@ struct SchemaBuilder {
                 }
                 reference = parsed
                 condition = parsedCondition
-                if let memberObject, let featuresIndex = memberObject.members.firstIndex(where: { $0.key == "features" })
+                if let memberObject,
+                    let featuresIndex = memberObject.members.firstIndex(where: { $0.key == "features" })
                 {
                     features = parseFeatures(
                         memberObject.members[featuresIndex].value, node: valueNode.child(featuresIndex),
@@ -582,7 +587,8 @@ struct SchemaBuilder {
     }
 
     static func isMemberObject(_ object: JSONObject) -> Bool {
-        object["type"] != nil && object.members.allSatisfy { $0.key == "type" || $0.key == "if" || $0.key == "features" }
+        object["type"] != nil
+            && object.members.allSatisfy { $0.key == "type" || $0.key == "if" || $0.key == "features" }
     }
 
     /// A type field: a TYPE-REF, or `{'type': TYPE-REF, 'if': ..., 'features': ...}`.

@@ -75,6 +75,14 @@ struct SchemaStyleTests {
                 "command name 'Upper-case' should be lower-case",
             ]),
         Case(
+            name: "identical repeat of a definition, keys in another order",
+            marked: """
+                { 'enum': 'E', 'data': [ 'a', 'b' ], 'if': 'CONFIG_X' }
+                { 'struct': 'S', 'data': { 'e': 'E' } }
+                { 'if': 'CONFIG_X', 'data': [ 'a', 'b' ], 'enum': 1️⃣'E' }
+                """,
+            messages: ["'E' is defined again, identically, after <snippet>:1:11; the repeat is ignored"]),
+        Case(
             name: "pragma exceptions and downstream prefixes",
             marked: """
                 { 'pragma': { 'command-name-exceptions': [ 'do_it' ] } }
