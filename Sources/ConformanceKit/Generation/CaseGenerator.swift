@@ -170,10 +170,8 @@ public struct CaseGenerator: Sendable {
     /// A location with the file named relative to the schema's top directory, so that origins do
     /// not depend on where the schema sits on this machine.
     func relative(_ location: SourceLocation) -> String {
-        guard let top = schema.files.first else { return location.description }
-        let root = URL(fileURLWithPath: top).deletingLastPathComponent().standardizedFileURL.path + "/"
-        let file = URL(fileURLWithPath: location.file).standardizedFileURL.path
-        return "\(file.hasPrefix(root) ? String(file.dropFirst(root.count)) : location.file):\(location.line)"
+        guard !schema.files.isEmpty else { return location.description }
+        return "\(schema.relativePath(location.file)):\(location.line)"
     }
 
     /// A case with tags from its kind and the safety policy.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The resolved QAPI schema of one build: every command, event and type, with references
 /// resolved, unions flattened onto their base, conditions, features and docs kept.
 ///
@@ -82,6 +84,18 @@ public struct Schema: Sendable {
     /// The files a source schema was read from (empty for introspection).
     public var files: [String] {
         if case .source(let files) = origin { files } else { [] }
+    }
+
+    /// A file's path relative to the directory of the schema's top file (as given when it is
+    /// elsewhere), so that names and origins do not depend on where the tree sits or on how
+    /// the top file was named (relative or absolute).
+    /// - Parameter file: a file of the schema.
+    /// - Returns: the relative path.
+    func relativePath(_ file: String) -> String {
+        guard let top = files.first else { return file }
+        let root = URL(fileURLWithPath: top).deletingLastPathComponent().standardizedFileURL.path + "/"
+        let path = URL(fileURLWithPath: file).standardizedFileURL.path
+        return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : file
     }
 
     /// Every configuration symbol any condition in the schema mentions, sorted.

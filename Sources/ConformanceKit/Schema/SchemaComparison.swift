@@ -62,11 +62,7 @@ struct SchemaComparison {
     // MARK: Top level
 
     private mutating func compareIncludes() {
-        func names(_ schema: Schema) -> Set<String> {
-            guard let top = schema.files.first else { return [] }
-            let root = URL(fileURLWithPath: top).deletingLastPathComponent().standardizedFileURL.path + "/"
-            return Set(schema.files.dropFirst().map { $0.hasPrefix(root) ? String($0.dropFirst(root.count)) : $0 })
-        }
+        func names(_ schema: Schema) -> Set<String> { Set(schema.files.dropFirst().map(schema.relativePath)) }
         guard !old.files.isEmpty, !new.files.isEmpty else { return }
         let (before, after) = (names(old), names(new))
         for file in after.subtracting(before) {

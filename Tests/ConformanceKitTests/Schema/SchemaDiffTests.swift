@@ -18,6 +18,22 @@ struct SchemaDiffTests {
         #expect(breaking.contains("- type 'NetClientDriver': enum value 'dgram' removed [breaking]"))
     }
 
+    @Test func includesCompareTheSameWhetherTheTopFileIsNamedRelativeOrAbsolute() throws {
+        func tree(_ top: String) -> [String: String] {
+            let directory = top.hasSuffix("/top.json") ? String(top.dropLast("top.json".count)) : ""
+            return [
+                top: "{ 'include': 'sub/x.json' }\n{ 'include': './sub/../y.json' }",
+                directory + "sub/x.json": "{ 'struct': 'X', 'data': {} }",
+                directory + "y.json": "{ 'struct': 'Y', 'data': {} }",
+            ]
+        }
+        let relative = try SchemaLoader.loadSource(files: tree("a/top.json"), main: "a/top.json").schema
+        let absolute = try SchemaLoader.loadSource(files: tree("/t/a/top.json"), main: "/t/a/top.json").schema
+        #expect(relative.files.dropFirst().map(relative.relativePath) == ["sub/x.json", "y.json"])
+        #expect(SchemaDiff.compare(relative, absolute).changes.isEmpty)
+        #expect(SchemaDiff.compare(absolute, relative).changes.isEmpty)
+    }
+
     static func diff(_ old: String, _ new: String, downstream: Bool = false) throws -> [String] {
         let before = try SchemaLoader.loadSource(files: ["x": old], main: "x").schema
         let after = try SchemaLoader.loadSource(files: ["x": new], main: "x").schema
