@@ -68,13 +68,18 @@ struct QAPISourceLoader {
     typealias ReadFile = [Item]?
 
     /// The files of one load: queued as includes reveal them (the files a file includes ahead of
-    /// those queued before, as they are needed sooner), parsed by whichever thread is free.
+    /// those queued before, as they are needed sooner), parsed by whichever thread is free. A
+    /// file is known by its normalized path, so it is parsed once however often, and however
+    /// spelled, it is included (the first spelling names it in locations).
     private final class ParseQueue: @unchecked Sendable {
         private let condition = NSCondition()
-        /// Files not started, the next first.
-        private var pending: [String] = []
-        /// Files being parsed.
+        /// Files not started, the next first: the path to read and its normalized key.
+        private var pending: [(path: String, key: String)] = []
+        /// Keys of the files being parsed.
         private var started: Set<String> = []
+        /// Keys of every file queued or taken so far.
+        private var known: Set<String> = []
+        /// Parsed files not taken yet, by key.
         private var parsed: [String: ReadFile] = [:]
         private var stopped = false
         /// Consumed files, for a helper to free.
@@ -82,9 +87,9 @@ struct QAPISourceLoader {
 
         /// Queues files a parsed file includes, ahead of the files queued earlier.
         func enqueue(_ paths: [String]) {
+            let new = paths.map { (path: $0, key: QAPISourceLoader.normalized($0)) }
             condition.lock()
-            let new = paths.filter { !started.contains($0) && parsed[$0] == nil && !pending.contains($0) }
-            pending.insert(contentsOf: new, at: 0)
+            pending.insert(contentsOf: new.filter { known.insert($0.key).inserted }, at: 0)
             condition.broadcast()
             condition.unlock()
         }
@@ -103,12 +108,7 @@ struct QAPISourceLoader {
                     continue
                 }
                 if stopped { break }
-                let path = pending.removeFirst()
-                started.insert(path)
-                condition.unlock()
-                let file = parse(path)
-                condition.lock()
-                finish(path, file)
+                parseHere(pending.removeFirst(), with: parse)
             }
             condition.unlock()
         }
@@ -116,27 +116,32 @@ struct QAPISourceLoader {
         /// Takes a file's items: parsed here if no one has started it; while another thread
         /// parses it, this one parses queued files instead of waiting.
         func take(_ path: String, parse: (String) -> ReadFile) -> ReadFile {
+            let key = QAPISourceLoader.normalized(path)
             condition.lock()
             defer { condition.unlock() }
+            known.insert(key)
             while true {
-                if let file = parsed.removeValue(forKey: path) { return file }
-                let next: String
-                if !started.contains(path) {
-                    pending.removeAll { $0 == path }
-                    next = path
-                } else if let first = pending.first {
-                    pending.removeFirst()
-                    next = first
+                if let file = parsed.removeValue(forKey: key) { return file }
+                if !started.contains(key) {
+                    let queued = pending.firstIndex { $0.key == key }.map { pending.remove(at: $0) }
+                    parseHere(queued ?? (path, key), with: parse)
+                } else if !pending.isEmpty {
+                    parseHere(pending.removeFirst(), with: parse)
                 } else {
                     condition.wait()
-                    continue
                 }
-                started.insert(next)
-                condition.unlock()
-                let file = parse(next)
-                condition.lock()
-                finish(next, file)
             }
+        }
+
+        /// Parses a file on this thread (called and returning with the lock held).
+        private func parseHere(_ file: (path: String, key: String), with parse: (String) -> ReadFile) {
+            started.insert(file.key)
+            condition.unlock()
+            let items = parse(file.path)
+            condition.lock()
+            parsed[file.key] = items
+            started.remove(file.key)
+            condition.broadcast()
         }
 
         /// Hands consumed items to a helper to free (this thread goes on building).
@@ -153,13 +158,6 @@ struct QAPISourceLoader {
             stopped = true
             condition.broadcast()
             condition.unlock()
-        }
-
-        /// Stores a parsed file (the lock held).
-        private func finish(_ path: String, _ file: ReadFile) {
-            parsed[path] = file
-            started.remove(path)
-            condition.broadcast()
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ConformanceKit
@@ -49,6 +50,43 @@ struct QAPISourceLoaderTests {
             #expect(schema.types.filter { $0.origin == .struct }.map(\.name) == expected)
             #expect(schema.files == ["/s/main.json", "/s/sub/big.json", "/s/sub/shared.json", "/s/small.json"])
         }
+    }
+
+    /// Counts the reads of each file of an in-memory tree.
+    final class ReadCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var reads: [String: Int] = [:]
+        let files: [String: String]
+
+        init(_ files: [String: String]) { self.files = files }
+
+        var loader: QAPISourceLoader {
+            QAPISourceLoader { [self] path in
+                let key = QAPISourceLoader.normalized(path)
+                lock.withLock { reads[key, default: 0] += 1 }
+                guard let text = files[key] else { throw CocoaError(.fileReadNoSuchFile) }
+                return Array(text.utf8)
+            }
+        }
+
+        var counts: [String: Int] { lock.withLock { reads } }
+    }
+
+    @Test func aFileIncludedOftenUnderSeveralSpellingsAndInACycleIsReadOnce() throws {
+        let counter = ReadCounter([
+            "/s/main.json": "{ 'include': 'a.json' }\n{ 'include': 'b.json' }\n{ 'include': './common.json' }",
+            "/s/a.json": "{ 'include': 'common.json' }\n{ 'include': './a.json' }\n{ 'struct': 'A', 'data': {} }",
+            "/s/b.json":
+                "{ 'include': 'sub/../common.json' }\n{ 'include': 'main.json' }\n{ 'struct': 'B', 'data': {} }",
+            "/s/common.json": "{ 'struct': 'Common', 'data': {} }",
+        ])
+        for _ in 0..<10 {
+            let schema = try SchemaLoader.loadSource(
+                path: "/s/main.json", options: SchemaLoader.Options(), loader: counter.loader
+            ).schema
+            #expect(schema.types.filter { $0.origin == .struct }.map(\.name) == ["Common", "A", "B"])
+        }
+        #expect(counter.counts == ["/s/main.json": 10, "/s/a.json": 10, "/s/b.json": 10, "/s/common.json": 10])
     }
 
     @Test func aSyntaxErrorInAnIncludedFileIsLocatedInThatFile() {
