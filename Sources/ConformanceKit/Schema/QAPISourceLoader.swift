@@ -115,8 +115,11 @@ struct QAPISourceLoader {
 
         /// Takes a file's items: parsed here if no one has started it; while another thread
         /// parses it, this one parses queued files instead of waiting.
-        func take(_ path: String, parse: (String) -> ReadFile) -> ReadFile {
-            let key = QAPISourceLoader.normalized(path)
+        /// - Parameters:
+        ///   - path: the file as the include names it.
+        ///   - key: its normalized path.
+        ///   - parse: reads and parses a file.
+        func take(_ path: String, key: String, parse: (String) -> ReadFile) -> ReadFile {
             condition.lock()
             defer { condition.unlock() }
             known.insert(key)
@@ -165,8 +168,9 @@ struct QAPISourceLoader {
         _ path: String, from site: SourceLocation?, queue: ParseQueue, parse: (String) -> ReadFile,
         into output: inout Output, seen: inout Set<String>, _ consume: (QAPIExpression) -> Void
     ) throws(DiagnosticError) {
-        guard seen.insert(Self.normalized(path)).inserted else { return }
-        guard let items = queue.take(path, parse: parse) else {
+        let key = Self.normalized(path)
+        guard seen.insert(key).inserted else { return }
+        guard let items = queue.take(path, key: key, parse: parse) else {
             throw DiagnosticError(
                 Diagnostic(
                     .error, site == nil ? "cannot read schema file '\(path)'" : "cannot read included file '\(path)'",
