@@ -6,13 +6,18 @@ import Testing
 /// Every generated case of the live QEMU 7.2 schema, fired at launched QEMU 7.2.
 @Suite(.enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"))
 struct GeneratedCasesTests {
-    @Test func everyInvalidCaseIsRejectedAndQEMUSurvives() async throws {
+    /// Generates the live schema's cases of one kind and runs them on launched QEMU.
+    static func runGenerated(_ kind: TestCase.Kind) async throws -> (cases: [TestCase], results: [CaseResult]) {
         let (schema, _) = try await IntegrationSupport.liveSchema()
         let tables = try IntegrationSupport.caseDirectory()
         let cases = CaseGenerator(schema: schema, values: tables.values, policy: tables.policy).generate().cases.filter
-        { $0.kind == .invalid }
-        let outcome = await IntegrationSupport.run(cases, schema: schema)
-        #expect(outcome.results.count == cases.count)
+        { $0.kind == kind }
+        return (cases, await IntegrationSupport.run(cases, schema: schema).results)
+    }
+
+    @Test func everyInvalidCaseIsRejectedAndQEMUSurvives() async throws {
+        let outcome = try await Self.runGenerated(.invalid)
+        #expect(outcome.results.count == outcome.cases.count)
         let failing = outcome.results.filter(\.verdict.isFailure).map { "\($0.caseID) \($0.summary): \($0.verdict)" }
         #expect(
             failing.isEmpty,
@@ -20,12 +25,8 @@ struct GeneratedCasesTests {
     }
 
     @Test func validCasesAreNotRejectedByValidationSaveQEMUsKnownDeviations() async throws {
-        let (schema, _) = try await IntegrationSupport.liveSchema()
-        let tables = try IntegrationSupport.caseDirectory()
-        let cases = CaseGenerator(schema: schema, values: tables.values, policy: tables.policy).generate().cases.filter
-        { $0.kind == .valid }
-        let outcome = await IntegrationSupport.run(cases, schema: schema)
-        #expect(outcome.results.count == cases.count)
+        let outcome = try await Self.runGenerated(.valid)
+        #expect(outcome.results.count == outcome.cases.count)
         // Valid cases QEMU 7.2 rejects or dies on although the schema allows them are QEMU's
         // deviations, each explained in the shipped waiver file; any other failing case fails here.
         let path = IntegrationSupport.packageRoot.appendingPathComponent("cases/waivers-qemu-7.2.json").path
