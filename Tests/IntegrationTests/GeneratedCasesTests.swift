@@ -24,17 +24,21 @@ struct GeneratedCasesTests {
             "\(failing.count) invalid cases not rejected properly:\n\(failing.prefix(10).joined(separator: "\n"))")
     }
 
-    @Test func validCasesAreNotRejectedByValidationSaveQEMUsKnownDeviations() async throws {
+    @Test(
+        .enabled(
+            if: IntegrationSupport.qemuIsRelease("7.2"),
+            "judged with QEMU 7.2's waivers; this QEMU is \(IntegrationSupport.qemuVersion ?? "unknown")"))
+    func validCasesAreNotRejectedByValidationSaveQEMUsKnownDeviations() async throws {
         let outcome = try await Self.runGenerated(.valid)
         #expect(outcome.results.count == outcome.cases.count)
         // Valid cases QEMU 7.2 rejects or dies on although the schema allows them are QEMU's
         // deviations, each explained in the shipped waiver file; any other failing case fails here.
+        // How many of them a machine shows depends on the block driver modules installed
+        // (qemu-block-extra), so the test asks only that every failure is explained.
         let path = IntegrationSupport.packageRoot.appendingPathComponent("cases/waivers-qemu-7.2.json").path
         let waivers = try Waivers.load(Array(try String(contentsOfFile: path, encoding: .utf8).utf8), file: path)
         let judged = waivers.apply(to: outcome.results)
         let unexplained = judged.filter(\.verdict.isFailure).map { "\($0.caseID) \($0.summary): \($0.verdict)" }
         #expect(unexplained.isEmpty, "\(unexplained.joined(separator: "\n"))")
-        let waived = judged.filter { if case .waived = $0.verdict { true } else { false } }
-        #expect(waived.count == 13, "every valid-case waiver still matches a failing case: \(waived.map(\.summary))")
     }
 }

@@ -33,7 +33,7 @@ struct RunCommandTests {
             results.allSatisfy { $0["id"]?.stringValue?.hasPrefix("set_link/") == true || $0["kind"] == "protocol" })
         #expect(results.count == 38, "18 set_link cases and 20 protocol checks")
 
-        let schema = TestPaths.shared.appendingPathComponent("specs/junit-10.xsd").path
+        let schema = TestPaths.junitSchema
         if LaunchedEndpoint.isOnPath("xmllint") {
             let lint = try CLIRunner.tool("xmllint", ["--noout", "--schema", schema, junit])
             #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
@@ -126,7 +126,7 @@ struct RunInterruptionTests {
         #expect(results.contains { $0["verdict"] == "passed" }, "the cases run before the interruption are there")
         #expect(results.contains { $0["reason"] == "interrupted before it ran" }, "the rest are skipped as interrupted")
         if LaunchedEndpoint.isOnPath("xmllint") {
-            let schema = TestPaths.shared.appendingPathComponent("specs/junit-10.xsd").path
+            let schema = TestPaths.junitSchema
             let lint = try CLIRunner.tool("xmllint", ["--noout", "--schema", schema, junit])
             #expect(lint.status == 0, "\(lint.stderr)")
         }
@@ -141,9 +141,11 @@ struct ProbeCommandTests {
     @Test func probePrintsTheGreetingVersionCapabilitiesAndSchemaSize() throws {
         let outcome = try CLIRunner.run(["probe"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stdout.contains("version: 7.2."))
+        let version = try #require(IntegrationSupport.qemuVersion)
+        #expect(outcome.stdout.contains("version: \(version)"), "the version qemu-system-x86_64 --version prints")
         #expect(outcome.stdout.contains("capabilities: oob"))
-        #expect(outcome.stdout.contains("schema: 216 commands, 52 events"))
+        let counts = try #require(outcome.stdout.firstMatch(of: /schema: (\d+) commands, (\d+) events/))
+        #expect((Int(counts.1) ?? 0) > 0 && (Int(counts.2) ?? 0) > 0, "\(outcome.stdout)")
     }
 
     @Test func execPrintsTheReplyAndExitsByItsOutcome() throws {

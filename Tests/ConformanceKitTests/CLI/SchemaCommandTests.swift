@@ -7,13 +7,13 @@ import Testing
 /// `qmp-conform schema ...` as a user runs it: output, diagnostics and exit status.
 @Suite(.enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct SchemaCommandTests {
-    @Test func checkOfQemu72TreeSucceeds() throws {
+    @Test(.needsShared) func checkOfQemu72TreeSucceeds() throws {
         let outcome = try CLIRunner.run(["schema", "check", TestPaths.qapi("qemu-7.2/qapi-schema.json")])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.hasSuffix("ok: 220 commands, 52 events, 618 types\n"))
     }
 
-    @Test func checkOfTheLineNumberedSeedFailsWithALocatedError() throws {
+    @Test(.needsShared) func checkOfTheLineNumberedSeedFailsWithALocatedError() throws {
         let path = TestPaths.shared.appendingPathComponent("seeds/003_ff5165e49ed48a9c.txt").path
         let outcome = try CLIRunner.run(["schema", "check", path])
         #expect(outcome.status == 2)
@@ -21,7 +21,7 @@ struct SchemaCommandTests {
         #expect(outcome.stderr.contains("hint: the line starts with a number"))
     }
 
-    @Test func strictTurnsStyleWarningsIntoAFailedCheck() throws {
+    @Test(.needsShared) func strictTurnsStyleWarningsIntoAFailedCheck() throws {
         let path = TestPaths.qapi("net-7.2/net.json")
         #expect(try CLIRunner.run(["schema", "check", path]).status == 0)
         let strict = try CLIRunner.run(["schema", "check", "--strict", path])
@@ -29,7 +29,7 @@ struct SchemaCommandTests {
         #expect(strict.stderr.contains("error: command name 'set_link' should use '-', not '_'"))
     }
 
-    @Test func diffExitsOneOnlyWhenAChangeBreaksClients() throws {
+    @Test(.needsShared) func diffExitsOneOnlyWhenAChangeBreaksClients() throws {
         let (old, new) = (TestPaths.qapi("net-7.1/net.json"), TestPaths.qapi("net-7.2/net.json"))
         let forward = try CLIRunner.run(["schema", "diff", old, new])
         #expect(forward.status == 0)
@@ -38,7 +38,7 @@ struct SchemaCommandTests {
         #expect(backward.status == 1)
     }
 
-    @Test func showPrintsOneDefinitionInFull() throws {
+    @Test(.needsShared) func showPrintsOneDefinitionInFull() throws {
         let outcome = try CLIRunner.run([
             "schema", "show", TestPaths.qapi("net-7.2/net.json"), "NetdevVhostVDPAOptions",
         ])
@@ -46,13 +46,13 @@ struct SchemaCommandTests {
         #expect(outcome.stdout.contains("x-svq (optional): bool  [features: unstable]"))
     }
 
-    @Test func showOfAnUnknownNameSuggestsTheClosest() throws {
+    @Test(.needsShared) func showOfAnUnknownNameSuggestsTheClosest() throws {
         let outcome = try CLIRunner.run(["schema", "show", TestPaths.qapi("net-7.2/net.json"), "set-link"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("Did you mean 'set_link'?"))
     }
 
-    @Test func dumpWritesIntrospectionThatLoadsBack() throws {
+    @Test(.needsShared) func dumpWritesIntrospectionThatLoadsBack() throws {
         let outcome = try CLIRunner.run(["schema", "dump", "--introspection", TestPaths.qapi("net-7.2/net.json")])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.hasPrefix("[{\"name\":\"set_link\",\"meta-type\":\"command\""))

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import ConformanceKit
@@ -25,7 +26,7 @@ struct CaseCrossCheckTests {
         return problems
     }
 
-    @Test func everyCaseOfTheQemu72SourceTreeMeansWhatItSays() throws {
+    @Test(.needsShared) func everyCaseOfTheQemu72SourceTreeMeansWhatItSays() throws {
         let problems = Self.crossCheck(try Fixtures.source("qemu-7.2/qapi-schema.json"))
         #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(8).joined(separator: "\n"))")
     }
@@ -35,7 +36,7 @@ struct CaseCrossCheckTests {
         #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(8).joined(separator: "\n"))")
     }
 
-    @Test(arguments: RealSchemaTests.netFolders)
+    @Test(.needsShared, arguments: RealSchemaTests.netFolders)
     func everyCaseOfEachHistoricalNetSchemaMeansWhatItSays(folder: String) throws {
         let problems = Self.crossCheck(try Fixtures.source("\(folder)/net.json"))
         #expect(problems.isEmpty, "\(problems.prefix(8).joined(separator: "\n"))")

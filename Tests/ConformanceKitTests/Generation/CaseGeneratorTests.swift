@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import ConformanceKit
@@ -12,7 +13,7 @@ struct CaseGeneratorTests {
         ).generate()
     }
 
-    @Test func generationIsDeterministicAndIdsAreStable() throws {
+    @Test(.needsShared) func generationIsDeterministicAndIdsAreStable() throws {
         let schema = try Fixtures.source("qemu-7.2/qapi-schema.json")
         let first = Fixtures.generate(schema).cases
         let second = Fixtures.generate(schema).cases
@@ -88,7 +89,7 @@ struct CaseGeneratorTests {
             })
     }
 
-    @Test func commandsWithEffectsAreTaggedDestructiveOnlyForCasesThatCanTakeEffect() throws {
+    @Test(.needsShared) func commandsWithEffectsAreTaggedDestructiveOnlyForCasesThatCanTakeEffect() throws {
         let schema = try Fixtures.source("qemu-7.2/qapi-schema.json")
         let cases = Fixtures.generate(schema).cases
         let quit = cases.filter { $0.command == "quit" }
@@ -102,7 +103,7 @@ struct CaseGeneratorTests {
         #expect(hmp.arguments?["command-line"] == "info version", "other members keep safe values")
     }
 
-    @Test func documentedErrorsBecomeCasesWithAMissingTarget() throws {
+    @Test(.needsShared) func documentedErrorsBecomeCasesWithAMissingTarget() throws {
         let cases = Fixtures.generate(try Fixtures.source("net-7.2/net.json")).cases
         let error = try #require(
             cases.first { $0.command == "netdev_del" && $0.expectation == .errorClass("DeviceNotFound") })
@@ -112,7 +113,7 @@ struct CaseGeneratorTests {
             "the trigger of netdev_add's error is an enum value, which cannot be sent validly")
     }
 
-    @Test func docExamplesKeepTheirRequestButNotTheirHostPaths() throws {
+    @Test(.needsShared) func docExamplesKeepTheirRequestButNotTheirHostPaths() throws {
         let schema = try Fixtures.source("qemu-7.2/qapi-schema.json")
         let cases = Fixtures.generate(schema).cases.filter { $0.kind == .doc && $0.command == "blockdev-snapshot-sync" }
         let example = try #require(cases.first { $0.tags.contains("doc-example") })

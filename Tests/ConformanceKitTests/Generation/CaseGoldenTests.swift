@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import ConformanceKit
@@ -5,7 +6,7 @@ import Testing
 /// The cases generated for net-7.2's commands, pinned as sorted JSON: a change in generation
 /// shows as a readable diff of the golden file.
 struct CaseGoldenTests {
-    @Test(arguments: ["set_link", "netdev_add", "netdev_del", "announce-self", "query-rx-filter"])
+    @Test(.needsShared, arguments: ["set_link", "netdev_add", "netdev_del", "announce-self", "query-rx-filter"])
     func net72CasesMatchTheirGoldenFile(command: String) throws {
         let schema = try Fixtures.source("net-7.2/net.json")
         let cases = Fixtures.generate(schema).cases.filter { $0.command == command }.sorted()

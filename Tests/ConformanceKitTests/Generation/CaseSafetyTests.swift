@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import ConformanceKit
@@ -59,7 +60,7 @@ struct CaseSafetyTests {
         }
     }
 
-    @Test func noCaseOfTheQemu72SourceTreeReachesOutsideTheSandbox() throws {
+    @Test(.needsShared) func noCaseOfTheQemu72SourceTreeReachesOutsideTheSandbox() throws {
         let problems = Self.violations(try Fixtures.source("qemu-7.2/qapi-schema.json"))
         #expect(problems.isEmpty, "\(problems.count) unsafe values: \(problems.prefix(10).joined(separator: "\n"))")
     }

@@ -23,7 +23,7 @@ struct JUnitReporterTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("report.xml")
         try Self.xml.write(to: file, atomically: true, encoding: .utf8)
-        let schema = TestPaths.shared.appendingPathComponent("specs/junit-10.xsd").path
+        let schema = TestPaths.junitSchema
         let outcome = try ExternalTool.run(try #require(Self.xmllint), ["--noout", "--schema", schema, file.path])
         #expect(outcome.status == 0, "xmllint: \(outcome.output)")
     }

@@ -21,7 +21,7 @@ struct IntrospectionTests {
         #expect(setLink.returns == nil)
     }
 
-    @Test func introspectionAgreesWithTheSourceTreeUnderDebianX86Defines() throws {
+    @Test(.needsShared) func introspectionAgreesWithTheSourceTreeUnderDebianX86Defines() throws {
         let live = try Fixtures.introspection()
         let source = try Fixtures.source("qemu-7.2/qapi-schema.json", defines: Fixtures.debianX86Defines)
         let disagreements = SchemaAgreement.disagreements(of: live, with: source)
@@ -31,7 +31,7 @@ struct IntrospectionTests {
         #expect(diff.changes.isEmpty, "\(diff.changes.prefix(10))")
     }
 
-    @Test func sourceTreeWithoutDefinesHasTheFourNonX86CommandsMore() throws {
+    @Test(.needsShared) func sourceTreeWithoutDefinesHasTheFourNonX86CommandsMore() throws {
         let live = try Fixtures.introspection()
         let source = try Fixtures.source("qemu-7.2/qapi-schema.json")
         let extra = Set(source.commands.map(\.name)).subtracting(live.commands.map(\.name))
@@ -41,7 +41,7 @@ struct IntrospectionTests {
         #expect(missing.filter { $0.hasSuffix("is not in the source") }.count == extra.count, "\(missing)")
     }
 
-    @Test func renderedSourceLoadsBackAsAnEquivalentSchema() throws {
+    @Test(.needsShared) func renderedSourceLoadsBackAsAnEquivalentSchema() throws {
         let source = try Fixtures.source("qemu-7.2/qapi-schema.json", defines: Fixtures.debianX86Defines)
         let rendered = IntrospectionRenderer.render(source)
         let reloaded = try IntrospectionLoader.load(rendered)

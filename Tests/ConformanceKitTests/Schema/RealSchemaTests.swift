@@ -7,7 +7,7 @@ import Testing
 struct RealSchemaTests {
     static let netFolders = ["net-2.12-e2k", "net-5.1", "net-7.1", "net-7.2"]
 
-    @Test(arguments: netFolders)
+    @Test(.needsShared, arguments: netFolders)
     func everyHistoricalNetSchemaLoadsWithItsIncludes(folder: String) throws {
         let result = try SchemaLoader.load(path: TestPaths.qapi("\(folder)/net.json"))
         #expect(result.schema.command(named: "netdev_add") != nil)
@@ -16,7 +16,7 @@ struct RealSchemaTests {
         #expect(!result.diagnostics.contains { $0.severity == .error })
     }
 
-    @Test func qemu72TreeLoadsCleanlyWithAllItsFiles() throws {
+    @Test(.needsShared) func qemu72TreeLoadsCleanlyWithAllItsFiles() throws {
         let result = try SchemaLoader.load(path: TestPaths.qapi("qemu-7.2/qapi-schema.json"))
         #expect(result.schema.commands.count == 220)
         #expect(result.schema.files.count == 38)
@@ -25,7 +25,7 @@ struct RealSchemaTests {
             "\(result.diagnostics.filter { $0.severity >= .warning })")
     }
 
-    @Test func net72NetdevUnionHasStreamAndDgramBranches() throws {
+    @Test(.needsShared) func net72NetdevUnionHasStreamAndDgramBranches() throws {
         let schema = try Fixtures.source("net-7.2/net.json")
         let netdev = try #require(schema.type(named: "Netdev")?.object)
         #expect(netdev.variants?.tag == "type")
@@ -34,7 +34,7 @@ struct RealSchemaTests {
         #expect(netdev.members.map(\.name) == ["id", "type"])
     }
 
-    @Test func net72VhostVDPAsvqMemberCarriesTheUnstableFeature() throws {
+    @Test(.needsShared) func net72VhostVDPAsvqMemberCarriesTheUnstableFeature() throws {
         let schema = try Fixtures.source("net-7.2/net.json")
         let member = try #require(schema.type(named: "NetdevVhostVDPAOptions")?.object?.member(named: "x-svq"))
         #expect(member.features.map(\.name) == ["unstable"])
@@ -42,7 +42,7 @@ struct RealSchemaTests {
         #expect(member.type == .named("bool"))
     }
 
-    @Test func net212E2kNetdevAddIsGenFalseAndTakesExtraArguments() throws {
+    @Test(.needsShared) func net212E2kNetdevAddIsGenFalseAndTakesExtraArguments() throws {
         let schema = try Fixtures.source("net-2.12-e2k/net.json")
         let command = try #require(schema.command(named: "netdev_add"))
         #expect(command.generatesMarshalling == false)
@@ -51,7 +51,7 @@ struct RealSchemaTests {
         #expect(schema.type(named: "NetLegacy") != nil)
     }
 
-    @Test func net72VmnetBranchesAreConditionalOnConfigVmnet() throws {
+    @Test(.needsShared) func net72VmnetBranchesAreConditionalOnConfigVmnet() throws {
         let schema = try Fixtures.source("net-7.2/net.json")
         let variants = try #require(schema.type(named: "Netdev")?.object?.variants)
         let vmnet = variants.cases.filter { $0.name.hasPrefix("vmnet-") }
@@ -61,7 +61,7 @@ struct RealSchemaTests {
         #expect(values.first { $0.name == "vmnet-host" }?.condition == .name("CONFIG_VMNET"))
     }
 
-    @Test func definesRemoveWhatTheirConditionsExclude() throws {
+    @Test(.needsShared) func definesRemoveWhatTheirConditionsExclude() throws {
         let schema = try Fixtures.source("net-7.2/net.json", defines: [])
         let variants = try #require(schema.type(named: "Netdev")?.object?.variants)
         #expect(!variants.cases.contains { $0.name.hasPrefix("vmnet-") })
@@ -70,13 +70,13 @@ struct RealSchemaTests {
         #expect(withVmnet.type(named: "Netdev")?.object?.variants?.variant(named: "vmnet-shared") != nil)
     }
 
-    @Test func net51HasVhostVDPAButNoVmnet() throws {
+    @Test(.needsShared) func net51HasVhostVDPAButNoVmnet() throws {
         let schema = try Fixtures.source("net-5.1/net.json")
         #expect(schema.type(named: "NetdevVhostVDPAOptions") != nil)
         #expect(schema.type(named: "NetdevVmnetHostOptions") == nil)
     }
 
-    @Test func setLinkDocsNameItsErrorClassSinceAndExample() throws {
+    @Test(.needsShared) func setLinkDocsNameItsErrorClassSinceAndExample() throws {
         let schema = try Fixtures.source("net-7.2/net.json")
         let doc = try #require(schema.command(named: "set_link")?.doc)
         #expect(doc.symbol == "set_link")
@@ -91,7 +91,7 @@ struct RealSchemaTests {
         #expect(exchanges[0].location.line == 32)
     }
 
-    @Test func onlyCamelCaseClassNamesCountAsDocumentedErrorClasses() throws {
+    @Test(.needsShared) func onlyCamelCaseClassNamesCountAsDocumentedErrorClasses() throws {
         let schema = try Fixtures.source("qemu-7.2/qapi-schema.json")
         #expect(
             schema.command(named: "object-del")?.doc?.errorClasses == [],
@@ -99,7 +99,7 @@ struct RealSchemaTests {
         #expect(schema.command(named: "block_resize")?.doc?.errorClasses == ["DeviceNotFound"])
     }
 
-    @Test func qemu72ConditionsAreKeptWithoutDefines() throws {
+    @Test(.needsShared) func qemu72ConditionsAreKeptWithoutDefines() throws {
         let schema = try Fixtures.source("qemu-7.2/qapi-schema.json")
         #expect(schema.command(named: "query-gic-capabilities")?.condition == .name("TARGET_ARM"))
         #expect(schema.conditionNames.contains("CONFIG_VNC"))

@@ -1,16 +1,17 @@
+import TestSupport
 import Testing
 
 @testable import ConformanceKit
 
 struct SchemaDiffTests {
-    @Test func net71ToNet72ListsExactlyTheNewBackendsEventsAndInclude() throws {
+    @Test(.needsShared) func net71ToNet72ListsExactlyTheNewBackendsEventsAndInclude() throws {
         let diff = SchemaDiff.compare(try Fixtures.source("net-7.1/net.json"), try Fixtures.source("net-7.2/net.json"))
         assertGolden(
             diff.changes.map(\.description).joined(separator: "\n") + "\n", named: "Schema/net-7.1-to-7.2.diff")
         #expect(!diff.hasBreakingChanges)
     }
 
-    @Test func net72ToNet71IsBreakingForClients() throws {
+    @Test(.needsShared) func net72ToNet71IsBreakingForClients() throws {
         let diff = SchemaDiff.compare(try Fixtures.source("net-7.2/net.json"), try Fixtures.source("net-7.1/net.json"))
         let breaking = diff.changes.filter { $0.compatibility == .breaking }.map(\.description)
         #expect(breaking.contains("- event 'NETDEV_STREAM_CONNECTED': event removed [breaking]"))

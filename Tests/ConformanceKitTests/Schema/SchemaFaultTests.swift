@@ -172,7 +172,7 @@ struct SchemaFaultTests {
         }
     }
 
-    @Test func lossyEarlySeedFailsWithALocatedExplanation() throws {
+    @Test(.needsShared) func lossyEarlySeedFailsWithALocatedExplanation() throws {
         let path = TestPaths.shared.appendingPathComponent("seeds/003_ff5165e49ed48a9c.txt").path
         do {
             _ = try SchemaLoader.load(path: path)

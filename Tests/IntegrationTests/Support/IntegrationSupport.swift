@@ -9,6 +9,18 @@ enum IntegrationSupport {
     static let shared = TestPaths.shared
     static let qemuAvailable = LaunchedEndpoint.isOnPath("qemu-system-x86_64")
 
+    /// The version `qemu-system-x86_64 --version` prints (`7.2.22`), when it is installed.
+    static let qemuVersion: String? = {
+        guard qemuAvailable, let output = try? CLIRunner.tool("qemu-system-x86_64", ["--version"]).stdout else {
+            return nil
+        }
+        return output.firstMatch(of: /version (\d+\.\d+\.\d+)/).map { String($0.1) }
+    }()
+
+    /// Whether the installed QEMU is of the release `prefix` names (`"7.2"`): tests that compare
+    /// it with that release's source tree or waivers run only then.
+    static func qemuIsRelease(_ prefix: String) -> Bool { qemuVersion?.hasPrefix(prefix + ".") == true }
+
     static func caseDirectory() throws -> CaseDirectory {
         try CaseDirectory.load(packageRoot.appendingPathComponent("cases").path)
     }
