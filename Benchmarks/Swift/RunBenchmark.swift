@@ -32,12 +32,12 @@ enum RunBenchmark {
 
         // 1. Per round trip, runner vs C replay of the same requests.
         let ordinary = cases.filter { !$0.tags.contains("destructive") }
-        let probe = await Runner(configuration: .init(), oracle: oracle).run(ordinary.map { .testCase($0) })
+        let probe = await suite(.init(), schema: schema, oracle: oracle).run(ordinary.map { .testCase($0) })
         let crashing = Set(probe.results.filter { if case .errored = $0.verdict { true } else { false } }.map(\.caseID))
         let measured = ordinary.filter { !crashing.contains($0.id) }
         let clock = ContinuousClock()
         let start = clock.now
-        let timed = await Runner(configuration: .init(), oracle: oracle).run(measured.map { .testCase($0) })
+        let timed = await suite(.init(), schema: schema, oracle: oracle).run(measured.map { .testCase($0) }).outcome
         let runnerPerTrip = ClientBenchmark.seconds(clock.now - start) * 1e6 / Double(max(timed.roundTrips, 1))
         let (replayPerTrip, floor) = try await replay(measured, cClient: cClient)
         print(
@@ -53,11 +53,10 @@ enum RunBenchmark {
         var walls: [Int: Double] = [:]
         for jobs in [1, 2] {
             let begin = clock.now
-            let outcome = await Runner(configuration: .init(jobs: jobs), oracle: oracle).run(
-                cases.map { .testCase($0) })
+            let run = await suite(.init(jobs: jobs), schema: schema, oracle: oracle).run(cases.map { .testCase($0) })
             walls[jobs] = ClientBenchmark.seconds(clock.now - begin)
             print(
-                "full suite, --jobs \(jobs): \(outcome.results.count) cases, \(outcome.roundTrips) round trips, "
+                "full suite, --jobs \(jobs): \(run.results.count) cases, \(run.outcome.roundTrips) round trips, "
                     + "wall \(ClientBenchmark.format(walls[jobs] ?? 0, digits: 2)) s"
                     + (jobs == 2 && (walls[2] ?? 99) < 60 ? " (under 60 s)" : ""))
         }
@@ -72,6 +71,11 @@ enum RunBenchmark {
         print(
             "peak RSS of this process: \(usage.ru_maxrss / 1024) MB"
                 + (usage.ru_maxrss < 100 * 1024 ? " (under 100 MB)" : " (ABOVE 100 MB)"))
+    }
+
+    /// The pipeline the suite runs: runner, then oracle.
+    static func suite(_ configuration: Runner.Configuration, schema: Schema, oracle: Oracle) -> ConformanceRun {
+        ConformanceRun(runner: Runner(configuration: configuration, schema: schema), oracle: oracle)
     }
 
     static func liveSchema() async throws -> Schema {
@@ -96,7 +100,8 @@ enum RunBenchmark {
         for testCase in cases {
             var request: JSONObject = ["execute": .string(testCase.command)]
             if let arguments = testCase.arguments {
-                request["arguments"] = Runner.substitute(arguments, scratch: scratch) { "40000" }
+                request["arguments"] = try CaseVariables(scratch: scratch, ports: ["free_port": "40000"])
+                    .substitute(arguments)
             }
             request["id"] =
                 testCase.arguments.map { if case .object = $0 { JSONValue.int(id) } else { "raw" } } ?? .int(id)

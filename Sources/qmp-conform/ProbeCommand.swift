@@ -26,7 +26,7 @@ enum ProbeCommand {
 
     static func probe(_ parsed: ParsedCommand) async -> ExitStatus {
         guard let target = TargetOptions.target(parsed) else { return .runNotPossible }
-        let lines: [String]? = await TargetOptions.withClient(target) { client in
+        let lines: [String]? = await TargetOptions.withClient(printing: target) { client in
             guard let greeting = await client.greeting else { return ["no greeting (not a QMP server?)"] }
             let schema = try await TargetOptions.introspect(client)
             return [
@@ -62,7 +62,8 @@ enum ProbeCommand {
             }
         }
         let wait = Int(parsed.value("wait") ?? "200") ?? 200
-        let output: (reply: QMPReply, events: [QMPEvent])? = await TargetOptions.withClient(target) { client in
+        let output: (reply: QMPReply, events: [QMPEvent])? = await TargetOptions.withClient(printing: target) {
+            client in
             let mark = await client.eventMark
             let reply = try await client.execute(command, arguments: arguments, timeout: .seconds(30))
             try await Task.sleep(for: .milliseconds(wait))

@@ -11,11 +11,11 @@ final class ProgressPrinter: @unchecked Sendable {
     private let start = Date()
     private var lastDraw = Date.distantPast
     private var lastTenth = 0
-    private var latest: Runner.Progress?
+    private var latest: ConformanceRun.Progress?
 
     init(total: Int) { self.total = total }
 
-    func update(_ progress: Runner.Progress) {
+    func update(_ progress: ConformanceRun.Progress) {
         lock.withLock {
             latest = progress
             let now = Date()
@@ -38,7 +38,7 @@ final class ProgressPrinter: @unchecked Sendable {
         }
     }
 
-    private func line(_ progress: Runner.Progress, now: Date) -> String {
+    private func line(_ progress: ConformanceRun.Progress, now: Date) -> String {
         let elapsed = max(now.timeIntervalSince(start), 0.001)
         let rate = Double(progress.done) / elapsed
         let remaining = rate > 0 ? Double(progress.total - progress.done) / rate : 0

@@ -18,15 +18,19 @@ enum RunCommand {
             """,
         options: TargetOptions.options + [
             SchemaCommand.schemaOption, SchemaCommand.defineOption,
-        ] + CasesCommand.selectionOptions + [
+        ] + PlanOptions.options + [
             .option("timeout-ms", value: "ms", help: "How long one case may wait for its reply.", defaultValue: "5000"),
             .option(
-                "jobs", value: "n", help: "Parallel launched endpoints (launched targets only).", defaultValue: "1"),
+                "liveness-timeout-ms", value: "ms",
+                help: "How much longer the liveness check after each case may take.", defaultValue: "3000"),
             .option(
-                "shard", value: "i/n",
-                help:
-                    "Run only the i-th of n deterministic, disjoint slices of the cases (for fanning out over CI jobs)."
-            ),
+                "connect-timeout-ms", value: "ms",
+                help: "How long launching, connecting to and negotiating with an endpoint may take.",
+                defaultValue: "10000"),
+            .option(
+                "jobs", value: "n",
+                help: "Parallel launched endpoints (launched targets only; at most twice the processors).",
+                defaultValue: "1"),
             .option("junit", value: "file", help: "Write the JUnit XML report to <file>."),
             .option("json", value: "file", help: "Write the JSON results to <file>."),
             .option("html", value: "file", help: "Write the HTML summary to <file>."),
@@ -48,134 +52,152 @@ enum RunCommand {
                 help:
                     "Also run valid cases of commands with effects (stop, reset, files, sockets) on an endpoint the run did not launch."
             ),
-            .flag("no-protocol-checks", help: "Skip the built-in QMP protocol checks."),
         ])
 
     static func run(_ parsed: ParsedCommand) async -> ExitStatus {
         let startedAt = Date()
-        guard let target = TargetOptions.target(parsed), let directory = CasesCommand.loadCaseDirectory(parsed) else {
-            return .runNotPossible
+        guard let selection = PlanOptions.selection(parsed), let limits = limits(parsed) else { return .usage }
+        guard let target = TargetOptions.target(parsed) else { return .runNotPossible }
+        let setup: (plan: RunPlan, schema: Schema, oracle: Oracle, waivers: Waivers)
+        do {
+            setup = try await prepare(parsed, target: target, selection: selection)
+        } catch {
+            return report(
+                notStarted: error.message, parsed, target: target, startedAt: startedAt, seed: selection.generator.seed)
         }
-        guard let options = CasesCommand.generatorOptions(parsed) else { return .usage }
-        guard let timeoutMs = Int(parsed.value("timeout-ms") ?? ""), timeoutMs > 0,
-            let jobs = Int(parsed.value("jobs") ?? ""),
-            jobs > 0
-        else {
-            Output.error("error: --timeout-ms and --jobs take positive integers\nSee 'qmp-conform run --help'.")
-            return .usage
-        }
-        guard let messages = loadMessages(parsed), let waivers = loadWaivers(parsed) else { return .runNotPossible }
-
-        // The schema: the file given, else the endpoint's own introspection.
-        guard let schema = await CasesCommand.schema(parsed) else { return .runNotPossible }
-
-        let generated = CaseGenerator(
-            schema: schema, values: directory.values, policy: directory.policy, options: options
-        ).generate()
-        Output.diagnostics(generated.notes, verbose: false)
-        var shard: (index: Int, count: Int)?
-        if let text = parsed.value("shard") {
-            guard let parsedShard = CaseFilter.shard(parsing: text) else {
-                Output.error("error: --shard takes i/n with 1 <= i <= n, e.g. 2/4\nSee 'qmp-conform run --help'.")
-                return .usage
-            }
-            shard = parsedShard
-        }
-        let filter = CaseFilter(
-            patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)),
-            shard: shard)
-        var items: [Runner.Item] = []
-        if !parsed.flag("no-protocol-checks") {
-            items += ProtocolChecks.all.filter { filter.matches(id: Runner.protocolCaseID($0), kind: .protocol) }.map {
-                .protocolCheck($0)
-            }
-        }
-        items += directory.scenarios.filter { filter.matches($0.testCase) }.map { .scenario($0) }
-        items += generated.cases.filter(filter.matches).map { .testCase($0) }
+        Output.diagnostics(setup.plan.notes, verbose: false)
+        let items = setup.plan.items
         guard !items.isEmpty else {
             Output.error(
-                "error: no case matches the filter\n    hint: list the cases with 'qmp-conform cases list' and check --filter/--kind"
+                "error: no case matches the filter\n    hint: list the cases with 'qmp-conform cases list' and check --filter/--kind/--shard"
             )
             return .runNotPossible
         }
-
-        let extra = ValueValidator.ExtraMembers(rawValue: parsed.value("extra-members") ?? "downstream") ?? .downstream
         let runner = Runner(
             configuration: .init(
-                target: target, jobs: jobs, caseTimeout: .milliseconds(timeoutMs),
+                target: target, jobs: limits.jobs, caseTimeout: limits.caseTimeout,
+                livenessTimeout: limits.livenessTimeout, connectTimeout: limits.connectTimeout,
                 allowUnsafe: parsed.flag("allow-unsafe")),
-            oracle: Oracle(schema: schema, messages: messages, extraMembers: extra))
+            schema: setup.schema)
         let interruption = Interruption()
         let progress = ProgressPrinter(total: items.count)
         Output.error(
-            "qmp-conform: running \(items.count) cases against \(target) with \(jobs) job\(jobs == 1 ? "" : "s")")
-        let outcome = await runner.run(
-            items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
+            "qmp-conform: running \(items.count) cases against \(target) with \(limits.jobs) job\(limits.jobs == 1 ? "" : "s")"
+        )
+        let run = await ConformanceRun(runner: runner, oracle: setup.oracle, waivers: setup.waivers)
+            .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
         progress.finish()
-        if let fatal = outcome.fatal, outcome.results.isEmpty {
-            Output.error("error: \(fatal)")
-            return .runNotPossible
-        }
-
+        if let fatal = run.outcome.fatal { Output.error("error: \(fatal)") }
         let report = RunReport(
             name: "qmp-conform",
-            properties: properties(parsed, target: target, schema: schema, seed: options.seed, outcome: outcome),
-            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt),
-            results: waivers.apply(to: outcome.results),
-            interrupted: outcome.interrupted)
+            properties: properties(
+                parsed, target: target, digest: setup.schema.digest, seed: selection.generator.seed,
+                outcome: run.outcome),
+            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: run.results,
+            interrupted: run.outcome.interrupted)
         guard writeReports(report, parsed) else { return .runNotPossible }
         Output.print(ConsoleReporter().render(report), terminator: "")
-        if outcome.interrupted { return .interrupted }
+        if run.outcome.fatal != nil { return .runNotPossible }
+        if run.outcome.interrupted { return .interrupted }
         return report.exitStatus
     }
 
-    static func loadMessages(_ parsed: ParsedCommand) -> ValidationMessages? {
+    /// The time limits and parallelism the options name; nil after printing a usage error.
+    static func limits(_ parsed: ParsedCommand)
+        -> (jobs: Int, caseTimeout: Duration, livenessTimeout: Duration, connectTimeout: Duration)?
+    {
+        func milliseconds(_ name: String) -> Duration? {
+            guard let value = Int(parsed.value(name) ?? ""), (1...3_600_000).contains(value) else { return nil }
+            return .milliseconds(value)
+        }
+        guard let caseTimeout = milliseconds("timeout-ms"), let liveness = milliseconds("liveness-timeout-ms"),
+            let connect = milliseconds("connect-timeout-ms"), let jobs = Int(parsed.value("jobs") ?? ""), jobs > 0
+        else {
+            Output.error(
+                "error: --timeout-ms, --liveness-timeout-ms and --connect-timeout-ms take 1 to 3600000 ms, --jobs a positive integer\nSee 'qmp-conform run --help'."
+            )
+            return nil
+        }
+        let most = 2 * ProcessInfo.processInfo.activeProcessorCount
+        if jobs > most { Output.error("qmp-conform: --jobs \(jobs) is more than this machine can take; using \(most)") }
+        return (min(jobs, most), caseTimeout, liveness, connect)
+    }
+
+    /// Loads what a run needs before it fires anything: the case tables, the oracle's and the
+    /// waivers' files, the schema, and the plan.
+    static func prepare(_ parsed: ParsedCommand, target: EndpointTarget, selection: RunPlan.Selection)
+        async
+        throws(PlanOptions.Failure) -> (plan: RunPlan, schema: Schema, oracle: Oracle, waivers: Waivers)
+    {
+        let directory = try PlanOptions.caseDirectory(parsed)
+        let messages = try loadMessages(parsed)
+        let waivers = try loadWaivers(parsed)
+        let schema = try await PlanOptions.schema(parsed, target: target)
+        let extra = ValueValidator.ExtraMembers(rawValue: parsed.value("extra-members") ?? "downstream") ?? .downstream
+        return (
+            RunPlan(schema: schema, directory: directory, selection: selection), schema,
+            Oracle(schema: schema, messages: messages, extraMembers: extra), waivers
+        )
+    }
+
+    /// Writes the report of a run that could not start (one errored case that says why), so CI
+    /// shows it, and exits 2.
+    static func report(
+        notStarted reason: String, _ parsed: ParsedCommand, target: EndpointTarget, startedAt: Date, seed: UInt64
+    ) -> ExitStatus {
+        Output.error("error: \(reason)")
+        let report = RunReport(
+            name: "qmp-conform",
+            properties: properties(parsed, target: target, digest: "unknown", seed: seed, outcome: nil),
+            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt),
+            results: [ConformanceRun.couldNotStart(reason)])
+        _ = writeReports(report, parsed)
+        return .runNotPossible
+    }
+
+    static func loadMessages(_ parsed: ParsedCommand) throws(PlanOptions.Failure) -> ValidationMessages {
         guard let path = parsed.value("validation-messages") else { return .qemu }
         guard let data = FileManager.default.contents(atPath: path) else {
-            Output.error("error: cannot read '\(path)'")
-            return nil
+            throw PlanOptions.Failure(message: "cannot read '\(path)'")
         }
         do {
             return try ValidationMessages.load([UInt8](data), file: path)
         } catch {
-            Output.diagnostics(error.diagnostics)
-            return nil
+            throw PlanOptions.Failure(message: error.diagnostics.map(\.description).joined(separator: "\n"))
         }
     }
 
-    static func loadWaivers(_ parsed: ParsedCommand) -> Waivers? {
+    static func loadWaivers(_ parsed: ParsedCommand) throws(PlanOptions.Failure) -> Waivers {
         var all = Waivers.none
         for path in parsed.values("waivers") {
             guard let data = FileManager.default.contents(atPath: path) else {
-                Output.error("error: cannot read the waiver file '\(path)'")
-                return nil
+                throw PlanOptions.Failure(message: "cannot read the waiver file '\(path)'")
             }
             do {
                 all.waivers += try Waivers.load([UInt8](data), file: path).waivers
             } catch {
-                Output.diagnostics(error.diagnostics)
-                return nil
+                throw PlanOptions.Failure(message: error.diagnostics.map(\.description).joined(separator: "\n"))
             }
         }
         return all
     }
 
     static func properties(
-        _ parsed: ParsedCommand, target: EndpointTarget, schema: Schema, seed: UInt64, outcome: Runner.Outcome
+        _ parsed: ParsedCommand, target: EndpointTarget, digest: String, seed: UInt64, outcome: Runner.Outcome?
     )
         -> [(key: String, value: String)]
     {
-        let greeting = outcome.greeting
+        let greeting = outcome?.greeting
         let version = greeting?.qemuVersion.map { "\($0.major).\($0.minor).\($0.micro)" } ?? "unknown"
         return [
             ("endpoint", target.description),
             ("endpoint.version", version + (greeting?.package.map { $0.isEmpty ? "" : " (\($0))" } ?? "")),
             ("schema", parsed.value("schema") ?? "endpoint introspection (query-qmp-schema)"),
-            ("schema.digest", schema.digest),
+            ("schema.digest", digest),
             ("seed", String(seed)),
             ("jobs", parsed.value("jobs") ?? "1"),
             ("shard", parsed.value("shard") ?? "1/1"),
-            ("round-trips", String(outcome.roundTrips)),
+            ("round-trips", String(outcome?.roundTrips ?? 0)),
             ("command-line", CommandLine.arguments.joined(separator: " ")),
             ("qmp-conform.version", QMPConform.version),
         ]

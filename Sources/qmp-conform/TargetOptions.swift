@@ -46,9 +46,17 @@ enum TargetOptions {
         return target
     }
 
-    /// Connects to the target (launching it if needed) and runs `body` with a negotiated client,
-    /// then shuts the endpoint down; prints why when it cannot connect.
-    static func withClient<T: Sendable>(_ target: EndpointTarget, _ body: (QMPClient) async throws -> T) async -> T? {
+    /// Why talking to an endpoint failed: what happened and the endpoint's stderr tail.
+    struct Failure: Error {
+        let message: String
+    }
+
+    /// Connects to the target (launching it if needed), runs `body` with a negotiated client,
+    /// then shuts the endpoint down.
+    /// - Throws: `Failure` saying why it could not talk to the endpoint.
+    static func withClient<T: Sendable>(_ target: EndpointTarget, _ body: (QMPClient) async throws -> T)
+        async throws(Failure) -> T
+    {
         let endpoint = Endpoint(target: target)
         do {
             let client = try await endpoint.connect()
@@ -57,10 +65,22 @@ enum TargetOptions {
             return value
         } catch {
             let tail = await endpoint.stderrTail
-            Output.error(
-                "error: cannot talk to the endpoint (\(target)): \(error)"
-                    + (tail.isEmpty ? "" : "\n    stderr: \(tail)"))
             await endpoint.shutDown()
+            throw Failure(
+                message: "cannot talk to the endpoint (\(target)): \(error)"
+                    + (tail.isEmpty ? "" : "\n    stderr: \(tail)"))
+        }
+    }
+
+    /// Like `withClient(_:_:)`, printing why on failure.
+    /// - Returns: the body's value, or nil after printing why.
+    static func withClient<T: Sendable>(printing target: EndpointTarget, _ body: (QMPClient) async throws -> T) async
+        -> T?
+    {
+        do {
+            return try await withClient(target, body)
+        } catch {
+            Output.error("error: \(error.message)")
             return nil
         }
     }
@@ -73,5 +93,11 @@ enum TargetOptions {
                 Diagnostic(.error, "query-qmp-schema failed: \(reply.error.map { "\($0)" } ?? "no return")"))
         }
         return try IntrospectionLoader.load(value, file: "<query-qmp-schema>")
+    }
+
+    /// Connects to the target and reads its schema.
+    /// - Throws: `Failure` saying why it could not.
+    static func introspection(of target: EndpointTarget) async throws(Failure) -> Schema {
+        try await withClient(target) { try await introspect($0) }
     }
 }

@@ -23,30 +23,14 @@ struct ScenarioIntegrationTests {
             + (timings.isEmpty ? "" : " [" + timings.joined(separator: ", ") + "]")
     }
 
-    /// One test, so that this suite runs one QEMU at a time (the tests share two cores).
+    /// One run of every shipped scenario through the real pipeline (runner, then oracle): the
+    /// shared-endpoint ones on one `-machine none` QEMU, each `launch` scenario on its own
+    /// endpoint, one after another (the tests share two cores). A wrong expectation, run with
+    /// them, fails with a structured failure and the measured timing.
     @Test func everyShippedScenarioPassesOnQEMU72() async throws {
-        try await everySharedEndpointScenarioPasses()
-        try await everyLaunchScenarioPassesOnItsOwnEndpoint()
-    }
-
-    func everySharedEndpointScenarioPasses() async throws {
-        let scenarios = try Self.scenarios().filter { $0.launch == nil }
-        #expect(scenarios.count >= 10)
-        let endpoint = LaunchedEndpoint()
-        try await endpoint.launch()
-        let client = try await endpoint.connect(options: .init(recordsTranscript: true))
-        let version = await client.greeting?.qemuVersion
-        let runner = ScenarioRunner(
-            context: ScenarioContext(
-                scratchDirectory: await endpoint.scratchDirectory ?? "/tmp",
-                version: version.map { Version(Int($0.major), Int($0.minor), Int($0.micro)) },
-                launchedEndpoint: false))
-        for scenario in scenarios {
-            let result = await runner.runIfApplicable(scenario, on: client)
-            print(Self.describe(result))
-            #expect(result.verdict == .passed, "\(scenario.relativePath): \(result.verdict)\n\(result.transcript)")
-        }
-        // A wrong expectation fails with a structured failure and the measured timing.
+        let scenarios = try Self.scenarios()
+        #expect(scenarios.filter { $0.launch == nil }.count >= 10)
+        #expect(scenarios.filter { $0.launch != nil }.count >= 4)
         let wrong = try ScenarioLoader.load(
             Array(
                 #"""
@@ -54,35 +38,22 @@ struct ScenarioIntegrationTests {
                     { "execute": "query-status", "return": { "subset": { "status": "paused" } },
                       "events": [ { "name": "STOP", "within_ms": 50 } ] } ] }
                 """#.utf8), file: "inline.json", relativePath: "inline/wrong.json")
-        let failed = await runner.run(wrong, on: client)
+        let schema = try await IntegrationSupport.liveSchema().schema
+        let runner = Runner(configuration: .init(target: .defaultLaunch, jobs: 1), schema: schema)
+        let run = await ConformanceRun(runner: runner, oracle: Oracle(schema: schema))
+            .run((scenarios + [wrong]).map { .scenario($0) })
+        for (scenario, result) in zip(scenarios, run.results) {
+            print(Self.describe(result))
+            #expect(result.verdict == .passed, "\(scenario.relativePath): \(result.verdict)\n\(result.transcript)")
+        }
+        let failed = try #require(run.results.last)
         guard case .failed(let failures) = failed.verdict else {
             Issue.record("expected a failure, got \(failed.verdict)")
             return
         }
-        #expect(failures.map(\.rule) == ["return-mismatch", "event-missing"])
+        #expect(failures.map(\.rule.description) == ["return-mismatch", "event-missing"])
         #expect(failures.first?.path.description == "steps[0].return.status")
         #expect(failures.first?.actual == #""running""#)
         #expect(failed.eventTimings == [.init(event: "STOP", latencyMilliseconds: nil, windowMilliseconds: 50)])
-        await endpoint.stop(using: client)
-    }
-
-    func everyLaunchScenarioPassesOnItsOwnEndpoint() async throws {
-        let scenarios = try Self.scenarios().filter { $0.launch != nil }
-        #expect(scenarios.count >= 4)
-        let ports = FreePortPool()
-        // One after another: a `-machine pc` start costs CPU, and the tests share two cores.
-        for scenario in scenarios {
-            let endpoint = LaunchedEndpoint(configuration: .init(command: try #require(scenario.launchCommand())))
-            try await endpoint.launch()
-            let client = try await endpoint.connect(options: .init(recordsTranscript: true))
-            let runner = ScenarioRunner(
-                context: ScenarioContext(
-                    scratchDirectory: await endpoint.scratchDirectory ?? "/tmp", ports: ports, version: Version(7, 2),
-                    launchedEndpoint: true))
-            let result = await runner.runIfApplicable(scenario, on: client)
-            print(Self.describe(result))
-            #expect(result.verdict == .passed, "\(scenario.relativePath): \(result.verdict)\n\(result.transcript)")
-            await endpoint.stop(using: client)
-        }
     }
 }

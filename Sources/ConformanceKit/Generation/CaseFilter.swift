@@ -7,10 +7,10 @@ public struct CaseFilter: Sendable {
     public var kinds: Set<TestCase.Kind>
     /// A deterministic slice `(index, count)`: keep the cases whose id hashes to `index` modulo
     /// `count`, so `count` CI jobs each run a disjoint part (`--shard 1/4` ... `--shard 4/4`).
-    public var shard: (index: Int, count: Int)?
+    public var shard: Shard?
 
     /// Creates a filter.
-    public init(patterns: [String] = [], kinds: Set<TestCase.Kind> = [], shard: (index: Int, count: Int)? = nil) {
+    public init(patterns: [String] = [], kinds: Set<TestCase.Kind> = [], shard: Shard? = nil) {
         self.patterns = patterns
         self.kinds = kinds
         self.shard = shard
@@ -23,25 +23,7 @@ public struct CaseFilter: Sendable {
     public func matches(id: String, kind: TestCase.Kind) -> Bool {
         (kinds.isEmpty || kinds.contains(kind))
             && (patterns.isEmpty || patterns.contains { Self.glob($0, matches: id) })
-            && shard.map { Self.slot(of: id, count: $0.count) == $0.index - 1 } ?? true
-    }
-
-    /// The 0-based shard slot of an id (FNV-1a, independent of case order and machine).
-    static func slot(of id: String, count: Int) -> Int {
-        Int(StableHash.of(id) % UInt64(max(count, 1)))
-    }
-
-    /// Reads `i/n` (1-based index) as a shard.
-    /// - Parameter text: the option's value.
-    /// - Returns: the shard, or nil when malformed.
-    public static func shard(parsing text: String) -> (index: Int, count: Int)? {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1,
-            (1...count).contains(index)
-        else {
-            return nil
-        }
-        return (index, count)
+            && shard.map { $0.contains(id: id) } ?? true
     }
 
     /// Shell-style matching: `*` any run of characters, `?` one character, everything else literal.

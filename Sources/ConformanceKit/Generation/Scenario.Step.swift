@@ -85,7 +85,7 @@ extension Scenario {
         }
 
         /// Every `${...}` reference in the step (malformed ones are rejected by the loader).
-        public var references: [ScenarioVariables.Reference] {
+        public var references: [CaseVariables.Reference] {
             var values: [JSONValue] = []
             if case .execute(_, let arguments?) = action { values.append(arguments) }
             switch reply {
@@ -105,7 +105,54 @@ extension Scenario {
             case .success(nil): break
             }
             for event in events + absent { if let data = event.data { values.append(data) } }
-            return values.flatMap { (try? ScenarioVariables.references(in: $0)) ?? [] }
+            return values.flatMap { (try? CaseVariables.references(in: $0)) ?? [] }
         }
+    }
+}
+
+extension Scenario.Step {
+    /// The step with every `${...}` reference replaced: in the arguments, the reply matchers, the
+    /// error expectation and the data of expected and forbidden events.
+    /// - Parameter variables: the item's variables.
+    /// - Returns: the step as it is sent and judged.
+    /// - Throws: `CaseVariables.Failure` for a reference without a value.
+    public func substituting(_ variables: CaseVariables) throws(CaseVariables.Failure) -> Scenario.Step {
+        var step = self
+        if case .execute(let command, let arguments?) = action {
+            step.action = .execute(command: command, arguments: try variables.substitute(arguments))
+        }
+        switch reply {
+        case .success(let matcher?):
+            step.reply = .success(
+                try matcher.substituting(
+                    values: { (value) throws(CaseVariables.Failure) in try variables.substitute(value) },
+                    patterns: { (pattern) throws(CaseVariables.Failure) in try variables.substitute(pattern: pattern) }
+                ))
+        case .success(nil):
+            break
+        case .error(var expectation):
+            expectation.errorClass = try expectation.errorClass.map { (text) throws(CaseVariables.Failure) in
+                try variables.substitute(.string(text)).stringValue ?? text
+            }
+            expectation.descPattern = try expectation.descPattern.map { (text) throws(CaseVariables.Failure) in
+                try variables.substitute(pattern: text)
+            }
+            step.reply = .error(expectation)
+        }
+        step.events = try Self.substituting(events, variables)
+        step.absent = try Self.substituting(absent, variables)
+        return step
+    }
+
+    private static func substituting(_ expectations: [EventExpectation], _ variables: CaseVariables)
+        throws(CaseVariables.Failure) -> [EventExpectation]
+    {
+        var result = expectations
+        for index in result.indices {
+            result[index].data = try result[index].data.map { (value) throws(CaseVariables.Failure) in
+                try variables.substitute(value)
+            }
+        }
+        return result
     }
 }

@@ -77,11 +77,8 @@ public struct Scenario: Sendable, Hashable {
     }
 
     /// Every port name the scenario references, sorted.
-    public var portNames: [String] {
-        var names = Set<String>()
-        for step in steps + cleanup {
-            for reference in step.references { if case .port(let name) = reference { names.insert(name) } }
-        }
-        return names.sorted()
-    }
+    public var portNames: [String] { CaseVariables.portNames(references) }
+
+    /// Every `${...}` reference of the steps and cleanup, in order.
+    public var references: [CaseVariables.Reference] { (steps + cleanup).flatMap(\.references) }
 }

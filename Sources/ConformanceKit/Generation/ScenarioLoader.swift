@@ -241,7 +241,7 @@ public enum ScenarioLoader {
                 }
                 for member in object {
                     let memberPath = capturePath.appending(member.key)
-                    guard ScenarioVariables.isName(member.key), !["scratch", "free_port"].contains(member.key) else {
+                    guard CaseVariables.isName(member.key), !["scratch", "free_port"].contains(member.key) else {
                         throw document.keyError(
                             "'\(member.key)' cannot be a variable name", at: memberPath,
                             hint: "use letters, digits, '_' and '-', starting with a letter")
@@ -368,8 +368,8 @@ public enum ScenarioLoader {
         func checkReferences(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) {
             switch value {
             case .string(let text):
-                let references: [ScenarioVariables.Reference]
-                do { references = try ScenarioVariables.references(in: value) } catch {
+                let references: [CaseVariables.Reference]
+                do { references = try CaseVariables.references(in: value) } catch {
                     throw document.error(error.message, at: path)
                 }
                 for case .captured(let name) in references where !captured.contains(name) {
@@ -399,7 +399,7 @@ public enum ScenarioLoader {
             // Variables are substituted (escaped) before compiling; check with a placeholder.
             let placeholder: String
             do {
-                placeholder = try ScenarioVariables.segments(in: pattern).map { segment in
+                placeholder = try CaseVariables.segments(in: pattern).map { segment in
                     if case .literal(let text) = segment { text } else { "x" }
                 }.joined()
             } catch {

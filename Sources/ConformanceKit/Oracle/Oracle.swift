@@ -1,38 +1,22 @@
-/// Judges what an endpoint did with one case against what the case expects and what the schema
-/// says: the step between the runner's observations and the reports.
+/// Judges what an endpoint did with each item of a run against what the item expects and what
+/// the schema says: the one judge between the runners' observations and the reports. Generated
+/// cases, scenarios and protocol checks all come here as `Observation`s, so a rule added once
+/// applies to all of them.
 ///
 /// - An invalid case must be rejected with an error reply naming the broken member.
 /// - A valid case must not be rejected by argument validation, and a success reply must conform
 ///   to the command's `returns` (unknown members only with the downstream `__` prefix, unless
 ///   strict or lenient).
 /// - A doc example must not be rejected by validation; a documented error must have its class.
-/// - Every event seen must be in the schema, conform to its data type, and carry a well-formed
-///   timestamp no earlier than the previous event's.
+/// - A scenario step's reply must match its `return` or `error`, its expected events must
+///   arrive within their windows on the right side of the reply, forbidden ones must not
+///   (`Oracle+Scenario.swift`).
+/// - A protocol check's finding is a failure of the QMP spec section it checks.
+/// - Every event seen, in any item, must be in the schema, conform to its data type, and carry
+///   a well-formed timestamp no earlier than the previous event's; every protocol fault the
+///   client recorded while the item ran is a failure of that item.
 /// Every failure is a structured difference: rule, JSON path, expected, actual.
 public struct Oracle: Sendable {
-    /// What the runner saw for one case.
-    public struct Observation: Sendable {
-        /// The reply, when one arrived.
-        public var reply: QMPReply?
-        /// Why no reply arrived (timeout, closed connection, protocol fault), when none did.
-        public var failure: String?
-        /// The events that arrived while the case ran.
-        public var events: [QMPEvent]
-        /// The timestamp of the last event before the case, for the order check.
-        public var previousEventTimestamp: QMPTimestamp?
-
-        /// Creates an observation.
-        public init(
-            reply: QMPReply?, failure: String? = nil, events: [QMPEvent] = [],
-            previousEventTimestamp: QMPTimestamp? = nil
-        ) {
-            self.reply = reply
-            self.failure = failure
-            self.events = events
-            self.previousEventTimestamp = previousEventTimestamp
-        }
-    }
-
     /// The schema replies and events are checked against.
     public let schema: Schema
     /// How the endpoint words validation errors.
@@ -53,19 +37,89 @@ public struct Oracle: Sendable {
         self.extraMembers = extraMembers
     }
 
-    /// Judges one case.
+    /// Judges one item of a run.
     /// - Parameters:
-    ///   - testCase: the case.
-    ///   - observation: what happened.
-    /// - Returns: the verdict.
-    public func judge(_ testCase: TestCase, _ observation: Observation) -> Verdict {
-        guard let reply = observation.reply else {
-            return .errored(observation.failure ?? "no reply")
+    ///   - item: the item.
+    ///   - observation: what the runner saw.
+    /// - Returns: the item's result.
+    public func judge(_ item: Runner.Item, _ observation: Observation) -> CaseResult {
+        var timings: [CaseResult.EventTiming] = []
+        let verdict: Verdict
+        switch observation.ending {
+        case .notRun(let reason):
+            verdict = .skipped(reason)
+        case .broken(let reason):
+            var earlier = commonFailures(observation)
+            if case .scenario = item { earlier = scenarioFindings(observation).failures + earlier }
+            verdict = Self.verdict(broken: reason, earlier: earlier, faults: !observation.findings.isEmpty)
+        case .completed:
+            switch item {
+            case .testCase(let testCase): verdict = judge(testCase, observation)
+            case .protocolCheck(let check): verdict = judge(check, observation)
+            case .scenario:
+                let findings = scenarioFindings(observation)
+                timings = findings.timings
+                verdict = Self.verdict(findings.failures + commonFailures(observation))
+            }
         }
-        var failures = judgeReply(testCase, reply)
-        if case .skipped(let reason) = failures.verdict { return .skipped(reason) }
-        failures.list += eventFailures(observation.events, after: observation.previousEventTimestamp)
-        return failures.list.isEmpty ? .passed : .failed(failures.list)
+        return CaseResult(
+            caseID: item.id, suite: item.suite, summary: item.summary, kind: item.kind, verdict: verdict,
+            duration: Self.seconds(observation.duration), transcript: observation.transcript, eventTimings: timings)
+    }
+
+    /// Failures every item can have: its events against the schema and in timestamp order, and
+    /// the protocol faults the client recorded while it ran.
+    func commonFailures(_ observation: Observation) -> [Verdict.Failure] {
+        eventFailures(observation.events, after: observation.previousEventTimestamp)
+            + observation.findings.map {
+                Verdict.Failure(
+                    rule: .protocolFault, expected: "messages as the QMP spec defines them", actual: $0.description)
+            }
+    }
+
+    static func verdict(_ failures: [Verdict.Failure]) -> Verdict { failures.isEmpty ? .passed : .failed(failures) }
+
+    /// The verdict of an item that could not be carried through: failed when the client saw
+    /// protocol faults (they are why, and they are the endpoint's), else errored, naming what
+    /// was found before it broke.
+    static func verdict(broken reason: String, earlier: [Verdict.Failure], faults: Bool) -> Verdict {
+        if faults {
+            return .failed(earlier + [Verdict.Failure(rule: .protocolFault, expected: "a reply", actual: reason)])
+        }
+        let found = earlier.map(\.description)
+        return .errored(found.isEmpty ? reason : reason + "; earlier failures: " + found.joined(separator: "; "))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Judges a generated case from its one exchange.
+    private func judge(_ testCase: TestCase, _ observation: Observation) -> Verdict {
+        if let lost = observation.endpointLost { return .errored("the endpoint did not survive the case (\(lost))") }
+        guard let exchange = observation.exchanges.first, let reply = exchange.reply else {
+            return Self.verdict(
+                broken: observation.exchanges.first?.failure ?? "no reply", earlier: commonFailures(observation),
+                faults: !observation.findings.isEmpty)
+        }
+        var findings = judgeReply(testCase, reply)
+        if case .skipped(let reason) = findings.verdict { return .skipped(reason) }
+        findings.list += commonFailures(observation)
+        return Self.verdict(findings.list)
+    }
+
+    /// Judges a protocol check: its finding fails the spec section it checks.
+    private func judge(_ check: ProtocolCheck, _ observation: Observation) -> Verdict {
+        guard let checked = observation.protocolCheck else { return .errored("the protocol check left no result") }
+        switch checked.outcome {
+        case .passed: return .passed
+        case .skipped: return .skipped(checked.detail)
+        case .failed:
+            return .failed([
+                Verdict.Failure(
+                    rule: .qmpSpec(section: check.section), expected: check.summary, actual: checked.detail)
+            ])
+        }
     }
 
     private struct Findings {
@@ -79,14 +133,14 @@ public struct Oracle: Sendable {
         case (.reject(let rule, let path), .success(let value)):
             findings.list.append(
                 Verdict.Failure(
-                    rule: "invalid-accepted", path: path,
+                    rule: .invalidAccepted, path: path,
                     expected: "an error reply: the case breaks \(rule.rawValue) at \(path)",
                     actual: "success: \(value)"))
         case (.reject(let rule, let path), .error(let error)):
             guard let matched = messages.match(error.desc) else {
                 findings.list.append(
                     Verdict.Failure(
-                        rule: "not-a-validation-error", path: path,
+                        rule: .notAValidationError, path: path,
                         expected: "a validation error for \(rule.rawValue) at \(path)",
                         actual: "\(error.errorClass.rawValue): \(error.desc)"))
                 break
@@ -94,7 +148,7 @@ public struct Oracle: Sendable {
             if error.errorClass != .genericError {
                 findings.list.append(
                     Verdict.Failure(
-                        rule: "error-class", path: path, expected: "GenericError", actual: error.errorClass.rawValue))
+                        rule: .errorClass, path: path, expected: "GenericError", actual: error.errorClass.rawValue))
             }
             if let expectedName = path.lastKey ?? (rule == .argumentsNotObject ? "arguments" : nil),
                 let named = matched.member,
@@ -102,14 +156,14 @@ public struct Oracle: Sendable {
             {
                 findings.list.append(
                     Verdict.Failure(
-                        rule: "error-names-wrong-member", path: path, expected: "an error naming '\(expectedName)'",
+                        rule: .errorNamesWrongMember, path: path, expected: "an error naming '\(expectedName)'",
                         actual: error.desc))
             }
         case (.accept, .error(let error)), (.reply, .error(let error)):
             if messages.isValidationError(error.desc) {
                 findings.list.append(
                     Verdict.Failure(
-                        rule: testCase.kind == .doc ? "doc-example-rejected" : "valid-rejected",
+                        rule: testCase.kind == .doc ? .docExampleRejected : .validRejected,
                         expected: "not rejected by argument validation",
                         actual: "\(error.errorClass.rawValue): \(error.desc)"))
             } else if testCase.kind == .doc {
@@ -123,7 +177,7 @@ public struct Oracle: Sendable {
             if let expected = documented["return"], expected.kind != value.kind {
                 findings.list.append(
                     Verdict.Failure(
-                        rule: "doc-reply-shape", expected: "a JSON \(expected.kind.rawValue) as documented",
+                        rule: .docReplyShape, expected: "a JSON \(expected.kind.rawValue) as documented",
                         actual: "\(value)"))
             }
         case (.errorClass(let expected), .error(let error)):
@@ -135,12 +189,12 @@ public struct Oracle: Sendable {
             } else if error.errorClass.rawValue != expected {
                 findings.list.append(
                     Verdict.Failure(
-                        rule: "error-class", expected: expected, actual: "\(error.errorClass.rawValue): \(error.desc)"))
+                        rule: .errorClass, expected: expected, actual: "\(error.errorClass.rawValue): \(error.desc)"))
             }
         case (.errorClass(let expected), .success(let value)):
             findings.list.append(
                 Verdict.Failure(
-                    rule: "documented-error-missing", expected: "an error of class \(expected)",
+                    rule: .documentedErrorMissing, expected: "an error of class \(expected)",
                     actual: "success: \(value)"))
         }
         return findings
@@ -162,12 +216,12 @@ public struct Oracle: Sendable {
             if case .object(let object) = value, object.keys.allSatisfy(validator.toleratesExtraMember) { return [] }
             return [
                 Verdict.Failure(
-                    rule: "returns-conformance", expected: "{} (the command returns nothing)", actual: "\(value)")
+                    rule: .returnsConformance, expected: "{} (the command returns nothing)", actual: "\(value)")
             ]
         }
         return validator.validate(value, against: returns).map {
             Verdict.Failure(
-                rule: "returns-\($0.rule.rawValue)", path: $0.path, expected: $0.message,
+                rule: .returns($0.rule), path: $0.path, expected: $0.message,
                 actual: excerpt($0.path.resolve(in: value)))
         }
     }
@@ -184,7 +238,7 @@ public struct Oracle: Sendable {
             guard let definition = schema.event(named: event.name) else {
                 failures.append(
                     Verdict.Failure(
-                        rule: "event-unknown", path: path, expected: "an event of the schema", actual: event.name))
+                        rule: .eventUnknown, path: path, expected: "an event of the schema", actual: event.name))
                 continue
             }
             let data = JSONValue.object(event.data ?? [:])
@@ -192,14 +246,14 @@ public struct Oracle: Sendable {
                 for violation in validator.validate(data, against: type) {
                     failures.append(
                         Verdict.Failure(
-                            rule: "event-\(violation.rule.rawValue)",
+                            rule: .event(violation.rule),
                             path: JSONPath(components: path.components + violation.path.components),
                             expected: violation.message, actual: excerpt(violation.path.resolve(in: data))))
                 }
             } else if !(event.data ?? [:]).isEmpty {
                 failures.append(
                     Verdict.Failure(
-                        rule: "event-unknown-member", path: path, expected: "no data", actual: excerpt(data)))
+                        rule: .event(.unknownMember), path: path, expected: "no data", actual: excerpt(data)))
             }
             // The QMP spec allows {-1, -1} when the server cannot read its clock; it has no order.
             let timestamp = event.timestamp
@@ -207,7 +261,7 @@ public struct Oracle: Sendable {
             if let last, timestamp < last {
                 failures.append(
                     Verdict.Failure(
-                        rule: "event-timestamp-order", path: path,
+                        rule: .eventTimestampOrder, path: path,
                         expected: "no earlier than \(last.seconds).\(last.microseconds)",
                         actual: "\(timestamp.seconds).\(timestamp.microseconds)"))
             }

@@ -14,8 +14,8 @@ public enum Verdict: Sendable, Hashable {
 
     /// One structured difference between what was expected and what happened.
     public struct Failure: Sendable, Hashable, CustomStringConvertible {
-        /// The rule that was broken, e.g. `invalid-accepted`, `returns-conformance`, `event-window`.
-        public var rule: String
+        /// The rule that was broken, e.g. `invalid-accepted`, `returns-conformance`, `event-late`.
+        public var rule: FailureRule
         /// Where in the reply or event the difference is (root when it concerns the whole message).
         public var path: JSONPath
         /// What was expected, in words or JSON.
@@ -24,7 +24,7 @@ public enum Verdict: Sendable, Hashable {
         public var actual: String
 
         /// Creates a failure.
-        public init(rule: String, path: JSONPath = .root, expected: String, actual: String) {
+        public init(rule: FailureRule, path: JSONPath = .root, expected: String, actual: String) {
             self.rule = rule
             self.path = path
             self.expected = expected

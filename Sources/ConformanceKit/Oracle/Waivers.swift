@@ -38,7 +38,7 @@ public struct Waivers: Sendable, Hashable {
             case .errored(let message):
                 waived.verdict = .waived(
                     reason: reason,
-                    failures: [Verdict.Failure(rule: "errored", expected: "a judged case", actual: message)])
+                    failures: [Verdict.Failure(rule: .errored, expected: "a judged case", actual: message)])
             case .passed, .skipped, .waived: break
             }
             return waived

@@ -68,7 +68,7 @@ public struct JSONReporter: Reporter {
         .array(
             failures.map { failure in
                 [
-                    "rule": .string(failure.rule), "path": .string(failure.path.description),
+                    "rule": .string(failure.rule.description), "path": .string(failure.path.description),
                     "expected": .string(failure.expected), "actual": .string(failure.actual),
                 ]
             })

@@ -74,7 +74,7 @@ enum ReportText {
     /// - Returns: e.g. `invalid-accepted,returns-conformance`.
     static func rules(of failures: [Verdict.Failure]) -> String {
         var seen = Set<String>()
-        return failures.map(\.rule).filter { seen.insert($0).inserted }.joined(separator: ",")
+        return failures.map(\.rule.description).filter { seen.insert($0).inserted }.joined(separator: ",")
     }
 
     /// One failure as an indented block: `[rule] at path`, then `expected:` and `actual:` lines

@@ -7,9 +7,14 @@ import Foundation
 /// The runner drives cases through `client`; protocol checks and scenarios borrow the endpoint
 /// between `disconnect()` and `connect()`, since a QMP monitor serves one client at a time.
 public actor Endpoint {
+    /// Opens a client to an endpoint someone else serves (negotiated or not); tests pass one
+    /// over a scripted transport.
+    public typealias Opener = @Sendable (_ negotiate: Bool) async throws(QMPProtocolError) -> QMPClient
+
     /// The target.
     public let target: EndpointTarget
     private let launched: LaunchedEndpoint?
+    private let opener: Opener?
     private var current: QMPClient?
     private var localScratch: String?
     private let timeout: Duration
@@ -18,10 +23,13 @@ public actor Endpoint {
     /// - Parameters:
     ///   - target: what to talk to.
     ///   - timeout: for launching, connecting and negotiating.
-    public init(target: EndpointTarget, timeout: Duration = .seconds(10)) {
+    ///   - opener: opens clients instead of the target's socket (a scripted endpoint); the
+    ///     endpoint is then not launched and "restarting" it opens a new client.
+    public init(target: EndpointTarget, timeout: Duration = .seconds(10), opener: Opener? = nil) {
         self.target = target
         self.timeout = timeout
-        if case .launch(let command) = target {
+        self.opener = opener
+        if opener == nil, case .launch(let command) = target {
             launched = LaunchedEndpoint(configuration: .init(command: command))
         } else {
             launched = nil
@@ -75,6 +83,7 @@ public actor Endpoint {
     /// - Returns: the client.
     /// - Throws: `QMPProtocolError`.
     public func openClient(negotiate: Bool) async throws(QMPProtocolError) -> QMPClient {
+        if let opener { return try await opener(negotiate) }
         let options = QMPClient.Options(recordsTranscript: true)
         if let launched {
             do throws(TransportError) { try await launched.launch() } catch { throw .transport(error) }

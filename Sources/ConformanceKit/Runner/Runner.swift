@@ -1,15 +1,24 @@
-import Foundation
-
-/// Fires cases at endpoints and collects one `CaseResult` per case: the stage between case
-/// generation and reporting.
+/// Fires the items of a run at endpoints and hands one `Observation` per item to its observer:
+/// the stage between planning and judging. It never decides a verdict.
 ///
-/// Each job drives its own endpoint, one case at a time (a QMP monitor serves one client); cases
-/// are dealt to jobs round-robin and results come back in case order. After every case a
-/// liveness command checks that the endpoint survived; a dead or hung endpoint fails the case
-/// with its exit status and stderr tail and is relaunched. Valid cases of commands with effects
-/// (the safety policy's `destructive` tag) run on a separate, disposable launched endpoint, or
-/// only with `allowUnsafe` when the run does not own the endpoint.
+/// Each job drives its own endpoint, one item at a time (a QMP monitor serves one client); items
+/// are dealt to jobs round-robin. After every case a liveness command checks that the endpoint
+/// survived; a dead or hung endpoint is recorded in the observation (exit status, stderr tail)
+/// and relaunched. Valid cases of commands with effects (the safety policy's `destructive` tag)
+/// run on a separate, disposable launched endpoint, or only with `allowUnsafe` when the run
+/// does not own the endpoint. Every request carries an id unique in the run, so a late reply
+/// to a timed-out request is never taken for another case's.
 public struct Runner: Sendable {
+    /// Makes the endpoint a job talks to; tests inject scripted endpoints.
+    public typealias EndpointFactory = @Sendable (EndpointTarget) -> Endpoint
+
+    /// Receives each item's observation as soon as it is made (from any task).
+    /// - Parameters:
+    ///   - index: the item's position in the run.
+    ///   - item: the item.
+    ///   - observation: what happened.
+    public typealias Observer = @Sendable (_ index: Int, _ item: Item, _ observation: Observation) async -> Void
+
     /// How a run behaves.
     public struct Configuration: Sendable {
         /// The endpoint.
@@ -18,86 +27,80 @@ public struct Runner: Sendable {
         public var jobs: Int
         /// How long one case may wait for its reply.
         public var caseTimeout: Duration
-        /// How long the liveness check after each case may take.
+        /// How much longer the liveness check after a case may take.
         public var livenessTimeout: Duration
+        /// How long connecting to an endpoint (and reading its greeting) may take.
+        public var connectTimeout: Duration
         /// Run destructive cases on an endpoint the run does not own.
         public var allowUnsafe: Bool
+        /// Makes each endpoint.
+        public var makeEndpoint: EndpointFactory
 
         /// Creates a configuration.
+        /// - Parameters:
+        ///   - target: the endpoint.
+        ///   - jobs: parallel launched endpoints.
+        ///   - caseTimeout: how long a case waits for its reply.
+        ///   - livenessTimeout: how much longer the liveness check may take.
+        ///   - connectTimeout: how long connecting may take.
+        ///   - allowUnsafe: run destructive cases on an endpoint the run did not launch.
+        ///   - makeEndpoint: makes each endpoint (default: `Endpoint(target:timeout:)`).
         public init(
             target: EndpointTarget = .defaultLaunch, jobs: Int = 1, caseTimeout: Duration = .seconds(5),
-            livenessTimeout: Duration = .seconds(3), allowUnsafe: Bool = false
+            livenessTimeout: Duration = .seconds(3), connectTimeout: Duration = .seconds(10), allowUnsafe: Bool = false,
+            makeEndpoint: EndpointFactory? = nil
         ) {
             self.target = target
             self.jobs = max(1, jobs)
             self.caseTimeout = caseTimeout
             self.livenessTimeout = livenessTimeout
+            self.connectTimeout = connectTimeout
             self.allowUnsafe = allowUnsafe
+            self.makeEndpoint = makeEndpoint ?? { Endpoint(target: $0, timeout: connectTimeout) }
         }
     }
 
-    /// Where a run stands, for progress display.
-    public struct Progress: Sendable {
-        /// Cases finished.
-        public var done: Int
-        /// Cases in the run.
-        public var total: Int
-        /// Cases failed or errored so far.
-        public var failed: Int
-    }
-
-    /// What a run produced.
+    /// What a run produced besides its observations.
     public struct Outcome: Sendable {
-        /// One result per case that ran or was skipped, in case order.
-        public var results: [CaseResult]
         /// The greeting of the first endpoint, if it could be reached.
         public var greeting: QMPGreeting?
         /// Whether the run stopped early on request.
         public var interrupted: Bool
-        /// Why the run could not happen at all (first endpoint unreachable), if so.
+        /// Why the run could not happen at all (no endpoint could be reached), if so.
         public var fatal: String?
         /// Requests sent: case requests plus liveness checks.
         public var roundTrips: Int
     }
 
-    /// One unit of work: a generated case, a protocol check or a scenario.
-    public enum Item: Sendable {
-        case testCase(TestCase)
-        case protocolCheck(ProtocolCheck)
-        case scenario(Scenario)
-    }
-
     let configuration: Configuration
-    let oracle: Oracle
+    let schema: Schema
     let ports = FreePortPool()
 
     /// Creates a runner.
     /// - Parameters:
     ///   - configuration: the endpoint and limits.
-    ///   - oracle: judges each case.
-    public init(configuration: Configuration, oracle: Oracle) {
+    ///   - schema: the endpoint's schema (liveness command, scenario requirements).
+    public init(configuration: Configuration, schema: Schema) {
         self.configuration = configuration
-        self.oracle = oracle
+        self.schema = schema
     }
 
     /// The command used to check that an endpoint is alive: the cheapest the schema offers.
     var livenessCommand: String {
-        ["query-status", "query-version", "query-commands"].first { oracle.schema.command(named: $0) != nil }
+        ["query-status", "query-version", "query-commands"].first { schema.command(named: $0) != nil }
             ?? "query-commands"
     }
 
     /// Runs items.
     /// - Parameters:
-    ///   - items: cases and protocol checks, in report order.
-    ///   - progress: called after each item (from any task).
-    ///   - isCancelled: polled between items; when it turns true the rest are skipped as interrupted.
-    /// - Returns: the results and facts of the run.
+    ///   - items: the items, in report order.
+    ///   - isCancelled: polled between items; when it turns true the rest are not run.
+    ///   - observe: receives each item's observation.
+    /// - Returns: the facts of the run.
     public func run(
-        _ items: [Item], progress: @escaping @Sendable (Progress) -> Void = { _ in },
-        isCancelled: @escaping @Sendable () -> Bool = { false }
+        _ items: [Item], isCancelled: @escaping @Sendable () -> Bool = { false }, observe: @escaping Observer
     ) async -> Outcome {
         let jobs = configuration.target.isLaunched ? min(configuration.jobs, max(1, items.count)) : 1
-        let counter = ProgressCounter(total: items.count, report: progress)
         var queues = Array(repeating: [(Int, Item)](), count: jobs)
         var next = 0
         for (index, item) in items.enumerated() {
@@ -111,26 +114,21 @@ public struct Runner: Sendable {
         }
         let outcomes = await withTaskGroup(of: JobOutcome.self) { group in
             for queue in queues {
-                group.addTask { await self.runJob(queue, counter: counter, isCancelled: isCancelled) }
+                group.addTask { await self.runJob(queue, isCancelled: isCancelled, observe: observe) }
             }
             var all: [JobOutcome] = []
             for await outcome in group { all.append(outcome) }
             return all
         }
-        let fatal = outcomes.compactMap(\.fatal).first
-        // When no endpoint could be reached, nothing ran: the run could not happen at all.
-        let results =
-            outcomes.allSatisfy({ $0.fatal != nil }) ? [] : outcomes.flatMap(\.results).sorted { $0.0 < $1.0 }.map(\.1)
         return Outcome(
-            results: results, greeting: outcomes.compactMap(\.greeting).first,
-            interrupted: outcomes.contains(where: \.interrupted),
-            fatal: fatal, roundTrips: outcomes.reduce(0) { $0 + $1.roundTrips })
+            greeting: outcomes.compactMap(\.greeting).first, interrupted: outcomes.contains(where: \.interrupted),
+            fatal: outcomes.allSatisfy({ $0.fatal != nil }) ? outcomes.compactMap(\.fatal).first : nil,
+            roundTrips: outcomes.reduce(0) { $0 + $1.roundTrips })
     }
 
     // MARK: Jobs
 
     struct JobOutcome: Sendable {
-        var results: [(Int, CaseResult)] = []
         var greeting: QMPGreeting?
         var interrupted = false
         var fatal: String?
@@ -138,246 +136,194 @@ public struct Runner: Sendable {
     }
 
     /// Runs one job's items on its own endpoint (plus a disposable one for destructive cases).
-    func runJob(_ queue: [(Int, Item)], counter: ProgressCounter, isCancelled: @Sendable () -> Bool) async -> JobOutcome
-    {
+    func runJob(_ queue: [(Int, Item)], isCancelled: @Sendable () -> Bool, observe: Observer) async -> JobOutcome {
         var outcome = JobOutcome()
-        let main = Endpoint(target: configuration.target)
+        let main = configuration.makeEndpoint(configuration.target)
         var disposable: Endpoint?
         do {
-            let client = try await main.connect()
-            outcome.greeting = await client.greeting
+            outcome.greeting = await try main.connect().greeting
         } catch {
             outcome.fatal = "cannot reach the endpoint (\(configuration.target)): \(error)"
         }
         // Ordinary items first, then the destructive ones on their disposable endpoint.
-        let ordered = queue.filter { !isDestructive($0.1) } + queue.filter { isDestructive($0.1) }
+        let ordered = queue.filter { !$0.1.isDestructive } + queue.filter { $0.1.isDestructive }
         var lastEvent: QMPTimestamp?
         for (index, item) in ordered {
+            let observation: Observation
             if isCancelled() || outcome.interrupted {
                 outcome.interrupted = true
-                outcome.results.append((index, skipped(item, reason: "interrupted before it ran")))
-                await counter.finish(failed: false)
-                continue
-            }
-            if let reason = outcome.fatal {
-                outcome.results.append((index, skipped(item, reason: reason)))
-                await counter.finish(failed: false)
-                continue
-            }
-            let result: CaseResult
-            switch item {
-            case .protocolCheck(let check):
-                result = await runProtocolCheck(check, on: main)
-            case .scenario(let scenario):
-                result = await runScenario(scenario, main: main, greeting: outcome.greeting)
-            case .testCase(let testCase):
-                if isDestructive(item) && !configuration.target.isLaunched && !configuration.allowUnsafe {
-                    result = skipped(
-                        item,
-                        reason: "has effects beyond the endpoint (\(effects(of: testCase).joined(separator: ", "))); "
-                            + "runs only on a launched endpoint or with --allow-unsafe")
-                } else {
-                    let endpoint: Endpoint
-                    if isDestructive(item) && configuration.target.isLaunched {
-                        if disposable == nil { disposable = Endpoint(target: configuration.target) }
-                        endpoint = disposable ?? main
+                observation = .notRun("interrupted before it ran")
+            } else if let reason = outcome.fatal {
+                observation = .notRun(reason)
+            } else {
+                switch item {
+                case .protocolCheck(let check):
+                    observation = await runProtocolCheck(check, on: main)
+                case .scenario(let scenario):
+                    observation = await runScenario(scenario, main: main, greeting: outcome.greeting)
+                case .testCase(let testCase):
+                    if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
+                        observation = .notRun(
+                            "has effects beyond the endpoint (\(Self.effects(of: testCase).joined(separator: ", "))); "
+                                + "runs only on a launched endpoint or with --allow-unsafe")
                     } else {
-                        endpoint = main
+                        var endpoint = main
+                        if item.isDestructive && configuration.target.isLaunched {
+                            let own = disposable ?? configuration.makeEndpoint(configuration.target)
+                            disposable = own
+                            endpoint = own
+                        }
+                        let run = await runCase(testCase, index: index, on: endpoint, previousEvent: lastEvent)
+                        observation = run.observation
+                        lastEvent =
+                            run.observation.events.last(where: { !$0.timestamp.isUnknown })?.timestamp
+                            ?? lastEvent
+                        outcome.roundTrips += run.roundTrips
                     }
-                    let run = await runCase(testCase, on: endpoint, previousEvent: lastEvent)
-                    result = run.result
-                    lastEvent = run.lastEvent ?? lastEvent
-                    outcome.roundTrips += run.roundTrips
                 }
             }
-            outcome.results.append((index, result))
-            await counter.finish(failed: result.verdict.isFailure)
+            await observe(index, item, observation)
         }
         await main.shutDown()
         await disposable?.shutDown()
         return outcome
     }
 
-    func isDestructive(_ item: Item) -> Bool {
-        if case .testCase(let testCase) = item { return testCase.tags.contains("destructive") }
-        return false
-    }
-
-    func effects(of testCase: TestCase) -> [String] {
+    static func effects(of testCase: TestCase) -> [String] {
         testCase.tags.filter { $0.hasPrefix("effect:") }.map { String($0.dropFirst("effect:".count)) }
-    }
-
-    func skipped(_ item: Item, reason: String) -> CaseResult {
-        switch item {
-        case .testCase(let testCase):
-            CaseResult(
-                caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind,
-                verdict: .skipped(reason), duration: 0)
-        case .protocolCheck(let check):
-            CaseResult(
-                caseID: Self.protocolCaseID(check), suite: "protocol", summary: check.summary, kind: .protocol,
-                verdict: .skipped(reason), duration: 0)
-        case .scenario(let scenario):
-            ScenarioRunner(context: ScenarioContext(scratchDirectory: "")).skippedResult(scenario, reason: reason)
-        }
-    }
-
-    /// The stable case id of a protocol check: `<check name>/protocol/<hash>`.
-    public static func protocolCaseID(_ check: ProtocolCheck) -> String {
-        TestCase.id(command: check.name, kind: .protocol, identity: [check.section])
     }
 
     // MARK: One case
 
     struct CaseRun {
-        var result: CaseResult
-        var lastEvent: QMPTimestamp?
+        var observation: Observation
         var roundTrips: Int
     }
 
-    /// Sends one case, checks liveness, judges, and restores the endpoint when needed.
-    func runCase(_ testCase: TestCase, on endpoint: Endpoint, previousEvent: QMPTimestamp?) async -> CaseRun {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var roundTrips = 0
+    /// Sends one case with the liveness check behind it and records what happened; restores
+    /// the endpoint when the case stopped or killed it.
+    func runCase(_ testCase: TestCase, index: Int, on endpoint: Endpoint, previousEvent: QMPTimestamp?) async
+        -> CaseRun
+    {
+        let start = ContinuousClock.now
         let client: QMPClient
         do {
             client = try await endpoint.connect()
         } catch {
             try? await endpoint.restart()
             return CaseRun(
-                result: result(testCase, .errored("cannot reach the endpoint: \(error)"), start: start, transcript: ""),
-                lastEvent: nil,
-                roundTrips: 0)
+                observation: Observation(ending: .broken("cannot reach the endpoint: \(error)")), roundTrips: 0)
         }
-        let mark = await client.eventMark
-        var arguments = testCase.arguments
-        if let value = arguments, Self.hasPlaceholder(value) {
-            let scratch = await endpoint.scratchDirectory
-            arguments = Self.substitute(value, scratch: scratch) { String((try? ports.allocate()) ?? 0) }
+        let marks = await Marks(client)
+        var request: JSONObject = ["execute": .string(testCase.command)]
+        if let arguments = testCase.arguments {
+            do {
+                request["arguments"] = try await variables(for: [arguments], on: endpoint).substitute(arguments)
+            } catch {
+                return CaseRun(observation: Observation(ending: .broken("\(error)")), roundTrips: 0)
+            }
         }
+        request["id"] = .string("qmp-conform-\(index)")
         // The liveness check goes right behind the case in the same write: QEMU answers in order,
         // so it still checks the endpoint after the case, without a second wait. Its exchange
         // stays in the case's transcript: it shows the endpoint survived.
         let stopsEndpoint = testCase.kind != .invalid && testCase.tags.contains("effect:stops-endpoint")
-        var request: JSONObject = ["execute": .string(testCase.command)]
-        if let arguments { request["arguments"] = arguments }
-        request["id"] = 1
         var batch = [request]
-        if !stopsEndpoint { batch.append(["execute": .string(livenessCommand), "id": 2]) }
-        roundTrips += batch.count
-        var reply: QMPReply?
-        var failure: String?
+        if !stopsEndpoint {
+            batch.append(["execute": .string(livenessCommand), "id": .string("qmp-conform-\(index)-alive")])
+        }
+        var exchange = Observation.Exchange(request: request, sentAt: client.options.clock())
         var livenessProblem: String?
         do {
-            let outcomes = try await client.outcomes(pipelined: batch, timeout: configuration.caseTimeout)
+            let outcomes = try await client.outcomes(
+                pipelined: batch, timeout: configuration.caseTimeout + configuration.livenessTimeout)
             switch outcomes[0] {
-            case .success(let value): reply = value
-            case .failure(let error): failure = "\(error)"
+            case .success(let value): exchange.reply = value
+            case .failure(let error): exchange.failure = "\(error)"
             }
             if outcomes.count > 1, case .failure(let error) = outcomes[1] { livenessProblem = "\(error)" }
         } catch {
-            failure = "\(error)"
+            exchange.failure = "\(error)"
             livenessProblem = stopsEndpoint ? nil : "\(error)"
         }
-        let events = await client.events(since: mark)
-        let transcript = await client.takeTranscript().description
-        var verdict = oracle.judge(
-            testCase,
-            Oracle.Observation(reply: reply, failure: failure, events: events, previousEventTimestamp: previousEvent))
+        var observation = await marks.observation(of: client, exchanges: [exchange], since: start)
+        observation.previousEventTimestamp = previousEvent
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
             let tail = await endpoint.stderrTail
-            verdict = .errored(
-                "the endpoint did not survive the case (\(livenessProblem)\(exit))"
-                    + (tail.isEmpty ? "" : "; stderr tail:\n\(tail)"))
+            observation.endpointLost =
+                "\(livenessProblem)\(exit)" + (tail.isEmpty ? "" : "; stderr tail:\n\(tail)")
         }
         if livenessProblem != nil || stopsEndpoint {
             try? await endpoint.restart()
         }
-        let lastEvent = events.last(where: { !$0.timestamp.isUnknown })?.timestamp
-        return CaseRun(
-            result: result(testCase, verdict, start: start, transcript: transcript), lastEvent: lastEvent,
-            roundTrips: roundTrips)
+        return CaseRun(observation: observation, roundTrips: batch.count)
     }
 
-    func result(_ testCase: TestCase, _ verdict: Verdict, start: ContinuousClock.Instant, transcript: String)
-        -> CaseResult
-    {
-        let elapsed = ContinuousClock().now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return CaseResult(
-            caseID: testCase.id, suite: testCase.command, summary: testCase.summary, kind: testCase.kind,
-            verdict: verdict,
-            duration: seconds, transcript: transcript)
-    }
-
-    /// Whether any string inside a value holds a `${...}` placeholder.
-    static func hasPlaceholder(_ value: JSONValue) -> Bool {
-        switch value {
-        case .string(let text): text.utf8.contains(UInt8(ascii: "$")) && text.contains("${")
-        case .array(let elements): elements.contains(where: hasPlaceholder)
-        case .object(let object): object.members.contains { hasPlaceholder($0.value) }
-        default: false
-        }
-    }
-
-    /// Replaces `${scratch}` and `${free_port}` (a fresh port each time) in every string.
+    /// The variables of one item: the endpoint's scratch directory (when referenced) and a free
+    /// port for each port name referenced.
     /// - Parameters:
-    ///   - value: generated arguments.
-    ///   - scratch: the endpoint's scratch directory.
-    ///   - port: the next port to use.
-    /// - Returns: the arguments as sent.
-    package static func substitute(_ value: JSONValue, scratch: String, port: () -> String) -> JSONValue {
-        switch value {
-        case .string(let text) where text.contains("${"):
-            var replaced = text.replacingOccurrences(of: "${scratch}", with: scratch)
-            while let range = replaced.range(of: "${free_port}") { replaced.replaceSubrange(range, with: port()) }
-            return .string(replaced)
-        case .array(let elements): return .array(elements.map { substitute($0, scratch: scratch, port: port) })
-        case .object(let object):
-            return .object(
-                JSONObject(object.members.map { .init($0.key, substitute($0.value, scratch: scratch, port: port)) }))
-        default: return value
+    ///   - values: the values whose references need values.
+    ///   - endpoint: the endpoint whose scratch directory `${scratch}` names.
+    /// - Returns: the variables.
+    /// - Throws: `CaseVariables.Failure` for a malformed reference or when no port is free.
+    func variables(for values: [JSONValue], on endpoint: Endpoint) async throws(CaseVariables.Failure)
+        -> CaseVariables
+    {
+        var references: [CaseVariables.Reference] = []
+        for value in values { references += try CaseVariables.references(in: value) }
+        return try await variables(references, on: endpoint)
+    }
+
+    /// The variables that references need, with their ports allocated.
+    /// - Throws: `CaseVariables.Failure` when no port is free.
+    func variables(_ references: [CaseVariables.Reference], on endpoint: Endpoint)
+        async
+        throws(CaseVariables.Failure) -> CaseVariables
+    {
+        var variables = CaseVariables(scratch: "")
+        if references.contains(.scratch) { variables.scratch = await endpoint.scratchDirectory }
+        for name in CaseVariables.portNames(references) {
+            do {
+                variables.ports[name] = String(try ports.allocate())
+            } catch {
+                throw CaseVariables.Failure(message: "cannot allocate a free port for ${port:\(name)}: \(error)")
+            }
         }
+        return variables
     }
 
     // MARK: Scenarios
 
     /// Runs a scenario: on a fresh endpoint of its own when the run launches endpoints (with the
     /// scenario's `launch` arguments, e.g. `-machine pc -S`), else on the job's endpoint.
-    func runScenario(_ scenario: Scenario, main: Endpoint, greeting: QMPGreeting?) async -> CaseResult {
+    func runScenario(_ scenario: Scenario, main: Endpoint, greeting: QMPGreeting?) async -> Observation {
         let version = greeting?.qemuVersion.map { Version(Int($0.major), Int($0.minor), Int($0.micro)) }
-        var context = ScenarioContext(
-            scratchDirectory: "", ports: ports, version: version, schema: oracle.schema,
-            launchedEndpoint: configuration.target.isLaunched, replyTimeout: configuration.caseTimeout)
         if case .skip(let reason) = scenario.applicability(
-            schema: oracle.schema, version: version, launchedEndpoint: context.launchedEndpoint)
+            schema: schema, version: version, launchedEndpoint: configuration.target.isLaunched)
         {
-            return ScenarioRunner(context: context).skippedResult(scenario, reason: reason)
+            return .notRun(reason)
         }
         var own: Endpoint?
         if case .launch(let command) = configuration.target {
-            own = Endpoint(
-                target: .launch(Self.withoutMachine(command) + (scenario.launch ?? Self.machine(of: command))))
+            own = configuration.makeEndpoint(
+                .launch(Self.withoutMachine(command) + (scenario.launch ?? Self.machine(of: command))))
         }
         let endpoint = own ?? main
-        let result: CaseResult
+        let observation: Observation
         do {
             let client = try await endpoint.connect()
-            _ = await client.takeTranscript()
-            context.scratchDirectory = await endpoint.scratchDirectory
-            result = await ScenarioRunner(context: context).run(scenario, on: client)
+            let variables = try await variables(scenario.references, on: endpoint)
+            observation = await ScenarioRunner(replyTimeout: configuration.caseTimeout)
+                .run(scenario, on: client, variables: variables)
         } catch {
             let tail = await endpoint.stderrTail
-            result = CaseResult(
-                caseID: scenario.caseID, suite: scenario.relativePath, summary: scenario.description, kind: .scenario,
-                verdict: .errored(
-                    "cannot start the scenario's endpoint: \(error)" + (tail.isEmpty ? "" : "; stderr: \(tail)")),
-                duration: 0)
+            observation = Observation(
+                ending: .broken(
+                    "cannot start the scenario's endpoint: \(error)" + (tail.isEmpty ? "" : "; stderr: \(tail)")))
         }
         await own?.shutDown()
-        return result
+        return observation
     }
 
     /// A launch command without its `-machine` option (a scenario names its own machine).
@@ -409,52 +355,16 @@ public struct Runner: Sendable {
 
     /// Runs a protocol check on fresh connections to the job's endpoint (the run's own client is
     /// closed meanwhile: a QMP monitor serves one client at a time).
-    func runProtocolCheck(_ check: ProtocolCheck, on endpoint: Endpoint) async -> CaseResult {
+    func runProtocolCheck(_ check: ProtocolCheck, on endpoint: Endpoint) async -> Observation {
         if check.changesRunState && !configuration.target.isLaunched && !configuration.allowUnsafe {
-            return skipped(
-                .protocolCheck(check),
-                reason: "changes the run state; runs only on a launched endpoint or with --allow-unsafe")
+            return .notRun("changes the run state; runs only on a launched endpoint or with --allow-unsafe")
         }
         await endpoint.disconnect()
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = ContinuousClock.now
         let checked = await ProtocolChecks.run(
             check, connector: endpoint.checkConnector, timeout: configuration.caseTimeout)
-        let elapsed = clock.now - start
-        let verdict: Verdict =
-            switch checked.outcome {
-            case .passed: .passed
-            case .skipped: .skipped(checked.detail)
-            case .failed:
-                .failed([
-                    Verdict.Failure(rule: "qmp-spec-\(check.section)", expected: check.summary, actual: checked.detail)
-                ])
-            }
         _ = try? await endpoint.connect()
-        return CaseResult(
-            caseID: Self.protocolCaseID(check), suite: "protocol",
-            summary: "\(check.summary) (QMP spec \(check.section))", kind: .protocol,
-            verdict: verdict,
-            duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            transcript: checked.transcript.description)
-    }
-}
-
-/// Counts finished items across jobs and reports progress.
-actor ProgressCounter {
-    private var done = 0
-    private var failed = 0
-    private let total: Int
-    private let report: @Sendable (Runner.Progress) -> Void
-
-    init(total: Int, report: @escaping @Sendable (Runner.Progress) -> Void) {
-        self.total = total
-        self.report = report
-    }
-
-    func finish(failed isFailure: Bool) {
-        done += 1
-        if isFailure { failed += 1 }
-        report(Runner.Progress(done: done, total: total, failed: failed))
+        return Observation(
+            protocolCheck: checked, duration: ContinuousClock.now - start, transcript: checked.transcript.description)
     }
 }

@@ -17,7 +17,7 @@ struct CaseFilterTests {
     @Test func shardsSplitTheCasesIntoDisjointSlicesThatCoverThemAll() throws {
         let ids = Fixtures.generate(try Fixtures.introspection()).cases.map(\.id)
         let slices = (1...4).map { index in
-            ids.filter { CaseFilter(shard: (index, 4)).matches(id: $0, kind: .valid) }
+            ids.filter { CaseFilter(shard: Shard(index: index, count: 4)).matches(id: $0, kind: .valid) }
         }
         #expect(slices.map(\.count).reduce(0, +) == ids.count)
         #expect(Set(slices.flatMap { $0 }).count == ids.count)
@@ -26,6 +26,6 @@ struct CaseFilterTests {
 
     @Test(arguments: [("2/4", true), ("1/1", true), ("0/4", false), ("5/4", false), ("x/2", false), ("3", false)])
     func shardOptionsParseOnlyWhenWellFormed(text: String, valid: Bool) {
-        #expect((CaseFilter.shard(parsing: text) != nil) == valid)
+        #expect((Shard(parsing: text) != nil) == valid)
     }
 }

@@ -25,68 +25,75 @@ struct OracleTests {
             command: command, kind: kind, summary: "s", arguments: ["name": 1], expectation: expectation, origin: "test"
         )
     }
+    /// Judges a generated case from what a runner would observe.
+    static func judge(
+        _ testCase: TestCase, reply: QMPReply?, failure: String? = nil, events: [QMPEvent] = [],
+        previous: QMPTimestamp? = nil, using oracle: Oracle = Self.oracle
+    ) -> Verdict {
+        let exchange = Observation.Exchange(request: [:], sentAt: .now, reply: reply, failure: failure)
+        let observation = Observation(exchanges: [exchange], events: events, previousEventTimestamp: previous)
+        return oracle.judge(.testCase(testCase), observation).verdict
+    }
+
     static let missingName = TestCase.Expectation.reject(rule: .wrongType, path: JSONPath.root.appending("name"))
 
     @Test func anInvalidCaseRejectedNamingItsMemberPasses() {
-        let verdict = Self.oracle.judge(
+        let verdict = Self.judge(
             Self.testCase(Self.missingName),
-            .init(reply: Self.error("Invalid parameter type for 'name', expected: string")))
+            reply: Self.error("Invalid parameter type for 'name', expected: string"))
         #expect(verdict == .passed)
     }
 
     @Test func anAcceptedInvalidCaseFailsWithTheBrokenRule() {
-        let verdict = Self.oracle.judge(
-            Self.testCase(Self.missingName), .init(reply: Self.reply(["return": ["name": "x"]])))
+        let verdict = Self.judge(Self.testCase(Self.missingName), reply: Self.reply(["return": ["name": "x"]]))
         guard case .failed(let failures) = verdict else {
             Issue.record("\(verdict)")
             return
         }
-        #expect(failures.map(\.rule) == ["invalid-accepted"])
+        #expect(failures.map(\.rule.description) == ["invalid-accepted"])
         #expect(failures[0].path == JSONPath.root.appending("name"))
     }
 
     @Test func aRejectionNamingAnotherMemberIsAFailure() {
-        let verdict = Self.oracle.judge(
-            Self.testCase(Self.missingName), .init(reply: Self.error("Parameter 'other' is missing")))
+        let verdict = Self.judge(Self.testCase(Self.missingName), reply: Self.error("Parameter 'other' is missing"))
         guard case .failed(let failures) = verdict else {
             Issue.record("\(verdict)")
             return
         }
-        #expect(failures.map(\.rule) == ["error-names-wrong-member"])
+        #expect(failures.map(\.rule.description) == ["error-names-wrong-member"])
     }
 
     @Test func aValidCaseRejectedByValidationFailsButOtherErrorsPass() {
         let valid = Self.testCase(.accept, kind: .valid)
         guard
-            case .failed(let failures) = Self.oracle.judge(
-                valid, .init(reply: Self.error("Parameter 'name' is unexpected")))
+            case .failed(let failures) = Self.judge(valid, reply: Self.error("Parameter 'name' is unexpected"))
         else {
             Issue.record("expected a failure")
             return
         }
-        #expect(failures.map(\.rule) == ["valid-rejected"])
-        #expect(Self.oracle.judge(valid, .init(reply: Self.error("Device 'x' not found", "DeviceNotFound"))) == .passed)
+        #expect(failures.map(\.rule.description) == ["valid-rejected"])
+        #expect(Self.judge(valid, reply: Self.error("Device 'x' not found", "DeviceNotFound")) == .passed)
     }
 
     @Test func aSuccessReplyMustConformToReturns() {
         let valid = Self.testCase(.accept, kind: .valid)
-        let verdict = Self.oracle.judge(
-            valid, .init(reply: Self.reply(["return": ["name": "x", "size": 300, "__org.example_x": 1]])))
+        let verdict = Self.judge(
+            valid, reply: Self.reply(["return": ["name": "x", "size": 300, "__org.example_x": 1]]))
         guard case .failed(let failures) = verdict else {
             Issue.record("\(verdict)")
             return
         }
-        #expect(failures.map(\.rule) == ["returns-out-of-range"])
+        #expect(failures.map(\.rule.description) == ["returns-out-of-range"])
         #expect(failures[0].path == JSONPath.root.appending("size"))
         let strict = Oracle(schema: Self.schema, extraMembers: .strict)
         guard
-            case .failed(let strictFailures) = strict.judge(
-                valid, .init(reply: Self.reply(["return": ["name": "x", "__org.example_x": 1]])))
+            case .failed(let strictFailures) = Self.judge(
+                valid, reply: Self.reply(["return": ["name": "x", "__org.example_x": 1]]), using: strict)
         else {
             Issue.record("strict mode must reject downstream members")
             return
         }
-        #expect(strictFailures.map(\.rule) == ["returns-unknown-member"])
+        #expect(strictFailures.map(\.rule.description) == ["returns-unknown-member"])
     }
 
     @Test func eventsMustBeKnownConformAndKeepTheirTimestampsInOrder() {
@@ -98,14 +105,14 @@ struct OracleTests {
             event("TICK", ["n": 1], 10), event("TICK", ["n": "x"], 11), event("BOOM", [:], 12),
             event("TICK", ["n": 2], 9),
         ])
-        #expect(failures.map(\.rule) == ["event-wrong-type", "event-unknown", "event-timestamp-order"])
+        #expect(failures.map(\.rule.description) == ["event-wrong-type", "event-unknown", "event-timestamp-order"])
     }
 
     @Test func aDocExampleThatNeedsMissingStateIsSkippedNotFailed() {
         let doc = Self.testCase(.reply(["return": [:]]), kind: .doc, command: "ping")
         guard
-            case .skipped(let reason) = Self.oracle.judge(
-                doc, .init(reply: Self.error("Device 'e1000.0' not found", "DeviceNotFound")))
+            case .skipped(let reason) = Self.judge(
+                doc, reply: Self.error("Device 'e1000.0' not found", "DeviceNotFound"))
         else {
             Issue.record("expected a skip")
             return
@@ -115,7 +122,7 @@ struct OracleTests {
 
     @Test func noReplyIsAnError() {
         #expect(
-            Self.oracle.judge(Self.testCase(.accept), .init(reply: nil, failure: "timed out")) == .errored("timed out"))
+            Self.judge(Self.testCase(.accept), reply: nil, failure: "timed out") == .errored("timed out"))
     }
 
     @Test(arguments: [

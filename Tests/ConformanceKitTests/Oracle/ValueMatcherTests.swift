@@ -61,10 +61,10 @@ struct ValueMatcherTests {
     }
 
     @Test func substitutionRewritesValuesAndEscapesPatterns() throws {
-        let variables = ScenarioVariables(scratch: "/s", captured: ["v": "a.b"])
+        let variables = CaseVariables(scratch: "/s", captured: ["v": "a.b"])
         let matcher = try ValueMatcher.all([.exact("${v}"), .regex("^${v}$")]).substituting(
-            values: { (value) throws(ScenarioVariables.Failure) in try variables.substitute(value) },
-            patterns: { (pattern) throws(ScenarioVariables.Failure) in try variables.substitute(pattern: pattern) })
+            values: { (value) throws(CaseVariables.Failure) in try variables.substitute(value) },
+            patterns: { (pattern) throws(CaseVariables.Failure) in try variables.substitute(pattern: pattern) })
         #expect(matcher == .all([.exact("a.b"), .regex(#"^a\.b$"#)]))
         #expect(!matcher.matches("axb"))
     }

@@ -33,10 +33,10 @@ enum SampleReport {
                 caseID: "set_link/invalid/1a2b3c4d", suite: "set_link", summary: "'up' is a string", kind: .invalid,
                 verdict: .failed([
                     Verdict.Failure(
-                        rule: "invalid-accepted", path: JSONPath().appending("up"),
+                        rule: .invalidAccepted, path: JSONPath().appending("up"),
                         expected: "an error reply of class GenericError", actual: "{\"return\": {}}"),
                     Verdict.Failure(
-                        rule: "returns-conformance", path: JSONPath().appending("return").appending(index: 0),
+                        rule: .returnsConformance, path: JSONPath().appending("return").appending(index: 0),
                         expected: "no members", actual: "{\"x<y\": 1}"),
                 ]),
                 duration: 0.0034,

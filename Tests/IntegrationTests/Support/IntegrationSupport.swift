@@ -46,9 +46,9 @@ enum IntegrationSupport {
     }
 
     /// Runs the given cases against a launched default QEMU with the project's oracle.
-    static func run(_ cases: [TestCase], schema: Schema, jobs: Int = 2) async -> Runner.Outcome {
-        let runner = Runner(configuration: .init(target: .defaultLaunch, jobs: jobs), oracle: Oracle(schema: schema))
-        return await runner.run(cases.map { .testCase($0) })
+    static func run(_ cases: [TestCase], schema: Schema, jobs: Int = 2) async -> ConformanceRun.Result {
+        let runner = Runner(configuration: .init(target: .defaultLaunch, jobs: jobs), schema: schema)
+        return await ConformanceRun(runner: runner, oracle: Oracle(schema: schema)).run(cases.map { .testCase($0) })
     }
 }
 

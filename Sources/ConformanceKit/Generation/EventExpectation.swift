@@ -2,8 +2,9 @@
 ///
 /// Expected: the first not yet matched event with this name whose `data` contains `data` (as a
 /// `ValueMatcher.subset`) must arrive within `windowMilliseconds` of the command being sent, on
-/// the stated side of the reply. Forbidden (`absent`): no such event within the window. Judged
-/// by `ScenarioRunner`; built by `ScenarioLoader`.
+/// the stated side of the reply. Forbidden (`absent`): no such event within the window. Built by
+/// `ScenarioLoader`; `ScenarioRunner` waits for the events with `assign(_:to:)` and the `Oracle`
+/// judges them with the same assignment.
 public struct EventExpectation: Sendable, Hashable {
     /// Where the event must arrive relative to the command's reply.
     public enum Order: String, Sendable, Hashable, CaseIterable {
@@ -45,6 +46,27 @@ public struct EventExpectation: Sendable, Hashable {
         guard let data else { return true }
         return ValueMatcher.subset(data).matches(event.data.map(JSONValue.object) ?? .object([:]))
     }
+
+    /// Pairs expectations with events: each expectation, in order, takes the first event it
+    /// matches that no earlier expectation took. The one matching rule of the waiting runner and
+    /// the judging oracle.
+    /// - Parameters:
+    ///   - expectations: the expected events, in the order they are listed.
+    ///   - events: the events seen, in arrival order.
+    /// - Returns: for each expectation, the index of its event in `events`, or nil.
+    public static func assign(_ expectations: [EventExpectation], to events: [QMPEvent]) -> [Int?] {
+        var taken = Set<Int>()
+        return expectations.map { expectation in
+            guard let index = events.indices.first(where: { !taken.contains($0) && expectation.matches(events[$0]) })
+            else { return nil }
+            taken.insert(index)
+            return index
+        }
+    }
+
+    /// How long after its window an expected event is still waited for, to tell a late event
+    /// from a missing one: the window again, at least 250 ms and at most 1 s.
+    public var graceMilliseconds: Double { min(max(windowMilliseconds, 250), 1000) }
 
     /// A short description for reports: `RESUME {"guest":false} within 1000 ms before the reply`.
     public var summary: String {

@@ -2,8 +2,8 @@ import Testing
 
 @testable import ConformanceKit
 
-struct ScenarioVariablesTests {
-    static let variables = ScenarioVariables(
+struct CaseVariablesTests {
+    static let variables = CaseVariables(
         scratch: "/tmp/s", ports: ["a": "4000", "free_port": "4001"], captured: ["n": 7, "name": "nic0"])
 
     @Test(arguments: [
@@ -31,21 +31,21 @@ struct ScenarioVariablesTests {
 
     @Test func referencesAreListedInOrder() throws {
         let value = try JSONParser.parse(#"{"a": "${scratch}/${port:x}", "b": ["${v}", "$${w}"]}"#)
-        #expect(try ScenarioVariables.references(in: value) == [.scratch, .port("x"), .captured("v")])
+        #expect(try CaseVariables.references(in: value) == [.scratch, .port("x"), .captured("v")])
     }
 
     @Test(arguments: ["${", "${port:}", "${a b}", "${1x}", "x${scratch"])
     func malformedReferencesAreRejected(text: String) {
-        #expect(throws: ScenarioVariables.Failure.self) { try ScenarioVariables.segments(in: text) }
+        #expect(throws: CaseVariables.Failure.self) { try CaseVariables.segments(in: text) }
     }
 
     @Test func aReferenceWithoutAValueFails() {
-        #expect(throws: ScenarioVariables.Failure.self) { try Self.variables.substitute("${missing}") }
-        #expect(throws: ScenarioVariables.Failure.self) { try Self.variables.substitute("${port:b}") }
+        #expect(throws: CaseVariables.Failure.self) { try Self.variables.substitute("${missing}") }
+        #expect(throws: CaseVariables.Failure.self) { try Self.variables.substitute("${port:b}") }
     }
 
     @Test func patternsGetEscapedValues() throws {
-        let variables = ScenarioVariables(scratch: "/s", captured: ["v": "a(b)"])
+        let variables = CaseVariables(scratch: "/s", captured: ["v": "a(b)"])
         #expect(try variables.substitute(pattern: "^${v}$") == #"^a\(b\)$"#)
     }
 }

@@ -1,18 +1,21 @@
 import Foundation
 
-/// The variables of one scenario run and the `${...}` references that use them.
+/// The variables of one item of a run (a generated case or a scenario) and the `${...}`
+/// references that use them: the one substitution engine of the suite.
 ///
-/// References, inside any string of a step's `arguments`, matchers, error pattern or event data:
+/// References, inside any string of a generated case's arguments, or of a scenario step's
+/// `arguments`, matchers, error pattern or event data:
 /// - `${scratch}`: the endpoint's scratch directory;
 /// - `${port:NAME}`: a free loopback TCP port (as a decimal string), the same for every use of
-///   NAME in the scenario; `${free_port}` is `${port:free_port}`;
+///   NAME in the item; `${free_port}` is `${port:free_port}`;
 /// - `${NAME}`: a value captured from an earlier reply (`"capture": {"NAME": "return.path"}`).
 ///
 /// `$${` writes a literal `${`. A string that is exactly one reference becomes the variable's
 /// value with its JSON type (a captured integer stays an integer); a reference inside a longer
 /// string is replaced by the value's text. The loader checks references with `references(in:)`;
-/// `ScenarioRunner` fills the values and calls `substitute(_:)`.
-public struct ScenarioVariables: Sendable, Hashable {
+/// the runner allocates the ports an item names (`portNames(in:)`), fills the values and calls
+/// `substitute(_:)`.
+public struct CaseVariables: Sendable, Hashable {
     /// One `${...}` reference.
     public enum Reference: Sendable, Hashable, CustomStringConvertible {
         /// `${scratch}`.
@@ -160,6 +163,13 @@ public struct ScenarioVariables: Sendable, Hashable {
         default:
             return value
         }
+    }
+
+    /// The port names among references, sorted, without repeats.
+    /// - Parameter references: references, e.g. from `references(in:)`.
+    /// - Returns: the NAMEs of `${port:NAME}` (`free_port` for `${free_port}`).
+    public static func portNames(_ references: [Reference]) -> [String] {
+        Set(references.compactMap { if case .port(let name) = $0 { name } else { nil } }).sorted()
     }
 
     /// A regular expression with every reference replaced by its value's text, escaped so that

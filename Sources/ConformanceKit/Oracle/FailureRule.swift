@@ -1,0 +1,80 @@
+/// The rules a verdict can find broken: one typed set for every kind of item, named in reports
+/// by `description` (`valid-rejected`, `returns-wrong-type`, `qmp-spec-2.4.1`, ...).
+public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
+    /// An invalid case got a success reply.
+    case invalidAccepted
+    /// An invalid case got an error that is not an argument-validation error.
+    case notAValidationError
+    /// An error of the wrong class.
+    case errorClass
+    /// A validation error that names another member than the broken one.
+    case errorNamesWrongMember
+    /// A valid case was rejected by argument validation.
+    case validRejected
+    /// A doc example's request was rejected by argument validation.
+    case docExampleRejected
+    /// A doc example's reply is not of the documented JSON kind.
+    case docReplyShape
+    /// A documented error did not happen.
+    case documentedErrorMissing
+    /// A command that returns nothing returned members.
+    case returnsConformance
+    /// A success reply breaks the command's `returns` type.
+    case returns(ValidationRule)
+    /// An event the schema does not define.
+    case eventUnknown
+    /// An event's data breaks its schema type.
+    case event(ValidationRule)
+    /// An event's timestamp is earlier than the previous event's.
+    case eventTimestampOrder
+    /// A scenario step's reply does not match its `return`.
+    case returnMismatch
+    /// A scenario step's reply does not match its `error`.
+    case errorMismatch
+    /// A scenario capture found nothing at its path.
+    case captureMissing
+    /// An expected event did not arrive.
+    case eventMissing
+    /// An expected event arrived after its window.
+    case eventLate
+    /// An expected event arrived on the wrong side of the reply.
+    case eventOrder
+    /// A forbidden event arrived within its window.
+    case eventUnexpected
+    /// A protocol check found the endpoint breaking a section of the QMP spec.
+    case qmpSpec(section: String)
+    /// The client recorded a protocol fault (framing, message shape, ids, timestamps) while the
+    /// item ran.
+    case protocolFault
+    /// An errored case that a waiver turned into a waived failure.
+    case errored
+
+    /// The rule's name in reports.
+    public var description: String {
+        switch self {
+        case .invalidAccepted: "invalid-accepted"
+        case .notAValidationError: "not-a-validation-error"
+        case .errorClass: "error-class"
+        case .errorNamesWrongMember: "error-names-wrong-member"
+        case .validRejected: "valid-rejected"
+        case .docExampleRejected: "doc-example-rejected"
+        case .docReplyShape: "doc-reply-shape"
+        case .documentedErrorMissing: "documented-error-missing"
+        case .returnsConformance: "returns-conformance"
+        case .returns(let rule): "returns-\(rule.rawValue)"
+        case .eventUnknown: "event-unknown"
+        case .event(let rule): "event-\(rule.rawValue)"
+        case .eventTimestampOrder: "event-timestamp-order"
+        case .returnMismatch: "return-mismatch"
+        case .errorMismatch: "error-mismatch"
+        case .captureMissing: "capture-missing"
+        case .eventMissing: "event-missing"
+        case .eventLate: "event-late"
+        case .eventOrder: "event-order"
+        case .eventUnexpected: "event-unexpected"
+        case .qmpSpec(let section): "qmp-spec-\(section)"
+        case .protocolFault: "protocol-fault"
+        case .errored: "errored"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// The whole pipeline after planning, as one library call: fire the planned items (`Runner`),
+/// judge each observation as it arrives (`Oracle`), apply the waivers, and hand back the results
+/// in plan order. The CLI parses flags, calls this, and writes the reports.
+///
+/// Pipeline position: `RunPlan` → `ConformanceRun` (`Runner` → `Oracle` → `Waivers`) →
+/// [`CaseResult`] → `RunReport` → reporters.
+public struct ConformanceRun: Sendable {
+    /// Where a run stands, for progress display.
+    public struct Progress: Sendable {
+        /// Items finished.
+        public var done: Int
+        /// Items in the run.
+        public var total: Int
+        /// Items failed or errored so far.
+        public var failed: Int
+    }
+
+    /// What a run produced.
+    public struct Result: Sendable {
+        /// One result per item, in plan order; a run that could not start has one errored
+        /// result that says why.
+        public var results: [CaseResult]
+        /// The facts of the run (greeting, interruption, why it could not start, round trips).
+        public var outcome: Runner.Outcome
+    }
+
+    /// Fires the items.
+    public var runner: Runner
+    /// Judges them.
+    public var oracle: Oracle
+    /// Known deviations reported as waived.
+    public var waivers: Waivers
+
+    /// Creates a run.
+    /// - Parameters:
+    ///   - runner: fires the items.
+    ///   - oracle: judges them.
+    ///   - waivers: known deviations.
+    public init(runner: Runner, oracle: Oracle, waivers: Waivers = .none) {
+        self.runner = runner
+        self.oracle = oracle
+        self.waivers = waivers
+    }
+
+    /// Runs the items of a plan.
+    /// - Parameters:
+    ///   - items: the plan's items.
+    ///   - progress: called after each item (from any task).
+    ///   - isCancelled: polled between items; when it turns true the rest are not run.
+    /// - Returns: the judged results and the facts of the run.
+    public func run(
+        _ items: [Runner.Item], progress: @escaping @Sendable (Progress) -> Void = { _ in },
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) async -> Result {
+        let collector = ResultCollector(total: items.count, progress: progress)
+        let oracle = oracle
+        let outcome = await runner.run(items, isCancelled: isCancelled) { index, item, observation in
+            await collector.add(oracle.judge(item, observation), at: index)
+        }
+        if let fatal = outcome.fatal {
+            return Result(results: [Self.couldNotStart(fatal)], outcome: outcome)
+        }
+        return Result(results: waivers.apply(to: await collector.results), outcome: outcome)
+    }
+
+    /// The one result of a run that could not start (no endpoint reached, no schema read), so
+    /// CI still gets a report that says why.
+    /// - Parameter reason: why the run could not start.
+    /// - Returns: an errored result.
+    public static func couldNotStart(_ reason: String) -> CaseResult {
+        CaseResult(
+            caseID: TestCase.id(command: "endpoint", kind: .protocol, identity: ["could-not-start"]), suite: "endpoint",
+            summary: "the endpoint can be reached and speaks QMP", kind: .protocol, verdict: .errored(reason),
+            duration: 0)
+    }
+}
+
+/// Collects judged results in plan order and reports progress as they arrive.
+private actor ResultCollector {
+    private var slots: [CaseResult?]
+    private var failed = 0
+    private var done = 0
+    private let progress: @Sendable (ConformanceRun.Progress) -> Void
+
+    init(total: Int, progress: @escaping @Sendable (ConformanceRun.Progress) -> Void) {
+        slots = Array(repeating: nil, count: total)
+        self.progress = progress
+    }
+
+    func add(_ result: CaseResult, at index: Int) {
+        slots[index] = result
+        done += 1
+        if result.verdict.isFailure { failed += 1 }
+        progress(ConformanceRun.Progress(done: done, total: slots.count, failed: failed))
+    }
+
+    var results: [CaseResult] { slots.compactMap { $0 } }
+}

@@ -1,0 +1,52 @@
+/// The ordered items of a run: the built-in protocol checks, the scenarios of `cases/`, then the
+/// generated cases, each kept only when the selection keeps it. `run` fires exactly these items
+/// and `cases list`/`cases show` print exactly these, so the two never disagree.
+///
+/// Pipeline position: `Schema` + `CaseDirectory` + `Selection` → `RunPlan` → `Runner`.
+public struct RunPlan: Sendable {
+    /// Which items a run keeps.
+    public struct Selection: Sendable {
+        /// Id globs, kinds and shard.
+        public var filter: CaseFilter
+        /// Whether the built-in protocol checks are part of the run.
+        public var protocolChecks: Bool
+        /// How cases are generated (seed, budgets).
+        public var generator: CaseGenerator.Options
+
+        /// Creates a selection.
+        /// - Parameters:
+        ///   - filter: id globs, kinds and shard.
+        ///   - protocolChecks: include the protocol checks.
+        ///   - generator: seed and budgets.
+        public init(
+            filter: CaseFilter = CaseFilter(), protocolChecks: Bool = true,
+            generator: CaseGenerator.Options = CaseGenerator.Options()
+        ) {
+            self.filter = filter
+            self.protocolChecks = protocolChecks
+            self.generator = generator
+        }
+    }
+
+    /// The items, in run and report order.
+    public var items: [Runner.Item]
+    /// What generation noted (budget cuts and the like).
+    public var notes: [Diagnostic]
+
+    /// Plans a run.
+    /// - Parameters:
+    ///   - schema: the endpoint's schema.
+    ///   - directory: the cases directory (value table, safety policy, scenarios).
+    ///   - selection: which items to keep.
+    public init(schema: Schema, directory: CaseDirectory, selection: Selection) {
+        let generated = CaseGenerator(
+            schema: schema, values: directory.values, policy: directory.policy, options: selection.generator
+        ).generate()
+        var all: [Runner.Item] = []
+        if selection.protocolChecks { all += ProtocolChecks.all.map { .protocolCheck($0) } }
+        all += directory.scenarios.map { .scenario($0) }
+        all += generated.cases.map { .testCase($0) }
+        items = all.filter { selection.filter.matches(id: $0.id, kind: $0.kind) }
+        notes = generated.notes
+    }
+}

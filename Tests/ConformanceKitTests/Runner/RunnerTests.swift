@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+
+@testable import ConformanceKit
+
+/// The runner and the oracle together over scripted endpoints: request ids, liveness and
+/// relaunch, disposable endpoints, timeouts, protocol faults, scenario replies and events judged
+/// against the schema, and a run that reaches no endpoint.
+struct RunnerTests {
+    static let schema = try! SchemaLoader.loadSource(
+        files: [
+            "x": """
+            { 'struct': 'Info', 'data': { 'name': 'str' } }
+            { 'command': 'query-status' }
+            { 'command': 'get', 'data': { 'name': 'str' }, 'returns': 'Info' }
+            { 'command': 'poke', 'data': { 'name': 'str' } }
+            { 'event': 'TICK', 'data': { 'n': 'int' } }
+            """
+        ], main: "x"
+    ).schema
+
+    static func valid(_ command: String, _ name: String, tags: [String] = []) -> TestCase {
+        TestCase(
+            command: command, kind: .valid, summary: "name \(name)", arguments: ["name": .string(name)],
+            expectation: .accept, tags: tags, origin: "test")
+    }
+
+    static func run(
+        _ items: [Runner.Item], on server: ScriptedEndpoint, launched: Bool = true,
+        caseTimeout: Duration = .seconds(5)
+    ) async -> ConformanceRun.Result {
+        let runner = Runner(
+            configuration: server.configuration(launched: launched, caseTimeout: caseTimeout), schema: schema)
+        return await ConformanceRun(runner: runner, oracle: Oracle(schema: schema)).run(items)
+    }
+
+    static func scenario(_ steps: String) throws -> Scenario {
+        try ScenarioLoader.load(
+            Array(#"{ "description": "s", "steps": \#(steps) }"#.utf8), file: "cases/t/s.json", relativePath: "t/s.json"
+        )
+    }
+
+    static func failures(_ result: CaseResult?) -> [String] {
+        if case .failed(let failures)? = result?.verdict { failures.map(\.rule.description) } else { [] }
+    }
+
+    @Test func everyRequestOfARunCarriesAnIdOfItsOwn() async {
+        let server = ScriptedEndpoint()
+        let run = await Self.run(["a", "b", "c"].map { .testCase(Self.valid("poke", $0)) }, on: server)
+        #expect(run.results.map(\.verdict) == [.passed, .passed, .passed])
+        let ids = server.requests.filter { $0["execute"] != "qmp_capabilities" }.compactMap { $0["id"] }
+        #expect(ids.count == 6, "each case and its liveness check")
+        #expect(Set(ids).count == ids.count, "no id is used twice in a run: \(ids)")
+    }
+
+    @Test func anEndpointThatDiesInACaseErrorsThatCaseAndIsRelaunched() async {
+        let server = ScriptedEndpoint { connection, request in
+            connection == 1 && request["arguments"]?["name"] == "boom" ? .die : nil
+        }
+        let run = await Self.run(
+            [.testCase(Self.valid("poke", "boom")), .testCase(Self.valid("poke", "after"))], on: server)
+        guard case .errored(let message)? = run.results.first?.verdict else {
+            Issue.record("expected errored, got \(String(describing: run.results.first?.verdict))")
+            return
+        }
+        #expect(message.contains("did not survive the case"), "\(message)")
+        #expect(run.results.last?.verdict == .passed)
+        #expect(server.opened == 2, "relaunched once")
+    }
+
+    @Test func aDestructiveCaseRunsOnADisposableEndpointOrIsSkipped() async {
+        let destructive = Self.valid("poke", "d", tags: ["destructive", "effect:host-files"])
+        let owned = ScriptedEndpoint()
+        let ownedRun = await Self.run([.testCase(Self.valid("poke", "a")), .testCase(destructive)], on: owned)
+        #expect(ownedRun.results.map(\.verdict) == [.passed, .passed])
+        #expect(owned.opened == 2, "the destructive case had an endpoint of its own")
+        let attached = ScriptedEndpoint()
+        let attachedRun = await Self.run([.testCase(destructive)], on: attached, launched: false)
+        guard case .skipped(let reason)? = attachedRun.results.first?.verdict else {
+            Issue.record("expected skipped, got \(String(describing: attachedRun.results.first?.verdict))")
+            return
+        }
+        #expect(reason.contains("host-files") && reason.contains("--allow-unsafe"), "\(reason)")
+        #expect(attached.requests.allSatisfy { $0["execute"] != "poke" }, "nothing was sent")
+    }
+
+    @Test func aSilentEndpointErrorsTheCaseByItsTimeout() async {
+        let server = ScriptedEndpoint { connection, request in
+            connection == 1 && request["execute"] == "poke" ? .silence : nil
+        }
+        let run = await Self.run([.testCase(Self.valid("poke", "x"))], on: server, caseTimeout: .milliseconds(100))
+        guard case .errored(let message)? = run.results.first?.verdict else {
+            Issue.record("expected errored, got \(String(describing: run.results.first?.verdict))")
+            return
+        }
+        #expect(message.contains("timed out"), "\(message)")
+    }
+
+    @Test func aMalformedEventFailsTheCaseThatSawItByName() async {
+        let server = ScriptedEndpoint { _, request in
+            request["execute"] == "poke"
+                ? .lines([
+                    #"{"event": "TICK", "data": {"n": 1}, "timestamp": {"seconds": -5}}"#,
+                    ScriptedEndpoint.reply(request),
+                ])
+                : nil
+        }
+        let run = await Self.run([.testCase(Self.valid("poke", "x"))], on: server)
+        #expect(Self.failures(run.results.first) == ["protocol-fault"])
+    }
+
+    @Test func aReplyWithoutItsIdFailsTheCaseAsAProtocolFault() async {
+        let server = ScriptedEndpoint { _, request in
+            request["execute"] == "poke" ? .lines([#"{"return": {}}"#]) : nil
+        }
+        let run = await Self.run([.testCase(Self.valid("poke", "x"))], on: server, caseTimeout: .milliseconds(100))
+        #expect(
+            Self.failures(run.results.first).first == "protocol-fault",
+            "\(String(describing: run.results.first?.verdict))")
+    }
+
+    @Test func aScenarioStepsReplyIsCheckedAgainstTheCommandsReturns() async throws {
+        let server = ScriptedEndpoint { _, request in
+            request["execute"] == "get"
+                ? .lines([ScriptedEndpoint.reply(request, #""return": {"name": 7, "extra": true}"#)]) : nil
+        }
+        let scenario = try Self.scenario(#"[ { "execute": "get", "arguments": { "name": "a" } } ]"#)
+        let run = await Self.run([.scenario(scenario)], on: server, launched: false)
+        #expect(Self.failures(run.results.first).sorted() == ["returns-unknown-member", "returns-wrong-type"])
+    }
+
+    @Test func aScenariosEventsAreCheckedAgainstTheSchema() async throws {
+        let server = ScriptedEndpoint { _, request in
+            request["execute"] == "poke"
+                ? .lines([ScriptedEndpoint.event("TICK", data: #"{"n": "x"}"#), ScriptedEndpoint.reply(request)]) : nil
+        }
+        let scenario = try Self.scenario(#"[ { "execute": "poke", "arguments": { "name": "a" } } ]"#)
+        let run = await Self.run([.scenario(scenario)], on: server, launched: false)
+        #expect(Self.failures(run.results.first) == ["event-wrong-type"])
+    }
+
+    @Test func aCasesTranscriptHoldsItsOwnExchangeOnly() async throws {
+        let server = ScriptedEndpoint()
+        let scenario = try Self.scenario(#"[ { "execute": "poke", "arguments": { "name": "scenario-only" } } ]"#)
+        let run = await Self.run(
+            [.scenario(scenario), .testCase(Self.valid("poke", "case-only"))], on: server, launched: false)
+        #expect(run.results.count == 2)
+        #expect(run.results[0].transcript.contains("scenario-only"))
+        #expect(!run.results[1].transcript.contains("scenario-only"), "\(run.results[1].transcript)")
+        #expect(run.results[1].transcript.contains("case-only"))
+    }
+
+    @Test func aRunThatReachesNoEndpointHasOneErroredResultSayingWhy() async {
+        let runner = Runner(
+            configuration: .init(
+                target: .unixSocket("nowhere"),
+                makeEndpoint: { Endpoint(target: $0, opener: { _ throws(QMPProtocolError) in throw .endOfStream }) }),
+            schema: Self.schema)
+        let run = await ConformanceRun(runner: runner, oracle: Oracle(schema: Self.schema))
+            .run([.testCase(Self.valid("poke", "x"))])
+        #expect(run.results.count == 1)
+        guard case .errored(let message)? = run.results.first?.verdict else {
+            Issue.record("expected errored, got \(String(describing: run.results.first?.verdict))")
+            return
+        }
+        #expect(message.contains("cannot reach the endpoint"), "\(message)")
+        #expect(run.results.first?.suite == "endpoint")
+    }
+}
