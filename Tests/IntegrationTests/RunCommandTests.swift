@@ -31,7 +31,11 @@ struct RunCommandTests {
         let results = try #require(report["results"]?.arrayValue)
         #expect(
             results.allSatisfy { $0["id"]?.stringValue?.hasPrefix("set_link/") == true || $0["kind"] == "protocol" })
-        #expect(results.count == 38, "18 set_link cases and 20 protocol checks")
+        let planned = try CLIRunner.run([
+            "cases", "list", "--filter", "set_link/*", "--filter", "*/protocol/*", "--format", "json",
+        ])
+        let plannedCount = try #require(JSONParser.parse(planned.stdout).arrayValue?.count)
+        #expect(results.count == plannedCount, "run fires exactly what cases list plans")
 
         let schema = TestPaths.junitSchema
         if LaunchedEndpoint.isOnPath("xmllint") {
@@ -51,7 +55,7 @@ struct RunCommandTests {
             Issue.record("junitparser is missing: scripts/ensure-deps installs it with pip")
         } else {
             #expect(
-                parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "38 38",
+                parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(plannedCount) \(plannedCount)",
                 "\(parsed.stdout)\(parsed.stderr)")
         }
     }
@@ -158,5 +162,31 @@ struct ProbeCommandTests {
         let malformed = try CLIRunner.run(["exec", "set_link", "{nope"])
         #expect(malformed.status == 64)
         #expect(malformed.stderr.contains("not valid JSON"))
+    }
+}
+
+/// A run that cannot start still writes its reports, with one errored case that says why.
+@Suite(.enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
+struct RunCommandStartTests {
+    @Test func aRunThatCannotReachItsEndpointWritesReportsThatSayWhy() throws {
+        let directory = try RunCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let junit = directory.appendingPathComponent("r.xml").path
+        let json = directory.appendingPathComponent("r.json").path
+        let outcome = try CLIRunner.run([
+            "run", "--socket", directory.appendingPathComponent("no-such.sock").path, "--junit", junit, "--json", json,
+        ])
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        let report = try JSONParser.parse(String(contentsOfFile: json, encoding: .utf8))
+        let results = try #require(report["results"]?.arrayValue)
+        #expect(results.count == 1)
+        #expect(results.first?["verdict"] == "errored")
+        #expect(results.first?["reason"]?.stringValue?.contains("no-such.sock") == true, "\(results)")
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("<error"), "\(xml)")
+        if LaunchedEndpoint.isOnPath("xmllint") {
+            let lint = try CLIRunner.tool("xmllint", ["--noout", "--schema", TestPaths.junitSchema, junit])
+            #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
+        }
     }
 }
