@@ -115,7 +115,7 @@ struct CommandLineParserTests {
             _ = try DemoCommand.parser.parse(arguments)
         } throws: { error in
             guard let error = error as? UsageError else { return false }
-            return error.message == message && error.commandPath == ["qmp-conform"] + path
+            return error.message == message && error.commandPath == ["demo"] + path
         }
     }
 
@@ -127,8 +127,8 @@ struct CommandLineParserTests {
             #expect(
                 error.description == """
                     error: unknown option '--sead'
-                    USAGE: qmp-conform schema diff [<options>] <old> <new> [<command>]
-                    See 'qmp-conform schema diff --help'.
+                    USAGE: demo schema diff [<options>] <old> <new> [<command>]
+                    See 'demo schema diff --help'.
                     """
             )
         }

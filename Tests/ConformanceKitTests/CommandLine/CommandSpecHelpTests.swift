@@ -9,7 +9,7 @@ struct CommandSpecHelpTests {
 
     @Test(arguments: paths)
     func helpTextMatchesTheGoldenFile(path: [String]) {
-        let name = (["qmp-conform"] + path).joined(separator: "-")
+        let name = (["demo"] + path).joined(separator: "-")
         assertGolden(DemoCommand.root.helpText(for: path), named: "CommandLine/\(name)-help.txt")
     }
 
@@ -21,8 +21,8 @@ struct CommandSpecHelpTests {
     }
 
     @Test func usageLineShowsOptionsAndArgumentArities() {
-        #expect(DemoCommand.root.usage(for: []) == "qmp-conform <subcommand>")
-        #expect(DemoCommand.root.usage(for: ["run"]) == "qmp-conform run [<options>] [<cases> ...]")
-        #expect(DemoCommand.root.usage(for: ["report", "merge"]) == "qmp-conform report merge <results> ...")
+        #expect(DemoCommand.root.usage(for: []) == "demo <subcommand>")
+        #expect(DemoCommand.root.usage(for: ["run"]) == "demo run [<options>] [<cases> ...]")
+        #expect(DemoCommand.root.usage(for: ["report", "merge"]) == "demo report merge <results> ...")
     }
 }

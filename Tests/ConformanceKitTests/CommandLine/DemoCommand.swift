@@ -1,9 +1,10 @@
 @testable import ConformanceKit
 
-/// A command tree shaped like qmp-conform's, for the parser and help tests (not the real commands).
+/// A command tree shaped like qmp-conform's, named `demo`, for the parser and help tests: its
+/// subcommands (such as `report merge`) are fixtures, not the real commands.
 enum DemoCommand {
     static let root = CommandSpec(
-        "qmp-conform",
+        "demo",
         abstract: "Check a QMP endpoint against its QAPI schema.",
         version: "0.1.0-demo",
         subcommands: [run, schema, report]
