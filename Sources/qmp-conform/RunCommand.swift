@@ -28,6 +28,11 @@ enum RunCommand {
                 help: "How long launching, connecting to and negotiating with an endpoint may take.",
                 defaultValue: "10000"),
             .option(
+                "reconnect-timeout-ms", value: "ms",
+                help:
+                    "How long to wait for an endpoint the run did not launch to come back after a case killed it; past that the rest is not run.",
+                defaultValue: "10000"),
+            .option(
                 "jobs", value: "n",
                 help: "Parallel launched endpoints (launched targets only; at most twice the processors).",
                 defaultValue: "1"),
@@ -77,7 +82,7 @@ enum RunCommand {
             configuration: .init(
                 target: target, jobs: limits.jobs, caseTimeout: limits.caseTimeout,
                 livenessTimeout: limits.livenessTimeout, connectTimeout: limits.connectTimeout,
-                allowUnsafe: parsed.flag("allow-unsafe")),
+                reconnectTimeout: limits.reconnectTimeout, allowUnsafe: parsed.flag("allow-unsafe")),
             schema: setup.schema)
         let interruption = Interruption()
         let progress = ProgressPrinter(total: items.count)
@@ -88,6 +93,10 @@ enum RunCommand {
             .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
         progress.finish()
         if let fatal = run.outcome.fatal { Output.error("error: \(fatal)") }
+        if let gone = run.outcome.endpointGone {
+            Output.error(
+                "qmp-conform: \(gone) and did not come back within the reconnect timeout; the rest was not run")
+        }
         let report = RunReport(
             name: "qmp-conform",
             properties: properties(
@@ -99,28 +108,33 @@ enum RunCommand {
         Output.print(ConsoleReporter().render(report), terminator: "")
         if run.outcome.fatal != nil { return .runNotPossible }
         if run.outcome.interrupted { return .interrupted }
+        if run.outcome.endpointGone != nil { return .conformanceFailures }
         return report.exitStatus
     }
 
     /// The time limits and parallelism the options name; nil after printing a usage error.
     static func limits(_ parsed: ParsedCommand)
-        -> (jobs: Int, caseTimeout: Duration, livenessTimeout: Duration, connectTimeout: Duration)?
+        -> (
+            jobs: Int, caseTimeout: Duration, livenessTimeout: Duration, connectTimeout: Duration,
+            reconnectTimeout: Duration
+        )?
     {
         func milliseconds(_ name: String) -> Duration? {
             guard let value = Int(parsed.value(name) ?? ""), (1...3_600_000).contains(value) else { return nil }
             return .milliseconds(value)
         }
         guard let caseTimeout = milliseconds("timeout-ms"), let liveness = milliseconds("liveness-timeout-ms"),
-            let connect = milliseconds("connect-timeout-ms"), let jobs = Int(parsed.value("jobs") ?? ""), jobs > 0
+            let connect = milliseconds("connect-timeout-ms"), let reconnect = milliseconds("reconnect-timeout-ms"),
+            let jobs = Int(parsed.value("jobs") ?? ""), jobs > 0
         else {
             Output.error(
-                "error: --timeout-ms, --liveness-timeout-ms and --connect-timeout-ms take 1 to 3600000 ms, --jobs a positive integer\nSee 'qmp-conform run --help'."
+                "error: the --*-timeout-ms options take 1 to 3600000 ms, --jobs a positive integer\nSee 'qmp-conform run --help'."
             )
             return nil
         }
         let most = 2 * ProcessInfo.processInfo.activeProcessorCount
         if jobs > most { Output.error("qmp-conform: --jobs \(jobs) is more than this machine can take; using \(most)") }
-        return (min(jobs, most), caseTimeout, liveness, connect)
+        return (min(jobs, most), caseTimeout, liveness, connect, reconnect)
     }
 
     /// Loads what a run needs before it fires anything: the case tables, the oracle's and the

@@ -31,6 +31,9 @@ public struct Runner: Sendable {
         public var livenessTimeout: Duration
         /// How long connecting to an endpoint (and reading its greeting) may take.
         public var connectTimeout: Duration
+        /// How long to wait for an endpoint the run did not launch to come back after a case
+        /// killed it; past that, the rest of the run is not run.
+        public var reconnectTimeout: Duration
         /// Run destructive cases on an endpoint the run does not own.
         public var allowUnsafe: Bool
         /// Makes each endpoint.
@@ -43,18 +46,20 @@ public struct Runner: Sendable {
         ///   - caseTimeout: how long a case waits for its reply.
         ///   - livenessTimeout: how much longer the liveness check may take.
         ///   - connectTimeout: how long connecting may take.
+        ///   - reconnectTimeout: how long to wait for a lost endpoint the run did not launch.
         ///   - allowUnsafe: run destructive cases on an endpoint the run did not launch.
         ///   - makeEndpoint: makes each endpoint (default: `Endpoint(target:timeout:)`).
         public init(
             target: EndpointTarget = .defaultLaunch, jobs: Int = 1, caseTimeout: Duration = .seconds(5),
-            livenessTimeout: Duration = .seconds(3), connectTimeout: Duration = .seconds(10), allowUnsafe: Bool = false,
-            makeEndpoint: EndpointFactory? = nil
+            livenessTimeout: Duration = .seconds(3), connectTimeout: Duration = .seconds(10),
+            reconnectTimeout: Duration = .seconds(10), allowUnsafe: Bool = false, makeEndpoint: EndpointFactory? = nil
         ) {
             self.target = target
             self.jobs = max(1, jobs)
             self.caseTimeout = caseTimeout
             self.livenessTimeout = livenessTimeout
             self.connectTimeout = connectTimeout
+            self.reconnectTimeout = reconnectTimeout
             self.allowUnsafe = allowUnsafe
             self.makeEndpoint = makeEndpoint ?? { Endpoint(target: $0, timeout: connectTimeout) }
         }
@@ -68,6 +73,9 @@ public struct Runner: Sendable {
         public var interrupted: Bool
         /// Why the run could not happen at all (no endpoint could be reached), if so.
         public var fatal: String?
+        /// When an endpoint the run did not launch died and did not come back: which case it
+        /// died after (the rest of the run was not run).
+        public var endpointGone: String?
         /// Requests sent: case requests plus liveness checks.
         public var roundTrips: Int
     }
@@ -123,6 +131,7 @@ public struct Runner: Sendable {
         return Outcome(
             greeting: outcomes.compactMap(\.greeting).first, interrupted: outcomes.contains(where: \.interrupted),
             fatal: outcomes.allSatisfy({ $0.fatal != nil }) ? outcomes.compactMap(\.fatal).first : nil,
+            endpointGone: outcomes.compactMap(\.endpointGone).first,
             roundTrips: outcomes.reduce(0) { $0 + $1.roundTrips })
     }
 
@@ -132,6 +141,7 @@ public struct Runner: Sendable {
         var greeting: QMPGreeting?
         var interrupted = false
         var fatal: String?
+        var endpointGone: String?
         var roundTrips = 0
     }
 
@@ -143,7 +153,7 @@ public struct Runner: Sendable {
         do {
             outcome.greeting = await try main.connect().greeting
         } catch {
-            outcome.fatal = "cannot reach the endpoint (\(configuration.target)): \(error)"
+            outcome.fatal = "\(Self.unreachable) (\(configuration.target)): \(error)"
         }
         // Ordinary items first, then the destructive ones on their disposable endpoint.
         let ordered = queue.filter { !$0.1.isDestructive } + queue.filter { $0.1.isDestructive }
@@ -153,7 +163,7 @@ public struct Runner: Sendable {
             if isCancelled() || outcome.interrupted {
                 outcome.interrupted = true
                 observation = .notRun("interrupted before it ran")
-            } else if let reason = outcome.fatal {
+            } else if let reason = outcome.fatal ?? outcome.endpointGone {
                 observation = .notRun(reason)
             } else {
                 switch item {
@@ -183,10 +193,36 @@ public struct Runner: Sendable {
                 }
             }
             await observe(index, item, observation)
+            if !configuration.target.isLaunched, Self.lostTheEndpoint(observation),
+                await !reconnect(main, within: configuration.reconnectTimeout)
+            {
+                outcome.endpointGone = "endpoint gone after \(item.id)"
+            }
         }
         await main.shutDown()
         await disposable?.shutDown()
         return outcome
+    }
+
+    /// Whether an item's endpoint died or could not be reached during it.
+    static func lostTheEndpoint(_ observation: Observation) -> Bool {
+        if observation.endpointLost != nil { return true }
+        if case .broken(let reason) = observation.ending { return reason.hasPrefix(Self.unreachable) }
+        return false
+    }
+
+    /// How an observation says the endpoint could not be reached.
+    static let unreachable = "cannot reach the endpoint"
+
+    /// Waits for an endpoint the run did not launch to accept a connection again.
+    /// - Returns: whether it did within the time.
+    func reconnect(_ endpoint: Endpoint, within timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if (try? await endpoint.connect()) != nil { return true }
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     static func effects(of testCase: TestCase) -> [String] {
@@ -212,7 +248,7 @@ public struct Runner: Sendable {
         } catch {
             try? await endpoint.restart()
             return CaseRun(
-                observation: Observation(ending: .broken("cannot reach the endpoint: \(error)")), roundTrips: 0)
+                observation: Observation(ending: .broken("\(Self.unreachable): \(error)")), roundTrips: 0)
         }
         let marks = await Marks(client)
         var request: JSONObject = ["execute": .string(testCase.command)]

@@ -68,6 +68,29 @@ struct RunnerTests {
         #expect(server.opened == 2, "relaunched once")
     }
 
+    @Test func anAttachedEndpointThatDoesNotComeBackEndsTheRunNamingTheCaseThatKilledIt() async {
+        let server = ScriptedEndpoint(
+            { _, request in request["arguments"]?["name"] == "boom" ? .die : nil }, accepts: { $0 == 1 })
+        let killer = Self.valid("poke", "boom")
+        let run = await Self.run(
+            [.testCase(Self.valid("poke", "a")), .testCase(killer), .testCase(Self.valid("poke", "b"))], on: server,
+            launched: false)
+        #expect(run.results.map(\.verdict.isFailure) == [false, true, false])
+        #expect(run.results.last?.verdict == .skipped("endpoint gone after \(killer.id)"))
+        #expect(run.outcome.endpointGone == "endpoint gone after \(killer.id)")
+        #expect(server.opened > 2, "it tried to reconnect")
+    }
+
+    @Test func anAttachedEndpointThatComesBackRunsTheRest() async {
+        let server = ScriptedEndpoint(
+            { connection, request in connection == 1 && request["arguments"]?["name"] == "boom" ? .die : nil },
+            accepts: { $0 != 2 })
+        let run = await Self.run(
+            [.testCase(Self.valid("poke", "boom")), .testCase(Self.valid("poke", "b"))], on: server, launched: false)
+        #expect(run.results.last?.verdict == .passed)
+        #expect(run.outcome.endpointGone == nil)
+    }
+
     @Test func aDestructiveCaseRunsOnADisposableEndpointOrIsSkipped() async {
         let destructive = Self.valid("poke", "d", tags: ["destructive", "effect:host-files"])
         let owned = ScriptedEndpoint()

@@ -20,10 +20,18 @@ final class ScriptedEndpoint: @unchecked Sendable {
     private var connections = 0
     private var received: [JSONObject] = []
     private let answer: @Sendable (_ connection: Int, _ request: JSONObject) -> Answer
+    private let accepts: @Sendable (_ connection: Int) -> Bool
 
     /// Creates a server.
-    /// - Parameter answer: what to do with each request; nil answers `{"return": {}}`.
-    init(_ answer: (@Sendable (_ connection: Int, _ request: JSONObject) -> Answer?)? = nil) {
+    /// - Parameters:
+    ///   - answer: what to do with each request; nil answers `{"return": {}}`.
+    ///   - accepts: whether the n-th connection attempt (from 1) is accepted; a refused one is
+    ///     an endpoint that is gone.
+    init(
+        _ answer: (@Sendable (_ connection: Int, _ request: JSONObject) -> Answer?)? = nil,
+        accepts: @escaping @Sendable (_ connection: Int) -> Bool = { _ in true }
+    ) {
+        self.accepts = accepts
         self.answer = { connection, request in answer?(connection, request) ?? .lines([Self.reply(request)]) }
     }
 
@@ -51,8 +59,8 @@ final class ScriptedEndpoint: @unchecked Sendable {
     func configuration(launched: Bool = true, caseTimeout: Duration = .seconds(5)) -> Runner.Configuration {
         Runner.Configuration(
             target: launched ? .launch(["scripted"]) : .unixSocket("scripted"), caseTimeout: caseTimeout,
-            livenessTimeout: .milliseconds(200), makeEndpoint: { target in Endpoint(target: target, opener: self.open) }
-        )
+            livenessTimeout: .milliseconds(200), reconnectTimeout: .milliseconds(300),
+            makeEndpoint: { target in Endpoint(target: target, opener: self.open) })
     }
 
     /// Opens one connection.
@@ -61,6 +69,7 @@ final class ScriptedEndpoint: @unchecked Sendable {
             connections += 1
             return connections
         }
+        guard accepts(connection) else { throw .transport(.closed) }
         let holder = Holder()
         let transport = ScriptedTransport(initial: [Array(QMPClientTests.greeting.utf8)]) { bytes in
             var out: [[UInt8]] = []
