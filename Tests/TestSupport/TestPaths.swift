@@ -1,4 +1,5 @@
 package import Foundation
+package import Testing
 
 /// Paths the tests read (shared by the unit and integration test targets): the repository, its fixtures and golden files, and `../shared` beside it.
 package enum TestPaths {
@@ -17,6 +18,15 @@ package enum TestPaths {
         }
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
     }()
+
+    /// Whether `shared/qapi` is there (tests that read it are skipped otherwise).
+    package static var sharedIsPresent: Bool {
+        FileManager.default.fileExists(atPath: shared.appendingPathComponent("qapi").path)
+    }
+
+    /// Why a test that reads `shared/` was skipped.
+    package static let sharedMissing: Comment =
+        "needs ../shared beside the clone (or QMP_CONFORM_SHARED): \(shared.appendingPathComponent("qapi").path)"
 
     /// A path under `shared/qapi`.
     package static func qapi(_ relative: String) -> String { shared.appendingPathComponent("qapi/\(relative)").path }
