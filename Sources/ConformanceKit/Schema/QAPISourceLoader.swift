@@ -235,8 +235,18 @@ struct QAPISourceLoader {
 
     /// Reads and parses a file; queues its includes as soon as its text is parsed.
     private func parsedFile(_ path: String, queue: ParseQueue) -> ReadFile {
-        guard let bytes = try? readFile(path) else { return nil }
+        guard let read = try? readFile(path) else { return nil }
+        let bytes = Self.withLineFeeds(read)
         let source = SourceText(file: path, bytes: bytes)
+        if let invalid = Self.firstInvalidUTF8(in: bytes) {
+            return [
+                .failure(
+                    DiagnosticError(
+                        Diagnostic(
+                            .error, "invalid UTF-8", at: source.location(of: invalid),
+                            hint: "QAPI files are UTF-8 text: re-encode the file (QEMU refuses it too)")))
+            ]
+        }
         let parsed: [JSONParser.SequenceItem]
         let positions: JSONNode.Table
         do {

@@ -185,17 +185,28 @@ struct SchemaResolver {
     private mutating func withoutClashes(_ members: [Member], after first: [Member], in name: String, at index: Int)
         -> [Member]
     {
-        // Positions only, so that the common case (no clash) copies no member.
+        // Positions only, so that the common case (no clash) copies no member. Short lists are
+        // scanned; long ones (generated schemas) go by C name, so the work stays linear.
+        let all = first + members
+        // C name to the position in `all` of the first member spelled so.
+        let firstByCName: [String: Int]? =
+            all.count > 32
+            ? Dictionary(all.indices.map { (SchemaBuilder.cName(all[$0].name), $0) }, uniquingKeysWith: { a, _ in a })
+            : nil
         let clashing = members.indices.filter { position in
-            Self.hasMember(in: first, sameCNameAs: members[position].name)
+            if let firstByCName {
+                return firstByCName[SchemaBuilder.cName(members[position].name)] != first.count + position
+            }
+            return Self.hasMember(in: first, sameCNameAs: members[position].name)
                 || Self.hasMember(in: members[..<position], sameCNameAs: members[position].name)
         }
-        if clashing.isEmpty { return first.isEmpty ? members : first + members }
+        if clashing.isEmpty { return first.isEmpty ? members : all }
         for position in clashing {
             // A clash is an equivalence, so comparing with dropped members finds the same first clash.
             let member = members[position]
             guard
-                let clash = first.first(where: { Self.sameCName($0.name, member.name) })
+                let clash = firstByCName.flatMap { $0[SchemaBuilder.cName(member.name)] }.map({ all[$0] })
+                    ?? first.first(where: { Self.sameCName($0.name, member.name) })
                     ?? members[..<position].first(where: { Self.sameCName($0.name, member.name) })
             else { continue }
             error(
