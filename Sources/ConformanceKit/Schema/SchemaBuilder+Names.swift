@@ -104,8 +104,11 @@ extension SchemaBuilder {
             hasValidBytes = hasValidBytes && !body.isEmpty
             isCamelCase = first.map(isASCIIUpper) == true && hasCamelLower && !hasUnderscore && !hasDash
             endsWithList = whole.count >= 4 && whole.suffix(4).elementsEqual("List".utf8)
-            let stemC = body.map { Self.isCSeparator($0) ? UInt8(ascii: "_") : $0 }
-            isReservedMemberName = stemC == [UInt8(ascii: "u")] || stemC.starts(with: "has_".utf8)
+            // Without building the C name: `u`, or `has` and a separator.
+            isReservedMemberName =
+                body.elementsEqual("u".utf8)
+                || (body.count >= 4 && body.prefix(3).elementsEqual("has".utf8)
+                    && Self.isCSeparator(body[body.startIndex + 3]))
         }
 
         /// Whether the name is valid: the stem starts with a letter (or, for enum values, a digit).
