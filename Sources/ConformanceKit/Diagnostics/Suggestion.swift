@@ -6,7 +6,11 @@ package enum Suggestion {
     ///   - candidates: the valid words, in preference order for ties.
     /// - Returns: the nearest candidate within a third of its length (at least one edit), or `nil`.
     package static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { (candidate: $0, distance: editDistance(word, $0)) }
+        // The length difference is a lower bound of the distance: a candidate too far in length
+        // is never near, so a huge word costs one count, not a huge table per candidate.
+        let length = word.count
+        let scored = candidates.lazy.filter { abs($0.count - length) <= max(1, $0.count / 3) }
+            .map { (candidate: $0, distance: editDistance(word, $0)) }
             .filter { $0.distance <= max(1, $0.candidate.count / 3) }
         return scored.min { $0.distance < $1.distance }?.candidate
     }

@@ -233,11 +233,16 @@ extension JSONParser {
             }
         }
 
+        /// How many members an object has before its duplicate-key check hashes instead of scanning.
+        static let scannedKeyLimit = 32
+
         mutating func parseObject() throws(JSONParseError) -> (JSONValue, JSONNode.Entry) {
             let start = index
             try enter()
             index += 1
             var members: [JSONObject.Member] = []
+            // The keys of an object past `scannedKeyLimit` members, for the duplicate check.
+            var keySet: Set<String> = []
             let firstPending = pending.count
             try skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
@@ -251,7 +256,15 @@ extension JSONParser {
                 try skipWhitespace()
                 let keyStart = index
                 let key = try parseKey()
-                if members.contains(where: { $0.key == key }) {
+                // Small objects (almost all) are scanned; a large one keeps its keys hashed so that
+                // the check stays linear.
+                if members.count == Self.scannedKeyLimit {
+                    keySet = Set(members.map(\.key))
+                }
+                let isDuplicate =
+                    members.count < Self.scannedKeyLimit
+                    ? members.contains(where: { $0.key == key }) : !keySet.insert(key).inserted
+                if isDuplicate {
                     throw JSONParseError("duplicate key '\(key)'", at: keyStart)
                 }
                 try skipWhitespace()

@@ -101,9 +101,11 @@ struct DocCommentParser {
             switch part {
             case .member, .feature:
                 guard !trimmed.isEmpty else {
-                    // A blank line ends a description; free text after it belongs to the body again.
+                    // A blank line ends a description; free text after it belongs to the body
+                    // again, but `@name:` lines after a feature's stay in the `Features:` list.
+                    let inFeatures = if case .feature = part { true } else { false }
                     finish()
-                    part = .body
+                    part = inFeatures ? .featureList : .body
                     break
                 }
                 if !current.isEmpty { current.append(UInt8(ascii: "\n")) }
@@ -112,7 +114,12 @@ struct DocCommentParser {
                 current.append(UInt8(ascii: "\n"))
                 current.append(contentsOf: text)
             case .featureList:
+                // `Features:` may be followed by a blank line (QEMU 9.x on); text ends the list.
+                guard !trimmed.isEmpty else { break }
                 part = .body
+                if hasBodyLine { body.append(UInt8(ascii: "\n")) }
+                body.append(contentsOf: text)
+                hasBodyLine = true
             case .body:
                 if hasBodyLine { body.append(UInt8(ascii: "\n")) }
                 body.append(contentsOf: text)

@@ -10,4 +10,11 @@ public struct Feature: Sendable, Hashable {
         self.name = name
         self.condition = condition
     }
+
+    /// The features QEMU gives a meaning (and introspection a bit) to: allowed on commands,
+    /// events and members, not on types.
+    static let specialNames: Set<String> = ["deprecated", "unstable"]
+
+    /// How many distinct feature names a schema may use: QEMU keeps them in a 64-bit mask.
+    static let maximumDistinctNames = 64
 }

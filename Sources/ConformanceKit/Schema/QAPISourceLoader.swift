@@ -13,6 +13,9 @@ struct QAPISourceLoader {
         var files: [String] = []
         /// The files' doc-layout warnings.
         var diagnostics = DiagnosticCollector()
+        /// The doc-layout warnings only QEMU 6.0 to 9.x give, for the caller to keep when the
+        /// schema is of that era (its pragmas tell, once built).
+        var diagnosticsBeforeTenZero: [Diagnostic] = []
     }
 
     /// Reads a file's bytes; injectable so that tests can load in-memory trees.
@@ -48,7 +51,9 @@ struct QAPISourceLoader {
         }
         defer { queue.stop() }
         var seen: Set<String> = []
-        try include(path, from: nil, queue: queue, parse: parse, into: &output, seen: &seen, consume)
+        var chain: [String] = []
+        try include(
+            path, from: nil, queue: queue, parse: parse, into: &output, seen: &seen, chain: &chain, consume)
         return output
     }
 
@@ -60,6 +65,8 @@ struct QAPISourceLoader {
         case include(String, site: SourceLocation)
         /// A warning about the file's doc comments.
         case diagnostic(Diagnostic)
+        /// A warning about the file's doc comments under QEMU 6.0 to 9.x rules only.
+        case diagnosticBeforeTenZero(Diagnostic)
         /// A fault that stops the load here (the items before it still count).
         case failure(DiagnosticError)
     }
@@ -164,12 +171,25 @@ struct QAPISourceLoader {
         }
     }
 
+    /// Reads one file and, depth first, what it includes.
+    /// - Parameter chain: the keys of the files whose includes are being read, outermost first:
+    ///   a file including one of them is an inclusion loop.
     private func include(
         _ path: String, from site: SourceLocation?, queue: ParseQueue, parse: (String) -> ReadFile,
-        into output: inout Output, seen: inout Set<String>, _ consume: (QAPIExpression) -> Void
+        into output: inout Output, seen: inout Set<String>, chain: inout [String],
+        _ consume: (QAPIExpression) -> Void
     ) throws(DiagnosticError) {
         let key = Self.normalized(path)
+        if chain.contains(key) {
+            throw DiagnosticError(
+                Diagnostic(
+                    .error, "inclusion loop for \(path)", at: site,
+                    hint: "remove this include: the file is already being read ("
+                        + (chain.drop { $0 != key } + [key]).joined(separator: " -> ") + ")"))
+        }
         guard seen.insert(key).inserted else { return }
+        chain.append(key)
+        defer { chain.removeLast() }
         guard let items = queue.take(path, key: key, parse: parse) else {
             throw DiagnosticError(
                 Diagnostic(
@@ -181,8 +201,11 @@ struct QAPISourceLoader {
             switch item {
             case .expression(let expression): consume(expression)
             case .include(let target, let site):
-                try include(target, from: site, queue: queue, parse: parse, into: &output, seen: &seen, consume)
+                try include(
+                    target, from: site, queue: queue, parse: parse, into: &output, seen: &seen, chain: &chain, consume
+                )
             case .diagnostic(let diagnostic): output.diagnostics.add(diagnostic)
+            case .diagnosticBeforeTenZero(let diagnostic): output.diagnosticsBeforeTenZero.append(diagnostic)
             case .failure(let error): throw error
             }
         }
@@ -212,8 +235,18 @@ struct QAPISourceLoader {
 
     /// Reads and parses a file; queues its includes as soon as its text is parsed.
     private func parsedFile(_ path: String, queue: ParseQueue) -> ReadFile {
-        guard let bytes = try? readFile(path) else { return nil }
+        guard let read = try? readFile(path) else { return nil }
+        let bytes = Self.withLineFeeds(read)
         let source = SourceText(file: path, bytes: bytes)
+        if let invalid = Self.firstInvalidUTF8(in: bytes) {
+            return [
+                .failure(
+                    DiagnosticError(
+                        Diagnostic(
+                            .error, "invalid UTF-8", at: source.location(of: invalid),
+                            hint: "QAPI files are UTF-8 text: re-encode the file (QEMU refuses it too)")))
+            ]
+        }
         let parsed: [JSONParser.SequenceItem]
         let positions: JSONNode.Table
         do {
@@ -234,53 +267,36 @@ struct QAPISourceLoader {
     private func items(
         of path: String, parsed: [JSONParser.SequenceItem], positions: JSONNode.Table, source: SourceText
     ) -> [Item] {
-        let bytes = source.bytes
         var items: [Item] = []
-        var pendingDoc: DocComment?
-        // The lines of the doc block being read (one buffer for every block of the file).
-        var docLines: [DocCommentParser.Line] = []
-        var inDoc = false
-        var docStart = 0
+        var docs = DocBlockReader(source: source)
         for item in parsed {
             switch item {
             case .comment(let text):
-                let offset = text.lowerBound - 1
-                let isDocMarker = text.count == 1 && bytes[text.lowerBound] == UInt8(ascii: "#")  // `##`
-                if inDoc {
-                    if isDocMarker {
-                        pendingDoc = DocCommentParser.parse(docLines, at: docStart, in: source)
-                        inDoc = false
-                    } else {
-                        docLines.append(DocCommentParser.Line(text: text, offset: offset))
-                    }
-                } else if isDocMarker {
-                    inDoc = true
-                    docLines.removeAll(keepingCapacity: true)
-                    docStart = offset
-                    pendingDoc = nil
-                }
+                docs.read(comment: text)
             case .value(let value, let root):
                 guard let object = value.objectValue else { continue }
                 let node = JSONNode(positions, index: root)
-                if inDoc {
-                    items.append(
-                        .diagnostic(
-                            Diagnostic(
-                                .warning, "documentation comment is not terminated with '##'",
-                                at: source.location(of: docStart))))
-                    inDoc = false
-                }
-                let expression = QAPIExpression(
-                    object: object, node: node, source: source, doc: pendingDoc?.symbol == nil ? nil : pendingDoc)
-                pendingDoc = nil
+                let isDirective = object["include"] != nil || object["pragma"] != nil
+                let doc = docs.take(before: node.offset, isDefinition: !isDirective)
+                let expression = QAPIExpression(object: object, node: node, source: source, doc: doc)
                 if let (target, targetNode, _) = expression.member("include") {
                     guard let relative = target.stringValue else {
+                        items.insert(contentsOf: docs.findings.map(Item.diagnostic), at: 0)
                         items.append(
                             .failure(
                                 DiagnosticError(
                                     Diagnostic(
                                         .error, "value of 'include' must be a string",
                                         at: expression.location(targetNode.offset)))))
+                        return items
+                    }
+                    if object.count > 1 {
+                        items.append(
+                            .failure(
+                                DiagnosticError(
+                                    Diagnostic(
+                                        .error, "invalid 'include' directive: it must have no other key",
+                                        at: expression.location))))
                         return items
                     }
                     items.append(
@@ -290,20 +306,20 @@ struct QAPISourceLoader {
                 }
             }
         }
-        if inDoc {
-            items.append(
-                .diagnostic(
-                    Diagnostic(
-                        .warning, "documentation comment is not terminated with '##'", at: source.location(of: docStart)
-                    )))
-        }
-        return items
+        docs.finish()
+        // Doc findings go first: their order among the items does not matter, only their locations.
+        return docs.findings.map(Item.diagnostic) + docs.findingsBeforeTenZero.map(Item.diagnosticBeforeTenZero)
+            + items
     }
 
     /// A located syntax error, with a hint when the text looks like a line-numbered listing
     /// (a copy taken from a web page with line numbers, such as some old schema copies).
     static func syntaxDiagnostic(_ error: JSONParseError, in source: SourceText) -> Diagnostic {
         var diagnostic = error.diagnostic(in: source)
+        if error.offset >= source.bytes.count, source.bytes.last == UInt8(ascii: "\n") {
+            // The end of input is the end of the last line, as QEMU reports it (not a line after it).
+            diagnostic.location = source.location(of: source.bytes.count - 1)
+        }
         let location = source.location(of: error.offset)
         let line = source.lineText(location.line).trimmingSpaces
         if let first = line.first, first.isNumber,

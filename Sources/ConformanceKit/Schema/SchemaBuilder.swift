@@ -38,6 +38,10 @@ struct SchemaBuilder {
     var commands: [Command] = []
     var events: [Event] = []
     var pragmas = JSONObject()
+    /// The era whose rules apply, as the pragma names tell (naming conventions changed in 6.0).
+    var era = RuleEra.qemu6_0
+    /// Every feature name used so far (QEMU allows at most `Feature.maximumDistinctNames`).
+    var featureNames: Set<String> = []
     var references: [Reference] = []
     var unions: [PendingUnion] = []
     /// Where each name is defined, and where its expression starts: not the expression itself,
@@ -102,6 +106,13 @@ struct SchemaBuilder {
         }
         let allowed = Self.allowedKeys[meta] ?? []
         let members = expression.object.members
+        for index in members.indices {
+            let keyOffset = expression.node.keyOffset(index)
+            let quote = expression.source.bytes[keyOffset]
+            if quote != UInt8(ascii: "'"), quote != UInt8(ascii: "\"") {
+                legacy("key '\(members[index].key)' is not quoted (QEMU 1.x)", at: expression.location(keyOffset))
+            }
+        }
         for index in members.indices where !allowed.contains(members[index].key) {
             error(
                 "'\(meta)' definition has unknown key '\(members[index].key)'",
@@ -119,6 +130,10 @@ struct SchemaBuilder {
         let nameLocation = expression.location(nameNode.offset)
         guard checkName(name, at: nameLocation, what: NameKind(rawValue: meta == "type" ? "struct" : meta) ?? .struct)
         else {
+            return
+        }
+        if BuiltinType(rawValue: name) != nil || name == "QType" {
+            error("'\(name)' is a built-in type and cannot be redefined", at: nameLocation)
             return
         }
         // One hash in the common case: insert, and put the first definition back on a repeat.
@@ -147,14 +162,14 @@ struct SchemaBuilder {
         switch meta {
         case "enum": addEnum(context)
         case "struct", "type":
-            if meta == "type" { note("old keyword 'type' read as 'struct'", at: expression.location) }
+            if meta == "type" { legacy("old keyword 'type' read as 'struct'", at: expression.location) }
             addStruct(context)
         case "union": addUnion(context)
         case "alternate": addAlternate(context)
         case "command": addCommand(context)
         default: addEvent(context)
         }
-        checkDocumentedMembers(context)
+        checkDocumentation(context, meta: meta)
     }
 
     /// The expression being built, its name and common attributes (a class: it is handed to
@@ -192,9 +207,17 @@ struct SchemaBuilder {
         func location(_ offset: Int) -> SourceLocation { expression.location(offset) }
     }
 
-    mutating func commonAttributes(_ context: Context) -> (Condition?, [Feature]) {
+    /// A definition's `if` and `features`; `deprecated` and `unstable` mark commands, events and
+    /// members, not types (QEMU rejects them there).
+    mutating func commonAttributes(_ context: Context, isType: Bool) -> (Condition?, [Feature]) {
         let condition = context.member("if").flatMap { parseCondition($0.0, node: $0.1, in: context.expression) }
-        let features = context.member("features").map { parseFeatures($0.0, node: $0.1, in: context.expression) } ?? []
+        guard let (value, node, _) = context.member("features") else { return (condition, []) }
+        let features = parseFeatures(value, node: node, in: context.expression)
+        for special in features where isType && Feature.specialNames.contains(special.name) {
+            error(
+                "feature '\(special.name)' is not supported for types", at: context.location(node.offset),
+                hint: "mark the commands, events or members that use '\(context.name)' instead")
+        }
         return (condition, features)
     }
 
@@ -203,37 +226,36 @@ struct SchemaBuilder {
             error("value of 'pragma' must be an object", at: context.location)
             return
         }
-        let known: [String: JSONValue.Kind] = [
-            "doc-required": .boolean, "command-name-exceptions": .array, "command-returns-exceptions": .array,
-            "member-name-exceptions": .array,
-        ]
         for (index, member) in object.members.enumerated() {
-            guard let kind = known[member.key] else {
-                error(
+            guard let pragma = Pragma(rawValue: member.key) else {
+                warning(
                     "unknown pragma '\(member.key)'", at: context.location(node.keyOffset(index)),
-                    hint: "known pragmas: " + known.keys.sorted().joined(separator: ", "))
+                    hint: "known pragmas: " + Pragma.allCases.map(\.rawValue).joined(separator: ", "))
                 continue
             }
-            guard member.value.kind == kind else {
+            let isList = member.value.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false
+            guard pragma.isBoolean ? member.value.kind == .boolean : isList else {
                 error(
-                    "pragma '\(member.key)' must be a \(kind == .boolean ? "boolean" : "list of strings")",
+                    "pragma '\(member.key)' must be \(pragma.isBoolean ? "a boolean" : "a list of strings")",
                     at: context.location(node.child(index).offset))
                 continue
             }
-            pragmas[member.key] = member.value
+            if let pragmaEra = pragma.era { era = pragmaEra }
+            pragmas[pragma.canonical.rawValue] = member.value
         }
     }
 
     // MARK: Definitions
 
     mutating func addEnum(_ context: Context) {
-        let (condition, features) = commonAttributes(context)
+        let (condition, features) = commonAttributes(context, isType: true)
         guard let (data, dataNode, _) = context.member("data"), let list = data.arrayValue else {
             error("'enum' requires 'data' as a list of values", at: context.nameLocation)
             return
         }
         var values: [EnumType.Value] = []
-        var seen: [String: SourceLocation] = [:]
+        // Values by C name: 'a-b' and 'a_b' clash in generated C.
+        var seen: [String: (name: String, location: SourceLocation)] = [:]
         for (index, element) in list.enumerated() {
             let node = dataNode.child(index)
             let location = context.location(node.offset)
@@ -256,16 +278,25 @@ struct SchemaBuilder {
                 error("enum value must be a string or an object with 'name'", at: location)
                 continue
             }
-            guard checkName(value.name, at: location, what: .enumValue, allowLeadingDigit: true) else { continue }
-            if let previous = seen[value.name] {
-                error("enum value '\(value.name)' is duplicated (first at \(previous))", at: location)
+            guard checkName(value.name, at: location, what: .enumValue, exemptOwner: context.name) else { continue }
+            let cName = Self.cName(value.name)
+            if let previous = seen[cName] {
+                error(
+                    previous.name == value.name
+                        ? "enum value '\(value.name)' is duplicated (first at \(previous.location))"
+                        : "enum value '\(value.name)' collides with value '\(previous.name)' at \(previous.location)",
+                    at: location)
                 continue
             }
-            seen[value.name] = location
+            seen[cName] = (value.name, location)
             value.documentation = context.documentation(of: value.name)
             values.append(value)
         }
-        let prefix = context.member("prefix")?.0.stringValue
+        var prefix: String?
+        if let (prefixValue, prefixNode, _) = context.member("prefix") {
+            prefix = prefixValue.stringValue
+            if prefix == nil { error("'prefix' must be a string", at: context.location(prefixNode.offset)) }
+        }
         types.append(
             SchemaType(
                 name: context.name, kind: .enumeration(EnumType(values: values, prefix: prefix)), origin: .enum,
@@ -274,14 +305,14 @@ struct SchemaBuilder {
     }
 
     mutating func addStruct(_ context: Context) {
-        let (condition, features) = commonAttributes(context)
+        let (condition, features) = commonAttributes(context, isType: true)
         var members: [Member] = []
         if let (data, dataNode, _) = context.member("data") {
             guard let object = data.objectValue else {
                 error("'data' of struct '\(context.name)' must be an object", at: context.location(dataNode.offset))
                 return
             }
-            members = parseMembers(object, node: dataNode, owner: context.name, in: context)
+            members = parseMembers(object, node: dataNode, owner: context.name, exempt: true, in: context)
         }
         var base: String?
         if let (baseValue, baseNode, _) = context.member("base") {
@@ -304,7 +335,7 @@ struct SchemaBuilder {
         }
         if let object = value.objectValue {
             let implicitName = "q_obj_\(owner)-base"
-            let members = parseMembers(object, node: node, owner: owner, in: context)
+            let members = parseMembers(object, node: node, owner: owner, exempt: true, in: context)
             types.append(
                 SchemaType(
                     name: implicitName, kind: .object(ObjectType(members: members)), origin: .implicit,
@@ -316,7 +347,7 @@ struct SchemaBuilder {
     }
 
     mutating func addUnion(_ context: Context) {
-        let (condition, features) = commonAttributes(context)
+        let (condition, features) = commonAttributes(context, isType: true)
         guard let (data, dataNode, _) = context.member("data"), let branches = data.objectValue else {
             error("'union' requires 'data' as an object of branches", at: context.nameLocation)
             return
@@ -324,15 +355,29 @@ struct SchemaBuilder {
         if let (discriminator, discriminatorNode, _) = context.member("discriminator"), discriminator.objectValue != nil
         {
             // QEMU 2.x's anonymous union ('discriminator': {}) is what later became an alternate.
-            note("union with 'discriminator': {} read as an alternate", at: context.location(discriminatorNode.offset))
+            legacy(
+                "union with 'discriminator': {} read as an alternate",
+                at: context.location(discriminatorNode.offset))
             addAlternate(context, condition: condition, features: features)
             return
         }
         var cases: [ObjectType.Variants.Variant] = []
         let simple = context.member("discriminator") == nil
+        if simple, let (_, _, keyOffset) = context.member("base") {
+            error(
+                "union '\(context.name)' has a 'base' but no 'discriminator'", at: context.location(keyOffset),
+                hint: "name the base member whose enum value selects the branch with 'discriminator'")
+        } else if simple {
+            legacy(
+                "simple union '\(context.name)' (QEMU 6.1 and earlier) read as a union over an implicit enum",
+                at: context.nameLocation)
+        }
+        if simple, branches.isEmpty {
+            error("union '\(context.name)' has no branches", at: context.location(dataNode.offset))
+        }
         for (index, branch) in branches.members.enumerated() {
             let branchLocation = context.location(dataNode.keyOffset(index))
-            guard checkName(branch.key, at: branchLocation, what: .unionBranch, allowLeadingDigit: true) else {
+            guard checkName(branch.key, at: branchLocation, what: .unionBranch) else {
                 continue
             }
             guard
@@ -409,7 +454,7 @@ struct SchemaBuilder {
     }
 
     mutating func addAlternate(_ context: Context) {
-        let (condition, features) = commonAttributes(context)
+        let (condition, features) = commonAttributes(context, isType: true)
         addAlternate(context, condition: condition, features: features)
     }
 
@@ -441,7 +486,7 @@ struct SchemaBuilder {
     }
 
     mutating func addCommand(_ context: Context) {
-        let (condition, features) = commonAttributes(context)
+        let (condition, features) = commonAttributes(context, isType: false)
         let boxed = flag("boxed", in: context, default: false)
         let gen = flag("gen", in: context, default: true)
         var command = Command(
@@ -451,6 +496,12 @@ struct SchemaBuilder {
             allowsPreconfig: flag("allow-preconfig", in: context, default: false),
             isCoroutine: flag("coroutine", in: context, default: false), condition: condition, features: features,
             location: context.nameLocation)
+        if command.allowsOOB, command.isCoroutine {
+            error(
+                "command '\(context.name)' cannot be both 'allow-oob' and 'coroutine'",
+                at: context.location(context.member("coroutine")?.keyOffset ?? context.expression.node.offset),
+                hint: "an out-of-band command runs outside the coroutine context: drop one of the flags")
+        }
         command.$doc = context.expression.$doc
         command.arguments = parseData(
             context, implicitName: "q_obj_\(context.name)-arg", boxed: boxed, role: .commandData,
@@ -468,7 +519,7 @@ struct SchemaBuilder {
     }
 
     mutating func addEvent(_ context: Context) {
-        let (condition, features) = commonAttributes(context)
+        let (condition, features) = commonAttributes(context, isType: false)
         let boxed = flag("boxed", in: context, default: false)
         var event = Event(
             name: context.name, isBoxed: boxed, condition: condition, features: features, location: context.nameLocation
@@ -505,7 +556,7 @@ struct SchemaBuilder {
             error("'boxed': true requires 'data' to name a type, not list members", at: location)
             return nil
         }
-        let members = parseMembers(object, node: dataNode, owner: context.name, in: context)
+        let members = parseMembers(object, node: dataNode, owner: context.name, exempt: false, in: context)
         types.append(
             SchemaType(
                 name: implicitName,
@@ -514,34 +565,52 @@ struct SchemaBuilder {
         return .named(implicitName)
     }
 
-    /// A boolean flag of a command or event; old schemas wrote `'no'`/`'yes'`.
+    /// A boolean flag of a command or event; old schemas wrote `'no'`/`'yes'`. A flag written
+    /// with its default value is redundant, which QEMU rejects (a warning).
     mutating func flag(_ key: String, in context: Context, default defaultValue: Bool) -> Bool {
         guard let (value, node, _) = context.member(key) else { return defaultValue }
+        let location = context.location(node.offset)
+        let flag: Bool
         switch value {
-        case .bool(let flag): return flag
-        case .string("no"): return false
-        case .string("yes"): return true
+        case .bool(let written): flag = written
+        case .string(let word) where word == "no" || word == "yes":
+            legacy("flag '\(key)' written as '\(word)' (QEMU 1.x); write \(word == "yes")", at: location)
+            flag = word == "yes"
         default:
-            error("'\(key)' must be true or false", at: context.location(node.offset))
+            error("'\(key)' must be true or false", at: location)
             return defaultValue
         }
+        if flag == defaultValue {
+            warning(
+                "flag '\(key)' may only use \(!defaultValue) value", at: location,
+                hint: "\(defaultValue) is the default: remove the key")
+        }
+        return flag
     }
 
     // MARK: Members and type references
 
     /// The members of a `data` object: `'name': TYPE-REF` or `'name': {'type': ..., 'if': ..., 'features': ...}`;
     /// old schemas also nest an anonymous struct as a member's value.
-    mutating func parseMembers(_ object: JSONObject, node: JSONNode, owner: String, in context: Context) -> [Member] {
+    /// - Parameter exempt: whether `member-name-exceptions` may list `owner` (struct members and
+    ///   inline bases; not arguments).
+    mutating func parseMembers(
+        _ object: JSONObject, node: JSONNode, owner: String, exempt: Bool, in context: Context
+    ) -> [Member] {
         var members: [Member] = []
         members.reserveCapacity(object.count)
+        // Long member lists find a repeat by hash; short ones by a scan.
+        var positionByName: [String: Int]? = object.count > 16 ? Dictionary(minimumCapacity: object.count) : nil
         let entries = object.members
         for index in entries.indices {
             let key = entries[index].key
             let location = context.location(node.keyOffset(index))
             let isOptional = key.utf8.first == UInt8(ascii: "*")
             let name = isOptional ? String(key.dropFirst()) : key
-            guard checkName(name, at: location, what: .member) else { continue }
-            if let clash = members.first(where: { $0.name == name }) {
+            guard checkName(name, at: location, what: .member, exemptOwner: exempt ? owner : nil) else { continue }
+            let clashPosition =
+                positionByName.map { $0[name] } ?? members.firstIndex(where: { $0.name == name })
+            if let clash = clashPosition.map({ members[$0] }) {
                 error(
                     "member '\(name)' of '\(owner)' is duplicated (first at \(clash.location.map(\.description) ?? "?"))",
                     at: location)
@@ -553,9 +622,12 @@ struct SchemaBuilder {
             var condition: Condition?
             var features: [Feature] = []
             let memberObject = value.objectValue
-            if let nested = memberObject, !Self.isMemberObject(nested) {
+            if let nested = memberObject, Self.isAnonymousStruct(nested) {
+                legacy(
+                    "member '\(name)' is an anonymous struct (QEMU 1.x); QEMU 2.0 and later want 'type'",
+                    at: context.location(valueNode.offset))
                 let nestedName = "q_obj_\(owner)-\(name)"
-                let nestedMembers = parseMembers(nested, node: valueNode, owner: nestedName, in: context)
+                let nestedMembers = parseMembers(nested, node: valueNode, owner: nestedName, exempt: false, in: context)
                 types.append(
                     SchemaType(
                         name: nestedName, kind: .object(ObjectType(members: nestedMembers)), origin: .implicit,
@@ -578,6 +650,7 @@ struct SchemaBuilder {
                     Reference(
                         type: reference, source: context.source, offset: valueNode.offset, role: .member, owner: owner))
             }
+            positionByName?[name] = members.count
             members.append(
                 Member(
                     name: name, type: reference, isOptional: isOptional, condition: condition, features: features,
@@ -586,9 +659,10 @@ struct SchemaBuilder {
         return members
     }
 
-    static func isMemberObject(_ object: JSONObject) -> Bool {
-        object["type"] != nil
-            && object.members.allSatisfy { $0.key == "type" || $0.key == "if" || $0.key == "features" }
+    /// Whether a member's object value is a QEMU 1.x anonymous struct rather than a member
+    /// definition: it has no `type` and keys other than a definition's `if` and `features`.
+    static func isAnonymousStruct(_ object: JSONObject) -> Bool {
+        object["type"] == nil && !object.members.allSatisfy { $0.key == "if" || $0.key == "features" }
     }
 
     /// A type field: a TYPE-REF, or `{'type': TYPE-REF, 'if': ..., 'features': ...}`.
@@ -598,7 +672,7 @@ struct SchemaBuilder {
         }
         checkKeys(object, allowed: ["type", "if", "features"], node: node, what: "member", in: context.expression)
         guard let typeIndex = object.members.firstIndex(where: { $0.key == "type" }) else {
-            error("member object requires 'type'", at: context.location(node.offset))
+            error("'data' member misses key 'type'", at: context.location(node.offset))
             return nil
         }
         guard
@@ -641,58 +715,75 @@ struct SchemaBuilder {
 
     // MARK: Conditions and features
 
-    /// An `if`: a name, `{'all': [...]}`, `{'any': [...]}`, `{'not': ...}`; old schemas wrote a
-    /// list (all of) and C preprocessor text (`defined(CONFIG_X)`).
+    /// An `if`: a name, `{'all': [...]}`, `{'any': [...]}`, `{'not': ...}`. Old schemas wrote a
+    /// list (all of) and C preprocessor text (`defined(CONFIG_X)`): read, as old-dialect forms.
     mutating func parseCondition(_ value: JSONValue, node: JSONNode, in expression: QAPIExpression) -> Condition? {
         let location = expression.location(node.offset)
         switch value {
         case .string(let text):
+            if Self.isConfigurationName(text) { return .name(text) }
             guard let condition = Self.preprocessorCondition(text) else {
-                error("'if' condition '\(text)' is not a configuration name", at: location)
+                error("'if' condition '\(text)' is not a valid identifier", at: location)
                 return nil
             }
+            legacy("'if' condition '\(text)' is C preprocessor text (QEMU 6.0 and earlier)", at: location)
             return condition
         case .array(let list):
             guard !list.isEmpty else {
                 error("'if' condition [] is useless", at: location, hint: "remove the 'if' or name a condition")
                 return nil
             }
+            legacy("'if' condition as a list (QEMU 6.0 and earlier) read as 'all'", at: location)
             let parts = list.enumerated().compactMap {
                 parseCondition($0.element, node: node.child($0.offset), in: expression)
             }
             return parts.count == list.count ? .all(parts) : nil
         case .object(let object):
-            guard object.count == 1, let operation = object.members.first else {
-                error("'if' condition must have exactly one of 'all', 'any', 'not'", at: location)
-                return nil
-            }
-            let inner = node.child(0)
-            switch operation.key {
-            case "not":
-                return parseCondition(operation.value, node: inner, in: expression).map { .not($0) }
-            case "all", "any":
-                guard let list = operation.value.arrayValue, !list.isEmpty else {
-                    error(
-                        "'if' condition '\(operation.key)' needs a non-empty list",
-                        at: expression.location(inner.offset))
-                    return nil
-                }
-                let parts = list.enumerated().compactMap {
-                    parseCondition($0.element, node: inner.child($0.offset), in: expression)
-                }
-                guard parts.count == list.count else { return nil }
-                return operation.key == "all" ? .all(parts) : .any(parts)
-            default:
-                error(
-                    "'if' condition has unknown operator '\(operation.key)'",
-                    at: expression.location(node.keyOffset(0)),
-                    hint: "use 'all', 'any' or 'not'")
-                return nil
-            }
+            return parseConditionOperator(object, node: node, in: expression)
         default:
-            error("'if' condition must be a string, a list or an object", at: location)
+            error("'if' condition must be a string or an object", at: location)
             return nil
         }
+    }
+
+    /// `{'all': [...]}`, `{'any': [...]}` or `{'not': ...}`.
+    mutating func parseConditionOperator(_ object: JSONObject, node: JSONNode, in expression: QAPIExpression)
+        -> Condition?
+    {
+        for (index, member) in object.members.enumerated() where !["all", "any", "not"].contains(member.key) {
+            error(
+                "'if' condition has unknown key '\(member.key)'", at: expression.location(node.keyOffset(index)),
+                hint: "use 'all', 'any' or 'not'")
+            return nil
+        }
+        guard object.count == 1, let operation = object.members.first else {
+            error("'if' condition has conflicting keys", at: expression.location(node.offset))
+            return nil
+        }
+        let inner = node.child(0)
+        if operation.key == "not" {
+            return parseCondition(operation.value, node: inner, in: expression).map { .not($0) }
+        }
+        guard let list = operation.value.arrayValue else {
+            error("'\(operation.key)' condition must be an array", at: expression.location(inner.offset))
+            return nil
+        }
+        guard !list.isEmpty else {
+            error("'if' condition [] is useless", at: expression.location(inner.offset))
+            return nil
+        }
+        let parts = list.enumerated().compactMap {
+            parseCondition($0.element, node: inner.child($0.offset), in: expression)
+        }
+        guard parts.count == list.count else { return nil }
+        return operation.key == "all" ? .all(parts) : .any(parts)
+    }
+
+    /// Whether the text is a configuration name as QEMU 6.1 and later write them: an upper-case
+    /// letter, then upper-case letters, digits and `_`.
+    static func isConfigurationName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, isASCIIUpper(first) else { return false }
+        return text.utf8.allSatisfy { isASCIIUpper($0) || isASCIIDigit($0) || $0 == UInt8(ascii: "_") }
     }
 
     /// `CONFIG_X`, `defined(CONFIG_X)`, `!defined(CONFIG_X)`, `A && B`, `A || B` → a condition.
@@ -729,7 +820,7 @@ struct SchemaBuilder {
 
     mutating func parseFeatures(_ value: JSONValue, node: JSONNode, in expression: QAPIExpression) -> [Feature] {
         guard let list = value.arrayValue else {
-            error("'features' must be a list", at: expression.location(node.offset))
+            error("'features' must be an array", at: expression.location(node.offset))
             return []
         }
         var features: [Feature] = []
@@ -739,6 +830,9 @@ struct SchemaBuilder {
             var feature: Feature
             if let name = element.stringValue {
                 feature = Feature(name)
+            } else if let object = element.objectValue, object["name"] == nil {
+                error("'features' member misses key 'name'", at: location)
+                continue
             } else if let object = element.objectValue, let name = object["name"]?.stringValue {
                 checkKeys(object, allowed: ["name", "if"], node: elementNode, what: "feature", in: expression)
                 feature = Feature(name)
@@ -747,10 +841,15 @@ struct SchemaBuilder {
                         object.members[ifIndex].value, node: elementNode.child(ifIndex), in: expression)
                 }
             } else {
-                error("feature must be a string or an object with 'name'", at: location)
+                error("'features' member requires a string name", at: location)
                 continue
             }
             guard checkName(feature.name, at: location, what: .feature) else { continue }
+            if featureNames.insert(feature.name).inserted, featureNames.count == Feature.maximumDistinctNames + 1 {
+                error(
+                    "feature '\(feature.name)' is the \(featureNames.count)th distinct feature name; QEMU allows at "
+                        + "most \(Feature.maximumDistinctNames)", at: location)
+            }
             if features.contains(where: { $0.name == feature.name }) {
                 error("feature '\(feature.name)' is duplicated", at: location)
                 continue
@@ -760,131 +859,70 @@ struct SchemaBuilder {
         return features
     }
 
-    // MARK: Names and docs
+    // MARK: Docs
 
-    /// What a checked name names: the text is how messages call it.
-    enum NameKind: String, CustomStringConvertible {
-        case `struct`, union, `enum`, alternate, command, event, member, feature
-        case enumValue = "enum value"
-        case unionBranch = "union branch"
-        case alternateBranch = "alternate branch"
-
-        var description: String { rawValue }
-    }
-
-    /// Checks a name's characters (an error) and QEMU's naming conventions (warnings).
-    /// - Returns: false when the name is invalid and the definition should be skipped.
-    mutating func checkName(
-        _ name: String, at location: SourceLocation, what: NameKind, allowLeadingDigit: Bool = false
-    ) -> Bool {
-        let scan =
-            name.utf8.withContiguousStorageIfAvailable { NameScan($0, allowLeadingDigit: allowLeadingDigit) }
-            ?? Array(name.utf8).withUnsafeBufferPointer { NameScan($0, allowLeadingDigit: allowLeadingDigit) }
-        guard scan.isValid else {
-            error(
-                "\(what) name '\(name)' is not a valid QAPI name", at: location,
-                hint:
-                    "names start with a letter and use only letters, digits, '-' and '_' (downstream: '__RFQDN_' prefix)"
-            )
-            return false
+    /// Style, as QEMU checks a definition against its doc: a doc when `doc-required` asks for
+    /// one, `Returns:` only on commands, and the described members and features exist.
+    mutating func checkDocumentation(_ context: Context, meta: String) {
+        guard let doc = context.expression.doc else {
+            if pragmas[Pragma.docRequired.rawValue] == .bool(true) {
+                warning("documentation comment required", at: context.nameLocation)
+            }
+            return
         }
-        checkNamingConvention(scan, full: name, at: location, what: what)
-        return true
-    }
-
-    /// What one pass over a name's bytes tells: validity and the traits the naming conventions
-    /// look at, for the name without its downstream `__RFQDN_` prefix.
-    struct NameScan {
-        var isValid: Bool
-        var first: UInt8?
-        var hasLower = false
-        var hasUpper = false
-        var hasUnderscore = false
-        var hasDash = false
-        var endsWithList: Bool
-
-        init(_ bytes: UnsafeBufferPointer<UInt8>, allowLeadingDigit: Bool) {
-            var body = bytes[...]
-            if body.starts(with: "__".utf8), let underscore = body.dropFirst(2).firstIndex(of: UInt8(ascii: "_")) {
-                body = body[(underscore + 1)...]  // downstream prefix __RFQDN_
-            }
-            first = body.first
-            isValid = first.map { isASCIILetter($0) || (allowLeadingDigit && isASCIIDigit($0)) } ?? false
-            for byte in body {
-                if isASCIILower(byte) {
-                    hasLower = true
-                } else if isASCIIUpper(byte) {
-                    hasUpper = true
-                } else if byte == UInt8(ascii: "_") {
-                    hasUnderscore = true
-                } else if byte == UInt8(ascii: "-") {
-                    hasDash = true
-                } else if !isASCIIDigit(byte) {
-                    isValid = false
-                }
-            }
-            endsWithList = body.count >= 4 && body.suffix(4).elementsEqual("List".utf8)
+        if meta != "command", let returns = doc.sections.first(where: { $0.tag == "Returns" }) {
+            warning("'Returns:' is only valid for commands", at: returns.location)
         }
+        checkDocumentedMembers(context, isSimpleUnion: meta == "union" && context.member("discriminator") == nil)
+        checkDocumentedFeatures(context, doc: doc)
     }
 
-    mutating func checkNamingConvention(
-        _ scan: NameScan, full name: String, at location: SourceLocation, what: NameKind
-    ) {
-        switch what {
-        case .event:
-            if scan.hasLower || scan.hasDash {
-                warning("event name '\(name)' should be ALL_CAPS with '_'", at: location)
-            }
-        case .command:
-            if scan.hasUnderscore && !pragmaList("command-name-exceptions").contains(name) {
-                warning("command name '\(name)' should use '-', not '_'", at: location)
-            }
-            if scan.hasUpper {
-                warning("command name '\(name)' should be lower-case", at: location)
-            }
-        case .struct, .union, .alternate, .enum:
-            if let first = scan.first, !isASCIIUpper(first) {
-                warning("type name '\(name)' should be CamelCase, starting with a capital", at: location)
-            }
-            if scan.endsWithList && what != .enum {
-                warning(
-                    "type name '\(name)' should not end with 'List': that suffix names array types in generated C",
-                    at: location)
-            }
-        case .member, .enumValue, .unionBranch, .alternateBranch, .feature:
-            if scan.hasUpper || scan.hasUnderscore {
-                noteStyle(name: name, location: location, what: what)
-            }
-        }
-    }
-
-    mutating func noteStyle(name: String, location: SourceLocation, what: NameKind) {
-        // member-name-exceptions lists types; the owner is not known here, so this stays a note
-        // for names QEMU only tolerates via that pragma.
-        diagnostics.add(
-            Diagnostic(
-                .note, "\(what) name '\(name)' does not follow QEMU's lower-case-with-dashes style", at: location))
-    }
-
-    func pragmaList(_ key: String) -> [String] { pragmas[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-
-    /// Style: every `@name:` in the doc must name a member, argument, value or branch.
-    mutating func checkDocumentedMembers(_ context: Context) {
+    /// Every `@name:` must name a member written in this definition (a named `data` or `base`
+    /// type documents its own members), an enum value, a branch, or a simple union's `type`.
+    mutating func checkDocumentedMembers(_ context: Context, isSimpleUnion: Bool) {
         let entries = context.docMembers
         guard !entries.isEmpty else { return }
         let data = context.member("data")?.0
         let base = context.member("base")?.0
-        // Data or base naming a type: its members are documented there, so anything goes.
-        guard data?.stringValue == nil, base?.stringValue == nil else { return }
         // Entries mostly follow the members' order: each search starts after the last match.
         var next = 0
         for entry in entries {
             if let found = Self.index(of: entry.name, in: data, from: next) {
                 next = found + 1
-            } else if Self.index(of: entry.name, in: base, from: 0) == nil {
+            } else if Self.index(of: entry.name, in: base, from: 0) == nil, !(isSimpleUnion && entry.name == "type") {
                 warning("documented member '\(entry.name)' does not exist in '\(context.name)'", at: entry.location)
             }
         }
+    }
+
+    /// The doc's `Features:` list and the features of the definition and its members match.
+    mutating func checkDocumentedFeatures(_ context: Context, doc: DocComment) {
+        let used = Self.featureNames(in: context.expression.object)
+        for entry in doc.features where !used.contains(entry.name) {
+            warning("documented feature '\(entry.name)' does not exist in '\(context.name)'", at: entry.location)
+        }
+        let documented = Set(doc.features.map(\.name))
+        for name in used.sorted() where !documented.contains(name) {
+            let location = context.member("features").map { context.location($0.keyOffset) } ?? context.nameLocation
+            warning("feature '\(name)' of '\(context.name)' lacks documentation", at: location)
+        }
+    }
+
+    /// The feature names of a definition, its inline members and its enum values.
+    static func featureNames(in object: JSONObject) -> Set<String> {
+        func names(_ features: JSONValue?) -> [String] {
+            features?.arrayValue?.compactMap { $0.stringValue ?? $0["name"]?.stringValue } ?? []
+        }
+        var found = Set(names(object["features"]))
+        for key in ["data", "base"] {
+            switch object[key] {
+            case .object(let members)?:
+                for member in members.members { found.formUnion(names(member.value["features"])) }
+            case .array(let values)?: for value in values { found.formUnion(names(value["features"])) }
+            default: break
+            }
+        }
+        return found
     }
 
     /// Whether `key` is `*name` (an optional member's key), byte for byte.
@@ -927,12 +965,18 @@ struct SchemaBuilder {
         diagnostics.add(Diagnostic(.error, message, at: location, hint: hint))
     }
 
-    mutating func warning(_ message: String, at location: SourceLocation?) {
-        diagnostics.add(Diagnostic(.warning, message, at: location))
+    mutating func warning(_ message: String, at location: SourceLocation?, hint: String? = nil) {
+        diagnostics.add(Diagnostic(.warning, message, at: location, hint: hint))
     }
 
     mutating func note(_ message: String, at location: SourceLocation?) {
         diagnostics.add(Diagnostic(.note, message, at: location))
+    }
+
+    /// An old-dialect reading (a form QEMU once accepted and now rejects): a note, so that every
+    /// era loads, but an error under `--strict`, which holds a schema to QEMU's current rules.
+    mutating func legacy(_ message: String, at location: SourceLocation?) {
+        diagnostics.add(Diagnostic(diagnostics.strict ? .error : .note, message, at: location))
     }
 }
 

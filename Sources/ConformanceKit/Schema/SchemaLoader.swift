@@ -76,6 +76,7 @@ public enum SchemaLoader {
         let output = try loader.load(path, strict: options.strict) { builder.add($0) }
         // The files' doc-layout warnings come first, then the definitions' findings.
         var findings = output.diagnostics
+        if builder.era < .qemu10_0 { findings.add(contentsOf: output.diagnosticsBeforeTenZero) }
         findings.add(contentsOf: builder.diagnostics.diagnostics)
         builder.diagnostics = findings
         var resolver = SchemaResolver(builder)

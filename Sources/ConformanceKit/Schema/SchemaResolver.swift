@@ -114,7 +114,7 @@ struct SchemaResolver {
                     hint: "add 'boxed': true to pass a union's members as arguments")
             }
         case .commandReturns:
-            let exceptions = builder.pragmaList("command-returns-exceptions")
+            let exceptions = builder.pragmaList(Pragma.commandReturnsExceptions.rawValue)
             if types[typeIndex].object == nil, !exceptions.contains(reference.owner) {
                 warning(
                     "command '\(reference.owner)' returns \(isArray ? "an array of " : "")\(types[typeIndex].metaTypeName) '\(name)': "
@@ -185,17 +185,28 @@ struct SchemaResolver {
     private mutating func withoutClashes(_ members: [Member], after first: [Member], in name: String, at index: Int)
         -> [Member]
     {
-        // Positions only, so that the common case (no clash) copies no member.
+        // Positions only, so that the common case (no clash) copies no member. Short lists are
+        // scanned; long ones (generated schemas) go by C name, so the work stays linear.
+        let all = first + members
+        // C name to the position in `all` of the first member spelled so.
+        let firstByCName: [String: Int]? =
+            all.count > 32
+            ? Dictionary(all.indices.map { (SchemaBuilder.cName(all[$0].name), $0) }, uniquingKeysWith: { a, _ in a })
+            : nil
         let clashing = members.indices.filter { position in
-            Self.hasMember(in: first, sameCNameAs: members[position].name)
+            if let firstByCName {
+                return firstByCName[SchemaBuilder.cName(members[position].name)] != first.count + position
+            }
+            return Self.hasMember(in: first, sameCNameAs: members[position].name)
                 || Self.hasMember(in: members[..<position], sameCNameAs: members[position].name)
         }
-        if clashing.isEmpty { return first.isEmpty ? members : first + members }
+        if clashing.isEmpty { return first.isEmpty ? members : all }
         for position in clashing {
             // A clash is an equivalence, so comparing with dropped members finds the same first clash.
             let member = members[position]
             guard
-                let clash = first.first(where: { Self.sameCName($0.name, member.name) })
+                let clash = firstByCName.flatMap { $0[SchemaBuilder.cName(member.name)] }.map({ all[$0] })
+                    ?? first.first(where: { Self.sameCName($0.name, member.name) })
                     ?? members[..<position].first(where: { Self.sameCName($0.name, member.name) })
             else { continue }
             error(
@@ -257,6 +268,10 @@ struct SchemaResolver {
                 at: union.discriminatorLocation)
             return
         }
+        if values.values.isEmpty, object.variants?.cases.isEmpty ?? true {
+            // Values without a branch get an empty one: only an empty enum leaves none.
+            error("union '\(union.name)' has no branches", at: union.discriminatorLocation)
+        }
         for variant in object.variants?.cases ?? [] where !values.names.contains(variant.name) {
             error(
                 "branch '\(variant.name)' of union '\(union.name)' is not a value of enum '\(enumName)'",
@@ -284,35 +299,47 @@ struct SchemaResolver {
 
     // MARK: Alternates
 
-    /// The JSON kind class a branch type occupies; two branches in one class cannot be told apart.
-    private func wireClass(_ reference: TypeRef) -> String? {
-        if case .array = reference { return "array" }
-        guard let type = type(named: reference.elementName) else { return nil }
+    /// The JSON kinds a branch's values may arrive as, as QEMU's input visitor reads them (it
+    /// parses a string as a number or boolean where the schema wants one): a plain string
+    /// claims numbers and booleans too; an enum claims booleans when it has `on` or `off`, and
+    /// numbers when a value starts like one. Two branches claiming one kind cannot be told apart.
+    private func wireKinds(_ reference: TypeRef) -> [JSONValue.Kind] {
+        if case .array = reference { return [.array] }
+        guard let type = type(named: reference.elementName) else { return [] }
         switch type.kind {
         case .builtin(let builtin):
             switch builtin {
-            case .str: return "string"
-            case .bool: return "boolean"
-            case .null: return "null"
-            case .any: return nil
-            default: return "number"
+            case .str: return [.string, .number, .boolean]
+            case .bool: return [.boolean]
+            case .null: return [.null]
+            case .any: return []
+            default: return [.number]
             }
-        case .enumeration: return "string"
-        case .object: return "object"
-        case .alternate: return nil
+        case .enumeration(let enumeration):
+            let names = enumeration.names
+            var kinds: [JSONValue.Kind] = [.string]
+            if names.contains("on") || names.contains("off") { kinds.append(.boolean) }
+            if names.contains(where: { $0.first.map { "-+0123456789.".contains($0) } ?? false }) {
+                kinds.append(.number)
+            }
+            return kinds
+        case .object: return [.object]
+        case .alternate: return []
         }
     }
 
     private mutating func checkAlternate(_ type: SchemaType, _ alternate: AlternateType) {
-        var seen: [String: String] = [:]
+        var seen: [JSONValue.Kind: String] = [:]
         for branch in alternate.branches {
-            guard let wire = wireClass(branch.type) else { continue }
-            if let other = seen[wire] {
-                error(
-                    "branch '\(branch.name)' of alternate '\(type.name)' cannot be told apart from branch '\(other)': "
-                        + "both are JSON \(wire) values", at: type.location)
+            for kind in wireKinds(branch.type) {
+                if let other = seen[kind] {
+                    error(
+                        "branch '\(branch.name)' of alternate '\(type.name)' can't be distinguished from '\(other)': "
+                            + "both accept JSON \(kind) values", at: type.location)
+                    return
+                }
+                seen[kind] = branch.name
             }
-            seen[wire] = branch.name
         }
     }
 

@@ -72,12 +72,12 @@ struct QAPISourceLoaderTests {
         var counts: [String: Int] { lock.withLock { reads } }
     }
 
-    @Test func aFileIncludedOftenUnderSeveralSpellingsAndInACycleIsReadOnce() throws {
+    @Test func aFileIncludedOftenUnderSeveralSpellingsIsReadOnce() throws {
         let counter = ReadCounter([
             "/s/main.json": "{ 'include': 'a.json' }\n{ 'include': 'b.json' }\n{ 'include': './common.json' }",
-            "/s/a.json": "{ 'include': 'common.json' }\n{ 'include': './a.json' }\n{ 'struct': 'A', 'data': {} }",
+            "/s/a.json": "{ 'include': 'common.json' }\n{ 'include': './common.json' }\n{ 'struct': 'A', 'data': {} }",
             "/s/b.json":
-                "{ 'include': 'sub/../common.json' }\n{ 'include': 'main.json' }\n{ 'struct': 'B', 'data': {} }",
+                "{ 'include': 'sub/../common.json' }\n{ 'include': 'a.json' }\n{ 'struct': 'B', 'data': {} }",
             "/s/common.json": "{ 'struct': 'Common', 'data': {} }",
         ])
         for _ in 0..<10 {
@@ -87,6 +87,28 @@ struct QAPISourceLoaderTests {
             #expect(schema.types.filter { $0.origin == .struct }.map(\.name) == ["Common", "A", "B"])
         }
         #expect(counter.counts == ["/s/main.json": 10, "/s/a.json": 10, "/s/b.json": 10, "/s/common.json": 10])
+    }
+
+    @Test(arguments: [
+        ["/s/main.json": "{ 'struct': 'Main', 'data': {} }\n{ 'include': 1️⃣'./main.json' }"],
+        [
+            "/s/main.json": "{ 'include': 'a.json' }",
+            "/s/a.json": "{ 'include': 'sub/b.json' }",
+            "/s/sub/b.json": "{ 'struct': 'B', 'data': {} }\n{ 'include': 1️⃣'../a.json' }",
+        ],
+    ])
+    func anInclusionLoopIsAnErrorAtTheIncludeThatClosesIt(files: [String: String]) throws {
+        let marked = files.mapValues(MarkedText.init)
+        let (file, text) = try #require(marked.first { $0.value.locations["1️⃣"] != nil })
+        let expected = try #require(text.locations["1️⃣"])
+        do {
+            _ = try SchemaLoader.loadSource(files: marked.mapValues(\.text), main: "/s/main.json")
+            Issue.record("expected an inclusion loop")
+        } catch {
+            let diagnostic = try #require(error.diagnostics.first)
+            #expect(diagnostic.message.hasPrefix("inclusion loop for "))
+            #expect(diagnostic.location == SourceLocation(file: file, line: expected.line, column: expected.column))
+        }
     }
 
     @Test func aSyntaxErrorInAnIncludedFileIsLocatedInThatFile() {

@@ -19,7 +19,7 @@ struct SchemaFaultTests {
             message: "unterminated string"),
         Fault(name: "missing comma", marked: "{ 'struct': 'Foo' 1️⃣'data': {} }", message: "expected ',' or '}'"),
         Fault(
-            name: "unterminated expression", marked: "{ 'struct': 'Foo', 'data': { 'a': 'int' }\n1️⃣",
+            name: "unterminated expression", marked: "{ 'struct': 'Foo', 'data': { 'a': 'int' }1️⃣\n",
             message: "unterminated object"),
         Fault(name: "number in schema", marked: "{ 'struct': 'Foo', 'data': { 'a': 1️⃣42 } }", message: "no numbers"),
         Fault(name: "top level not an object", marked: "1️⃣[ 'struct' ]", message: "expected '{'"),
@@ -90,14 +90,14 @@ struct SchemaFaultTests {
         Fault(
             name: "ambiguous alternate",
             marked: "{ 'enum': 'E', 'data': ['x'] }\n{ 'alternate': 1️⃣'A', 'data': { 'e': 'E', 's': 'str' } }",
-            message: "cannot be told apart"),
+            message: "can't be distinguished from 'e'"),
         Fault(name: "empty alternate", marked: "{ 'alternate': 1️⃣'A', 'data': {} }", message: "at least one branch"),
         Fault(
             name: "bad if operator", marked: "{ 'struct': 'S', 'data': {}, 'if': { 1️⃣'either': ['A'] } }",
-            message: "unknown operator 'either'"),
+            message: "unknown key 'either'"),
         Fault(
             name: "empty if list", marked: "{ 'struct': 'S', 'data': {}, 'if': { 'all': 1️⃣[] } }",
-            message: "needs a non-empty list"),
+            message: "'if' condition [] is useless"),
         Fault(
             name: "if of wrong type", marked: "{ 'struct': 'S', 'data': {}, 'if': 1️⃣true }",
             message: "'if' condition must be"),
@@ -117,7 +117,47 @@ struct SchemaFaultTests {
                 { 'union': 'U', 'base': { 'type': 'E' }, 'discriminator': 'type', 'data': {} }
                 { 'command': 'c', 'data': 1️⃣'U' }
                 """, message: "names union 'U'"),
-        Fault(name: "unknown pragma", marked: "{ 'pragma': { 1️⃣'doc-requried': true } }", message: "unknown pragma"),
+        Fault(
+            name: "pragma of the wrong kind", marked: "{ 'pragma': { 'command-name-exceptions': 1️⃣[ 'a', true ] } }",
+            message: "pragma 'command-name-exceptions' must be a list of strings"),
+        Fault(name: "redefined built-in", marked: "{ 'command': 1️⃣'int' }", message: "'int' is a built-in type"),
+        Fault(
+            name: "reserved member name", marked: "{ 'struct': 'Thing', 'data': { 1️⃣'has-a': 'int' } }",
+            message: "member name 'has-a' is reserved"),
+        Fault(name: "reserved q_ name", marked: "{ 'command': 1️⃣'q-unix' }", message: "is reserved"),
+        Fault(
+            name: "enum values clash in C", marked: "{ 'enum': 'Color', 'data': [ 'one-two', 1️⃣'one_two' ] }",
+            message: "enum value 'one_two' collides with value 'one-two'"),
+        Fault(
+            name: "union with a base but no discriminator",
+            marked: "{ 'union': 'Uni', 1️⃣'base': { 'kind': 'str' }, 'data': {} }",
+            message: "has a 'base' but no 'discriminator'"),
+        Fault(
+            name: "union over an empty enum",
+            marked: """
+                { 'enum': 'Nothing', 'data': [] }
+                { 'union': 'Uni', 'base': { 'kind': 'Nothing' }, 'discriminator': 1️⃣'kind', 'data': {} }
+                """, message: "union 'Uni' has no branches"),
+        Fault(
+            name: "string and boolean branches", marked: "{ 'alternate': 1️⃣'Alt', 'data': { 'b': 'bool', 's': 'str' } }",
+            message: "branch 's' of alternate 'Alt' can't be distinguished from 'b'"),
+        Fault(
+            name: "enum with 'on' and boolean",
+            marked:
+                "{ 'enum': 'Switch', 'data': [ 'on', 'auto' ] }\n{ 'alternate': 1️⃣'Alt', 'data': { 'b': 'bool', 'e': 'Switch' } }",
+            message: "can't be distinguished from 'b'"),
+        Fault(
+            name: "allow-oob with coroutine", marked: "{ 'command': 'run', 'allow-oob': true, 1️⃣'coroutine': true }",
+            message: "cannot be both 'allow-oob' and 'coroutine'"),
+        Fault(
+            name: "deprecated type", marked: "{ 'struct': 'Thing', 'data': {}, 'features': 1️⃣[ 'deprecated' ] }",
+            message: "feature 'deprecated' is not supported for types"),
+        Fault(
+            name: "prefix not a string", marked: "{ 'enum': 'Color', 'data': [ 'red' ], 'prefix': 1️⃣[] }",
+            message: "'prefix' must be a string"),
+        Fault(
+            name: "member object without type", marked: "{ 'struct': 'Thing', 'data': { 'a': 1️⃣{ 'if': 'X' } } }",
+            message: "'data' member misses key 'type'"),
         Fault(
             name: "duplicate feature", marked: "{ 'struct': 'S', 'data': {}, 'features': ['a', 1️⃣'a'] }",
             message: "feature 'a' is duplicated"),

@@ -3,7 +3,7 @@
 /// Input text with location markers (`1️⃣`, `2️⃣`, ...) removed, and the line:column each marked,
 /// so a test can say "the diagnostic points here" inside the snippet itself.
 struct MarkedText {
-    static let markers = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣"]
+    static let markers = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣"]
 
     /// The text without markers.
     var text: String
