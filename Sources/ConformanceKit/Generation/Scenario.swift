@@ -61,13 +61,18 @@ public struct Scenario: Sendable, Hashable {
         return testCase
     }
 
-    /// The program and arguments that start this scenario's own endpoint: the base command
-    /// followed by `launch` (which names the machine, e.g. `-machine pc -S`); nil when any
-    /// endpoint will do. The QMP socket option is added by `LaunchedEndpoint`.
-    /// - Parameter base: the program and the arguments every launch gets.
-    /// - Returns: the command, or nil.
-    public func launchCommand(base: [String] = ["qemu-system-x86_64", "-nodefaults", "-display", "none"]) -> [String]? {
-        launch.map { base + $0 }
+    /// In `launch`, the target architecture's default machine type (`query-machines`'
+    /// `is-default`), so one scenario serves every architecture that has one.
+    public static let machinePlaceholder = "${machine}"
+
+    /// Whether `launch` names the target's default machine.
+    public var launchesDefaultMachine: Bool { launch?.contains { $0.contains(Self.machinePlaceholder) } ?? false }
+
+    /// The `launch` arguments with `${machine}` replaced.
+    /// - Parameter machine: the target's default machine type.
+    /// - Returns: the arguments, or nil without `launch`.
+    public func launchArguments(machine: String?) -> [String]? {
+        launch?.map { $0.replacing(Self.machinePlaceholder, with: machine ?? "none") }
     }
 
     /// Every command the steps execute, sorted, without repeats.

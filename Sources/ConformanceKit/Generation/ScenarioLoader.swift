@@ -16,7 +16,7 @@ public enum ScenarioLoader {
         "description",
     ]
     /// The keys of `requires`.
-    static let requiresKeys = ["commands", "events", "version"]
+    static let requiresKeys = ["commands", "events", "version", "architectures"]
     /// The keys of a return matcher.
     static let matcherKeys = ["exact", "subset", "type", "shape", "regex", "count"]
     /// The keys of an error expectation.
@@ -156,6 +156,9 @@ public enum ScenarioLoader {
             }
             if let events = members["events"] {
                 requirements.events = try strings(events, at: path.appending("events"))
+            }
+            if let architectures = members["architectures"] {
+                requirements.architectures = try strings(architectures, at: path.appending("architectures"))
             }
             if let version = members["version"] {
                 let versionPath = path.appending("version")

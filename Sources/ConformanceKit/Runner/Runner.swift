@@ -139,6 +139,7 @@ public struct Runner: Sendable {
 
     struct JobOutcome: Sendable {
         var greeting: QMPGreeting?
+        var facts = EndpointFacts()
         var interrupted = false
         var fatal: String?
         var endpointGone: String?
@@ -151,7 +152,9 @@ public struct Runner: Sendable {
         let main = configuration.makeEndpoint(configuration.target)
         var disposable: Endpoint?
         do {
-            outcome.greeting = await try main.connect().greeting
+            let client = try await main.connect()
+            outcome.greeting = await client.greeting
+            outcome.facts = await EndpointFacts.read(from: client, schema: schema, timeout: configuration.caseTimeout)
         } catch {
             outcome.fatal = "\(Self.unreachable) (\(configuration.target)): \(error)"
         }
@@ -170,7 +173,7 @@ public struct Runner: Sendable {
                 case .protocolCheck(let check):
                     observation = await runProtocolCheck(check, on: main)
                 case .scenario(let scenario):
-                    observation = await runScenario(scenario, main: main, greeting: outcome.greeting)
+                    observation = await runScenario(scenario, main: main, facts: outcome.facts)
                 case .testCase(let testCase):
                     if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
                         observation = .notRun(
@@ -333,17 +336,24 @@ public struct Runner: Sendable {
 
     /// Runs a scenario: on a fresh endpoint of its own when the run launches endpoints (with the
     /// scenario's `launch` arguments, e.g. `-machine pc -S`), else on the job's endpoint.
-    func runScenario(_ scenario: Scenario, main: Endpoint, greeting: QMPGreeting?) async -> Observation {
-        let version = greeting?.qemuVersion.map { Version(Int($0.major), Int($0.minor), Int($0.micro)) }
+    func runScenario(_ scenario: Scenario, main: Endpoint, facts: EndpointFacts) async -> Observation {
+        var command: [String] = []
+        if case .launch(let launched) = configuration.target { command = launched }
+        // `${machine}` is the machine the target was launched with, else the target's default.
+        let named = Self.machine(of: command).last
+        let machine = named == nil || named == "none" ? facts.machine : named
         if case .skip(let reason) = scenario.applicability(
-            schema: schema, version: version, launchedEndpoint: configuration.target.isLaunched)
+            schema: schema, version: facts.version, launchedEndpoint: configuration.target.isLaunched,
+            architecture: facts.architecture, machine: machine)
         {
             return .notRun(reason)
         }
         var own: Endpoint?
-        if case .launch(let command) = configuration.target {
+        if configuration.target.isLaunched {
             own = configuration.makeEndpoint(
-                .launch(Self.withoutMachine(command) + (scenario.launch ?? Self.machine(of: command))))
+                .launch(
+                    Self.withoutMachine(command)
+                        + (scenario.launchArguments(machine: machine) ?? Self.machine(of: command))))
         }
         let endpoint = own ?? main
         let observation: Observation

@@ -68,8 +68,35 @@ struct ScenarioApplicabilityTests {
         let scenarios = try ScenarioLoader.load(directory: ShippedScenarioTests.casesDirectory)
         for scenario in scenarios {
             #expect(
-                scenario.applicability(schema: Self.schema, version: Version(7, 2, 22), launchedEndpoint: true) == .run,
+                scenario.applicability(
+                    schema: Self.schema, version: Version(7, 2, 22), launchedEndpoint: true, architecture: "x86_64",
+                    machine: "pc") == .run,
                 "\(scenario.relativePath)")
         }
+    }
+
+    @Test func aScenarioForOtherArchitecturesIsSkippedNamingBoth() throws {
+        let scenario = try ScenarioLoader.load(
+            Array(
+                #"{ "description": "d", "requires": { "architectures": ["x86_64", "i386"] }, "steps": [ { "execute": "x" } ] }"#
+                    .utf8), file: "x.json", relativePath: "a/x.json")
+        #expect(
+            scenario.applicability(schema: nil, version: nil, launchedEndpoint: true, architecture: "aarch64")
+                == .skip("written for the x86_64 or i386 target; the endpoint is aarch64"))
+        #expect(scenario.applicability(schema: nil, version: nil, launchedEndpoint: true, architecture: "x86_64") == .run)
+    }
+
+    @Test func theDefaultMachineIsTheTargetsOrTheScenarioIsSkipped() throws {
+        let scenario = try ScenarioLoader.load(
+            Array(
+                #"{ "description": "d", "launch": ["-machine", "${machine}", "-S"], "steps": [ { "execute": "x" } ] }"#
+                    .utf8), file: "x.json", relativePath: "a/x.json")
+        #expect(scenario.launchArguments(machine: "virt") == ["-machine", "virt", "-S"])
+        #expect(scenario.applicability(schema: nil, version: nil, launchedEndpoint: true, machine: "pc") == .run)
+        guard case .skip(let reason) = scenario.applicability(schema: nil, version: nil, launchedEndpoint: true) else {
+            Issue.record("a target without a default machine cannot launch it")
+            return
+        }
+        #expect(reason.contains("default machine"), "\(reason)")
     }
 }
