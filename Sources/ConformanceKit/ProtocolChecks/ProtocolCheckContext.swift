@@ -29,6 +29,8 @@ public actor ProtocolCheckContext {
     public nonisolated let connector: Connector
     /// The timeout for each step (greeting, reply, event).
     public nonisolated let timeout: Duration
+    /// Seconds since the Unix epoch, now (event timestamps are compared with it).
+    public nonisolated let wallClock: @Sendable () -> Double
     private var clients: [QMPClient] = []
     private var current: QMPClient?
 
@@ -36,9 +38,13 @@ public actor ProtocolCheckContext {
     /// - Parameters:
     ///   - connector: opens a connection.
     ///   - timeout: per-step timeout.
-    public init(connector: @escaping Connector, timeout: Duration) {
+    ///   - wallClock: the wall clock (default: the host's).
+    public init(
+        connector: @escaping Connector, timeout: Duration, wallClock: @escaping @Sendable () -> Double = Host.wallClock
+    ) {
         self.connector = connector
         self.timeout = timeout
+        self.wallClock = wallClock
     }
 
     /// A new connection, greeted but not negotiated (the previous one is closed first).

@@ -294,7 +294,7 @@ public enum ProtocolChecks {
         guard stop.timestamp <= resume.timestamp else {
             throw Failure("timestamps decrease: STOP \(stop.timestamp), RESUME \(resume.timestamp)")
         }
-        let now = Date().timeIntervalSince1970
+        let now = context.wallClock()
         for event in [stop, resume] where !event.timestamp.isUnknown {
             guard abs(Double(event.timestamp.seconds) - now) < 300 else {
                 throw Failure("\(event.name) timestamp \(event.timestamp.seconds) is far from now (\(Int(now)))")

@@ -45,10 +45,9 @@ public actor Endpoint {
         get async {
             if let launched, let directory = await launched.scratchDirectory { return directory }
             if let localScratch { return localScratch }
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "qmp-conform-\(UUID().uuidString)"
-            ).path
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // Without a directory of its own, `${scratch}` names one that does not exist, so the
+            // paths generated still stay out of the rest of the host.
+            let directory = (try? ScratchDirectory.make()) ?? "/nonexistent/qmp-conform-scratch"
             localScratch = directory
             return directory
         }
@@ -124,7 +123,7 @@ public actor Endpoint {
         }
         await current?.close()
         current = nil
-        if let localScratch { try? FileManager.default.removeItem(atPath: localScratch) }
+        if let localScratch { ScratchDirectory.remove(localScratch) }
         localScratch = nil
     }
 
