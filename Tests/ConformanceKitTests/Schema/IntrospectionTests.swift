@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 
@@ -72,8 +73,40 @@ struct IntrospectionTests {
             ([["meta-type": "command"]], "entry 0: must be an object with string 'name'"),
             ([["name": "c", "meta-type": "command", "arg-type": "9"]], "reference to undefined type '9'"),
             ([["name": "x", "meta-type": "widget"]], "unknown meta-type 'widget'"),
+            (
+                [["name": "c", "meta-type": "command", "arg-type": 7]],
+                "entry 0 ('c'): 'arg-type' must be a type name, got integer"
+            ),
+            ([["name": "c", "meta-type": "command", "allow-oob": "yes"]], "'allow-oob' must be a boolean"),
+            ([["name": "e", "meta-type": "enum", "values": ["a", 1]]], "enum 'e' has a value that is not a string"),
+            ([["name": "e", "meta-type": "enum", "members": "a"]], "'members' must be a list, got string"),
+            ([["name": "o", "meta-type": "object", "members": [], "features": [1]]], "'features' must be a list"),
+            (
+                [["name": "o", "meta-type": "object", "members": [], "tag": "t", "variants": 3]],
+                "'variants' must be a list"
+            ),
         ] as [(JSONValue, String)])
     func malformedIntrospectionIsRejectedWithTheEntry(value: JSONValue, message: String) {
+        #expect {
+            _ = try IntrospectionLoader.load(value)
+        } throws: { error in
+            (error as? DiagnosticError)?.description.contains(message) == true
+        }
+    }
+
+    @Test(
+        arguments: [
+            ([["name": "[S]", "meta-type": "array", "element-type": "[S]"]], "array type cycle: '[S]' -> '[S]'"),
+            (
+                [
+                    ["name": "A", "meta-type": "array", "element-type": "B"],
+                    ["name": "B", "meta-type": "array", "element-type": "A"],
+                    ["name": "c", "meta-type": "command", "arg-type": "A"],
+                ],
+                "entry 0 ('A'): array type cycle: 'A' -> 'B' -> 'A'"
+            ),
+        ] as [(JSONValue, String)])
+    func anArrayThatIsItsOwnElementIsAnErrorNamingTheCycle(value: JSONValue, message: String) {
         #expect {
             _ = try IntrospectionLoader.load(value)
         } throws: { error in
