@@ -113,4 +113,30 @@ struct IntrospectionTests {
             (error as? DiagnosticError)?.description.contains(message) == true
         }
     }
+
+    /// Hundreds of damaged copies of QEMU 7.2's reply: each loads or is rejected with an
+    /// error, and what loads generates cases; a crash would end the test run.
+    @Test func mutantsOfQemu72IntrospectionAreRejectedOrGenerateButNeverCrash() throws {
+        let bytes = try #require(FileManager.default.contents(atPath: Fixtures.introspectionPath))
+        let entries = try #require(SchemaLoader.introspectionValue([UInt8](bytes))?.arrayValue)
+        let mutator = IntrospectionMutator(entries: entries)
+        var random = SeededRandom(seed: 72)
+        var outcomes: [String: Int] = [:]
+        for _ in 0..<300 {
+            let (mutant, damage) = mutator.mutant(using: &random)
+            do {
+                let schema = try IntrospectionLoader.load(.array(mutant))
+                let tables = Fixtures.caseDirectory
+                _ = CaseGenerator(
+                    schema: schema, values: tables.values, policy: tables.policy,
+                    options: .init(validBudget: 2, invalidBudget: 2)
+                ).generate()
+                outcomes["loaded", default: 0] += 1
+            } catch {
+                #expect(error.description.hasPrefix("<introspection>:1:1: error: introspection"), "\(damage)")
+                outcomes["rejected", default: 0] += 1
+            }
+        }
+        #expect(outcomes["loaded", default: 0] > 0 && outcomes["rejected", default: 0] > 0, "\(outcomes)")
+    }
 }
