@@ -410,6 +410,7 @@ public enum ScenarioLoader {
             } catch {
                 throw document.error(error.message, at: path)
             }
+            if let hazard = PatternLimits.backtrackingHazard(in: placeholder) { throw document.error(hazard, at: path) }
             do {
                 _ = try NSRegularExpression(pattern: placeholder)
             } catch {

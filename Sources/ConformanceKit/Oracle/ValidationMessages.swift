@@ -37,7 +37,7 @@ public struct ValidationMessages: Sendable {
     ///   - file: its path, for diagnostics.
     /// - Returns: the patterns (rules the file omits keep QEMU's).
     /// - Throws: `DiagnosticError` at the fault: a file that is not an object, an unknown rule, a
-    ///   rule that is not a list of strings or a bad regex.
+    ///   rule that is not a list of strings, a bad regex, or one that can backtrack catastrophically.
     public static func load(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> ValidationMessages {
         let document = try CaseFile(bytes: bytes, file: file)
         guard let top = document.value.objectValue else {
@@ -71,6 +71,7 @@ public struct ValidationMessages: Sendable {
         -> NSRegularExpression
     {
         let text = try document.string(value, at: path)
+        if let hazard = PatternLimits.backtrackingHazard(in: text) { throw document.error(hazard, at: path) }
         guard let regex = try? NSRegularExpression(pattern: text) else {
             throw document.error("not a valid regular expression", at: path)
         }
@@ -81,7 +82,7 @@ public struct ValidationMessages: Sendable {
     /// - Parameter description: the error's `desc`.
     /// - Returns: the first matching rule (in `ValidationRule` order) and the captured name.
     public func match(_ description: String) -> (rule: ValidationRule, member: String?)? {
-        let range = NSRange(description.startIndex..., in: description)
+        let range = PatternLimits.searchRange(in: description)
         for rule in ValidationRule.allCases {
             for regex in patterns[rule] ?? [] {
                 guard let found = regex.firstMatch(in: description, range: range) else { continue }

@@ -104,6 +104,14 @@ struct ScenarioLoaderTests {
             marked: #"{ "description": "d", "steps": [ { "execute": "stop", "error": { "desc": 1️⃣"(unclosed" } } ] }"#,
             message: "invalid regular expression /(unclosed/"),
         Fault(
+            name: "catastrophic error regex",
+            marked: #"{ "description": "d", "steps": [ { "execute": "stop", "error": { "desc": 1️⃣"(a+)+'" } } ] }"#,
+            message: "nested quantifier: catastrophic backtracking; rewrite without (x+)+"),
+        Fault(
+            name: "catastrophic return regex",
+            marked: #"{ "description": "d", "steps": [ { "execute": "x", "return": { "regex": 1️⃣"^(\\w*)*$" } } ] }"#,
+            message: "nested quantifier"),
+        Fault(
             name: "bad return regex",
             marked: #"{ "description": "d", "steps": [ { "execute": "stop", "return": { "regex": 1️⃣"[a-" } } ] }"#,
             message: "invalid regular expression /[a-/"),

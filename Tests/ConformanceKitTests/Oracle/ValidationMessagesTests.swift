@@ -15,6 +15,7 @@ struct ValidationMessagesTests {
             (#"{"missing-member": 7}"#, 1, 20, "got integer"),
             (#"{"missing-member": [7]}"#, 1, 21, "expected a string, got integer"),
             (#"{"missing-memer": []}"#, 1, 2, "unknown rule 'missing-memer'"),
+            (#"{"wrong-type": ["^([^X]+)+X$"]}"#, 1, 17, "nested quantifier: catastrophic backtracking"),
             (#"{"wrong-type": ["(unclosed"]}"#, 1, 17, "not a valid regular expression"),
         ] as [(String, Int, Int, String)])
     func aMalformedFileIsAnErrorAtItsLocation(text: String, line: Int, column: Int, message: String) {
@@ -32,5 +33,14 @@ struct ValidationMessagesTests {
             Array(#"{"comment": "x", "missing-member": ["^member ([a-z]+) absent$"]}"#.utf8), file: "m.json")
         #expect(messages.match("member up absent")?.member == "up")
         #expect(messages.match("Parameter 'up' is missing")?.rule == .missingDiscriminator, "unnamed rules keep QEMU's")
+    }
+
+    @Test func matchingLooksOnlyAtTheFirstCharactersOfAHugeDescription() {
+        let padding = String(repeating: "x", count: 1_000_000)
+        let start = Date()
+        #expect(ValidationMessages.qemu.match(padding + "Parameter 'a' is missing") == nil)
+        #expect(ValueMatcher.regex("missing").mismatches(.string(padding + "missing")).count == 1)
+        #expect(ValueMatcher.regex("^x+$").matches(.string(padding)))
+        #expect(Date().timeIntervalSince(start) < 5)
     }
 }
