@@ -1,3 +1,5 @@
+import TestSupport
+
 @testable import ConformanceKit
 
 /// Breaks a valid `query-qmp-schema` reply in one of the ways a hostile or broken endpoint could:

@@ -1,13 +1,13 @@
 /// A deterministic random number generator (SplitMix64): the same seed gives the same sequence
 /// on every machine, so a mutation test that fails names a seed that reproduces it.
-struct SeededRandom: RandomNumberGenerator {
+package struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
 
     /// Starts a sequence.
     /// - Parameter seed: any value; equal seeds give equal sequences.
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
