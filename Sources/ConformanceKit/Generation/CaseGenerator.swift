@@ -241,7 +241,8 @@ extension Diagnostic {
         Diagnostic(
             .warning,
             "\(command.name): its arguments type '\(type)' has no finite value (it contains itself with no optional "
-                + "member, list or other branch as a way out): its valid cases and all invalid cases but "
+                + "member, list or other branch as a way out, or its required members make more than "
+                + "\(ValueHeights.maximumSize) JSON nodes): its valid cases and all invalid cases but "
                 + "arguments-not-object are cut",
             hint: "make the recursive member optional or a list, or give the alternate or union a non-recursive branch")
     }

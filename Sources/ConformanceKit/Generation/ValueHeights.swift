@@ -1,20 +1,35 @@
-/// How deeply nested the shallowest valid value of each named type is, or that it has none: an
-/// alternate whose only branch is itself, a union whose only variant is the union, a struct that
-/// requires a member of its own type.
+/// How deeply nested and how large the shallowest valid value of each named type is, or that it
+/// has none that can be built: an alternate whose only branch is itself, a union whose only
+/// variant is the union, a struct that requires a member of its own type, or required members
+/// that multiply into more than `maximumSize` JSON nodes (ten levels of ten required members).
 ///
-/// `ValueSynthesizer` uses it to choose only branches that lead to a finite value, and past its
+/// `ValueSynthesizer` uses it to choose only branches that lead to a buildable value, and past its
 /// depth limit to choose the shallowest ones, whose heights strictly decrease, so that building
 /// a value of a recursive type always ends. `CaseGenerator` uses it to cut, with a note, the cases
 /// of a command whose arguments cannot be built. Computed once per schema as a least fixed point,
 /// without recursion; it does not build values.
 struct ValueHeights: Sendable {
-    /// Type name → height: 0 for scalars and lists (the empty list), one more than the tallest
-    /// required member or the shallowest branch for objects and alternates. Absent: no finite value.
-    private var heights: [String: Int] = [:]
+    /// The shallowest value of a type: its nesting height (0 for scalars and lists, which can be
+    /// empty; one more than the tallest required member or the shallowest branch for objects and
+    /// alternates), then its size in JSON nodes. Ordered by height, then size.
+    struct Measure: Sendable, Hashable, Comparable {
+        var height: Int
+        var size: Int
+
+        static func < (lhs: Measure, rhs: Measure) -> Bool { (lhs.height, lhs.size) < (rhs.height, rhs.size) }
+    }
+
+    /// The largest value, in JSON nodes, that counts as buildable.
+    static let maximumSize = 100_000
+    /// The measure of a scalar or an empty list.
+    static let leaf = Measure(height: 0, size: 1)
+
+    /// Type name → measure of its shallowest value; absent: no buildable value.
+    private var measures: [String: Measure] = [:]
     /// The names of the schema's types; other names are not judged (and count as scalars).
     private let typeNames: Set<String>
 
-    /// Works out the heights of every type of a schema.
+    /// Works out the measures of every type of a schema.
     /// - Parameter schema: the schema.
     init(schema: Schema) {
         typeNames = Set(schema.types.map(\.name))
@@ -22,61 +37,67 @@ struct ValueHeights: Sendable {
         while changed {
             changed = false
             for type in schema.types {
-                guard let height = height(of: type, in: schema), height < heights[type.name] ?? Int.max else {
-                    continue
-                }
-                heights[type.name] = height
+                guard let measure = measure(of: type, in: schema), measures[type.name].map({ measure < $0 }) ?? true
+                else { continue }
+                measures[type.name] = measure
                 changed = true
             }
         }
     }
 
-    /// The height of a type reference's shallowest value.
+    /// The measure of a type reference's shallowest value.
     /// - Parameter type: the type.
-    /// - Returns: the height; nil when the type has no finite value. Unknown names count as scalars.
-    func height(_ type: TypeRef) -> Int? {
+    /// - Returns: the measure; nil when the type has no buildable value. Unknown names count as scalars.
+    func measure(_ type: TypeRef) -> Measure? {
         switch type {
-        case .array: 0
-        case .named(let name): heights[name] ?? (typeNames.contains(name) ? nil : 0)
+        case .array: Self.leaf
+        case .named(let name): measures[name] ?? (typeNames.contains(name) ? nil : Self.leaf)
         }
     }
 
     /// Whether a value of the type can be built at all.
     /// - Parameter type: the type.
     /// - Returns: false for types that contain themselves without an optional member, a list or
-    ///   another branch as a way out.
-    func isFinite(_ type: TypeRef) -> Bool { height(type) != nil }
+    ///   another branch as a way out, and for types whose smallest value is too large.
+    func isFinite(_ type: TypeRef) -> Bool { measure(type) != nil }
 
-    /// A type's height from the heights known so far; nil while it cannot be built from them.
-    private func height(of type: SchemaType, in schema: Schema) -> Int? {
-        switch type.kind {
-        case .builtin, .enumeration: return 0
-        case .alternate(let alternate): return alternate.branches.compactMap { height($0.type) }.min().map { $0 + 1 }
-        case .object(let object):
-            var tallest = 0
-            for member in object.members where !member.isOptional {
-                guard let memberHeight = height(member.type) else { return nil }
-                tallest = max(tallest, memberHeight)
-            }
-            if let variants = object.variants, !variants.cases.isEmpty {
-                guard let branch = variants.cases.compactMap({ branchHeight($0, of: object, in: schema) }).min() else {
-                    return nil
-                }
-                tallest = max(tallest, branch)
-            }
-            return tallest + 1
-        }
-    }
-
-    /// The height a union variant adds: its object's height, 0 when it names no object type.
+    /// The measure of what a union variant adds: its object's, a leaf when it names no object type.
     /// - Parameters:
     ///   - variant: the variant.
     ///   - union: the union it is a variant of.
     ///   - schema: the schema.
-    /// - Returns: the height; nil when the variant's object has no finite value or is the union
+    /// - Returns: the measure; nil when the variant's object has no buildable value or is the union
     ///   itself (whose members would be flattened into themselves without end).
-    func branchHeight(_ variant: ObjectType.Variants.Variant, of union: ObjectType, in schema: Schema) -> Int? {
-        guard let branch = schema.object(variant.type) else { return 0 }
-        return branch == union ? nil : height(variant.type)
+    func branchMeasure(_ variant: ObjectType.Variants.Variant, of union: ObjectType, in schema: Schema) -> Measure? {
+        guard let branch = schema.object(variant.type) else { return Self.leaf }
+        return branch == union ? nil : measure(variant.type)
+    }
+
+    /// A type's measure from the measures known so far; nil while it cannot be built from them.
+    private func measure(of type: SchemaType, in schema: Schema) -> Measure? {
+        switch type.kind {
+        case .builtin, .enumeration: return Self.leaf
+        case .alternate(let alternate):
+            return alternate.branches.compactMap { measure($0.type) }.min().map {
+                Measure(height: $0.height + 1, size: $0.size)
+            }
+        case .object(let object):
+            var result = Measure(height: 1, size: 1)
+            for member in object.members where !member.isOptional {
+                guard let memberMeasure = measure(member.type) else { return nil }
+                result = Measure(
+                    height: max(result.height, memberMeasure.height + 1), size: result.size + memberMeasure.size)
+                guard result.size <= Self.maximumSize else { return nil }
+            }
+            if let variants = object.variants, !variants.cases.isEmpty {
+                guard let branch = variants.cases.compactMap({ branchMeasure($0, of: object, in: schema) }).min() else {
+                    return nil
+                }
+                // The branch's members sit beside the common ones: its own node is not added.
+                result = Measure(height: max(result.height, branch.height + 1), size: result.size + branch.size - 1)
+                guard result.size <= Self.maximumSize else { return nil }
+            }
+            return result
+        }
     }
 }

@@ -6,9 +6,9 @@
 /// addresses, ids); the run substitutes the placeholders. It knows nothing about invalid values:
 /// `Mutation` breaks what this builds.
 ///
-/// Recursive types are bounded: it only chooses branches and optional members that have a finite
-/// value (`ValueHeights`), and past `maximumDepth` of nesting it chooses the shallowest ones, so
-/// every value it builds is finite. A type without any finite value gets `null`; callers ask
+/// Recursive types are bounded: it only chooses branches and optional members that have a
+/// buildable value (`ValueHeights`), and past `maximumDepth` of nesting it chooses the shallowest
+/// ones, so every value it builds is finite. A type without any finite value gets `null`; callers ask
 /// `heights` first.
 struct ValueSynthesizer: Sendable {
     /// A member whose value is being built: its name and doc text decide a string's meaning.
@@ -89,7 +89,7 @@ struct ValueSynthesizer: Sendable {
     /// (cheapest), by seed; past the depth limit, the shallowest.
     func preferredBranch(of alternate: AlternateType, name: String, depth: Int = 0) -> AlternateType.Branch? {
         let finite = alternate.branches.filter { heights.isFinite($0.type) }
-        guard depth < maximumDepth else { return finite.min { heights.height($0.type)! < heights.height($1.type)! } }
+        guard depth < maximumDepth else { return finite.min { heights.measure($0.type)! < heights.measure($1.type)! } }
         let scalars = finite.filter { schema.object($0.type) == nil }
         let candidates = scalars.isEmpty ? finite : scalars
         return candidates.isEmpty ? nil : candidates[choice(candidates.count, name)]
@@ -109,7 +109,7 @@ struct ValueSynthesizer: Sendable {
         let chosen = branch ?? defaultBranch(of: object, depth: depth)
         var members = object.members
         if let chosen, let variant = variants.variant(named: chosen), let branchObject = schema.object(variant.type),
-            heights.branchHeight(variant, of: object, in: schema) != nil
+            heights.branchMeasure(variant, of: object, in: schema) != nil
         {
             members += shape(of: branchObject, branch: nil, depth: depth + 1).members
         }
@@ -120,7 +120,7 @@ struct ValueSynthesizer: Sendable {
     /// - Parameter union: the union.
     /// - Returns: the variants with a finite value, in definition order.
     func finiteCases(of union: ObjectType) -> [ObjectType.Variants.Variant] {
-        (union.variants?.cases ?? []).filter { heights.branchHeight($0, of: union, in: schema) != nil }
+        (union.variants?.cases ?? []).filter { heights.branchMeasure($0, of: union, in: schema) != nil }
     }
 
     /// A union's default branch: one with a branch type and a finite value (by seed; past the
@@ -130,8 +130,8 @@ struct ValueSynthesizer: Sendable {
         if !variants.cases.isEmpty {
             let finite = finiteCases(of: object)
             guard depth < maximumDepth else {
-                let height = { heights.branchHeight($0, of: object, in: schema)! }
-                return finite.min { height($0) < height($1) }?.name
+                let measure = { heights.branchMeasure($0, of: object, in: schema)! }
+                return finite.min { measure($0) < measure($1) }?.name
             }
             guard !finite.isEmpty else { return nil }
             return finite[choice(finite.count, variants.cases.map(\.name).joined(separator: ","))].name

@@ -108,4 +108,26 @@ struct RecursiveTypeGenerationTests {
         #expect(output.cases.contains { $0.kind == .valid })
         Self.expectValidCasesValidate(output, in: schema)
     }
+
+    /// Ten levels of ten required members: finite, but 10^10 nodes; reported like a cycle, and a
+    /// union with such a branch takes its other branch.
+    @Test func aTypeWhoseSmallestValueIsHugeIsCutAndAvoidedAsABranch() throws {
+        var types: [JSONValue] = (0..<10).map { level in
+            let members: [JSONValue] = (0..<10).map { ["name": .string("m\($0)"), "type": .string("T\(level + 1)")] }
+            return ["name": .string("T\(level)"), "meta-type": "object", "members": .array(members)]
+        }
+        types.append(["name": "T10", "meta-type": "object", "members": [["name": "v", "type": "int"]]])
+        types.append(["name": "S", "meta-type": "object", "members": [["name": "x", "type": "int"]]])
+        types.append(["name": "K", "meta-type": "enum", "values": ["big", "small"]])
+        types.append([
+            "name": "U", "meta-type": "object", "members": [["name": "kind", "type": "K"]], "tag": "kind",
+            "variants": [["case": "big", "type": "T0"], ["case": "small", "type": "S"]],
+        ])
+        let huge = try Self.generate(introspection: types + Self.command(taking: "T0"))
+        #expect(huge.1.cases.filter { $0.kind == .valid }.isEmpty)
+        #expect(huge.1.notes.contains { $0.message.contains("more than 100000 JSON nodes") })
+        let (schema, output) = try Self.generate(introspection: types + Self.command(taking: "U"))
+        #expect(output.cases.first { $0.kind == .valid }?.arguments == ["a": ["kind": "small", "x": 0]])
+        Self.expectValidCasesValidate(output, in: schema)
+    }
 }
