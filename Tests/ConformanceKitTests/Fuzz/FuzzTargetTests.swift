@@ -5,11 +5,13 @@ import Testing
 /// each seed, then seeded mutations; a crash or trap would end the test run.
 struct FuzzTargetTests {
     @Test(arguments: FuzzTarget.allCases)
-    func seedsAndSeededMutationsNeverCrashTheReader(target: FuzzTarget) {
+    func seedsAndSeededMutationsNeverCrashTheReader(target: FuzzTarget) async {
         let seeds = target.seeds
         #expect(!seeds.isEmpty, "the seed corpus of \(target.rawValue) is missing")
-        var mutator = FuzzMutator(seeds: seeds, seed: 2026)
-        for seed in seeds.prefix(40) { target.run(seed) }
-        for _ in 0..<150 { target.run(mutator.next()) }
+        await onDispatchThread {
+            var mutator = FuzzMutator(seeds: seeds, seed: 2026)
+            for seed in seeds.prefix(40) { target.run(seed) }
+            for _ in 0..<150 { target.run(mutator.next()) }
+        }
     }
 }

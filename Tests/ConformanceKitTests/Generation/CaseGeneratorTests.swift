@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import ConformanceKit
@@ -122,7 +123,7 @@ struct CaseGeneratorTests {
 
     /// The budgets bound the work, not only the output: only the kept cases are built, so a
     /// struct of 10,000 members (70,000 candidate cases of 10,000 members each) takes seconds.
-    @Test func aTenThousandMemberStructIsGeneratedWithinTheBudgetsInSeconds() throws {
+    @Test func aTenThousandMemberStructIsGeneratedWithinTheBudgetsInSeconds() async throws {
         let kinds = ["int", "str", "bool", "uint8", "number"]
         let members: [JSONValue] = (0..<10_000).map { index in
             index % 2 == 0
@@ -139,9 +140,11 @@ struct CaseGeneratorTests {
                     ["name": "big-arg", "meta-type": "object", "members": .array(members)],
                     ["name": "big", "meta-type": "command", "arg-type": "big-arg"],
                 ]))
-        let start = ContinuousClock.now
-        let output = Fixtures.generate(schema)
-        #expect(ContinuousClock.now - start < .seconds(30))
+        let (output, duration) = await onDispatchThread {
+            let start = ContinuousClock.now
+            return (Fixtures.generate(schema), ContinuousClock.now - start)
+        }
+        #expect(duration < .seconds(30))
         #expect(output.cases.filter { $0.kind == .valid }.count == 96)
         #expect(output.cases.filter { $0.kind == .invalid }.count == 160)
         #expect(output.notes.map(\.message).contains("big: 14906 of 15002 valid cases cut by the budget of 96"))
