@@ -62,7 +62,9 @@ public struct CaseGenerator: Sendable {
     }
 
     /// A case not built yet: every candidate is counted, only those within the budget are built.
-    typealias Candidate = () -> TestCase
+    /// It is handed the generator and the command rather than capturing them: a command has
+    /// thousands of candidates, and each capture would copy dozens of references.
+    typealias Candidate = (CaseGenerator, Command) -> TestCase
 
     /// Generates the cases of one command.
     /// - Parameters:
@@ -89,7 +91,7 @@ public struct CaseGenerator: Sendable {
         var chosen: [TestCase] = []
         var next = candidates.startIndex
         while chosen.count < budget, next < candidates.endIndex {
-            let testCase = candidates[next]()
+            let testCase = candidates[next](self, command)
             next += 1
             if seen.insert(testCase.id).inserted { chosen.append(testCase) }
         }
@@ -104,25 +106,25 @@ public struct CaseGenerator: Sendable {
     /// when the arguments have no finite value.
     func validCases(_ command: Command) -> [Candidate] {
         guard let object = schema.object(command.arguments) else {
-            return [
-                { makeCase(command, .valid, "no arguments", arguments: nil, .accept, origin: "valid: no arguments") }
-            ]
+            return [{ $0.makeCase($1, .valid, "no arguments", arguments: nil, .accept, origin: "valid: no arguments") }]
         }
         guard synthesizer.heights.isFinite(command.arguments!) else { return [] }
         var cases: [Candidate] = []
-        func add(_ summary: String, rule: String, _ arguments: @escaping () -> JSONObject) {
-            cases.append {
-                makeCase(command, .valid, summary, arguments: .object(arguments()), .accept, origin: "valid: \(rule)")
+        func add(_ summary: String, rule: String, _ arguments: @escaping (ValueSynthesizer) -> JSONObject) {
+            cases.append { generator, command in
+                generator.makeCase(
+                    command, .valid, summary, arguments: .object(arguments(generator.synthesizer)), .accept,
+                    origin: "valid: \(rule)")
             }
         }
         let base = synthesizer.minimalObject(object, branch: nil, depth: 0)
-        add("required members only", rule: "required-only") { base }
+        add("required members only", rule: "required-only") { _ in base }
         let (shape, tag) = synthesizer.shape(of: object, branch: nil)
         // Members without a finite value (a recursive type) cannot be given one: left out.
         let members = shape.filter { synthesizer.heights.isFinite($0.type) }
         let optional = members.filter(\.isOptional)
         if !optional.isEmpty {
-            add("all members", rule: "all-members") { synthesizer.fullObject(object, branch: nil, depth: 0) }
+            add("all members", rule: "all-members") { $0.fullObject(object, branch: nil, depth: 0) }
         }
         // With at most three optional members every subset is tried; with more, each alone: with
         // required-only and all-members that covers every pair's presence combinations.
@@ -136,25 +138,28 @@ public struct CaseGenerator: Sendable {
             let summary =
                 "optional " + subset.map { "'\($0.name)'" }.joined(separator: ", ")
                 + (subset.count == 1 ? " alone" : "")
+            let names = Set(subset.map(\.name))
             add(summary, rule: "optional-combination") {
-                let names = Set(subset.map(\.name))
-                return synthesizer.build(object, branch: nil, depth: 0) { names.contains($0.name) }
+                $0.build(object, branch: nil, depth: 0) { names.contains($0.name) }
             }
         }
         for variant in synthesizer.finiteCases(of: object) {
-            add("branch '\(variant.name)', required members", rule: "union-branch") {
-                synthesizer.minimalObject(object, branch: variant.name, depth: 0)
+            let branch = variant.name
+            add("branch '\(branch)', required members", rule: "union-branch") {
+                $0.minimalObject(object, branch: branch, depth: 0)
             }
-            add("branch '\(variant.name)', all members", rule: "union-branch") {
-                synthesizer.fullObject(object, branch: variant.name, depth: 0)
+            add("branch '\(branch)', all members", rule: "union-branch") {
+                $0.fullObject(object, branch: branch, depth: 0)
             }
         }
         for member in members where member.name != tag?.name {
             let slot = ValueSynthesizer.Slot(name: member.name, documentation: member.documentation)
+            let name = member.name
             for variation in synthesizer.variations(member.type, slot: slot) {
-                add("'\(member.name)' = \(variation.label)", rule: "member-value") {
+                let value = variation.value
+                add("'\(name)' = \(variation.label)", rule: "member-value") { _ in
                     var arguments = base
-                    arguments[member.name] = variation.value
+                    arguments[name] = value
                     return arguments
                 }
             }
@@ -167,15 +172,15 @@ public struct CaseGenerator: Sendable {
     /// Argument values that each break exactly one rule; only the arguments-not-object case when
     /// the arguments have no finite value to break a rule of.
     func invalidCases(_ command: Command) -> [Candidate] {
-        let notObject = {
-            makeCase(
-                command, .invalid, "arguments is an array, not an object", arguments: .array([]),
+        let notObject: Candidate = {
+            $0.makeCase(
+                $1, .invalid, "arguments is an array, not an object", arguments: .array([]),
                 .reject(rule: .argumentsNotObject, path: .root), origin: "invalid: arguments-not-object")
         }
         guard let object = schema.object(command.arguments) else {
-            let unknown = {
-                makeCase(
-                    command, .invalid, "argument '\(Mutation.unknownMember)' to a command that takes none",
+            let unknown: Candidate = {
+                $0.makeCase(
+                    $1, .invalid, "argument '\(Mutation.unknownMember)' to a command that takes none",
                     arguments: [Mutation.unknownMember: 1],
                     .reject(rule: .unknownMember, path: JSONPath.root.appending(Mutation.unknownMember)),
                     origin: "invalid: unknown-member")
@@ -190,8 +195,8 @@ public struct CaseGenerator: Sendable {
         let mutations = Mutation.all(of: base, object: object, synthesizer: synthesizer)
         return mutations.map { mutation in
             {
-                makeCase(
-                    command, .invalid, mutation.summary, arguments: mutation.value,
+                $0.makeCase(
+                    $1, .invalid, mutation.summary, arguments: mutation.value,
                     .reject(rule: mutation.rule, path: mutation.path), origin: "invalid: \(mutation.rule.rawValue)")
             }
         } + [notObject]

@@ -73,11 +73,12 @@ struct Mutation: Sendable {
         var mutations: [Mutation] = []
         for member in members where !member.isOptional && present.contains(member.name) {
             let isTag = tag?.name == member.name
+            let name = member.name
             mutations.append(
                 Mutation(
                     summary: "required '\(member.name)' missing", rule: isTag ? .missingDiscriminator : .missingMember,
                     path: JSONPath.root.appending(member.name),
-                    build: editing(isTag ? commonOnly : value) { $0[member.name] = nil }))
+                    build: editing(isTag ? commonOnly : value) { $0[name] = nil }))
         }
         if !object.acceptsExtraMembers {
             mutations.append(
@@ -95,6 +96,7 @@ struct Mutation: Sendable {
         for member in members {
             let isTag = tag?.name == member.name
             let base = isTag ? commonOnly : value
+            let name = member.name
             // A bad tag value is the unknown-discriminator case above, not an unknown enum value.
             for inner in memberMutations(member, synthesizer: synthesizer, depth: depth)
             where !(isTag && inner.rule == .unknownEnumValue) {
@@ -102,7 +104,7 @@ struct Mutation: Sendable {
                 mutations.append(
                     Mutation(
                         summary: inner.summary, rule: inner.rule, path: path,
-                        build: editing(base) { $0[member.name] = inner.value }))
+                        build: editing(base) { $0[name] = inner.value }))
             }
         }
         return mutations

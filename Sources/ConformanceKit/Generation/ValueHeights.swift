@@ -28,11 +28,18 @@ struct ValueHeights: Sendable {
     private var measures: [String: Measure] = [:]
     /// The names of the schema's types; other names are not judged (and count as scalars).
     private let typeNames: Set<String>
+    /// The unions that have themselves as a variant (none in real schemas): the only ones whose
+    /// variants need the costlier check of `branchMeasure`.
+    private let selfVariantUnions: Set<String>
 
     /// Works out the measures of every type of a schema.
     /// - Parameter schema: the schema.
     init(schema: Schema) {
         typeNames = Set(schema.types.map(\.name))
+        selfVariantUnions = Set(
+            schema.types.filter { type in
+                type.object?.variants?.cases.contains { $0.type == .named(type.name) } == true
+            }.map(\.name))
         var changed = true
         while changed {
             changed = false
@@ -69,8 +76,11 @@ struct ValueHeights: Sendable {
     /// - Returns: the measure; nil when the variant's object has no buildable value or is the union
     ///   itself (whose members would be flattened into themselves without end).
     func branchMeasure(_ variant: ObjectType.Variants.Variant, of union: ObjectType, in schema: Schema) -> Measure? {
-        guard let branch = schema.object(variant.type) else { return Self.leaf }
-        return branch == union ? nil : measure(variant.type)
+        guard case .named(let name) = variant.type, let branch = schema.type(named: name)?.object else {
+            return Self.leaf
+        }
+        let isUnionItself = selfVariantUnions.contains(name) && branch.variants == union.variants
+        return isUnionItself ? nil : measure(variant.type)
     }
 
     /// A type's measure from the measures known so far; nil while it cannot be built from them.
