@@ -21,6 +21,9 @@ let package = Package(
             path: "Benchmarks/Swift",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "qmp-conform-fuzz", dependencies: ["ConformanceKit", "TestSupport"], path: "Fuzz",
+            swiftSettings: swiftSettings),
         .target(
             name: "TestSupport", dependencies: ["ConformanceKit"], path: "Tests/TestSupport",
             swiftSettings: swiftSettings),

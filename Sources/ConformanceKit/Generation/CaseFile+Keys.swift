@@ -41,4 +41,43 @@ extension CaseFile {
 
     /// The file name used in this file's locations.
     var locationFile: String { source.file }
+
+    /// An object value whose keys must all be known: what every case-file loader checks, so
+    /// that a misspelt key is an error rather than silently ignored.
+    /// - Parameters:
+    ///   - value: the value.
+    ///   - path: where it sits.
+    ///   - keys: the keys it may have.
+    ///   - what: what it is, for messages ("a waiver").
+    /// - Returns: its members.
+    /// - Throws: `DiagnosticError` at a non-object, or at an unknown key with the known keys
+    ///   (and the closest one).
+    public func object(_ value: JSONValue, at path: JSONPath, keys: [String], what: String) throws(DiagnosticError)
+        -> JSONObject
+    {
+        guard let object = value.objectValue else {
+            throw error("expected \(what) (an object), got \(value.kind.rawValue)", at: path)
+        }
+        for member in object where !keys.contains(member.key) {
+            var hint = "known keys: " + keys.joined(separator: ", ")
+            if let near = Suggestion.closest(to: member.key, among: keys) {
+                hint = "did you mean '\(near)'? " + hint
+            }
+            throw keyError("unknown key '\(member.key)' in \(what)", at: path.appending(member.key), hint: hint)
+        }
+        return object
+    }
+
+    /// A string value.
+    /// - Parameters:
+    ///   - value: the value.
+    ///   - path: where it sits.
+    /// - Returns: the string.
+    /// - Throws: `DiagnosticError` at a value of another kind.
+    public func string(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> String {
+        guard let text = value.stringValue else {
+            throw error("expected a string, got \(value.kind.rawValue)", at: path)
+        }
+        return text
+    }
 }

@@ -61,47 +61,70 @@ public struct CaseGenerator: Sendable {
         return output
     }
 
+    /// A case not built yet: every candidate is counted, only those within the budget are built.
+    /// It is handed the generator and the command rather than capturing them: a command has
+    /// thousands of candidates, and each capture would copy dozens of references.
+    typealias Candidate = (CaseGenerator, Command) -> TestCase
+
     /// Generates the cases of one command.
     /// - Parameters:
     ///   - command: the command.
-    ///   - notes: where budget cuts are reported.
+    ///   - notes: where budget cuts and arguments without a finite value are reported.
     /// - Returns: valid, invalid and doc cases, in that order.
     func cases(for command: Command, notes: inout [Diagnostic]) -> [TestCase] {
-        var seen: Set<String> = []
-        func unique(_ cases: [TestCase]) -> [TestCase] { cases.filter { seen.insert($0.id).inserted } }
-        let valid = unique(validCases(command))
-        let invalid = unique(invalidCases(command))
-        let doc = unique(DocCaseGenerator(generator: self).cases(for: command))
-        for (kind, list, budget) in [
-            ("valid", valid, options.validBudget), ("invalid", invalid, options.invalidBudget),
-        ] where list.count > budget {
-            notes.append(
-                Diagnostic(
-                    .warning,
-                    "\(command.name): \(list.count - budget) of \(list.count) \(kind) cases cut by the budget of \(budget)",
-                    hint: "raise it with --\(kind)-budget to cover them all"))
+        if let arguments = command.arguments, !synthesizer.heights.isFinite(arguments) {
+            notes.append(.noFiniteArguments(command, type: arguments))
         }
-        return Array(valid.prefix(options.validBudget)) + Array(invalid.prefix(options.invalidBudget)) + doc
+        let valid = select(validCases(command), budget: options.validBudget, .valid, of: command, notes: &notes)
+        let invalid = select(invalidCases(command), budget: options.invalidBudget, .invalid, of: command, notes: &notes)
+        var seen: Set<String> = []
+        return valid + invalid
+            + DocCaseGenerator(generator: self).cases(for: command).filter { seen.insert($0.id).inserted }
+    }
+
+    /// The first `budget` distinct cases of the candidates, built in order; the rest are only
+    /// counted, and a note says how many were cut.
+    func select(
+        _ candidates: [Candidate], budget: Int, _ kind: TestCase.Kind, of command: Command, notes: inout [Diagnostic]
+    ) -> [TestCase] {
+        var seen: Set<String> = []
+        var chosen: [TestCase] = []
+        var next = candidates.startIndex
+        while chosen.count < budget, next < candidates.endIndex {
+            let testCase = candidates[next](self, command)
+            next += 1
+            if seen.insert(testCase.id).inserted { chosen.append(testCase) }
+        }
+        let total = chosen.count + candidates.endIndex - next
+        if total > budget { notes.append(.budgetCut(command, kind, cut: total - budget, of: total, budget: budget)) }
+        return chosen
     }
 
     // MARK: Valid cases
 
-    /// Valid argument combinations, most important first (the budget cuts from the end).
-    func validCases(_ command: Command) -> [TestCase] {
+    /// Valid argument combinations, most important first (the budget cuts from the end). None
+    /// when the arguments have no finite value.
+    func validCases(_ command: Command) -> [Candidate] {
         guard let object = schema.object(command.arguments) else {
-            return [makeCase(command, .valid, "no arguments", arguments: nil, .accept, origin: "valid: no arguments")]
+            return [{ $0.makeCase($1, .valid, "no arguments", arguments: nil, .accept, origin: "valid: no arguments") }]
         }
-        var cases: [TestCase] = []
-        func add(_ summary: String, _ arguments: JSONObject, rule: String) {
-            cases.append(
-                makeCase(command, .valid, summary, arguments: .object(arguments), .accept, origin: "valid: \(rule)"))
+        guard synthesizer.heights.isFinite(command.arguments!) else { return [] }
+        var cases: [Candidate] = []
+        func add(_ summary: String, rule: String, _ arguments: @escaping (ValueSynthesizer) -> JSONObject) {
+            cases.append { generator, command in
+                generator.makeCase(
+                    command, .valid, summary, arguments: .object(arguments(generator.synthesizer)), .accept,
+                    origin: "valid: \(rule)")
+            }
         }
         let base = synthesizer.minimalObject(object, branch: nil, depth: 0)
-        add("required members only", base, rule: "required-only")
-        let (members, tag) = synthesizer.shape(of: object, branch: nil)
+        add("required members only", rule: "required-only") { _ in base }
+        let (shape, tag) = synthesizer.shape(of: object, branch: nil)
+        // Members without a finite value (a recursive type) cannot be given one: left out.
+        let members = shape.filter { synthesizer.heights.isFinite($0.type) }
         let optional = members.filter(\.isOptional)
         if !optional.isEmpty {
-            add("all members", synthesizer.fullObject(object, branch: nil, depth: 0), rule: "all-members")
+            add("all members", rule: "all-members") { $0.fullObject(object, branch: nil, depth: 0) }
         }
         // With at most three optional members every subset is tried; with more, each alone: with
         // required-only and all-members that covers every pair's presence combinations.
@@ -112,28 +135,33 @@ public struct CaseGenerator: Sendable {
             }
             : optional.map { [$0] }
         for subset in subsets where !subset.isEmpty {
-            let names = Set(subset.map(\.name))
-            let arguments = synthesizer.build(object, branch: nil, depth: 0) { names.contains($0.name) }
-            add(
+            let summary =
                 "optional " + subset.map { "'\($0.name)'" }.joined(separator: ", ")
-                    + (subset.count == 1 ? " alone" : ""), arguments, rule: "optional-combination")
+                + (subset.count == 1 ? " alone" : "")
+            let names = Set(subset.map(\.name))
+            add(summary, rule: "optional-combination") {
+                $0.build(object, branch: nil, depth: 0) { names.contains($0.name) }
+            }
         }
-        if let variants = object.variants {
-            for variant in variants.cases {
-                add(
-                    "branch '\(variant.name)', required members",
-                    synthesizer.minimalObject(object, branch: variant.name, depth: 0), rule: "union-branch")
-                add(
-                    "branch '\(variant.name)', all members",
-                    synthesizer.fullObject(object, branch: variant.name, depth: 0), rule: "union-branch")
+        for variant in synthesizer.finiteCases(of: object) {
+            let branch = variant.name
+            add("branch '\(branch)', required members", rule: "union-branch") {
+                $0.minimalObject(object, branch: branch, depth: 0)
+            }
+            add("branch '\(branch)', all members", rule: "union-branch") {
+                $0.fullObject(object, branch: branch, depth: 0)
             }
         }
         for member in members where member.name != tag?.name {
             let slot = ValueSynthesizer.Slot(name: member.name, documentation: member.documentation)
+            let name = member.name
             for variation in synthesizer.variations(member.type, slot: slot) {
-                var arguments = base
-                arguments[member.name] = variation.value
-                add("'\(member.name)' = \(variation.label)", arguments, rule: "member-value")
+                let value = variation.value
+                add("'\(name)' = \(variation.label)", rule: "member-value") { _ in
+                    var arguments = base
+                    arguments[name] = value
+                    return arguments
+                }
             }
         }
         return cases
@@ -141,27 +169,36 @@ public struct CaseGenerator: Sendable {
 
     // MARK: Invalid cases
 
-    /// Argument values that each break exactly one rule.
-    func invalidCases(_ command: Command) -> [TestCase] {
-        let notObject = makeCase(
-            command, .invalid, "arguments is an array, not an object", arguments: .array([]),
-            .reject(rule: .argumentsNotObject, path: .root), origin: "invalid: arguments-not-object")
+    /// Argument values that each break exactly one rule; only the arguments-not-object case when
+    /// the arguments have no finite value to break a rule of.
+    func invalidCases(_ command: Command) -> [Candidate] {
+        let notObject: Candidate = {
+            $0.makeCase(
+                $1, .invalid, "arguments is an array, not an object", arguments: .array([]),
+                .reject(rule: .argumentsNotObject, path: .root), origin: "invalid: arguments-not-object")
+        }
         guard let object = schema.object(command.arguments) else {
-            let unknown = makeCase(
-                command, .invalid, "argument '\(Mutation.unknownMember)' to a command that takes none",
-                arguments: [Mutation.unknownMember: 1],
-                .reject(rule: .unknownMember, path: JSONPath.root.appending(Mutation.unknownMember)),
-                origin: "invalid: unknown-member")
+            let unknown: Candidate = {
+                $0.makeCase(
+                    $1, .invalid, "argument '\(Mutation.unknownMember)' to a command that takes none",
+                    arguments: [Mutation.unknownMember: 1],
+                    .reject(rule: .unknownMember, path: JSONPath.root.appending(Mutation.unknownMember)),
+                    origin: "invalid: unknown-member")
+            }
             return [unknown, notObject]
         }
         // Without schema validation ('gen': false) only the shape of `arguments` itself is checked.
-        guard policy.validatesArguments(of: command) else { return [notObject] }
+        guard policy.validatesArguments(of: command), synthesizer.heights.isFinite(command.arguments!) else {
+            return [notObject]
+        }
         let base = synthesizer.minimalObject(object, branch: nil, depth: 0)
         let mutations = Mutation.all(of: base, object: object, synthesizer: synthesizer)
         return mutations.map { mutation in
-            makeCase(
-                command, .invalid, mutation.summary, arguments: mutation.value,
-                .reject(rule: mutation.rule, path: mutation.path), origin: "invalid: \(mutation.rule.rawValue)")
+            {
+                $0.makeCase(
+                    $1, .invalid, mutation.summary, arguments: mutation.value,
+                    .reject(rule: mutation.rule, path: mutation.path), origin: "invalid: \(mutation.rule.rawValue)")
+            }
         } + [notObject]
     }
 
@@ -192,5 +229,26 @@ public struct CaseGenerator: Sendable {
             command: command.name, kind: kind, summary: summary, arguments: arguments, expectation: expectation,
             tags: tags,
             origin: origin)
+    }
+}
+
+extension Diagnostic {
+    /// A budget cut some of a command's cases.
+    static func budgetCut(_ command: Command, _ kind: TestCase.Kind, cut: Int, of total: Int, budget: Int) -> Diagnostic
+    {
+        Diagnostic(
+            .warning, "\(command.name): \(cut) of \(total) \(kind.rawValue) cases cut by the budget of \(budget)",
+            hint: "raise it with --\(kind.rawValue)-budget to cover them all")
+    }
+
+    /// A command's arguments type admits no finite value (it contains itself with no way out).
+    static func noFiniteArguments(_ command: Command, type: TypeRef) -> Diagnostic {
+        Diagnostic(
+            .warning,
+            "\(command.name): its arguments type '\(type)' has no finite value (it contains itself with no optional "
+                + "member, list or other branch as a way out, or its required members make more than "
+                + "\(ValueHeights.maximumSize) JSON nodes): its valid cases and all invalid cases but "
+                + "arguments-not-object are cut",
+            hint: "make the recursive member optional or a list, or give the alternate or union a non-recursive branch")
     }
 }

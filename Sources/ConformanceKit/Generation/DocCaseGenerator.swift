@@ -41,7 +41,9 @@ struct DocCaseGenerator {
     /// Error classes named in `Returns:`/`Errors:` with a trigger: a string member named on the
     /// same line, set to a name that does not exist.
     private func errorCases(_ command: Command, _ doc: DocComment) -> [TestCase] {
-        guard let object = generator.schema.object(command.arguments) else { return [] }
+        guard let object = generator.schema.object(command.arguments),
+            generator.synthesizer.heights.isFinite(command.arguments!)
+        else { return [] }
         var cases: [TestCase] = []
         for section in doc.sections where section.tag == "Returns" || section.tag == "Errors" {
             for line in section.text.split(separator: "\n") {

@@ -4,15 +4,44 @@
 ///
 /// `Mutation.all(of:)` enumerates them for an object value; each knows the rule it breaks and the
 /// JSON path where, which is what the invalid case expects and what the validator must report.
+/// The mutated value is built on demand: an object of n members has O(n) mutations of O(n)
+/// members each, and the invalid budget keeps only the first few.
 struct Mutation: Sendable {
-    /// The mutated value.
-    var value: JSONValue
+    /// Builds the mutated value.
+    var build: @Sendable () -> JSONValue
     /// What the mutation does, for case summaries: `'up' is a string`.
     var summary: String
     /// The rule it breaks.
     var rule: ValidationRule
     /// Where, relative to the mutated value.
     var path: JSONPath
+
+    /// The mutated value (built on each access).
+    var value: JSONValue { build() }
+
+    /// A mutation whose value is a constant.
+    init(value: JSONValue, summary: String, rule: ValidationRule, path: JSONPath) {
+        self.init(summary: summary, rule: rule, path: path) { value }
+    }
+
+    /// A mutation whose value is built when needed.
+    init(summary: String, rule: ValidationRule, path: JSONPath, build: @escaping @Sendable () -> JSONValue) {
+        self.build = build
+        self.summary = summary
+        self.rule = rule
+        self.path = path
+    }
+
+    /// The value `object` with one edit applied, built when needed.
+    static func editing(_ object: JSONObject, _ edit: @escaping @Sendable (inout JSONObject) -> Void)
+        -> @Sendable () -> JSONValue
+    {
+        {
+            var edited = object
+            edit(&edited)
+            return .object(edited)
+        }
+    }
 
     /// The member name used for unknown-member cases; no QAPI schema defines it.
     static let unknownMember = "qmp-conform-unknown"
@@ -38,44 +67,44 @@ struct Mutation: Sendable {
         let tagValue = object.variants.flatMap { value[$0.tag]?.stringValue }
         let (members, tag) = synthesizer.shape(of: object, branch: tagValue)
         // Without its tag, a union value must also lose the branch's members, or they would be unknown.
-        let commonOnly = value.filter { member in object.members.contains { $0.name == member.key } }
+        let commonNames = Set(object.members.map(\.name))
+        let commonOnly = JSONObject(uniqueMembers: value.members.filter { commonNames.contains($0.key) })
+        let present = Set(value.keys)
         var mutations: [Mutation] = []
-        for member in members where !member.isOptional && value[member.name] != nil {
+        for member in members where !member.isOptional && present.contains(member.name) {
             let isTag = tag?.name == member.name
-            var mutated = isTag ? JSONObject(commonOnly) : value
-            mutated[member.name] = nil
+            let name = member.name
             mutations.append(
                 Mutation(
-                    value: .object(mutated), summary: "required '\(member.name)' missing",
-                    rule: isTag ? .missingDiscriminator : .missingMember, path: JSONPath.root.appending(member.name)))
+                    summary: "required '\(member.name)' missing", rule: isTag ? .missingDiscriminator : .missingMember,
+                    path: JSONPath.root.appending(member.name),
+                    build: editing(isTag ? commonOnly : value) { $0[name] = nil }))
         }
         if !object.acceptsExtraMembers {
-            var mutated = value
-            mutated[unknownMember] = 1
             mutations.append(
                 Mutation(
-                    value: .object(mutated), summary: "unknown member '\(unknownMember)'", rule: .unknownMember,
-                    path: JSONPath.root.appending(unknownMember)))
+                    summary: "unknown member '\(unknownMember)'", rule: .unknownMember,
+                    path: JSONPath.root.appending(unknownMember), build: editing(value) { $0[unknownMember] = 1 }))
         }
         if let tag {
-            var mutated = JSONObject(commonOnly)
-            mutated[tag.name] = .string(unknownValue)
             mutations.append(
                 Mutation(
-                    value: .object(mutated), summary: "discriminator '\(tag.name)' is '\(unknownValue)'",
-                    rule: .unknownDiscriminator, path: JSONPath.root.appending(tag.name)))
+                    summary: "discriminator '\(tag.name)' is '\(unknownValue)'", rule: .unknownDiscriminator,
+                    path: JSONPath.root.appending(tag.name),
+                    build: editing(commonOnly) { $0[tag.name] = .string(unknownValue) }))
         }
         for member in members {
             let isTag = tag?.name == member.name
-            let base = isTag ? JSONObject(commonOnly) : value
+            let base = isTag ? commonOnly : value
+            let name = member.name
             // A bad tag value is the unknown-discriminator case above, not an unknown enum value.
             for inner in memberMutations(member, synthesizer: synthesizer, depth: depth)
             where !(isTag && inner.rule == .unknownEnumValue) {
-                var mutated = base
-                mutated[member.name] = inner.value
                 let path = JSONPath(components: [.key(member.name)] + inner.path.components)
                 mutations.append(
-                    Mutation(value: .object(mutated), summary: inner.summary, rule: inner.rule, path: path))
+                    Mutation(
+                        summary: inner.summary, rule: inner.rule, path: path,
+                        build: editing(base) { $0[name] = inner.value }))
             }
         }
         return mutations
@@ -95,29 +124,30 @@ struct Mutation: Sendable {
             for inner in valueMutations(element, named: elementName, synthesizer: synthesizer) {
                 mutations.append(
                     Mutation(
-                        value: .array([inner.value]), summary: inner.summary, rule: inner.rule,
-                        path: JSONPath.root.appending(index: 0)))
+                        summary: inner.summary, rule: inner.rule, path: JSONPath.root.appending(index: 0),
+                        build: { .array([inner.value]) }))
             }
-            if let object = synthesizer.schema.object(element),
+            // Only a type with a finite value has a valid value to break one rule of.
+            if let object = synthesizer.schema.object(element), synthesizer.heights.isFinite(element),
                 case .object(let item) = synthesizer.minimal(element, slot: slot)
             {
                 for inner in all(of: item, object: object, synthesizer: synthesizer, depth: depth + 1) {
                     mutations.append(
                         Mutation(
-                            value: .array([inner.value]), summary: "in \(elementName): \(inner.summary)",
-                            rule: inner.rule,
-                            path: JSONPath(components: [.index(0)] + inner.path.components)))
+                            summary: "in \(elementName): \(inner.summary)", rule: inner.rule,
+                            path: JSONPath(components: [.index(0)] + inner.path.components),
+                            build: { .array([inner.value]) }))
                 }
             }
         case .named:
-            if let object = synthesizer.schema.object(member.type),
+            if let object = synthesizer.schema.object(member.type), synthesizer.heights.isFinite(member.type),
                 case .object(let nested) = synthesizer.minimal(member.type, slot: slot)
             {
                 for inner in all(of: nested, object: object, synthesizer: synthesizer, depth: depth + 1) {
                     mutations.append(
                         Mutation(
-                            value: inner.value, summary: "in '\(member.name)': \(inner.summary)", rule: inner.rule,
-                            path: inner.path))
+                            summary: "in '\(member.name)': \(inner.summary)", rule: inner.rule, path: inner.path,
+                            build: inner.build))
                 }
             }
         }

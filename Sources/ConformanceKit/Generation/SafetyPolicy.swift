@@ -35,14 +35,24 @@ public struct SafetyPolicy: Sendable, Hashable {
         return found.sorted()
     }
 
+    /// The keys of `policy.json`.
+    static let fileKeys = ["comment", "unvalidated", "effects", "commands", "branches"]
+
     /// Reads the policy from the JSON text of `policy.json`.
     /// - Parameters:
     ///   - bytes: the file's contents.
     ///   - file: its path, for diagnostics.
     /// - Returns: the policy.
-    /// - Throws: `DiagnosticError` located at the fault (unknown effect, wrong shape).
+    /// - Throws: `DiagnosticError` located at the fault (unknown key, unknown effect, wrong shape).
     public static func load(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> SafetyPolicy {
         let document = try CaseFile(bytes: bytes, file: file)
+        let top = try document.object(document.value, at: .root, keys: fileKeys, what: "a safety policy")
+        func objectMember(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> JSONObject {
+            guard let object = value.objectValue else {
+                throw document.error("expected an object, got \(value.kind.rawValue)", at: path)
+            }
+            return object
+        }
         let effects = try document.stringMap("effects")
         func effectList(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> [String] {
             guard let list = value.arrayValue else { throw document.error("expected a list of effect names", at: path) }
@@ -58,13 +68,14 @@ public struct SafetyPolicy: Sendable, Hashable {
             return names
         }
         var commands: [String: [String]] = [:]
-        for entry in document.value["commands"]?.objectValue ?? [:] {
+        for entry in try objectMember(top["commands"] ?? [:], at: JSONPath.root.appending("commands")) {
             commands[entry.key] = try effectList(
                 entry.value, at: JSONPath.root.appending("commands").appending(entry.key))
         }
         var branches: [String: [String: [String]]] = [:]
-        for command in document.value["branches"]?.objectValue ?? [:] {
-            for branch in command.value.objectValue ?? [:] {
+        let branchesPath = JSONPath.root.appending("branches")
+        for command in try objectMember(top["branches"] ?? [:], at: branchesPath) {
+            for branch in try objectMember(command.value, at: branchesPath.appending(command.key)) {
                 let path = JSONPath.root.appending("branches").appending(command.key).appending(branch.key)
                 branches[command.key, default: [:]][branch.key] = try effectList(branch.value, at: path)
             }

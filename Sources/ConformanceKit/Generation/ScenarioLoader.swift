@@ -27,6 +27,10 @@ public enum ScenarioLoader {
     static let absentKeys = ["name", "data", "within_ms"]
     /// The window when `within_ms` is not given.
     public static let defaultWindowMilliseconds: Double = 1000
+    /// The longest `timeout_ms`, `within_ms` or `sleep_ms` a scenario may ask for: one hour.
+    public static let maximumMilliseconds: Int64 = 3_600_000
+    /// The largest `count` a return matcher may expect.
+    public static let maximumCount = Int64(Int32.max)
 
     /// Loads every scenario under a cases directory, sorted by relative path.
     /// - Parameter directory: the cases directory.
@@ -123,11 +127,12 @@ public enum ScenarioLoader {
 
         mutating func scenario(relativePath: String) throws(DiagnosticError) -> Scenario {
             let root = JSONPath.root
-            let top = try object(document.value, at: root, keys: ScenarioLoader.topKeys, what: "a scenario file")
+            let top = try document.object(
+                document.value, at: root, keys: ScenarioLoader.topKeys, what: "a scenario file")
             guard let description = top["description"] else {
                 throw document.error("missing 'description'", at: root, hint: "say in one line what the scenario shows")
             }
-            let text = try string(description, at: root.appending("description"))
+            let text = try document.string(description, at: root.appending("description"))
             var requirements = Scenario.Requirements()
             if let requires = top["requires"] {
                 requirements = try self.requirements(requires, at: root.appending("requires"))
@@ -149,7 +154,7 @@ public enum ScenarioLoader {
         }
 
         func requirements(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> Scenario.Requirements {
-            let members = try object(value, at: path, keys: ScenarioLoader.requiresKeys, what: "'requires'")
+            let members = try document.object(value, at: path, keys: ScenarioLoader.requiresKeys, what: "'requires'")
             var requirements = Scenario.Requirements()
             if let commands = members["commands"] {
                 requirements.commands = try strings(commands, at: path.appending("commands"))
@@ -162,7 +167,7 @@ public enum ScenarioLoader {
             }
             if let version = members["version"] {
                 let versionPath = path.appending("version")
-                guard let parsed = Version(parsing: try string(version, at: versionPath)) else {
+                guard let parsed = Version(parsing: try document.string(version, at: versionPath)) else {
                     throw document.error(
                         "malformed version \(ValueMatcher.text(version))", at: versionPath, hint: "write it as \"7.2\"")
                 }
@@ -183,10 +188,10 @@ public enum ScenarioLoader {
         }
 
         mutating func step(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> Scenario.Step {
-            let members = try object(value, at: path, keys: ScenarioLoader.stepKeys, what: "a step")
+            let members = try document.object(value, at: path, keys: ScenarioLoader.stepKeys, what: "a step")
             let location = document.location(of: path)
             let description = try members["description"].map { (value) throws(DiagnosticError) in
-                try string(value, at: path.appending("description"))
+                try document.string(value, at: path.appending("description"))
             }
             if let sleep = members["sleep_ms"] {
                 if let other = members.keys.first(where: { $0 != "sleep_ms" && $0 != "description" }) {
@@ -194,7 +199,7 @@ public enum ScenarioLoader {
                         "a pause step ('sleep_ms') takes no '\(other)'", at: path.appending(other),
                         hint: "put the command in a step of its own")
                 }
-                let milliseconds = try number(sleep, at: path.appending("sleep_ms"))
+                let milliseconds = try self.milliseconds(sleep, at: path.appending("sleep_ms"))
                 return Scenario.Step(
                     action: .sleep(milliseconds: milliseconds), description: description, location: location)
             }
@@ -203,7 +208,7 @@ public enum ScenarioLoader {
                     "step has no 'execute'", at: path,
                     hint: "name the command to send, e.g. \"execute\": \"query-status\"")
             }
-            let command = try string(executeValue, at: path.appending("execute"))
+            let command = try document.string(executeValue, at: path.appending("execute"))
             var arguments: JSONValue?
             if let value = members["arguments"] {
                 guard value.objectValue != nil else {
@@ -234,7 +239,9 @@ public enum ScenarioLoader {
                 absent = try eventList(value, at: path.appending("absent"), absent: true)
             }
             var timeout: Double?
-            if let value = members["timeout_ms"] { timeout = try number(value, at: path.appending("timeout_ms")) }
+            if let value = members["timeout_ms"] {
+                timeout = try milliseconds(value, at: path.appending("timeout_ms"))
+            }
             var captures: [Scenario.Step.Capture] = []
             if let value = members["capture"] {
                 let capturePath = path.appending("capture")
@@ -249,7 +256,7 @@ public enum ScenarioLoader {
                             "'\(member.key)' cannot be a variable name", at: memberPath,
                             hint: "use letters, digits, '_' and '-', starting with a letter")
                     }
-                    let text = try string(member.value, at: memberPath)
+                    let text = try document.string(member.value, at: memberPath)
                     guard let parsed = ScenarioLoader.capturePath(text) else {
                         throw document.error(
                             "malformed capture path \"\(text)\"", at: memberPath,
@@ -266,7 +273,8 @@ public enum ScenarioLoader {
         }
 
         func matcher(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> ValueMatcher {
-            let members = try object(value, at: path, keys: ScenarioLoader.matcherKeys, what: "a return matcher")
+            let members = try document.object(
+                value, at: path, keys: ScenarioLoader.matcherKeys, what: "a return matcher")
             var matchers: [ValueMatcher] = []
             for member in members {
                 let memberPath = path.appending(member.key)
@@ -278,7 +286,7 @@ public enum ScenarioLoader {
                     try checkReferences(member.value, at: memberPath)
                     matchers.append(.subset(member.value))
                 case "type":
-                    let name = try string(member.value, at: memberPath)
+                    let name = try document.string(member.value, at: memberPath)
                     guard let kind = JSONValue.Kind(rawValue: name) else {
                         throw unknownKind(name, at: memberPath)
                     }
@@ -287,15 +295,11 @@ public enum ScenarioLoader {
                     try checkShape(member.value, at: memberPath)
                     matchers.append(.shape(member.value))
                 case "regex":
-                    let pattern = try string(member.value, at: memberPath)
+                    let pattern = try document.string(member.value, at: memberPath)
                     try checkPattern(pattern, at: memberPath)
                     matchers.append(.regex(pattern))
                 default:  // "count"
-                    let count = try number(member.value, at: memberPath)
-                    guard count >= 0, count == count.rounded() else {
-                        throw document.error(
-                            "'count' must be a whole number, got \(ValueMatcher.text(member.value))", at: memberPath)
-                    }
+                    let count = try document.integer(member.value, at: memberPath, in: 0...ScenarioLoader.maximumCount)
                     matchers.append(.count(Int(count)))
                 }
             }
@@ -308,14 +312,15 @@ public enum ScenarioLoader {
         }
 
         func errorExpectation(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> ErrorExpectation {
-            let members = try object(value, at: path, keys: ScenarioLoader.errorKeys, what: "an error expectation")
+            let members = try document.object(
+                value, at: path, keys: ScenarioLoader.errorKeys, what: "an error expectation")
             var expectation = ErrorExpectation()
             if let errorClass = members["class"] {
-                expectation.errorClass = try string(errorClass, at: path.appending("class"))
+                expectation.errorClass = try document.string(errorClass, at: path.appending("class"))
                 try checkReferences(errorClass, at: path.appending("class"))
             }
             if let desc = members["desc"] {
-                let pattern = try string(desc, at: path.appending("desc"))
+                let pattern = try document.string(desc, at: path.appending("desc"))
                 try checkPattern(pattern, at: path.appending("desc"))
                 expectation.descPattern = pattern
             }
@@ -331,14 +336,14 @@ public enum ScenarioLoader {
             var events: [EventExpectation] = []
             for (index, element) in elements.enumerated() {
                 let elementPath = path.appending(index: index)
-                let members = try object(
+                let members = try document.object(
                     element, at: elementPath, keys: absent ? ScenarioLoader.absentKeys : ScenarioLoader.eventKeys,
                     what: absent ? "a forbidden event" : "an expected event")
                 guard let name = members["name"] else {
                     throw document.error("event has no 'name'", at: elementPath)
                 }
                 var event = EventExpectation(
-                    name: try string(name, at: elementPath.appending("name")),
+                    name: try document.string(name, at: elementPath.appending("name")),
                     windowMilliseconds: ScenarioLoader.defaultWindowMilliseconds)
                 if let data = members["data"] {
                     guard data.objectValue != nil else {
@@ -349,10 +354,10 @@ public enum ScenarioLoader {
                     event.data = data
                 }
                 if let window = members["within_ms"] {
-                    event.windowMilliseconds = try number(window, at: elementPath.appending("within_ms"))
+                    event.windowMilliseconds = try milliseconds(window, at: elementPath.appending("within_ms"))
                 }
                 if let when = members["when"] {
-                    let text = try string(when, at: elementPath.appending("when"))
+                    let text = try document.string(when, at: elementPath.appending("when"))
                     guard let order = EventExpectation.Order(rawValue: text) else {
                         let known = EventExpectation.Order.allCases.map(\.rawValue)
                         throw document.error(
@@ -408,6 +413,7 @@ public enum ScenarioLoader {
             } catch {
                 throw document.error(error.message, at: path)
             }
+            if let hazard = PatternLimits.backtrackingHazard(in: placeholder) { throw document.error(hazard, at: path) }
             do {
                 _ = try NSRegularExpression(pattern: placeholder)
             } catch {
@@ -444,46 +450,20 @@ public enum ScenarioLoader {
 
         // MARK: - Typed access
 
-        func object(_ value: JSONValue, at path: JSONPath, keys: [String], what: String) throws(DiagnosticError)
-            -> JSONObject
-        {
-            guard let object = value.objectValue else {
-                throw document.error("expected \(what) (an object), got \(value.kind.rawValue)", at: path)
-            }
-            for member in object where !keys.contains(member.key) {
-                var hint = "known keys: " + keys.joined(separator: ", ")
-                if let near = Suggestion.closest(to: member.key, among: keys) {
-                    hint = "did you mean '\(near)'? " + hint
-                }
-                throw document.keyError(
-                    "unknown key '\(member.key)' in \(what)", at: path.appending(member.key), hint: hint)
-            }
-            return object
-        }
-
-        func string(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> String {
-            guard let text = value.stringValue else {
-                throw document.error("expected a string, got \(value.kind.rawValue)", at: path)
-            }
-            return text
-        }
-
         func strings(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> [String] {
             guard let elements = value.arrayValue else {
                 throw document.error("expected a list of strings, got \(value.kind.rawValue)", at: path)
             }
             var result: [String] = []
             for (index, element) in elements.enumerated() {
-                result.append(try string(element, at: path.appending(index: index)))
+                result.append(try document.string(element, at: path.appending(index: index)))
             }
             return result
         }
 
-        func number(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> Double {
-            guard let number = value.doubleValue, number >= 0 else {
-                throw document.error("expected a non-negative number, got \(ValueMatcher.text(value))", at: path)
-            }
-            return number
+        /// A duration in whole milliseconds, at most `maximumMilliseconds`.
+        func milliseconds(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> Double {
+            Double(try document.integer(value, at: path, in: 0...ScenarioLoader.maximumMilliseconds))
         }
     }
 }

@@ -18,7 +18,8 @@ public indirect enum ValueMatcher: Sendable, Hashable {
     /// Of this shape: a kind name (`"string"`), an object of member shapes (listed members
     /// required, extra allowed), or a one-element array whose shape every element has.
     case shape(JSONValue)
-    /// A string that the pattern matches somewhere (anchor it with `^...$` for a full match).
+    /// A string that the pattern matches somewhere (anchor it with `^...$` for a full match),
+    /// within its first `PatternLimits.maximumSubjectLength` characters.
     case regex(String)
     /// An array or object with this many elements or members.
     case count(Int)
@@ -59,8 +60,7 @@ public indirect enum ValueMatcher: Sendable, Hashable {
             guard let expression = try? NSRegularExpression(pattern: pattern) else {
                 return [Mismatch(path: path, expected: "a valid pattern /\(pattern)/", actual: Self.text(actual))]
             }
-            let range = NSRange(text.startIndex..., in: text)
-            return expression.firstMatch(in: text, range: range) != nil
+            return expression.firstMatch(in: text, range: PatternLimits.searchRange(in: text)) != nil
                 ? [] : [Mismatch(path: path, expected: "a string matching /\(pattern)/", actual: Self.text(actual))]
         case .count(let count):
             let actualCount = actual.arrayValue?.count ?? actual.objectValue?.count

@@ -5,6 +5,11 @@
 /// Strings get meaningful values from the `ValueTable` (paths under `${scratch}`, loopback
 /// addresses, ids); the run substitutes the placeholders. It knows nothing about invalid values:
 /// `Mutation` breaks what this builds.
+///
+/// Recursive types are bounded: it only chooses branches and optional members that have a
+/// buildable value (`ValueHeights`), and past `maximumDepth` of nesting it chooses the shallowest
+/// ones, so every value it builds is finite. A type without any finite value gets `null`; callers ask
+/// `heights` first.
 struct ValueSynthesizer: Sendable {
     /// A member whose value is being built: its name and doc text decide a string's meaning.
     struct Slot: Sendable {
@@ -22,9 +27,24 @@ struct ValueSynthesizer: Sendable {
     let table: ValueTable
     /// With 0, defaults are the first enum value, union branch and alternate branch; any other
     /// seed picks among them by hash, so different seeds spread the defaults over the choices.
-    var seed: UInt64 = 0
-    /// Nesting beyond which minimal values stop descending (recursive types).
+    let seed: UInt64
+    /// Nesting (and union flattening) beyond which branches are chosen shallowest first, so that
+    /// recursive types end.
     let maximumDepth = 8
+    /// Which types have a finite value, and how deep the shallowest is.
+    let heights: ValueHeights
+
+    /// Creates a synthesizer.
+    /// - Parameters:
+    ///   - schema: the schema whose types it builds.
+    ///   - table: the value table for strings.
+    ///   - seed: the seed of the open choices.
+    init(schema: Schema, table: ValueTable, seed: UInt64 = 0) {
+        self.schema = schema
+        self.table = table
+        self.seed = seed
+        heights = ValueHeights(schema: schema)
+    }
 
     /// A deterministic choice of `0..<count` for a named decision under the seed.
     func choice(_ count: Int, _ key: String) -> Int {
@@ -47,7 +67,7 @@ struct ValueSynthesizer: Sendable {
                 return .string(enumeration.values[choice(enumeration.values.count, name)].name)
             case .object(let object): return .object(minimalObject(object, branch: nil, depth: depth + 1))
             case .alternate(let alternate):
-                guard let branch = preferredBranch(of: alternate, name: name) else { return .null }
+                guard let branch = preferredBranch(of: alternate, name: name, depth: depth) else { return .null }
                 return minimal(branch.type, slot: slot, depth: depth + 1)
             }
         }
@@ -65,30 +85,56 @@ struct ValueSynthesizer: Sendable {
         }
     }
 
-    /// An alternate's branch to use by default: one that is not an object (cheapest), by seed.
-    func preferredBranch(of alternate: AlternateType, name: String) -> AlternateType.Branch? {
-        let scalars = alternate.branches.filter { schema.object($0.type) == nil }
-        let candidates = scalars.isEmpty ? alternate.branches : scalars
+    /// An alternate's branch to use by default: one with a finite value that is not an object
+    /// (cheapest), by seed; past the depth limit, the shallowest.
+    func preferredBranch(of alternate: AlternateType, name: String, depth: Int = 0) -> AlternateType.Branch? {
+        let finite = alternate.branches.filter { heights.isFinite($0.type) }
+        guard depth < maximumDepth else { return finite.min { heights.measure($0.type)! < heights.measure($1.type)! } }
+        let scalars = finite.filter { schema.object($0.type) == nil }
+        let candidates = scalars.isEmpty ? finite : scalars
         return candidates.isEmpty ? nil : candidates[choice(candidates.count, name)]
     }
 
     /// The members an object value has when its union tags select `branch` (the first branch
     /// with members by default), base members first.
-    func shape(of object: ObjectType, branch: String?) -> (members: [Member], tag: (name: String, value: String)?) {
+    /// - Parameters:
+    ///   - object: the object type.
+    ///   - branch: the tag value; nil for the default branch.
+    ///   - depth: how many unions were flattened into this one already (a variant may be a union).
+    /// - Returns: the members, and the tag member's name and value for a union.
+    func shape(of object: ObjectType, branch: String?, depth: Int = 0)
+        -> (members: [Member], tag: (name: String, value: String)?)
+    {
         guard let variants = object.variants else { return (object.members, nil) }
-        let chosen = branch ?? defaultBranch(of: object)
+        let chosen = branch ?? defaultBranch(of: object, depth: depth)
         var members = object.members
-        if let chosen, let variant = variants.variant(named: chosen), let branchObject = schema.object(variant.type) {
-            members += shape(of: branchObject, branch: nil).members
+        if let chosen, let variant = variants.variant(named: chosen), let branchObject = schema.object(variant.type),
+            heights.branchMeasure(variant, of: object, in: schema) != nil
+        {
+            members += shape(of: branchObject, branch: nil, depth: depth + 1).members
         }
         return (members, chosen.map { (variants.tag, $0) })
     }
 
-    /// A union's default branch: one with a branch type (by seed), else the tag enum's first value.
-    func defaultBranch(of object: ObjectType) -> String? {
+    /// The variants of a union that lead to a finite value (all of them, in real schemas).
+    /// - Parameter union: the union.
+    /// - Returns: the variants with a finite value, in definition order.
+    func finiteCases(of union: ObjectType) -> [ObjectType.Variants.Variant] {
+        (union.variants?.cases ?? []).filter { heights.branchMeasure($0, of: union, in: schema) != nil }
+    }
+
+    /// A union's default branch: one with a branch type and a finite value (by seed; past the
+    /// depth limit, the shallowest), else the tag enum's first value.
+    func defaultBranch(of object: ObjectType, depth: Int = 0) -> String? {
         guard let variants = object.variants else { return nil }
         if !variants.cases.isEmpty {
-            return variants.cases[choice(variants.cases.count, variants.cases.map(\.name).joined(separator: ","))].name
+            let finite = finiteCases(of: object)
+            guard depth < maximumDepth else {
+                let measure = { heights.branchMeasure($0, of: object, in: schema)! }
+                return finite.min { measure($0) < measure($1) }?.name
+            }
+            guard !finite.isEmpty else { return nil }
+            return finite[choice(finite.count, variants.cases.map(\.name).joined(separator: ","))].name
         }
         guard let tag = object.member(named: variants.tag), case .named(let enumName) = tag.type else { return nil }
         return schema.type(named: enumName)?.enumeration?.values.first?.name
@@ -104,21 +150,29 @@ struct ValueSynthesizer: Sendable {
         build(object, branch: branch, depth: depth) { _ in true }
     }
 
-    /// An object with the members `include` picks (required members are always included).
+    /// An object with the members `include` picks (required members are always included;
+    /// optional members without a finite value never are). Linear in the number of members.
     func build(_ object: ObjectType, branch: String?, depth: Int, include: (Member) -> Bool) -> JSONObject {
-        let (members, tag) = shape(of: object, branch: branch)
-        var result = JSONObject()
-        for member in members where !member.isOptional || include(member) {
-            if let tag, tag.name == member.name {
-                result[member.name] = .string(tag.value)
-            } else if depth < maximumDepth {
-                result[member.name] = minimal(
-                    member.type, slot: Slot(name: member.name, documentation: member.documentation), depth: depth)
+        let (members, tag) = shape(of: object, branch: branch, depth: depth >= maximumDepth ? maximumDepth : 0)
+        var built: [JSONObject.Member] = []
+        var positions: [String: Int] = [:]
+        for member in members where !member.isOptional || (heights.isFinite(member.type) && include(member)) {
+            let value: JSONValue =
+                if let tag, tag.name == member.name {
+                    .string(tag.value)
+                } else {
+                    minimal(
+                        member.type, slot: Slot(name: member.name, documentation: member.documentation), depth: depth)
+                }
+            // A name seen before (a hostile schema's duplicate) keeps its place and takes the new value.
+            if let position = positions[member.name] {
+                built[position].value = value
             } else {
-                result[member.name] = .null
+                positions[member.name] = built.count
+                built.append(JSONObject.Member(member.name, value))
             }
         }
-        return result
+        return JSONObject(uniqueMembers: built)
     }
 
     // MARK: Variations
@@ -127,6 +181,7 @@ struct ValueSynthesizer: Sendable {
     func variations(_ type: TypeRef, slot: Slot) -> [Variation] {
         switch type {
         case .array(let element):
+            guard heights.isFinite(element) else { return [] }
             let item = minimal(element, slot: slot)
             let several = Array(elementVariety(element, slot: slot).prefix(3))
             return [
@@ -145,7 +200,7 @@ struct ValueSynthesizer: Sendable {
                         Variation(label: "with all members", value: .object(fullObject(object, branch: nil, depth: 1)))
                     ]
                 }
-                return variants.cases.flatMap { variant in
+                return finiteCases(of: object).flatMap { variant in
                     [
                         Variation(
                             label: "branch '\(variant.name)'",
@@ -156,7 +211,7 @@ struct ValueSynthesizer: Sendable {
                     ]
                 }
             case .alternate(let alternate):
-                return alternate.branches.map { branch in
+                return alternate.branches.filter { heights.isFinite($0.type) }.map { branch in
                     Variation(
                         label: "alternate branch '\(branch.name)'", value: minimal(branch.type, slot: slot, depth: 1))
                 }

@@ -43,15 +43,25 @@ public struct ValueTable: Sendable, Hashable {
         return template.replacingOccurrences(of: "${member}", with: member)
     }
 
+    /// The keys of `values.json`.
+    static let fileKeys = ["comment", "roles", "members", "suffixes", "doc", "default"]
+    /// The keys of a doc rule.
+    static let docRuleKeys = ["contains", "role"]
+
     /// Reads the table from the JSON text of `values.json`.
     /// - Parameters:
     ///   - bytes: the file's contents.
     ///   - file: its path, for diagnostics.
     /// - Returns: the table.
-    /// - Throws: `DiagnosticError` located at the fault.
+    /// - Throws: `DiagnosticError` located at the fault: an unknown key, a value of the wrong
+    ///   type, an unknown role, or a role value that breaks the sandbox rules (`ValueSafety`).
     public static func load(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> ValueTable {
         let document = try CaseFile(bytes: bytes, file: file)
+        let top = try document.object(document.value, at: .root, keys: fileKeys, what: "a value table")
         let roles = try document.stringMap("roles")
+        for (role, template) in roles {
+            try checkSafety(template, at: JSONPath.root.appending("roles").appending(role), in: document)
+        }
         func checkRole(_ role: String, at path: JSONPath) throws(DiagnosticError) {
             guard roles[role] != nil else {
                 throw document.error("unknown role '\(role)'", at: path, hint: "define it under \"roles\"")
@@ -64,15 +74,25 @@ public struct ValueTable: Sendable, Hashable {
             try checkRole(role, at: JSONPath.root.appending("suffixes").appending(suffix))
         }
         var docRules: [DocRule] = []
-        for (index, rule) in (document.value["doc"]?.arrayValue ?? []).enumerated() {
-            let path = JSONPath.root.appending("doc").appending(index: index)
-            guard let contains = rule["contains"]?.stringValue, let role = rule["role"]?.stringValue else {
-                throw document.error("a doc rule needs string members 'contains' and 'role'", at: path)
+        let docPath = JSONPath.root.appending("doc")
+        if let doc = top["doc"] {
+            guard let list = doc.arrayValue else {
+                throw document.error("'doc' must be a list of rules, got \(doc.kind.rawValue)", at: docPath)
             }
-            try checkRole(role, at: path)
-            docRules.append(DocRule(contains: contains, role: role))
+            for (index, rule) in list.enumerated() {
+                let path = docPath.appending(index: index)
+                let members = try document.object(rule, at: path, keys: docRuleKeys, what: "a doc rule")
+                guard let contains = members["contains"]?.stringValue, let role = members["role"]?.stringValue else {
+                    throw document.error("a doc rule needs string members 'contains' and 'role'", at: path)
+                }
+                try checkRole(role, at: path)
+                docRules.append(DocRule(contains: contains, role: role))
+            }
         }
-        let defaultRole = document.value["default"]?.stringValue ?? "text"
+        let defaultRole =
+            try top["default"].map { (value) throws(DiagnosticError) in
+                try document.string(value, at: JSONPath.root.appending("default"))
+            } ?? "text"
         try checkRole(defaultRole, at: JSONPath.root.appending("default"))
         return ValueTable(
             roles: roles, members: members,
@@ -80,6 +100,22 @@ public struct ValueTable: Sendable, Hashable {
                 ($0.suffix.count, $0.suffix) > ($1.suffix.count, $1.suffix)
             },
             doc: docRules, defaultRole: defaultRole)
+    }
+
+    /// Refuses a role value that would send the endpoint outside the sandbox.
+    private static func checkSafety(_ template: String, at path: JSONPath, in document: CaseFile)
+        throws(DiagnosticError)
+    {
+        if let placeholder = ValueSafety.unknownPlaceholder(in: template) {
+            throw document.error(
+                "unknown placeholder '\(placeholder)' in \"\(template)\"", at: path,
+                hint: "known placeholders: " + ValueSafety.placeholders.map { "${\($0)}" }.joined(separator: ", "))
+        }
+        if let unsafety = ValueSafety.unsafety(template) {
+            throw document.error(
+                "unsafe value \"\(template)\": \(unsafety)", at: path,
+                hint: "paths go under ${scratch}, addresses are 127.0.0.1 or ::1, ports are ${free_port}")
+        }
     }
 
     public static func == (lhs: ValueTable, rhs: ValueTable) -> Bool {

@@ -36,34 +36,53 @@ public struct ValidationMessages: Sendable {
     ///   - bytes: the file's contents.
     ///   - file: its path, for diagnostics.
     /// - Returns: the patterns (rules the file omits keep QEMU's).
-    /// - Throws: `DiagnosticError` at an unknown rule or a bad regex.
+    /// - Throws: `DiagnosticError` at the fault: a file that is not an object, an unknown rule, a
+    ///   rule that is not a list of strings, a bad regex, or one that can backtrack catastrophically.
     public static func load(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> ValidationMessages {
         let document = try CaseFile(bytes: bytes, file: file)
+        guard let top = document.value.objectValue else {
+            throw document.error(
+                "a validation-messages file must be an object of rule: [patterns], got \(document.value.kind.rawValue)",
+                at: .root, hint: "write {\"missing-member\": [\"^Parameter '([^']*)' is missing$\"]}")
+        }
         var messages = ValidationMessages.qemu
-        for entry in document.value.objectValue ?? [:] where entry.key != "comment" {
+        for entry in top where entry.key != "comment" {
             let path = JSONPath.root.appending(entry.key)
             guard let rule = ValidationRule(rawValue: entry.key) else {
-                throw document.error(
+                throw document.keyError(
                     "unknown rule '\(entry.key)'", at: path,
                     hint: "rules: " + ValidationRule.allCases.map(\.rawValue).joined(separator: ", "))
             }
+            guard let list = entry.value.arrayValue else {
+                throw document.error(
+                    "'\(entry.key)' must be a list of regular expressions, got \(entry.value.kind.rawValue)", at: path)
+            }
             var compiled: [NSRegularExpression] = []
-            for (index, pattern) in (entry.value.arrayValue ?? []).enumerated() {
-                guard let text = pattern.stringValue, let regex = try? NSRegularExpression(pattern: text) else {
-                    throw document.error("not a valid regular expression", at: path.appending(index: index))
-                }
-                compiled.append(regex)
+            for (index, pattern) in list.enumerated() {
+                compiled.append(try regex(pattern, at: path.appending(index: index), in: document))
             }
             messages.patterns[rule] = compiled
         }
         return messages
     }
 
+    /// One pattern of a messages file, compiled.
+    private static func regex(_ value: JSONValue, at path: JSONPath, in document: CaseFile) throws(DiagnosticError)
+        -> NSRegularExpression
+    {
+        let text = try document.string(value, at: path)
+        if let hazard = PatternLimits.backtrackingHazard(in: text) { throw document.error(hazard, at: path) }
+        guard let regex = try? NSRegularExpression(pattern: text) else {
+            throw document.error("not a valid regular expression", at: path)
+        }
+        return regex
+    }
+
     /// The rule whose pattern matches an error description, and the member name it captured.
     /// - Parameter description: the error's `desc`.
     /// - Returns: the first matching rule (in `ValidationRule` order) and the captured name.
     public func match(_ description: String) -> (rule: ValidationRule, member: String?)? {
-        let range = NSRange(description.startIndex..., in: description)
+        let range = PatternLimits.searchRange(in: description)
         for rule in ValidationRule.allCases {
             for regex in patterns[rule] ?? [] {
                 guard let found = regex.firstMatch(in: description, range: range) else { continue }

@@ -29,10 +29,13 @@ public enum IntrospectionLoader {
         /// The entries' objects, by entry number.
         var objects: [JSONObject] = []
 
+        /// An error naming the entry by number and, when it has one, by name: introspection has
+        /// no lines to point at.
         func fault(_ message: String, entry: Int) -> DiagnosticError {
-            DiagnosticError(
+            let name = objects.indices.contains(entry) ? objects[entry]["name"]?.stringValue : nil
+            return DiagnosticError(
                 Diagnostic(
-                    .error, "introspection entry \(entry): \(message)",
+                    .error, "introspection entry \(entry)\(name.map { " ('\($0)')" } ?? ""): \(message)",
                     at: SourceLocation(file: file, line: 1, column: 1),
                     hint: "the file must hold the unmodified 'return' value of query-qmp-schema"))
         }
@@ -64,7 +67,7 @@ public enum IntrospectionLoader {
                 guard let name = object["name"]?.stringValue, let meta = object["meta-type"]?.stringValue else {
                     continue
                 }
-                let features = Self.features(object["features"])
+                let features = try self.features(object["features"], entry: index)
                 switch meta {
                 case "builtin":
                     guard let builtin = Self.builtin(jsonType: object["json-type"]?.stringValue) else {
@@ -73,14 +76,7 @@ public enum IntrospectionLoader {
                     types.append(
                         SchemaType(name: name, kind: .builtin(builtin), origin: .introspection, features: features))
                 case "enum":
-                    // 'members' (with features) since QEMU 6.2; 'values' before.
-                    let values =
-                        object["members"]?.arrayValue?.compactMap { member in
-                            member["name"]?.stringValue.map {
-                                EnumType.Value($0, features: Self.features(member["features"]))
-                            }
-                        } ?? object["values"]?.arrayValue?.compactMap { $0.stringValue.map { EnumType.Value($0) } }
-                    guard let values else { throw fault("enum '\(name)' lacks 'values'", entry: index) }
+                    let values = try enumValues(object, name: name, entry: index)
                     types.append(
                         SchemaType(
                             name: name, kind: .enumeration(EnumType(values: values)), origin: .introspection,
@@ -91,7 +87,7 @@ public enum IntrospectionLoader {
                             name: name, kind: .object(try readObject(object, name: name, entry: index)),
                             origin: .introspection, features: features))
                 case "alternate":
-                    guard let members = object["members"]?.arrayValue else {
+                    guard let members = try list(object, "members", entry: index) else {
                         throw fault("alternate '\(name)' lacks 'members'", entry: index)
                     }
                     var branches: [AlternateType.Branch] = []
@@ -107,17 +103,18 @@ public enum IntrospectionLoader {
                             name: name, kind: .alternate(AlternateType(branches: branches)), origin: .introspection,
                             features: features))
                 case "array":
-                    continue
+                    // Arrays become `TypeRef.array` where used; resolving each checks it even when unused.
+                    _ = try reference(name, entry: index)
                 case "command":
                     commands.append(
                         Command(
-                            name: name, arguments: try optionalObject(object["arg-type"], entry: index),
-                            isBoxed: false, returns: try optionalReturn(object["ret-type"], entry: index),
-                            allowsOOB: object["allow-oob"]?.boolValue ?? false, features: features))
+                            name: name, arguments: try optionalObject(object, "arg-type", entry: index),
+                            isBoxed: false, returns: try optionalObject(object, "ret-type", entry: index),
+                            allowsOOB: try flag(object, "allow-oob", entry: index), features: features))
                 case "event":
                     events.append(
                         Event(
-                            name: name, data: try optionalObject(object["arg-type"], entry: index), features: features))
+                            name: name, data: try optionalObject(object, "arg-type", entry: index), features: features))
                 default:
                     throw fault("unknown meta-type '\(meta)' of '\(name)'", entry: index)
                 }
@@ -138,7 +135,7 @@ public enum IntrospectionLoader {
         }
 
         func readObject(_ object: JSONObject, name: String, entry: Int) throws(DiagnosticError) -> ObjectType {
-            guard let memberList = object["members"]?.arrayValue else {
+            guard let memberList = try list(object, "members", entry: entry) else {
                 throw fault("object '\(name)' lacks 'members'", entry: entry)
             }
             var members: [Member] = []
@@ -146,7 +143,7 @@ public enum IntrospectionLoader {
                 guard let memberName = member["name"]?.stringValue, let typeName = member["type"]?.stringValue else {
                     throw fault("object '\(name)' has a member without 'name' or 'type'", entry: entry)
                 }
-                let features = Self.features(member["features"])
+                let features = try self.features(member["features"], entry: entry)
                 members.append(
                     Member(
                         name: memberName, type: try reference(typeName, entry: entry),
@@ -155,7 +152,7 @@ public enum IntrospectionLoader {
             var variants: ObjectType.Variants?
             if let tag = object["tag"]?.stringValue {
                 var cases: [ObjectType.Variants.Variant] = []
-                for variant in object["variants"]?.arrayValue ?? [] {
+                for variant in try list(object, "variants", entry: entry) ?? [] {
                     guard let caseName = variant["case"]?.stringValue, let typeName = variant["type"]?.stringValue
                     else {
                         throw fault("union '\(name)' has a variant without 'case' or 'type'", entry: entry)
@@ -167,29 +164,94 @@ public enum IntrospectionLoader {
             return ObjectType(members: members, variants: variants)
         }
 
-        /// The feature names of a `features` list.
-        static func features(_ value: JSONValue?) -> [Feature] {
-            guard case .array(let list)? = value, !list.isEmpty else { return [] }
-            return list.compactMap { $0.stringValue.map { Feature($0) } }
-        }
-
-        func reference(_ name: String, entry: Int) throws(DiagnosticError) -> TypeRef {
-            guard let info = entryIndex[name] else {
-                throw fault("reference to undefined type '\(name)'", entry: entry)
+        /// The feature names of a `features` list (absent: none).
+        func features(_ value: JSONValue?, entry: Int) throws(DiagnosticError) -> [Feature] {
+            guard let value else { return [] }
+            guard let list = value.arrayValue else { throw fault("'features' must be a list of strings", entry: entry) }
+            var features: [Feature] = []
+            for element in list {
+                guard let name = element.stringValue else {
+                    throw fault("'features' must be a list of strings, got \(element.kind.rawValue)", entry: entry)
+                }
+                features.append(Feature(name))
             }
-            if let element = info.element { return .array(try reference(element, entry: entry)) }
-            return .named(name)
+            return features
         }
 
-        /// An argument type; an empty object (QEMU's `q_empty`) means none.
-        func optionalObject(_ value: JSONValue?, entry: Int) throws(DiagnosticError) -> TypeRef? {
-            guard let name = value?.stringValue else { return nil }
+        /// An enum's values: `members` (with features) since QEMU 6.2, `values` before.
+        func enumValues(_ object: JSONObject, name: String, entry: Int) throws(DiagnosticError) -> [EnumType.Value] {
+            if let members = try list(object, "members", entry: entry) {
+                var values: [EnumType.Value] = []
+                for member in members {
+                    guard let valueName = member["name"]?.stringValue else {
+                        throw fault("enum '\(name)' has a member without a string 'name'", entry: entry)
+                    }
+                    values.append(EnumType.Value(valueName, features: try features(member["features"], entry: entry)))
+                }
+                return values
+            }
+            guard let list = try list(object, "values", entry: entry) else {
+                throw fault("enum '\(name)' lacks 'values'", entry: entry)
+            }
+            var values: [EnumType.Value] = []
+            for element in list {
+                guard let valueName = element.stringValue else {
+                    throw fault("enum '\(name)' has a value that is not a string", entry: entry)
+                }
+                values.append(EnumType.Value(valueName))
+            }
+            return values
+        }
+
+        /// A member that must be a list when present; nil when absent.
+        func list(_ object: JSONObject, _ key: String, entry: Int) throws(DiagnosticError) -> [JSONValue]? {
+            guard let value = object[key] else { return nil }
+            guard let list = value.arrayValue else {
+                throw fault("'\(key)' must be a list, got \(value.kind.rawValue)", entry: entry)
+            }
+            return list
+        }
+
+        /// A member that must be a boolean when present; false when absent.
+        func flag(_ object: JSONObject, _ key: String, entry: Int) throws(DiagnosticError) -> Bool {
+            guard let value = object[key] else { return false }
+            guard let flag = value.boolValue else {
+                throw fault("'\(key)' must be a boolean, got \(value.kind.rawValue)", entry: entry)
+            }
+            return flag
+        }
+
+        /// The type a name refers to, array names unwrapped into `TypeRef.array` one level at a
+        /// time: a loop, so that an array whose element is itself (`[S]` -> `[S]`, or A -> B -> A)
+        /// is an error naming the cycle, never an endless recursion.
+        func reference(_ name: String, entry: Int) throws(DiagnosticError) -> TypeRef {
+            var arrays: [String] = []
+            var seen: Set<String> = []
+            var current = name
+            while true {
+                guard let info = entryIndex[current] else {
+                    throw fault("reference to undefined type '\(current)'", entry: entry)
+                }
+                guard let element = info.element else { break }
+                guard seen.insert(current).inserted else {
+                    let cycle = (arrays.drop { $0 != current } + [current]).map { "'\($0)'" }
+                    throw fault("array type cycle: " + cycle.joined(separator: " -> "), entry: entry)
+                }
+                arrays.append(current)
+                current = element
+            }
+            return arrays.reduce(TypeRef.named(current)) { element, _ in .array(element) }
+        }
+
+        /// An argument or return type (`arg-type`, `ret-type`); absent or an empty object (QEMU's
+        /// `q_empty`) means none.
+        func optionalObject(_ object: JSONObject, _ key: String, entry: Int) throws(DiagnosticError) -> TypeRef? {
+            guard let value = object[key] else { return nil }
+            guard let name = value.stringValue else {
+                throw fault("'\(key)' must be a type name, got \(value.kind.rawValue)", entry: entry)
+            }
             let reference = try reference(name, entry: entry)
             return isEmptyObject(name) ? nil : reference
-        }
-
-        func optionalReturn(_ value: JSONValue?, entry: Int) throws(DiagnosticError) -> TypeRef? {
-            try optionalObject(value, entry: entry)
         }
 
         func isEmptyObject(_ name: String) -> Bool {

@@ -197,6 +197,8 @@ public struct ValueValidator: Sendable {
         var known: Set<String> = []
         var acceptsExtra = object.acceptsExtraMembers
         var layer: ObjectType? = object
+        // A union variant may be a union; one that leads back to a layer already checked ends the walk.
+        var layered: Set<String> = []
         while let current = layer {
             layer = nil
             acceptsExtra = acceptsExtra || current.acceptsExtraMembers
@@ -223,7 +225,7 @@ public struct ValueValidator: Sendable {
                 check(memberValue, member.type, at: memberPath, into: &violations)
             }
             if let variants = current.variants, case .string(let tag)? = members[variants.tag],
-                let variant = variants.variant(named: tag)
+                let variant = variants.variant(named: tag), layered.insert(variant.type.description).inserted
             {
                 layer = schema.object(variant.type)
             }

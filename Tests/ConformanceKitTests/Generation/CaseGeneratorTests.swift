@@ -120,4 +120,33 @@ struct CaseGeneratorTests {
         #expect(example.arguments?["snapshot-file"] == "${scratch}/snapshot-file")
         #expect(example.arguments?["device"] == "ide-hd0")
     }
+
+    /// The budgets bound the work, not only the output: only the kept cases are built, so a
+    /// struct of 10,000 members (70,000 candidate cases of 10,000 members each) takes seconds.
+    @Test func aTenThousandMemberStructIsGeneratedWithinTheBudgetsInSeconds() async throws {
+        let kinds = ["int", "str", "bool", "uint8", "number"]
+        let members: [JSONValue] = (0..<10_000).map { index in
+            index % 2 == 0
+                ? ["name": .string("m\(index)"), "type": .string(kinds[index % 5])]
+                : ["name": .string("m\(index)"), "type": .string(kinds[index % 5]), "default": nil]
+        }
+        let builtins: [JSONValue] = [
+            ("int", "int"), ("str", "string"), ("bool", "boolean"), ("uint8", "int"),
+            ("number", "number"),
+        ].map { ["name": .string($0.0), "meta-type": "builtin", "json-type": .string($0.1)] }
+        let schema = try IntrospectionLoader.load(
+            .array(
+                builtins + [
+                    ["name": "big-arg", "meta-type": "object", "members": .array(members)],
+                    ["name": "big", "meta-type": "command", "arg-type": "big-arg"],
+                ]))
+        let (output, duration) = await onDispatchThread {
+            let start = ContinuousClock.now
+            return (Fixtures.generate(schema), ContinuousClock.now - start)
+        }
+        #expect(duration < .seconds(30))
+        #expect(output.cases.filter { $0.kind == .valid }.count == 96)
+        #expect(output.cases.filter { $0.kind == .invalid }.count == 160)
+        #expect(output.notes.map(\.message).contains("big: 14906 of 15002 valid cases cut by the budget of 96"))
+    }
 }

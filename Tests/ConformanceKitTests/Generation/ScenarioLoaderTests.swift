@@ -101,6 +101,14 @@ struct ScenarioLoaderTests {
             marked: #"{ "description": "d", "steps": [ { "execute": "stop", "error": { "desc": 1️⃣"(unclosed" } } ] }"#,
             message: "invalid regular expression /(unclosed/"),
         Fault(
+            name: "catastrophic error regex",
+            marked: #"{ "description": "d", "steps": [ { "execute": "stop", "error": { "desc": 1️⃣"(a+)+'" } } ] }"#,
+            message: "nested quantifier: catastrophic backtracking; rewrite without (x+)+"),
+        Fault(
+            name: "catastrophic return regex",
+            marked: #"{ "description": "d", "steps": [ { "execute": "x", "return": { "regex": 1️⃣"^(\\w*)*$" } } ] }"#,
+            message: "nested quantifier"),
+        Fault(
             name: "bad return regex",
             marked: #"{ "description": "d", "steps": [ { "execute": "stop", "return": { "regex": 1️⃣"[a-" } } ] }"#,
             message: "invalid regular expression /[a-/"),
@@ -151,7 +159,32 @@ struct ScenarioLoaderTests {
             name: "negative window",
             marked:
                 #"{ "description": "d", "steps": [ { "execute": "x", "events": [ { "name": "A", "within_ms": 1️⃣-1 } ] } ] }"#,
-            message: "expected a non-negative number, got -1"),
+            message: "expected an integer in 0...3600000, got -1"),
+        Fault(
+            name: "huge timeout",
+            marked: #"{ "description": "d", "steps": [ { "execute": "x", "timeout_ms": 1️⃣1e300 } ] }"#,
+            message: "expected an integer in 0...3600000, got 1e+300"),
+        Fault(
+            name: "huge window",
+            marked:
+                #"{ "description": "d", "steps": [ { "execute": "x", "events": [ { "name": "A", "within_ms": 1️⃣1e300 } ] } ] }"#,
+            message: "expected an integer in 0...3600000"),
+        Fault(
+            name: "huge pause", marked: #"{ "description": "d", "steps": [ { "sleep_ms": 1️⃣1e300 } ] }"#,
+            message: "expected an integer in 0...3600000"),
+        Fault(
+            name: "fractional pause", marked: #"{ "description": "d", "steps": [ { "sleep_ms": 1️⃣2.5 } ] }"#,
+            message: "expected an integer in 0...3600000, got 2.5"),
+        Fault(
+            name: "count beyond any integer",
+            marked:
+                #"{ "description": "d", "steps": [ { "execute": "x", "return": { "count": 1️⃣18446744073709551616 } } ] }"#,
+            message: "expected an integer in 0...2147483647"),
+        Fault(
+            name: "count beyond Int64",
+            marked:
+                #"{ "description": "d", "steps": [ { "execute": "x", "return": { "count": 1️⃣18446744073709551615 } } ] }"#,
+            message: "expected an integer in 0...2147483647, got 18446744073709551615"),
         Fault(
             name: "malformed version",
             marked: #"{ "description": "d", "requires": { "version": 1️⃣"seven" }, "steps": [] }"#,
@@ -278,7 +311,7 @@ struct ShippedScenarioTests {
                 if case .execute(_, let arguments?) = step.action { strings += CaseSafetyTests.strings(in: arguments) }
             }
             for text in strings {
-                #expect(CaseSafetyTests.unsafety(text) == nil, "\(scenario.relativePath): '\(text)'")
+                #expect(ValueSafety.unsafety(text) == nil, "\(scenario.relativePath): '\(text)'")
             }
             for argument in scenario.launch ?? [] {
                 for forbidden in ["tap", "bridge", "vhost", "hostfwd", "guestfwd", "mcast"] {

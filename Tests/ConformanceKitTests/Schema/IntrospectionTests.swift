@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 
@@ -72,12 +73,79 @@ struct IntrospectionTests {
             ([["meta-type": "command"]], "entry 0: must be an object with string 'name'"),
             ([["name": "c", "meta-type": "command", "arg-type": "9"]], "reference to undefined type '9'"),
             ([["name": "x", "meta-type": "widget"]], "unknown meta-type 'widget'"),
+            (
+                [["name": "c", "meta-type": "command", "arg-type": 7]],
+                "entry 0 ('c'): 'arg-type' must be a type name, got integer"
+            ),
+            ([["name": "c", "meta-type": "command", "allow-oob": "yes"]], "'allow-oob' must be a boolean"),
+            ([["name": "e", "meta-type": "enum", "values": ["a", 1]]], "enum 'e' has a value that is not a string"),
+            ([["name": "e", "meta-type": "enum", "members": "a"]], "'members' must be a list, got string"),
+            ([["name": "o", "meta-type": "object", "members": [], "features": [1]]], "'features' must be a list"),
+            (
+                [["name": "o", "meta-type": "object", "members": [], "tag": "t", "variants": 3]],
+                "'variants' must be a list"
+            ),
         ] as [(JSONValue, String)])
     func malformedIntrospectionIsRejectedWithTheEntry(value: JSONValue, message: String) {
         #expect {
             _ = try IntrospectionLoader.load(value)
         } throws: { error in
             (error as? DiagnosticError)?.description.contains(message) == true
+        }
+    }
+
+    @Test(
+        arguments: [
+            ([["name": "[S]", "meta-type": "array", "element-type": "[S]"]], "array type cycle: '[S]' -> '[S]'"),
+            (
+                [
+                    ["name": "A", "meta-type": "array", "element-type": "B"],
+                    ["name": "B", "meta-type": "array", "element-type": "A"],
+                    ["name": "c", "meta-type": "command", "arg-type": "A"],
+                ],
+                "entry 0 ('A'): array type cycle: 'A' -> 'B' -> 'A'"
+            ),
+        ] as [(JSONValue, String)])
+    func anArrayThatIsItsOwnElementIsAnErrorNamingTheCycle(value: JSONValue, message: String) {
+        #expect {
+            _ = try IntrospectionLoader.load(value)
+        } throws: { error in
+            (error as? DiagnosticError)?.description.contains(message) == true
+        }
+    }
+
+    /// 300 damaged copies of QEMU 7.2's reply: each loads or is rejected with an error, and
+    /// what loads generates cases; a crash would end the test run.
+    @Test func mutantsOfQemu72IntrospectionAreRejectedOrGenerateButNeverCrash() async throws {
+        let bytes = try #require(FileManager.default.contents(atPath: Fixtures.introspectionPath))
+        let entries = try #require(SchemaLoader.introspectionValue([UInt8](bytes))?.arrayValue)
+        let rejections = await onDispatchThread { Self.rejections(ofMutantsOf: entries, count: 300) }
+        for rejection in rejections {
+            guard let error = rejection.error else { continue }
+            #expect(error.hasPrefix("<introspection>:1:1: error: introspection"), "\(rejection.damage)")
+        }
+        let rejected = rejections.filter { $0.error != nil }.count
+        #expect(rejected > 0 && rejected < rejections.count, "\(rejected) of \(rejections.count) rejected")
+    }
+
+    /// Loads seeded mutants and generates cases from those that load.
+    /// - Returns: each mutant's damage and, when it was rejected, the error.
+    static func rejections(ofMutantsOf entries: [JSONValue], count: Int) -> [(damage: String, error: String?)] {
+        let mutator = IntrospectionMutator(entries: entries)
+        var random = SeededRandom(seed: 72)
+        let tables = Fixtures.caseDirectory
+        return (0..<count).map { _ in
+            let (mutant, damage) = mutator.mutant(using: &random)
+            do {
+                let schema = try IntrospectionLoader.load(.array(mutant))
+                _ = CaseGenerator(
+                    schema: schema, values: tables.values, policy: tables.policy,
+                    options: .init(validBudget: 2, invalidBudget: 2)
+                ).generate()
+                return (damage, nil)
+            } catch {
+                return (damage, "\(error)")
+            }
         }
     }
 }
