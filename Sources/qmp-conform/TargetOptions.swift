@@ -59,7 +59,7 @@ enum TargetOptions {
             let tail = await endpoint.stderrTail
             Output.error(
                 "error: cannot talk to the endpoint (\(target)): \(error)"
-                    + (tail.isEmpty ? "" : "\n    stderr: \(tail)"))
+                    + (tail.isEmpty ? "" : "\n    stderr: \(TextEscaping.terminal(tail))"))
             await endpoint.shutDown()
             return nil
         }

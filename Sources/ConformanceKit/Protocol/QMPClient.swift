@@ -615,7 +615,8 @@ public actor QMPClient {
             case .lateReply(let reply):
                 addFinding(
                     QMPFinding(
-                        .malformedMessage(reason: "reply after its request timed out", raw: "\(reply.raw)"),
+                        .malformedMessage(
+                            reason: "reply after its request timed out", raw: QMPProtocolError.excerpt(line.bytes)),
                         receivedAt: now))
             case .event(let event):
                 receivedEvents.append(event)

@@ -21,8 +21,11 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The endpoint process exited (or was killed) while we needed it.
     case endpointDied(EndpointExit, stderrTail: String)
 
-    /// A one-line human-readable rendering.
-    public var description: String {
+    /// A one-line human-readable rendering, with control characters (from the endpoint's
+    /// stderr) escaped, so it is safe to print.
+    public var description: String { TextEscaping.terminal(text) }
+
+    private var text: String {
         switch self {
         case .connectFailed(let address, let errno): "cannot connect to \(address): \(errnoName(errno))"
         case .addressNotAllowed(let address): "address \(address) is not loopback or a local Unix socket"
