@@ -21,6 +21,9 @@ public actor QMPClient {
         public var maximumBufferedEvents: Int
         /// Keep a transcript of every exchange.
         public var recordsTranscript: Bool
+        /// The most transcript bytes kept between two `takeTranscript()` calls (one case): the
+        /// rest is summarised with its byte count and digest (see `QMPTranscript`).
+        public var maximumTranscriptBytes: Int
         /// The monotonic clock stamped on received messages (injectable for tests).
         public var clock: @Sendable () -> ContinuousClock.Instant
 
@@ -32,6 +35,7 @@ public actor QMPClient {
         ///   - maximumInFlight: the most requests in flight.
         ///   - maximumBufferedEvents: the most events, findings and unsolicited replies kept.
         ///   - recordsTranscript: keep a transcript.
+        ///   - maximumTranscriptBytes: the most transcript bytes kept per `takeTranscript()`.
         ///   - clock: the receive-time clock.
         public init(
             dialect: QMPSession.Dialect = .qmp,
@@ -40,6 +44,7 @@ public actor QMPClient {
             maximumInFlight: Int = 8,
             maximumBufferedEvents: Int = 100_000,
             recordsTranscript: Bool = false,
+            maximumTranscriptBytes: Int = QMPTranscript.defaultByteLimit,
             clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
         ) {
             self.dialect = dialect
@@ -48,6 +53,7 @@ public actor QMPClient {
             self.maximumInFlight = max(1, maximumInFlight)
             self.maximumBufferedEvents = max(1, maximumBufferedEvents)
             self.recordsTranscript = recordsTranscript
+            self.maximumTranscriptBytes = maximumTranscriptBytes
             self.clock = clock
         }
     }
@@ -101,7 +107,7 @@ public actor QMPClient {
     private var droppedEvents = 0
     private var recordedFindings: [QMPFinding] = []
     private var unsolicited: [QMPReply] = []
-    private var recorded = QMPTranscript()
+    private var recorded: QMPTranscript
     private var failure: QMPProtocolError?
 
     /// Creates a client; call `start()` (or use `connect`) before anything else.
@@ -113,6 +119,7 @@ public actor QMPClient {
         self.options = options
         session = QMPSession(dialect: options.dialect)
         framer = QMPFramer(maximumMessageSize: options.maximumMessageSize)
+        recorded = QMPTranscript(byteLimit: options.maximumTranscriptBytes)
     }
 
     /// Connects: starts reading, waits for the greeting and (unless told not to) negotiates.
@@ -412,7 +419,7 @@ public actor QMPClient {
     /// so memory stays bounded and no case copies the whole history).
     /// - Returns: the entries since the last call.
     public func takeTranscript() -> QMPTranscript {
-        defer { recorded = QMPTranscript() }
+        defer { recorded = QMPTranscript(byteLimit: options.maximumTranscriptBytes) }
         return recorded
     }
     /// The error that ended the connection, if one did.
@@ -557,7 +564,7 @@ public actor QMPClient {
 
     private func record(_ direction: QMPTranscript.Direction, _ bytes: [UInt8]) {
         guard options.recordsTranscript else { return }
-        recorded.entries.append(QMPTranscript.Entry(direction, bytes, at: options.clock()))
+        recorded.append(direction, bytes, at: options.clock())
     }
 
     private func readLoop() async {
@@ -594,7 +601,7 @@ public actor QMPClient {
     private func handle(_ line: QMPFramer.Line) {
         let now = options.clock()
         if options.recordsTranscript {
-            recorded.entries.append(QMPTranscript.Entry(.received, line.rawBytes, at: now))
+            recorded.append(.received, line.rawBytes, at: now)
         }
         for action in session.receive(line, at: now) {
             switch action {
@@ -612,7 +619,7 @@ public actor QMPClient {
                 }
             case .unsolicitedReply(let reply):
                 if unsolicited.count < options.maximumBufferedEvents { unsolicited.append(reply) }
-            case .lateReply(let reply):
+            case .lateReply:
                 addFinding(
                     QMPFinding(
                         .malformedMessage(

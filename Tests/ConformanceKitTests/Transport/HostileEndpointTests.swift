@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 
@@ -143,6 +144,48 @@ struct HostileEndpointTests {
             try await client.waitForEvent(named: "STOP", after: 0, timeout: .milliseconds(50))
         }
         await client.close()
+    }
+
+    @Test(
+        .enabled(if: ExternalTool.find("xmllint") != nil, "xmllint is not installed; scripts/ensure-deps installs it"))
+    func hugeRepliesLeaveSmallWellFormedReports() async throws {
+        let size = 7 << 20
+        let server = try HostileEndpoint { _, request in .hugeReply(id: request["id"], bytes: size) }
+        defer { server.stop() }
+        let transport = try await UnixSocketTransport.connect(path: server.path)
+        let client = try await QMPClient.connect(
+            over: transport, options: .init(recordsTranscript: true), negotiate: false, timeout: .seconds(5))
+        var results: [CaseResult] = []
+        for index in 0..<3 {
+            let reply = try await client.execute("query-status", timeout: .seconds(30))
+            #expect(reply.returnValue?.stringValue?.utf8.count == size)
+            let transcript = await client.takeTranscript()
+            #expect(transcript.entries.reduce(0) { $0 + $1.bytes.count } <= QMPTranscript.defaultByteLimit)
+            #expect(transcript.description.contains("bytes elided, fnv1a 0x"))
+            // A verdict quoting the whole reply is bounded by the reporters too.
+            let failure = Verdict.Failure(rule: "r", expected: "a small reply", actual: "\(reply.raw)")
+            results.append(
+                CaseResult(
+                    caseID: "query-status/valid/\(index)", suite: "query-status", summary: "huge", kind: .valid,
+                    verdict: .failed([failure]), duration: 0, transcript: transcript.description))
+        }
+        await client.close()
+        let report = RunReport(
+            name: "huge", properties: [], startedAt: Date(), duration: 1, results: results, interrupted: false)
+        let directory = try ExternalTool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let reporters: [(String, any Reporter)] = [
+            ("junit.xml", JUnitReporter(hostname: "h")), ("json", JSONReporter()), ("html", HTMLReporter()),
+        ]
+        for (suffix, reporter) in reporters {
+            let text = reporter.render(report)
+            #expect(text.utf8.count < 4 << 20, "\(suffix) is \(text.utf8.count) bytes")
+            try text.write(to: directory.appendingPathComponent("report.\(suffix)"), atomically: false, encoding: .utf8)
+        }
+        let lint = try ExternalTool.run(
+            try #require(ExternalTool.find("xmllint")),
+            ["--noout", directory.appendingPathComponent("report.junit.xml").path])
+        #expect(lint.status == 0, "xmllint: \(lint.output)")
     }
 
     @Test func connectingToNothingIsRefusedWithErrno() async throws {
