@@ -117,6 +117,26 @@ struct QMPClientTests {
         await client.close()
     }
 
+    @Test func cancellingTheCallerEndsItsWaitsAtOnce() async throws {
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
+        let client = try await QMPClient.connect(over: transport, negotiate: false)
+        let reply = Task { try await client.execute("x", timeout: .seconds(600)) }
+        let event = Task { try await client.waitForEvent(named: "NEVER", timeout: .seconds(600)) }
+        try await Task.sleep(for: .milliseconds(20))
+        reply.cancel()
+        event.cancel()
+        await #expect(throws: QMPProtocolError.cancelled(waitingFor: "reply to x")) { try await reply.value }
+        await #expect(throws: QMPProtocolError.cancelled(waitingFor: "an event")) { try await event.value }
+        // A cancelled task's next wait ends at once too.
+        let again = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await client.execute("y", timeout: .seconds(600))
+        }
+        await #expect(throws: QMPProtocolError.cancelled(waitingFor: "reply to y")) { try await again.value }
+        #expect(await client.terminalError == nil)
+        await client.close()
+    }
+
     @Test func eventsAreKeptInOrderAndCanBeAwaited() async throws {
         let transport = Self.echoServer { request in
             request["execute"] == "stop"
