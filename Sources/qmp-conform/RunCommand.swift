@@ -65,6 +65,11 @@ enum RunCommand {
             return .usage
         }
         guard let messages = loadMessages(parsed), let waivers = loadWaivers(parsed) else { return .runNotPossible }
+        // Hardening: report options naming one file are a usage error, found before the run.
+        if let (path, options) = ReportWriter.duplicate(among: namedReportPaths(parsed)) {
+            Output.error("error: \(ReportWriteError.samePath(path, options: options))\nSee 'qmp-conform run --help'.")
+            return .usage
+        }
 
         // The schema: the file given, else the endpoint's own introspection.
         guard let schema = await CasesCommand.schema(parsed) else { return .runNotPossible }
@@ -181,29 +186,35 @@ enum RunCommand {
         ]
     }
 
-    /// Writes the named report files, or the default set under `--reports`; false on failure.
+    /// The report files named by `--junit`, `--json` and `--html`, by option.
+    static func namedReportPaths(_ parsed: ParsedCommand) -> [(option: String, path: String)] {
+        ["junit", "json", "html"].compactMap { option in parsed.value(option).map { (option, $0) } }
+    }
+
+    /// Writes the named report files, or the default set under `--reports`, all or none (one
+    /// batch); false on failure.
     static func writeReports(_ report: RunReport, _ parsed: ParsedCommand) -> Bool {
         let hostname = ProcessInfo.processInfo.hostName
         let writer = ReportWriter(hostname: hostname)
-        let named: [(option: String, reporter: any Reporter)] = [
-            ("junit", JUnitReporter(hostname: hostname)), ("json", JSONReporter()), ("html", HTMLReporter()),
+        let reporters: [String: any Reporter] = [
+            "junit": JUnitReporter(hostname: hostname), "json": JSONReporter(), "html": HTMLReporter(),
         ]
         do {
             var written: [URL] = []
-            for (option, reporter) in named {
-                guard let path = parsed.value(option) else { continue }
-                let url = URL(fileURLWithPath: path)
-                try writer.write(reporter.render(report), to: url)
-                written.append(url)
+            let named = namedReportPaths(parsed).compactMap { option, path in
+                reporters[option].map { ReportWriter.File($0.render(report), to: URL(fileURLWithPath: path)) }
             }
-            if written.isEmpty {
+            if named.isEmpty {
                 written = try writer.writeOutputs(
                     of: report, to: URL(fileURLWithPath: parsed.value("reports") ?? "reports"))
+            } else {
+                try writer.write(named)
+                written = named.map(\.url)
             }
             Output.error("qmp-conform: reports: " + written.map(\.path).joined(separator: ", "))
             return true
         } catch {
-            Output.error("error: cannot write the reports: \(error)")
+            Output.error("error: cannot write the reports (none was written): \(error)")
             return false
         }
     }

@@ -113,11 +113,21 @@ enum ReportText {
     static func detailLines(_ verdict: Verdict, indent: String = "") -> [String] {
         switch verdict {
         case .passed: []
-        case .failed(let failures): failures.flatMap { diffLines($0, indent: indent) }
+        case .failed(let failures): diffLines(failures, indent: indent)
         case .skipped(let reason), .errored(let reason): [indent + bounded(reason)]
         case .waived(let reason, let failures):
-            [indent + "waived: \(bounded(reason))"] + failures.flatMap { diffLines($0, indent: indent) }
+            [indent + "waived: \(bounded(reason))"] + diffLines(failures, indent: indent)
         }
+    }
+
+    /// The most failures of one verdict shown in detail (a flood of bad events can make
+    /// thousands); the rest are counted.
+    static let failureLimit = 100
+
+    private static func diffLines(_ failures: [Verdict.Failure], indent: String) -> [String] {
+        let shown = failures.prefix(failureLimit).flatMap { diffLines($0, indent: indent) }
+        let more = failures.count - failureLimit
+        return more > 0 ? shown + ["\(indent)... and \(more) more differences"] : shown
     }
 
     /// An event's measured latency beside its window: `RESUME: 0.8 ms (window 1000 ms)`,
