@@ -110,7 +110,8 @@ enum RunCommand {
                 target: target, jobs: jobs, caseTimeout: .milliseconds(timeoutMs),
                 allowUnsafe: parsed.flag("allow-unsafe")),
             oracle: Oracle(schema: schema, messages: messages, extraMembers: extra))
-        let interruption = Interruption()
+        let interruption = Interruption.shared
+        interruption.stopsBetweenCases()
         let progress = ProgressPrinter(total: items.count)
         Output.error(
             "qmp-conform: running \(items.count) cases against \(target) with \(jobs) job\(jobs == 1 ? "" : "s")")

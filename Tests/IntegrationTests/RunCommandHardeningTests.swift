@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import TestSupport
 import Testing
 
@@ -33,5 +34,79 @@ struct RunCommandHardeningTests {
         var info = stat()
         #expect(lstat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
         #expect(!FileManager.default.fileExists(atPath: json), "all reports or none")
+    }
+
+    /// The arguments of a run that takes a few seconds against the default launched QEMU.
+    static func runArguments(_ directory: URL, jobs: Int = 1) -> [String] {
+        let schema = TestPaths.packageRoot.appendingPathComponent(
+            "Tests/ConformanceKitTests/Fixtures/qemu-7.2-introspection.json")
+        return [
+            "run", "--schema", schema.path, "--filter", "*/valid/*", "--no-protocol-checks", "--jobs", "\(jobs)",
+            "--reports", directory.path + "/reports",
+        ]
+    }
+
+    @Test(arguments: [[SIGHUP], [SIGTERM], [SIGINT, SIGINT]])
+    func aSignalledRunWritesEveryReportAndLeavesNoProcessOrScratchDirectory(_ signals: [Int32]) async throws {
+        let directory = try RunCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try ProcessLifetime.start(Self.runArguments(directory), in: directory)
+        let endpoints = try await ProcessLifetime.launchedEndpoints(of: run)
+        let scratch = endpoints.compactMap(ProcessLifetime.workingDirectory)
+        try await Task.sleep(for: .milliseconds(300))
+        for (index, number) in signals.enumerated() {
+            if index > 0 { usleep(3000) }
+            kill(run.processIdentifier, number)
+        }
+        while run.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let stderr = (try? String(contentsOf: directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? ""
+        #expect(run.terminationStatus == ExitStatus.interrupted.rawValue, "\(stderr)")
+        let reports = directory.appendingPathComponent("reports")
+        let names = try FileManager.default.contentsOfDirectory(atPath: reports.path).sorted()
+        #expect(names.count == 6, "\(names)")
+        for suffix in ["junit.xml", "json", "html"] {
+            let stamped = try #require(names.first { $0.hasSuffix(suffix) && !$0.hasPrefix("latest") })
+            let latest = try Data(contentsOf: reports.appendingPathComponent("latest.\(suffix)"))
+            #expect(latest == (try Data(contentsOf: reports.appendingPathComponent(stamped))))
+        }
+        let lint = try CLIRunner.tool("xmllint", ["--noout", reports.appendingPathComponent("latest.junit.xml").path])
+        #expect(lint.status == 0, "\(lint.stderr)")
+        for endpoint in endpoints { #expect(await ProcessLifetime.ends(endpoint, within: .seconds(1))) }
+        for path in scratch { #expect(!FileManager.default.fileExists(atPath: path), "\(path) left behind") }
+    }
+
+    @Test func killingTheToolKillsItsEndpointsAndTheNextRunSweepsTheirScratch() async throws {
+        let directory = try RunCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try ProcessLifetime.start(Self.runArguments(directory, jobs: 2), in: directory)
+        let endpoints = try await ProcessLifetime.launchedEndpoints(of: run, count: 2)
+        let scratch = endpoints.compactMap(ProcessLifetime.workingDirectory)
+        kill(run.processIdentifier, SIGKILL)
+        run.waitUntilExit()
+        for endpoint in endpoints {
+            #expect(await ProcessLifetime.ends(endpoint), "endpoint \(endpoint) outlived the tool")
+        }
+        _ = try CLIRunner.run(["cases", "list", "--help"])
+        for path in scratch { #expect(!FileManager.default.fileExists(atPath: path), "\(path) left behind") }
+    }
+
+    @Test func aLaunchCommandThatDaemonizesIsRefused() throws {
+        let outcome = try CLIRunner.run([
+            "probe", "--launch", "qemu-system-x86_64 -machine none -display none -daemonize",
+        ])
+        #expect(outcome.status == ExitStatus.runNotPossible.rawValue)
+        #expect(outcome.stderr.contains("detaches (-daemonize)"), "\(outcome.stderr)")
+    }
+
+    @Test func aDescendantThatLeavesTheGroupDiesWhenTheToolEnds() async throws {
+        let directory = try RunCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let marker = directory.appendingPathComponent("detached.pid").path
+        let script = try ProcessLifetime.script(
+            in: directory, "setsid sleep 1000 & echo $! > \(marker)\nexec qemu-system-x86_64 \"$@\"")
+        let outcome = try CLIRunner.run(["probe", "--launch", "\(script) -machine none -display none"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let detached = try #require(pid_t(try String(contentsOfFile: marker, encoding: .utf8).trimmed))
+        #expect(await ProcessLifetime.ends(detached, within: .seconds(2)), "the detached descendant outlived the tool")
     }
 }

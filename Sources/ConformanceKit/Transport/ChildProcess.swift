@@ -2,10 +2,14 @@ import Dispatch
 import Foundation
 import Glibc
 
-/// A spawned process: `posix_spawnp` with stdin/stdout on /dev/null, stderr captured (a bounded
-/// tail), no inherited descriptors beyond 0-2, default signal dispositions, and a reaper that
-/// blocks in `waitpid` on its own queue, so the exit status is known as soon as the process ends.
-final class ChildProcess: @unchecked Sendable {
+/// A launched process that dies with the tool: forked on the one long-lived `Spawner` thread,
+/// in its own process group, with `PR_SET_PDEATHSIG` = SIGKILL set between fork and exec (so even
+/// a SIGKILL of the tool takes it down; `posix_spawn` cannot set that), stdin/stdout on
+/// /dev/null, stderr captured (a bounded tail), no inherited descriptors beyond 0-2, default
+/// signal dispositions and an empty mask. A reaper blocks in `waitpid` on its own queue, so the
+/// exit status is known as soon as the process ends. Between fork and exec the child makes only
+/// async-signal-safe calls on memory prepared before the fork.
+package final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     let command: [String]
     private let lock = NSLock()
@@ -26,54 +30,130 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Spawns `command` in `directory`.
+    /// - Parameters:
+    ///   - command: the program (found on PATH unless it has a `/`) and its arguments.
+    ///   - directory: the working directory.
+    ///   - stderrTailLimit: how many bytes of stderr to keep.
+    /// - Returns: the running process.
+    /// - Throws: `TransportError.launchFailed` with the errno of the step that failed (`ENOENT`
+    ///   when the program is not found, or the errno `execve` or `chdir` gave in the child).
     static func spawn(_ command: [String], in directory: String, stderrTailLimit: Int) throws(TransportError)
         -> ChildProcess
     {
         let name = command.joined(separator: " ")
         guard let program = command.first else { throw .launchFailed(command: name, errno: EINVAL) }
-        var pipeFDs: [Int32] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else { throw .launchFailed(command: name, errno: errno) }
-        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
-        // GNU extensions the Glibc module does not import; looked up at run time (glibc >= 2.34).
-        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
-            typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        guard let path = executablePath(program) else { throw .launchFailed(command: name, errno: ENOENT) }
+        let image = ChildImage(path: path, arguments: command, directory: directory)
+        defer { image.release() }
+        // Pipes are made on the spawner thread too, so no fork of ours inherits another's.
+        let launch = Spawner.shared.run { forkAndExec(image) }
+        guard let stderrFD = launch.stderrFD else { throw .launchFailed(command: name, errno: launch.errno) }
+        return ChildProcess(pid: launch.pid, command: command, stderrFD: stderrFD, tailLimit: stderrTailLimit)
+    }
+
+    /// What a fork and exec gave: the process and the read end of its stderr, or an errno.
+    private struct Launch {
+        var pid: pid_t = -1
+        var stderrFD: Int32?
+        var errno: Int32 = 0
+    }
+
+    /// Forks `image` (on the spawner thread) and waits until the child has exec'd (its end of
+    /// the status pipe closes, empty) or failed (it writes the errno, and is reaped here).
+    private static func forkAndExec(_ image: ChildImage) -> Launch {
+        var stderrPipe: [Int32] = [-1, -1]
+        var statusPipe: [Int32] = [-1, -1]
+        guard pipe(&stderrPipe) == 0 else { return Launch(errno: errno) }
+        guard pipe(&statusPipe) == 0 else {
+            let code = errno
+            stderrPipe.forEach { _ = Glibc.close($0) }
+            return Launch(errno: code)
         }
-        if let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") {
-            typealias ChangeDirectory =
-                @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-            _ = directory.withCString { unsafeBitCast(symbol, to: ChangeDirectory.self)(&actions, $0) }
+        for fd in stderrPipe + statusPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let pid = fork()
+        if pid == 0 { image.exec(stderr: stderrPipe[1], status: statusPipe[1]) }
+        let forkError = errno
+        Glibc.close(statusPipe[1])
+        Glibc.close(stderrPipe[1])
+        defer { Glibc.close(statusPipe[0]) }
+        guard pid > 0 else {
+            Glibc.close(stderrPipe[0])
+            return Launch(errno: forkError)
         }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // Its own process group, so stopping it also stops anything it started.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let status = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
-        Glibc.close(pipeFDs[1])
-        guard status == 0 else {
-            Glibc.close(pipeFDs[0])
-            throw .launchFailed(command: name, errno: status)
+        var code: Int32 = 0
+        var count: Int
+        repeat { count = read(statusPipe[0], &code, MemoryLayout<Int32>.size) } while count < 0 && errno == EINTR
+        guard count == MemoryLayout<Int32>.size else { return Launch(pid: pid, stderrFD: stderrPipe[0]) }
+        var ignored: Int32 = 0
+        while waitpid(pid, &ignored, 0) < 0 && errno == EINTR {}
+        Glibc.close(stderrPipe[0])
+        return Launch(errno: code)
+    }
+
+    /// Makes this process the reaper of its orphaned descendants (`PR_SET_CHILD_SUBREAPER`):
+    /// a launched command's child that detaches (double fork, `setsid`) is then re-parented
+    /// here instead of to init, where `killStrayChildren()` finds it. For the CLI, at start.
+    package static func adoptOrphanedDescendants() {
+        typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
+        guard let symbol = dlsym(nil, "prctl") else { return }
+        _ = unsafeBitCast(symbol, to: Prctl.self)(36, 1, 0, 0, 0)  // PR_SET_CHILD_SUBREAPER
+    }
+
+    /// Kills and reaps every child process still left (with its process group), repeating
+    /// while killing one re-parents its own children here. For the CLI, once every endpoint is
+    /// stopped: whatever is left is a stray the run started and must not leave behind.
+    /// - Returns: how many processes were killed.
+    @discardableResult
+    package static func killStrayChildren() -> Int {
+        var killed = 0
+        for _ in 0..<16 {
+            let strays = children()
+            if strays.isEmpty { break }
+            for child in strays {
+                _ = kill(-child, SIGKILL)
+                _ = kill(child, SIGKILL)
+                var status: Int32 = 0
+                while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+                killed += 1
+            }
         }
-        return ChildProcess(pid: pid, command: command, stderrFD: pipeFDs[0], tailLimit: stderrTailLimit)
+        return killed
+    }
+
+    /// The pids whose parent is this process, from /proc.
+    private static func children() -> [pid_t] {
+        let me = getpid()
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard let pid = pid_t(entry), let fields = statFields(of: pid), fields.count > 1 else { return nil }
+            return pid_t(fields[1]) == me ? pid : nil
+        }
+    }
+
+    /// A process's identity across pid reuse: `<pid>:<start time>` (field 22 of /proc stat), or
+    /// nil when no such process runs.
+    /// - Parameter pid: the process.
+    /// - Returns: the identity.
+    static func identity(of pid: pid_t) -> String? {
+        guard let fields = statFields(of: pid), fields.count > 19 else { return nil }
+        return "\(pid):\(fields[19])"
+    }
+
+    /// The fields of `/proc/<pid>/stat` after the command name (which may hold spaces): the
+    /// first is the state (field 3), the second the parent pid.
+    private static func statFields(of pid: pid_t) -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
+    }
+
+    /// The file `execve` runs: `program` itself when it names a path, else the first executable
+    /// of that name on PATH.
+    static func executablePath(_ program: String) -> String? {
+        if program.contains("/") { return program }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(program)" }.first { access($0, X_OK) == 0 }
     }
 
     private func reap() {
@@ -121,6 +201,16 @@ final class ChildProcess: @unchecked Sendable {
     func signal(_ number: Int32) {
         lock.withLock {
             if exit == nil { _ = kill(-pid, number) }
+        }
+    }
+
+    /// Kills what is left of its process group once it has ended: children it started that did
+    /// not leave the group (a shell's background job). The group id cannot be reused while a
+    /// member lives, so this reaches only them; once none is left the id is free again, which
+    /// is why it is called right after the process is reaped.
+    func killOrphanedGroup() {
+        lock.withLock {
+            if exit != nil { _ = kill(-pid, SIGKILL) }
         }
     }
 

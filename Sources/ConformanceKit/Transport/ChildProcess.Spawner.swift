@@ -1,0 +1,55 @@
+import Foundation
+import Glibc
+
+extension ChildProcess {
+    /// The one thread that forks every launched endpoint, alive as long as the tool.
+    ///
+    /// `PR_SET_PDEATHSIG` fires when the *thread* that forked a child ends, not the process, so
+    /// forking from a pooled thread (which Dispatch retires when idle) would kill endpoints at
+    /// random. This thread never returns; callers hand it a closure and wait for its result
+    /// (a fork and exec take milliseconds).
+    final class Spawner: @unchecked Sendable {
+        static let shared = Spawner()
+
+        private let condition = NSCondition()
+        private var jobs: [() -> Void] = []
+
+        private init() {
+            let thread = Thread { [self] in serve() }
+            thread.name = "qmp-conform.spawner"
+            thread.start()
+        }
+
+        /// Runs `body` on the spawner thread and returns its result.
+        /// - Parameter body: the work (a fork).
+        /// - Returns: what `body` returned.
+        func run<Value>(_ body: @escaping () -> Value) -> Value {
+            let done = NSCondition()
+            nonisolated(unsafe) var result: [Value] = []
+            condition.withLock {
+                jobs.append {
+                    let value = body()
+                    done.withLock {
+                        result = [value]
+                        done.signal()
+                    }
+                }
+                condition.signal()
+            }
+            return done.withLock {
+                while result.isEmpty { done.wait() }
+                return result[0]
+            }
+        }
+
+        private func serve() -> Never {
+            while true {
+                let job = condition.withLock {
+                    while jobs.isEmpty { condition.wait() }
+                    return jobs.removeFirst()
+                }
+                job()
+            }
+        }
+    }
+}
