@@ -93,6 +93,7 @@ public actor LaunchedEndpoint {
     deinit {
         // Never leave a running endpoint or its scratch directory behind an abandoned value.
         process?.signal(SIGKILL)
+        process?.killOrphanedGroup()
         if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
     }
 

@@ -114,6 +114,7 @@ struct QMPClientTests {
         #expect(text.contains(#"{"return": {"a": [1]}, "id": 1}"#))
         #expect(!text.contains("JSONObject"))
         #expect("\(["a": [1, "b"]] as JSONObject)" == #"{"a":[1,"b"]}"#)
+        #expect("\(QMPTimestamp(seconds: 5, microseconds: 42))" == "5.000042")
         await client.close()
     }
 
