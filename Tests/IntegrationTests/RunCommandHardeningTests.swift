@@ -90,6 +90,23 @@ struct RunCommandHardeningTests {
         for path in scratch { #expect(!FileManager.default.fileExists(atPath: path), "\(path) left behind") }
     }
 
+    @Test func killingTheToolKillsWhatItsEndpointStarted() async throws {
+        let directory = try RunCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let marker = directory.appendingPathComponent("grandchild.pid").path
+        let script = try ProcessLifetime.script(
+            in: directory, "sleep 1000 & echo $! > \(marker)\nexec qemu-system-x86_64 \"$@\"")
+        let arguments =
+            Self.runArguments(directory) + ["--launch", "\(script) -machine none -nodefaults -display none"]
+        let run = try ProcessLifetime.start(arguments, in: directory)
+        let endpoints = try await ProcessLifetime.launchedEndpoints(of: run)
+        let grandchild = try #require(pid_t(try String(contentsOfFile: marker, encoding: .utf8).trimmed))
+        kill(run.processIdentifier, SIGKILL)
+        run.waitUntilExit()
+        for endpoint in endpoints { #expect(await ProcessLifetime.ends(endpoint)) }
+        #expect(await ProcessLifetime.ends(grandchild), "the endpoint's child outlived the killed tool")
+    }
+
     @Test func aLaunchCommandThatDaemonizesIsRefused() throws {
         let outcome = try CLIRunner.run([
             "probe", "--launch", "qemu-system-x86_64 -machine none -display none -daemonize",

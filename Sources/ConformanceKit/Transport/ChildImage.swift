@@ -79,6 +79,33 @@ struct ChildImage: @unchecked Sendable {
         fail(status: 3)
     }
 
+    /// Becomes the guard of a launched process group, in a second child of the tool: it waits
+    /// for end of file on `lifeline` (whose write end only the tool holds, so it comes when the
+    /// tool lets it go or dies, even by SIGKILL) and then kills the whole group, grandchildren
+    /// included. It ignores the terminal's signals, which reach the tool's group it stays in.
+    /// - Parameters:
+    ///   - group: the process group to kill.
+    ///   - lifeline: the read end of the lifeline pipe.
+    func guardGroup(_ group: pid_t, lifeline: Int32) -> Never {
+        let null = open(devNull, O_RDWR)
+        guard null >= 0, dup2(lifeline, 3) == 3, dup2(null, 0) == 0, dup2(null, 1) == 1, dup2(null, 2) == 2 else {
+            _exit(127)
+        }
+        if let closeFrom {
+            closeFrom(4)
+        }
+        withUnsafeBytes(of: (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE)) { raw in
+            for number in raw.assumingMemoryBound(to: Int32.self) { _ = signal(number, SIG_IGN) }
+        }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        _ = sigprocmask(SIG_SETMASK, &empty, nil)
+        var byte: UInt8 = 0
+        while read(3, &byte, 1) != 0 && errno == EINTR {}
+        _ = kill(-group, SIGKILL)
+        _exit(0)
+    }
+
     private func fail(status: Int32) -> Never {
         var code = errno
         _ = write(status, &code, MemoryLayout<Int32>.size)

@@ -4,7 +4,9 @@ import Glibc
 
 /// A launched process that dies with the tool: forked on the one long-lived `Spawner` thread,
 /// in its own process group, with `PR_SET_PDEATHSIG` = SIGKILL set between fork and exec (so even
-/// a SIGKILL of the tool takes it down; `posix_spawn` cannot set that), stdin/stdout on
+/// a SIGKILL of the tool takes it down; `posix_spawn` cannot set that), and a guard process (a
+/// second child of the tool, see `ChildImage.guardGroup`) that kills the whole group, children
+/// of the process included, once the tool lets it go (`release()`) or dies. stdin/stdout on
 /// /dev/null, stderr captured (a bounded tail), no inherited descriptors beyond 0-2, default
 /// signal dispositions and an empty mask. A reaper blocks in `waitpid` on its own queue, so the
 /// exit status is known as soon as the process ends. Between fork and exec the child makes only
@@ -12,21 +14,34 @@ import Glibc
 package final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     let command: [String]
+    private let lifeline: Launch.Guard?
     private let lock = NSLock()
     private var exit: EndpointExit?
     private var exitWaiters: [Int: CheckedContinuation<EndpointExit?, Never>] = [:]
     private var nextToken = 0
+    private var released = false
     private var tail: [UInt8] = []
     private let tailLimit: Int
     private let reaper = DispatchQueue(label: "qmp-conform.process.reaper")
     private let stderrReader = DispatchQueue(label: "qmp-conform.process.stderr")
 
-    private init(pid: pid_t, command: [String], stderrFD: Int32, tailLimit: Int) {
+    private init(pid: pid_t, command: [String], stderrFD: Int32, lifeline: Launch.Guard?, tailLimit: Int) {
         self.pid = pid
         self.command = command
+        self.lifeline = lifeline
         self.tailLimit = tailLimit
         stderrReader.async { [self] in readStderr(stderrFD) }
         reaper.async { [self] in reap() }
+    }
+
+    deinit {
+        // Reaped but never released (its endpoint value was dropped): let the guard go.
+        guard !released, let lifeline else { return }
+        Glibc.close(lifeline.lifeline)
+        DispatchQueue.global().async {
+            var status: Int32 = 0
+            while waitpid(lifeline.pid, &status, 0) < 0 && errno == EINTR {}
+        }
     }
 
     /// Spawns `command` in `directory`.
@@ -48,13 +63,23 @@ package final class ChildProcess: @unchecked Sendable {
         // Pipes are made on the spawner thread too, so no fork of ours inherits another's.
         let launch = Spawner.shared.run { forkAndExec(image) }
         guard let stderrFD = launch.stderrFD else { throw .launchFailed(command: name, errno: launch.errno) }
-        return ChildProcess(pid: launch.pid, command: command, stderrFD: stderrFD, tailLimit: stderrTailLimit)
+        return ChildProcess(
+            pid: launch.pid, command: command, stderrFD: stderrFD, lifeline: launch.guardian,
+            tailLimit: stderrTailLimit)
     }
 
-    /// What a fork and exec gave: the process and the read end of its stderr, or an errno.
+    /// What a fork and exec gave: the process, the read end of its stderr and its guard, or an
+    /// errno.
     private struct Launch {
+        /// The guard of a process group: its pid and the write end of its lifeline.
+        struct Guard {
+            var pid: pid_t
+            var lifeline: Int32
+        }
+
         var pid: pid_t = -1
         var stderrFD: Int32?
+        var guardian: Guard?
         var errno: Int32 = 0
     }
 
@@ -83,11 +108,29 @@ package final class ChildProcess: @unchecked Sendable {
         var code: Int32 = 0
         var count: Int
         repeat { count = read(statusPipe[0], &code, MemoryLayout<Int32>.size) } while count < 0 && errno == EINTR
-        guard count == MemoryLayout<Int32>.size else { return Launch(pid: pid, stderrFD: stderrPipe[0]) }
+        guard count == MemoryLayout<Int32>.size else {
+            return Launch(pid: pid, stderrFD: stderrPipe[0], guardian: forkGuard(of: pid, image))
+        }
         var ignored: Int32 = 0
         while waitpid(pid, &ignored, 0) < 0 && errno == EINTR {}
         Glibc.close(stderrPipe[0])
         return Launch(errno: code)
+    }
+
+    /// Forks the guard of `group` (on the spawner thread); nil when it cannot (the process is
+    /// then still tied to the tool by its parent-death signal, its children are not).
+    private static func forkGuard(of group: pid_t, _ image: ChildImage) -> Launch.Guard? {
+        var lifeline: [Int32] = [-1, -1]
+        guard pipe(&lifeline) == 0 else { return nil }
+        for fd in lifeline { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let pid = fork()
+        if pid == 0 { image.guardGroup(group, lifeline: lifeline[0]) }
+        Glibc.close(lifeline[0])
+        guard pid > 0 else {
+            Glibc.close(lifeline[1])
+            return nil
+        }
+        return Launch.Guard(pid: pid, lifeline: lifeline[1])
     }
 
     /// Makes this process the reaper of its orphaned descendants (`PR_SET_CHILD_SUBREAPER`):
@@ -204,13 +247,23 @@ package final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Kills what is left of its process group once it has ended: children it started that did
-    /// not leave the group (a shell's background job). The group id cannot be reused while a
-    /// member lives, so this reaches only them; once none is left the id is free again, which
-    /// is why it is called right after the process is reaped.
-    func killOrphanedGroup() {
-        lock.withLock {
-            if exit != nil { _ = kill(-pid, SIGKILL) }
+    /// Once it has ended, kills what is left of its process group (children it started that
+    /// did not leave the group, such as a shell's background job) and lets its guard go (the
+    /// guard then exits and is reaped). The group id cannot be reused while a member lives, so
+    /// this reaches only them; once none is left the id is free again, which is why it is
+    /// called right after the process is reaped. Does nothing while it runs.
+    func release() {
+        let guardian: Launch.Guard? = lock.withLock {
+            guard exit != nil, !released else { return nil }
+            released = true
+            _ = kill(-pid, SIGKILL)
+            return lifeline
+        }
+        guard let guardian else { return }
+        Glibc.close(guardian.lifeline)
+        reaper.async {
+            var status: Int32 = 0
+            while waitpid(guardian.pid, &status, 0) < 0 && errno == EINTR {}
         }
     }
 

@@ -93,7 +93,7 @@ public actor LaunchedEndpoint {
     deinit {
         // Never leave a running endpoint or its scratch directory behind an abandoned value.
         process?.signal(SIGKILL)
-        process?.killOrphanedGroup()
+        process?.release()
         if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
     }
 
@@ -251,7 +251,7 @@ public actor LaunchedEndpoint {
             process.signal(SIGKILL)
             exit = await process.waitForExit(timeout: .seconds(30))
         }
-        process.killOrphanedGroup()
+        process.release()
         await cleanUp()
         return exit
     }

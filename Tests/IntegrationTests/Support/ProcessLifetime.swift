@@ -59,12 +59,15 @@ enum ProcessLifetime {
         return process
     }
 
-    /// Waits until `process` has launched `count` endpoints; returns their pids.
+    /// Waits until `process` has launched `count` endpoints (children working in a scratch
+    /// directory, not the guards of their groups); returns their pids.
     static func launchedEndpoints(of process: Process, count: Int = 1) async throws -> [pid_t] {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            let children = children(of: process.processIdentifier)
-            if children.count >= count { return children }
+            let endpoints = children(of: process.processIdentifier).filter {
+                workingDirectory(of: $0)?.hasPrefix("/tmp/qmp-conform-") == true
+            }
+            if endpoints.count >= count { return endpoints }
             try await Task.sleep(for: .milliseconds(10))
         }
         throw CocoaError(.executableLoad)
