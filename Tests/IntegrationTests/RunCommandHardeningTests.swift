@@ -107,6 +107,31 @@ struct RunCommandHardeningTests {
         #expect(await ProcessLifetime.ends(grandchild), "the endpoint's child outlived the killed tool")
     }
 
+    @Test func descendantsThatLeaveTheGroupDieWhenTheirEndpointStops() async throws {
+        let directory = try RunCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let marker = directory.appendingPathComponent("detached.pids").path
+        let script = try ProcessLifetime.script(
+            in: directory, "setsid sleep 1000 & echo $! >> \(marker)\nexec qemu-system-x86_64 \"$@\"")
+        let arguments =
+            Self.runArguments(directory) + ["--launch", "\(script) -machine none -nodefaults -display none"]
+        let run = try ProcessLifetime.start(arguments, in: directory)
+        var launches = 0
+        while run.isRunning {
+            let detached = ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").split(separator: "\n")
+                .compactMap { pid_t($0) }
+            launches = max(launches, detached.count)
+            // At most the endpoints running now (the job's own and a disposable one) have theirs.
+            #expect(detached.filter(ProcessLifetime.isAlive).count <= 2, "strays pile up: \(detached)")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(launches > 2, "the run should relaunch its endpoint")
+        let detached = try String(contentsOfFile: marker, encoding: .utf8).split(separator: "\n").compactMap {
+            pid_t($0)
+        }
+        for pid in detached { #expect(await ProcessLifetime.ends(pid, within: .seconds(1))) }
+    }
+
     @Test func aLaunchCommandThatDaemonizesIsRefused() throws {
         let outcome = try CLIRunner.run([
             "probe", "--launch", "qemu-system-x86_64 -machine none -display none -daemonize",

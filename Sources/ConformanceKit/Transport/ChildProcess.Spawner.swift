@@ -13,6 +13,25 @@ extension ChildProcess {
 
         private let condition = NSCondition()
         private var jobs: [() -> Void] = []
+        private let registry = NSLock()
+        private var live: Set<pid_t> = []
+        private var adopting = false
+
+        /// The children the tool started and still tracks (endpoints and their guards, until
+        /// reaped): everything else among its children is a stray.
+        var tracked: Set<pid_t> { registry.withLock { live } }
+
+        /// Whether the process reaps its orphaned descendants (`adoptOrphanedDescendants()`).
+        var isAdopting: Bool {
+            get { registry.withLock { adopting } }
+            set { registry.withLock { adopting = newValue } }
+        }
+
+        /// Starts tracking a child (call on the spawner thread, right after the fork).
+        func track(_ pid: pid_t) { registry.withLock { _ = live.insert(pid) } }
+
+        /// Stops tracking a reaped child.
+        func untrack(_ pid: pid_t) { registry.withLock { _ = live.remove(pid) } }
 
         private init() {
             let thread = Thread { [self] in serve() }

@@ -38,10 +38,7 @@ package final class ChildProcess: @unchecked Sendable {
         // Reaped but never released (its endpoint value was dropped): let the guard go.
         guard !released, let lifeline else { return }
         Glibc.close(lifeline.lifeline)
-        DispatchQueue.global().async {
-            var status: Int32 = 0
-            while waitpid(lifeline.pid, &status, 0) < 0 && errno == EINTR {}
-        }
+        DispatchQueue.global().async { Self.reapGuard(lifeline.pid) }
     }
 
     /// Spawns `command` in `directory`.
@@ -98,6 +95,7 @@ package final class ChildProcess: @unchecked Sendable {
         let pid = fork()
         if pid == 0 { image.exec(stderr: stderrPipe[1], status: statusPipe[1]) }
         let forkError = errno
+        if pid > 0 { Spawner.shared.track(pid) }
         Glibc.close(statusPipe[1])
         Glibc.close(stderrPipe[1])
         defer { Glibc.close(statusPipe[0]) }
@@ -111,8 +109,7 @@ package final class ChildProcess: @unchecked Sendable {
         guard count == MemoryLayout<Int32>.size else {
             return Launch(pid: pid, stderrFD: stderrPipe[0], guardian: forkGuard(of: pid, image))
         }
-        var ignored: Int32 = 0
-        while waitpid(pid, &ignored, 0) < 0 && errno == EINTR {}
+        reapGuard(pid)
         Glibc.close(stderrPipe[0])
         return Launch(errno: code)
     }
@@ -125,6 +122,7 @@ package final class ChildProcess: @unchecked Sendable {
         for fd in lifeline { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let pid = fork()
         if pid == 0 { image.guardGroup(group, lifeline: lifeline[0]) }
+        if pid > 0 { Spawner.shared.track(pid) }
         Glibc.close(lifeline[0])
         guard pid > 0 else {
             Glibc.close(lifeline[1])
@@ -139,28 +137,43 @@ package final class ChildProcess: @unchecked Sendable {
     package static func adoptOrphanedDescendants() {
         typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
         guard let symbol = dlsym(nil, "prctl") else { return }
-        _ = unsafeBitCast(symbol, to: Prctl.self)(36, 1, 0, 0, 0)  // PR_SET_CHILD_SUBREAPER
+        // PR_SET_CHILD_SUBREAPER
+        Spawner.shared.isAdopting = unsafeBitCast(symbol, to: Prctl.self)(36, 1, 0, 0, 0) == 0
     }
 
-    /// Kills and reaps every child process still left (with its process group), repeating
-    /// while killing one re-parents its own children here. For the CLI, once every endpoint is
-    /// stopped: whatever is left is a stray the run started and must not leave behind.
+    /// Kills and reaps every child of this process that is not a tracked endpoint or guard
+    /// (with its process group), repeating while killing one re-parents its own children here:
+    /// descendants that left their endpoint's group. Does nothing unless the process adopts
+    /// orphans (the CLI), since elsewhere (a test runner) other children are not strays. Runs
+    /// on the spawner thread, so no endpoint is forked meanwhile. `LaunchedEndpoint.stop()`
+    /// calls it; the CLI once more at exit.
     /// - Returns: how many processes were killed.
     @discardableResult
     package static func killStrayChildren() -> Int {
-        var killed = 0
-        for _ in 0..<16 {
-            let strays = children()
-            if strays.isEmpty { break }
-            for child in strays {
-                _ = kill(-child, SIGKILL)
-                _ = kill(child, SIGKILL)
-                var status: Int32 = 0
-                while waitpid(child, &status, 0) < 0 && errno == EINTR {}
-                killed += 1
+        guard Spawner.shared.isAdopting else { return 0 }
+        return Spawner.shared.run {
+            var killed = 0
+            for _ in 0..<16 {
+                let tracked = Spawner.shared.tracked
+                let strays = children().filter { !tracked.contains($0) }
+                if strays.isEmpty { break }
+                for child in strays {
+                    _ = kill(-child, SIGKILL)
+                    _ = kill(child, SIGKILL)
+                    var status: Int32 = 0
+                    while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+                    killed += 1
+                }
             }
+            return killed
         }
-        return killed
+    }
+
+    /// Waits for a guard (or a child that failed to exec) and stops tracking it.
+    private static func reapGuard(_ pid: pid_t) {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        Spawner.shared.untrack(pid)
     }
 
     /// The pids whose parent is this process, from /proc.
@@ -203,6 +216,7 @@ package final class ChildProcess: @unchecked Sendable {
         var status: Int32 = 0
         var result: pid_t
         repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
+        Spawner.shared.untrack(pid)
         let ended: EndpointExit
         if result < 0 {
             ended = .exited(-1)
@@ -261,10 +275,7 @@ package final class ChildProcess: @unchecked Sendable {
         }
         guard let guardian else { return }
         Glibc.close(guardian.lifeline)
-        reaper.async {
-            var status: Int32 = 0
-            while waitpid(guardian.pid, &status, 0) < 0 && errno == EINTR {}
-        }
+        reaper.async { Self.reapGuard(guardian.pid) }
     }
 
     /// Waits for it to end, up to a timeout.

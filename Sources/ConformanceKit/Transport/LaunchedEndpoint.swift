@@ -252,6 +252,7 @@ public actor LaunchedEndpoint {
             exit = await process.waitForExit(timeout: .seconds(30))
         }
         process.release()
+        ChildProcess.killStrayChildren()
         await cleanUp()
         return exit
     }
