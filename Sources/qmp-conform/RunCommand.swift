@@ -215,7 +215,7 @@ enum RunCommand {
             Output.error("qmp-conform: reports: " + written.map(\.path).joined(separator: ", "))
             return true
         } catch {
-            Output.error("error: cannot write the reports (none was written): \(error)")
+            Output.error("error: cannot write the reports: \(error)")
             return false
         }
     }

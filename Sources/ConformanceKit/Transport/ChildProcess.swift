@@ -88,7 +88,7 @@ package final class ChildProcess: @unchecked Sendable {
         guard pipe(&stderrPipe) == 0 else { return Launch(errno: errno) }
         guard pipe(&statusPipe) == 0 else {
             let code = errno
-            stderrPipe.forEach { _ = Glibc.close($0) }
+            for fd in stderrPipe { Glibc.close(fd) }
             return Launch(errno: code)
         }
         for fd in stderrPipe + statusPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
