@@ -30,7 +30,8 @@ struct LaunchedEndpointTests {
         let script = try ProcessLifetime.script(
             in: directory, "sleep 1000 & echo $! > \(marker)\nexec qemu-system-x86_64 \"$@\"")
         let endpoint = LaunchedEndpoint(
-            configuration: .init(command: [script, "-machine", "none", "-display", "none"]))
+            configuration: .init(
+                command: script.split(separator: " ").map(String.init) + ["-machine", "none", "-display", "none"]))
         try await endpoint.launch()
         let client = try await endpoint.connect()
         let grandchild = try #require(pid_t(try String(contentsOfFile: marker, encoding: .utf8).trimmed))

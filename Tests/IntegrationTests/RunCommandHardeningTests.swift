@@ -7,7 +7,10 @@ import Testing
 
 /// `qmp-conform run` on the paths a hostile environment takes: report paths that must not be
 /// replaced or that clash, signals, and launched commands that try to outlive the run.
+/// One test at a time: each drives a whole run with its own QEMU, which on a small shared
+/// machine is load enough.
 @Suite(
+    .serialized,
     .enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"),
     .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct RunCommandHardeningTests {
@@ -125,7 +128,8 @@ struct RunCommandHardeningTests {
             #expect(detached.filter(ProcessLifetime.isAlive).count <= 2, "strays pile up: \(detached)")
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(launches > 2, "the run should relaunch its endpoint")
+        let stderr = (try? String(contentsOf: directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? ""
+        #expect(launches > 2, "the run should relaunch its endpoint; stderr: \(stderr.suffix(2000))")
         let detached = try String(contentsOfFile: marker, encoding: .utf8).split(separator: "\n").compactMap {
             pid_t($0)
         }

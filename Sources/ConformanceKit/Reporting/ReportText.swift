@@ -7,9 +7,9 @@ import Foundation
 /// an endpoint sent (messages, diffs, transcripts) is bounded by `fieldLimit`, whatever the
 /// runner or oracle put in it, so one hostile reply cannot make a report huge.
 enum ReportText {
-    /// The most UTF-8 bytes one message, diff value or transcript keeps in a report (256 KiB);
-    /// the rest is summarised as `... N bytes elided, fnv1a 0x...`.
-    static let fieldLimit = 256 << 10
+    /// The most UTF-8 bytes one message, diff value or transcript keeps in a report (64 KiB,
+    /// as a case's transcript); the rest is summarised as `... N bytes elided, fnv1a 0x...`.
+    static let fieldLimit = 64 << 10
 
     /// Text cut to `fieldLimit`, the rest summarised.
     /// - Parameter text: any text.
