@@ -7,5 +7,5 @@ import Foundation
 ChildProcess.adoptOrphanedDescendants()
 LaunchedEndpoint.removeAbandonedScratchDirectories()
 let status = await Interruption.shared.run { await QMPConform.main(Array(CommandLine.arguments.dropFirst())) }
-ChildProcess.killStrayChildren()
+await ChildProcess.killStrayChildren()
 exit(status.rawValue)

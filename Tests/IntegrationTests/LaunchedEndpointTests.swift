@@ -34,7 +34,7 @@ struct LaunchedEndpointTests {
                 command: script.split(separator: " ").map(String.init) + ["-machine", "none", "-display", "none"]))
         try await endpoint.launch()
         let client = try await endpoint.connect()
-        let grandchild = try #require(pid_t(try String(contentsOfFile: marker, encoding: .utf8).trimmed))
+        let grandchild = try await ProcessLifetime.pid(writtenTo: marker)
         #expect(ProcessLifetime.isAlive(grandchild))
         await endpoint.stop(using: client)
         await client.close()

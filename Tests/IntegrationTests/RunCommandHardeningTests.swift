@@ -14,22 +14,24 @@ import Testing
     .enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"),
     .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct RunCommandHardeningTests {
-    @Test func reportOptionsNamingOneFileAreAUsageErrorBeforeTheRun() throws {
+    @Test func reportOptionsNamingOneFileAreAUsageErrorBeforeTheRun() async throws {
         let directory = try RunCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("report").path
-        let outcome = try CLIRunner.run(["run", "--junit", path, "--json", directory.path + "/./report", "--html", "x"])
+        let outcome = try await CLIRunner.runInBackground([
+            "run", "--junit", path, "--json", directory.path + "/./report", "--html", "x",
+        ])
         #expect(outcome.status == 64, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("--junit and --json name the same file"))
         #expect(!outcome.stderr.contains("running"), "the run must not start")
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
-    @Test func aDeviceNamedAsAReportIsRefusedAndLeftAlone() throws {
+    @Test func aDeviceNamedAsAReportIsRefusedAndLeftAlone() async throws {
         let directory = try RunCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("report.json").path
-        let outcome = try CLIRunner.run([
+        let outcome = try await CLIRunner.runInBackground([
             "run", "--filter", "query-status/*", "--no-protocol-checks", "--junit", "/dev/full", "--json", json,
         ])
         #expect(outcome.status == ExitStatus.runNotPossible.rawValue, "\(outcome.stderr)")
@@ -85,11 +87,11 @@ struct RunCommandHardeningTests {
         let endpoints = try await ProcessLifetime.launchedEndpoints(of: run, count: 2)
         let scratch = endpoints.compactMap(ProcessLifetime.workingDirectory)
         kill(run.processIdentifier, SIGKILL)
-        run.waitUntilExit()
+        while run.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         for endpoint in endpoints {
             #expect(await ProcessLifetime.ends(endpoint), "endpoint \(endpoint) outlived the tool")
         }
-        _ = try CLIRunner.run(["cases", "list", "--help"])
+        _ = try await CLIRunner.runInBackground(["cases", "list", "--help"])
         for path in scratch { #expect(!FileManager.default.fileExists(atPath: path), "\(path) left behind") }
     }
 
@@ -103,9 +105,9 @@ struct RunCommandHardeningTests {
             Self.runArguments(directory) + ["--launch", "\(script) -machine none -nodefaults -display none"]
         let run = try ProcessLifetime.start(arguments, in: directory)
         let endpoints = try await ProcessLifetime.launchedEndpoints(of: run)
-        let grandchild = try #require(pid_t(try String(contentsOfFile: marker, encoding: .utf8).trimmed))
+        let grandchild = try await ProcessLifetime.pid(writtenTo: marker)
         kill(run.processIdentifier, SIGKILL)
-        run.waitUntilExit()
+        while run.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         for endpoint in endpoints { #expect(await ProcessLifetime.ends(endpoint)) }
         #expect(await ProcessLifetime.ends(grandchild), "the endpoint's child outlived the killed tool")
     }
@@ -136,8 +138,8 @@ struct RunCommandHardeningTests {
         for pid in detached { #expect(await ProcessLifetime.ends(pid, within: .seconds(1))) }
     }
 
-    @Test func aLaunchCommandThatDaemonizesIsRefused() throws {
-        let outcome = try CLIRunner.run([
+    @Test func aLaunchCommandThatDaemonizesIsRefused() async throws {
+        let outcome = try await CLIRunner.runInBackground([
             "probe", "--launch", "qemu-system-x86_64 -machine none -display none -daemonize",
         ])
         #expect(outcome.status == ExitStatus.runNotPossible.rawValue)
@@ -150,9 +152,11 @@ struct RunCommandHardeningTests {
         let marker = directory.appendingPathComponent("detached.pid").path
         let script = try ProcessLifetime.script(
             in: directory, "setsid sleep 1000 & echo $! > \(marker)\nexec qemu-system-x86_64 \"$@\"")
-        let outcome = try CLIRunner.run(["probe", "--launch", "\(script) -machine none -display none"])
+        let outcome = try await CLIRunner.runInBackground([
+            "probe", "--launch", "\(script) -machine none -display none",
+        ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        let detached = try #require(pid_t(try String(contentsOfFile: marker, encoding: .utf8).trimmed))
+        let detached = try await ProcessLifetime.pid(writtenTo: marker)
         #expect(await ProcessLifetime.ends(detached, within: .seconds(2)), "the detached descendant outlived the tool")
     }
 }

@@ -620,6 +620,7 @@ public actor QMPClient {
     }
 
     private func readLoop() async {
+        var lastYield = ContinuousClock.now
         while failure == nil {
             let chunk: [UInt8]?
             do {
@@ -647,9 +648,13 @@ public actor QMPClient {
                 guard let line else { break }
                 handle(line)
             }
-            // Between chunks: deadlines first, then let callers (close, events, ...) in.
+            // Between chunks: deadlines first; then, while a flood keeps chunks coming, let
+            // callers (close, events, ...) in every few milliseconds.
             expireOverdue()
-            await Task.yield()
+            if ContinuousClock.now - lastYield > .milliseconds(5) {
+                await Task.yield()
+                lastYield = ContinuousClock.now
+            }
         }
     }
 

@@ -39,25 +39,16 @@ extension ChildProcess {
             thread.start()
         }
 
-        /// Runs `body` on the spawner thread and returns its result.
+        /// Runs `body` on the spawner thread; the caller is suspended, not blocked, meanwhile
+        /// (a fork of a large process takes a while, and the cooperative pool has few threads).
         /// - Parameter body: the work (a fork).
         /// - Returns: what `body` returned.
-        func run<Value>(_ body: @escaping () -> Value) -> Value {
-            let done = NSCondition()
-            nonisolated(unsafe) var result: [Value] = []
-            condition.withLock {
-                jobs.append {
-                    let value = body()
-                    done.withLock {
-                        result = [value]
-                        done.signal()
-                    }
+        func run<Value: Sendable>(_ body: @escaping @Sendable () -> Value) async -> Value {
+            await withCheckedContinuation { continuation in
+                condition.withLock {
+                    jobs.append { continuation.resume(returning: body()) }
+                    condition.signal()
                 }
-                condition.signal()
-            }
-            return done.withLock {
-                while result.isEmpty { done.wait() }
-                return result[0]
             }
         }
 

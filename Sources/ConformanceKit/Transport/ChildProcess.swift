@@ -49,7 +49,7 @@ package final class ChildProcess: @unchecked Sendable {
     /// - Returns: the running process.
     /// - Throws: `TransportError.launchFailed` with the errno of the step that failed (`ENOENT`
     ///   when the program is not found, or the errno `execve` or `chdir` gave in the child).
-    static func spawn(_ command: [String], in directory: String, stderrTailLimit: Int) throws(TransportError)
+    static func spawn(_ command: [String], in directory: String, stderrTailLimit: Int) async throws(TransportError)
         -> ChildProcess
     {
         let name = command.joined(separator: " ")
@@ -58,7 +58,7 @@ package final class ChildProcess: @unchecked Sendable {
         let image = ChildImage(path: path, arguments: command, directory: directory)
         defer { image.release() }
         // Pipes are made on the spawner thread too, so no fork of ours inherits another's.
-        let launch = Spawner.shared.run { forkAndExec(image) }
+        let launch = await Spawner.shared.run { forkAndExec(image) }
         guard let stderrFD = launch.stderrFD else { throw .launchFailed(command: name, errno: launch.errno) }
         return ChildProcess(
             pid: launch.pid, command: command, stderrFD: stderrFD, lifeline: launch.guardian,
@@ -149,9 +149,9 @@ package final class ChildProcess: @unchecked Sendable {
     /// calls it; the CLI once more at exit.
     /// - Returns: how many processes were killed.
     @discardableResult
-    package static func killStrayChildren() -> Int {
+    package static func killStrayChildren() async -> Int {
         guard Spawner.shared.isAdopting else { return 0 }
-        return Spawner.shared.run {
+        return await Spawner.shared.run {
             var killed = 0
             for _ in 0..<16 {
                 let tracked = Spawner.shared.tracked

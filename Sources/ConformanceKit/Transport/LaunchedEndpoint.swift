@@ -141,7 +141,8 @@ public actor LaunchedEndpoint {
         let socket = directory + "/qmp.sock"
         let command = configuration.command + configuration.socketOption.arguments(socketPath: socket)
         do {
-            process = try ChildProcess.spawn(command, in: directory, stderrTailLimit: configuration.stderrTailLimit)
+            process = try await ChildProcess.spawn(
+                command, in: directory, stderrTailLimit: configuration.stderrTailLimit)
         } catch {
             await cleanUp()
             throw error
@@ -252,7 +253,7 @@ public actor LaunchedEndpoint {
             exit = await process.waitForExit(timeout: .seconds(30))
         }
         process.release()
-        ChildProcess.killStrayChildren()
+        await ChildProcess.killStrayChildren()
         await cleanUp()
         return exit
     }

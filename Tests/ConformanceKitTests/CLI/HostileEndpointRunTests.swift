@@ -6,12 +6,13 @@ import Testing
 
 /// `qmp-conform run` against a hostile endpoint, end to end: each fault ends in a verdict within
 /// the case timeout, with small, well-formed reports.
-@Suite(.enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
+@Suite(.serialized, .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct HostileEndpointRunTests {
     /// Runs one `query-status` case against a server that answers `qmp_capabilities` and then
     /// does `fault`; returns the exit status, the JSON report's one result, the reports
     /// directory and how long the run took.
-    func runOneCase(timeoutMs: Int = 1000, _ fault: @escaping @Sendable (JSONObject) -> HostileEndpoint.Action) throws
+    func runOneCase(timeoutMs: Int = 1000, _ fault: @escaping @Sendable (JSONObject) -> HostileEndpoint.Action)
+        async throws
         -> (status: Int32, result: JSONValue, reports: URL, seconds: Double)
     {
         let server = try HostileEndpoint { index, request in
@@ -20,7 +21,7 @@ struct HostileEndpointRunTests {
         defer { server.stop() }
         let reports = try ExternalTool.temporaryDirectory()
         let started = ContinuousClock.now
-        let outcome = try CLIRunner.run([
+        let outcome = try await CLIRunner.runInBackground([
             "run", "--socket", server.path, "--schema", Fixtures.introspectionPath, "--filter", "query-status/valid/*",
             "--no-protocol-checks", "--timeout-ms", "\(timeoutMs)", "--reports", reports.path,
         ])
@@ -42,8 +43,8 @@ struct HostileEndpointRunTests {
         #expect(lint.status == 0, "\(lint.stderr)")
     }
 
-    @Test func aCaseAgainstAnEventFloodEndsByItsTimeoutAsErrored() throws {
-        let (status, result, reports, seconds) = try runOneCase { _ in .floodEvents(count: 10_000_000) }
+    @Test func aCaseAgainstAnEventFloodEndsByItsTimeoutAsErrored() async throws {
+        let (status, result, reports, seconds) = try await runOneCase { _ in .floodEvents(count: 10_000_000) }
         defer { try? FileManager.default.removeItem(at: reports) }
         #expect(status == ExitStatus.conformanceFailures.rawValue)
         #expect(result["verdict"] == "errored")
@@ -52,8 +53,8 @@ struct HostileEndpointRunTests {
         try expectSmallWellFormedReports(in: reports)
     }
 
-    @Test func aCaseAgainstHugeRepliesKeepsItsReportsSmallAndWellFormed() throws {
-        let (_, result, reports, _) = try runOneCase(timeoutMs: 60_000) { request in
+    @Test func aCaseAgainstHugeRepliesKeepsItsReportsSmallAndWellFormed() async throws {
+        let (_, result, reports, _) = try await runOneCase(timeoutMs: 60_000) { request in
             .hugeReply(id: request["id"], bytes: 7 << 20)
         }
         defer { try? FileManager.default.removeItem(at: reports) }

@@ -13,6 +13,18 @@ enum ProcessLifetime {
         return "/bin/sh " + path
     }
 
+    /// The pid a launch script wrote to `file`, once it has (polling up to 60 s).
+    static func pid(writtenTo file: String) async throws -> pid_t {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8), let pid = pid_t(text.trimmed) {
+                return pid
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw CocoaError(.fileNoSuchFile)
+    }
+
     /// Whether a process runs (a zombie waiting for its reaper counts as ended).
     static func isAlive(_ pid: pid_t) -> Bool {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return false }
