@@ -62,6 +62,11 @@ enum RunCommand {
     static func run(_ parsed: ParsedCommand) async -> ExitStatus {
         let startedAt = Date()
         guard let selection = PlanOptions.selection(parsed), let limits = limits(parsed) else { return .usage }
+        // Report options naming one file are a usage error, found before the run.
+        if let (path, options) = ReportWriter.duplicate(among: namedReportPaths(parsed)) {
+            Output.error("error: \(ReportWriteError.samePath(path, options: options))\nSee 'qmp-conform run --help'.")
+            return .usage
+        }
         guard let target = TargetOptions.target(parsed) else { return .runNotPossible }
         let setup: (plan: RunPlan, schema: Schema, oracle: Oracle, waivers: Waivers)
         do {
@@ -84,7 +89,8 @@ enum RunCommand {
                 livenessTimeout: limits.livenessTimeout, connectTimeout: limits.connectTimeout,
                 reconnectTimeout: limits.reconnectTimeout, allowUnsafe: parsed.flag("allow-unsafe")),
             schema: setup.schema)
-        let interruption = Interruption()
+        let interruption = Interruption.shared
+        interruption.stopsBetweenCases()
         let progress = ProgressPrinter(total: items.count)
         Output.error(
             "qmp-conform: running \(items.count) cases against \(target) with \(limits.jobs) job\(limits.jobs == 1 ? "" : "s")"
@@ -217,24 +223,30 @@ enum RunCommand {
         ]
     }
 
-    /// Writes the named report files, or the default set under `--reports`; false on failure.
+    /// The report files named by `--junit`, `--json` and `--html`, by option.
+    static func namedReportPaths(_ parsed: ParsedCommand) -> [(option: String, path: String)] {
+        ["junit", "json", "html"].compactMap { option in parsed.value(option).map { (option, $0) } }
+    }
+
+    /// Writes the named report files, or the default set under `--reports`, all or none (one
+    /// batch); false on failure.
     static func writeReports(_ report: RunReport, _ parsed: ParsedCommand) -> Bool {
         let hostname = ProcessInfo.processInfo.hostName
         let writer = ReportWriter(hostname: hostname)
-        let named: [(option: String, reporter: any Reporter)] = [
-            ("junit", JUnitReporter(hostname: hostname)), ("json", JSONReporter()), ("html", HTMLReporter()),
+        let reporters: [String: any Reporter] = [
+            "junit": JUnitReporter(hostname: hostname), "json": JSONReporter(), "html": HTMLReporter(),
         ]
         do {
             var written: [URL] = []
-            for (option, reporter) in named {
-                guard let path = parsed.value(option) else { continue }
-                let url = URL(fileURLWithPath: path)
-                try writer.write(reporter.render(report), to: url)
-                written.append(url)
+            let named = namedReportPaths(parsed).compactMap { option, path in
+                reporters[option].map { ReportWriter.File($0.render(report), to: URL(fileURLWithPath: path)) }
             }
-            if written.isEmpty {
+            if named.isEmpty {
                 written = try writer.writeOutputs(
                     of: report, to: URL(fileURLWithPath: parsed.value("reports") ?? "reports"))
+            } else {
+                try writer.write(named)
+                written = named.map(\.url)
             }
             Output.error("qmp-conform: reports: " + written.map(\.path).joined(separator: ", "))
             return true

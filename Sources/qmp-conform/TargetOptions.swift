@@ -68,7 +68,7 @@ enum TargetOptions {
             await endpoint.shutDown()
             throw Failure(
                 message: "cannot talk to the endpoint (\(target)): \(error)"
-                    + (tail.isEmpty ? "" : "\n    stderr: \(tail)"))
+                    + (tail.isEmpty ? "" : "\n    stderr: \(TextEscaping.terminal(tail))"))
         }
     }
 

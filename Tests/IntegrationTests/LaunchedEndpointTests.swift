@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 
@@ -20,6 +21,32 @@ struct LaunchedEndpointTests {
         #expect(exit == .exited(0))
         #expect(access(directory, F_OK) != 0)
         await client.close()
+    }
+
+    @Test func aGrandchildInTheLaunchedGroupDiesWithTheEndpoint() async throws {
+        let directory = try RunCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let marker = directory.appendingPathComponent("grandchild.pid").path
+        let script = try ProcessLifetime.script(
+            in: directory, "sleep 1000 & echo $! > \(marker)\nexec qemu-system-x86_64 \"$@\"")
+        let endpoint = LaunchedEndpoint(
+            configuration: .init(
+                command: script.split(separator: " ").map(String.init) + ["-machine", "none", "-display", "none"]))
+        try await endpoint.launch()
+        let client = try await endpoint.connect()
+        let grandchild = try await ProcessLifetime.pid(writtenTo: marker)
+        #expect(ProcessLifetime.isAlive(grandchild))
+        await endpoint.stop(using: client)
+        await client.close()
+        #expect(await ProcessLifetime.ends(grandchild), "the background job outlived its endpoint")
+    }
+
+    @Test func aCommandThatDaemonizesIsRefusedBeforeItStarts() async {
+        let endpoint = LaunchedEndpoint(
+            configuration: .init(command: LaunchedEndpoint.Configuration.defaultCommand + ["-daemonize"]))
+        await #expect(throws: TransportError.commandDetaches(option: "-daemonize")) { try await endpoint.launch() }
+        #expect(await endpoint.processID == nil)
+        #expect(await endpoint.scratchDirectory == nil)
     }
 
     @Test func killingTheEndpointMidCommandReportsItsDeathThenRelaunchWorks() async throws {

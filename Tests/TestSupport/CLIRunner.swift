@@ -24,6 +24,15 @@ package enum CLIRunner {
         return try execute(executable, arguments, timeout: timeout)
     }
 
+    /// Runs the built `qmp-conform` as `run(_:timeout:)` does, waiting on a thread of its own:
+    /// an async test then does not hold one of the few cooperative threads for the whole run
+    /// (which stalls every other test's timeouts on a small machine).
+    package static func runInBackground(_ arguments: [String], timeout: TimeInterval = 120) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(arguments, timeout: timeout) }) }.start()
+        }
+    }
+
     /// Runs another program found on PATH (xmllint, python3) the same way.
     package static func tool(_ program: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> Outcome {
         try execute(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments, timeout: timeout)

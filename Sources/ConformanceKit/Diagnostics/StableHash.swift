@@ -9,6 +9,9 @@ struct StableHash {
     /// Starts a hash; a non-zero seed gives a different, equally stable family of hashes.
     init(seed: UInt64 = 0) { value = 0xcbf2_9ce4_8422_2325 ^ seed }
 
+    /// Continues a hash from an earlier `value` (a digest kept between calls).
+    init(resuming value: UInt64) { self.value = value }
+
     /// Mixes in bytes.
     mutating func combine(_ bytes: some Sequence<UInt8>) {
         for byte in bytes { combine(byte: byte) }

@@ -132,3 +132,8 @@ extension JSONValue: CustomStringConvertible {
     /// The compact JSON text of the value.
     public var description: String { JSONWriter.compact.string(self) }
 }
+
+extension JSONObject: CustomStringConvertible {
+    /// The compact JSON text of the object (never a Swift debug dump in a message).
+    public var description: String { JSONWriter.compact.string(.object(self)) }
+}

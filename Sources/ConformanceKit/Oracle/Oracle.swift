@@ -96,7 +96,10 @@ public struct Oracle: Sendable {
 
     /// Judges a generated case from its one exchange.
     private func judge(_ testCase: TestCase, _ observation: Observation) -> Verdict {
-        if let lost = observation.endpointLost { return .errored("the endpoint did not survive the case (\(lost))") }
+        if let lost = observation.endpointLost {
+            let noReply = observation.exchanges.first?.failure.map { "no reply (\($0)); " } ?? ""
+            return .errored(noReply + "the endpoint did not survive the case (\(lost))")
+        }
         guard let exchange = observation.exchanges.first, let reply = exchange.reply else {
             return Self.verdict(
                 broken: observation.exchanges.first?.failure ?? "no reply", earlier: commonFailures(observation),

@@ -2,7 +2,11 @@
 ///
 /// Owns the transport, the `QMPFramer`, the `QMPSession`, the requests in flight (at most
 /// `Options.maximumInFlight`; more wait for a slot), buffered events, findings and an optional
-/// transcript. Every wait has a timeout; every server fault becomes a `QMPProtocolError` (thrown
+/// transcript (`Options.maximumTranscriptBytes`). Every wait has a deadline fixed when it starts,
+/// which incoming traffic cannot extend (the read loop itself expires overdue waits between
+/// chunks), and ends at once with `.cancelled` when the waiting task is cancelled. Events are
+/// kept in a bounded `QMPEventBuffer` (newest kept; an overflow is an `.eventsDropped` finding).
+/// Every server fault becomes a `QMPProtocolError` (thrown
 /// to the callers it affects) or a `QMPFinding` (recorded). An error *reply* is a `QMPReply`
 /// value, never a thrown error. It does not launch endpoints or judge replies.
 public actor QMPClient {
@@ -16,11 +20,15 @@ public actor QMPClient {
         public var maximumMessageSize: Int
         /// The most requests in flight; more wait for a slot.
         public var maximumInFlight: Int
-        /// The most events (and findings, and unsolicited replies) kept; the oldest events are
-        /// dropped beyond it, later findings are not recorded.
+        /// The most events (and findings, and unsolicited replies) kept: the newest events are
+        /// kept (see `QMPEventBuffer`) and each overflow is recorded as one `.eventsDropped`
+        /// finding with the count; later findings beyond it are not recorded. Default 10,000.
         public var maximumBufferedEvents: Int
         /// Keep a transcript of every exchange.
         public var recordsTranscript: Bool
+        /// The most transcript bytes kept between two `takeTranscript()` calls (one case): the
+        /// rest is summarised with its byte count and digest (see `QMPTranscript`).
+        public var maximumTranscriptBytes: Int
         /// The monotonic clock stamped on received messages (injectable for tests).
         public var clock: @Sendable () -> ContinuousClock.Instant
 
@@ -32,14 +40,16 @@ public actor QMPClient {
         ///   - maximumInFlight: the most requests in flight.
         ///   - maximumBufferedEvents: the most events, findings and unsolicited replies kept.
         ///   - recordsTranscript: keep a transcript.
+        ///   - maximumTranscriptBytes: the most transcript bytes kept per `takeTranscript()`.
         ///   - clock: the receive-time clock.
         public init(
             dialect: QMPSession.Dialect = .qmp,
             wantsOOB: Bool = true,
             maximumMessageSize: Int = QMPFramer.defaultMaximumMessageSize,
             maximumInFlight: Int = 8,
-            maximumBufferedEvents: Int = 100_000,
+            maximumBufferedEvents: Int = 10_000,
             recordsTranscript: Bool = false,
+            maximumTranscriptBytes: Int = QMPTranscript.defaultByteLimit,
             clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
         ) {
             self.dialect = dialect
@@ -48,6 +58,7 @@ public actor QMPClient {
             self.maximumInFlight = max(1, maximumInFlight)
             self.maximumBufferedEvents = max(1, maximumBufferedEvents)
             self.recordsTranscript = recordsTranscript
+            self.maximumTranscriptBytes = maximumTranscriptBytes
             self.clock = clock
         }
     }
@@ -74,6 +85,8 @@ public actor QMPClient {
     private struct EventWaiter {
         var mark: Int
         var predicate: @Sendable (QMPEvent) -> Bool
+        var deadline: ContinuousClock.Instant
+        var timeout: Duration
         var continuation: CheckedContinuation<Result<QMPEvent, QMPProtocolError>, Never>
         var timer: Task<Void, Never>
     }
@@ -95,13 +108,14 @@ public actor QMPClient {
     private var usedSlots = 0
     private var slotWaiters: [CheckedContinuation<Void, Never>] = []
     private var greetingWaiter: (CheckedContinuation<Result<QMPGreeting?, QMPProtocolError>, Never>, Task<Void, Never>)?
+    private var greetingDeadline: (instant: ContinuousClock.Instant, timeout: Duration)?
     private var eventWaiters: [Int: EventWaiter] = [:]
-    private var receivedEvents: [QMPEvent] = []
-    /// How many of the oldest events were dropped to respect `Options.maximumBufferedEvents`.
-    private var droppedEvents = 0
+    private var buffer: QMPEventBuffer
+    /// The index in `recordedFindings` of the `.eventsDropped` finding of the current overflow.
+    private var overflowFinding: Int?
     private var recordedFindings: [QMPFinding] = []
     private var unsolicited: [QMPReply] = []
-    private var recorded = QMPTranscript()
+    private var recorded: QMPTranscript
     private var failure: QMPProtocolError?
 
     /// Creates a client; call `start()` (or use `connect`) before anything else.
@@ -113,6 +127,8 @@ public actor QMPClient {
         self.options = options
         session = QMPSession(dialect: options.dialect)
         framer = QMPFramer(maximumMessageSize: options.maximumMessageSize)
+        recorded = QMPTranscript(byteLimit: options.maximumTranscriptBytes)
+        buffer = QMPEventBuffer(limit: options.maximumBufferedEvents)
     }
 
     /// Connects: starts reading, waits for the greeting and (unless told not to) negotiates.
@@ -195,12 +211,18 @@ public actor QMPClient {
         if options.dialect == .noGreeting { return nil }
         if let greeting = session.greeting { return greeting }
         if let failure { throw failure }
-        let result = await withCheckedContinuation { continuation in
-            let timer = Task { [weak self] in
-                do { try await Task.sleep(for: timeout) } catch { return }
-                await self?.expireGreeting(after: timeout)
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let timer = Task { [weak self] in
+                    do { try await Task.sleep(for: timeout) } catch { return }
+                    await self?.expireGreeting(with: .greetingMissing(after: timeout))
+                }
+                greetingWaiter = (continuation, timer)
+                greetingDeadline = (.now + timeout, timeout)
+                if Task.isCancelled { expireGreeting(with: .cancelled(waitingFor: "the greeting")) }
             }
-            greetingWaiter = (continuation, timer)
+        } onCancel: {
+            Task { await self.expireGreeting(with: .cancelled(waitingFor: "the greeting")) }
         }
         return try result.get()
     }
@@ -308,10 +330,24 @@ public actor QMPClient {
         async throws(QMPProtocolError)
         -> [Result<QMPReply, QMPProtocolError>]
     {
+        try await outcomes(pipelined: objects, timeouts: objects.map { _ in timeout })
+    }
+
+    /// Sends several request objects in one write, each with a timeout of its own (a case, then
+    /// the liveness check that may take a little longer), and returns each one's outcome.
+    /// - Parameters:
+    ///   - objects: the requests, each with a distinct `id`.
+    ///   - timeouts: how long to wait for each reply, one per request.
+    /// - Returns: one outcome per request, in request order.
+    /// - Throws: `QMPProtocolError` when nothing could be sent (a closed client, a duplicate id).
+    public func outcomes(pipelined objects: [JSONObject], timeouts: [Duration])
+        async throws(QMPProtocolError)
+        -> [Result<QMPReply, QMPProtocolError>]
+    {
         if let failure { throw failure }
         var keys: [WaitKey] = []
         var bytes: [UInt8] = []
-        for object in objects {
+        for (object, timeout) in zip(objects, timeouts) {
             let request: QMPSession.Request
             do {
                 request = try session.request(object)
@@ -319,7 +355,8 @@ public actor QMPClient {
                 for key in keys { abandon(key) }
                 throw error
             }
-            keys.append(register(request, waitingFor: "reply to a pipelined request", timeout: timeout))
+            let command = object["execute"]?.stringValue.map { "reply to \($0)" } ?? "reply to a pipelined request"
+            keys.append(register(request, waitingFor: command, timeout: timeout))
             bytes += request.bytes
         }
         record(.sent, bytes)
@@ -345,13 +382,16 @@ public actor QMPClient {
     // MARK: - Events and observations
 
     /// A mark for `events(since:)` and `waitForEvent(after:...)`: the number of events so far.
-    public var eventMark: Int { droppedEvents + receivedEvents.count }
+    public var eventMark: Int { buffer.mark }
 
-    /// The events received since a mark, in arrival order.
+    /// The events received since a mark and still kept, in arrival order. Reading ends the
+    /// current overflow: events dropped from now on are counted in a new `.eventsDropped` finding.
     /// - Parameter mark: from `eventMark`; 0 for all.
-    /// - Returns: the events.
+    /// - Returns: the events (at most `Options.maximumBufferedEvents`).
     public func events(since mark: Int = 0) -> [QMPEvent] {
-        Array(receivedEvents[bufferIndex(mark)...])
+        buffer.markRead()
+        overflowFinding = nil
+        return Array(buffer.events(since: mark))
     }
 
     /// Waits for an event matching a predicate, received after a mark.
@@ -367,17 +407,23 @@ public actor QMPClient {
         matching predicate: @escaping @Sendable (QMPEvent) -> Bool
     ) async throws(QMPProtocolError) -> QMPEvent {
         let start = mark ?? eventMark
-        if let event = receivedEvents[bufferIndex(start)...].first(where: predicate) { return event }
+        if let event = buffer.events(since: start).first(where: predicate) { return event }
         if let failure { throw failure }
         let token = nextToken
         nextToken += 1
-        let result = await withCheckedContinuation { continuation in
-            let timer = Task { [weak self] in
-                do { try await Task.sleep(for: timeout) } catch { return }
-                await self?.expireEventWaiter(token, after: timeout)
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let timer = Task { [weak self] in
+                    do { try await Task.sleep(for: timeout) } catch { return }
+                    await self?.expireEventWaiter(token, with: .timeout(waitingFor: "an event", after: timeout))
+                }
+                eventWaiters[token] = EventWaiter(
+                    mark: start, predicate: predicate, deadline: .now + timeout, timeout: timeout,
+                    continuation: continuation, timer: timer)
+                if Task.isCancelled { expireEventWaiter(token, with: .cancelled(waitingFor: "an event")) }
             }
-            eventWaiters[token] = EventWaiter(
-                mark: start, predicate: predicate, continuation: continuation, timer: timer)
+        } onCancel: {
+            Task { await self.expireEventWaiter(token, with: .cancelled(waitingFor: "an event")) }
         }
         return try result.get()
     }
@@ -412,7 +458,7 @@ public actor QMPClient {
     /// so memory stays bounded and no case copies the whole history).
     /// - Returns: the entries since the last call.
     public func takeTranscript() -> QMPTranscript {
-        defer { recorded = QMPTranscript() }
+        defer { recorded = QMPTranscript(byteLimit: options.maximumTranscriptBytes) }
         return recorded
     }
     /// The error that ended the connection, if one did.
@@ -469,16 +515,29 @@ public actor QMPClient {
             entries[key] = nil
             return result
         }
-        return await withUnsafeContinuation { (continuation: ReplyContinuation) in
-            if case .registered? = entries[key] {
-                entries[key] = .waiting(continuation)
-            } else if case .done(let result)? = entries[key] {
-                entries[key] = nil
-                continuation.resume(returning: result)
-            } else {
-                continuation.resume(returning: .failure(failure ?? .closed))
+        return await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: ReplyContinuation) in
+                if Task.isCancelled { cancelWait(key) }
+                if case .registered? = entries[key] {
+                    entries[key] = .waiting(continuation)
+                } else if case .done(let result)? = entries[key] {
+                    entries[key] = nil
+                    continuation.resume(returning: result)
+                } else {
+                    continuation.resume(returning: .failure(failure ?? .closed))
+                }
             }
+        } onCancel: {
+            Task { await self.cancelWait(key) }
         }
+    }
+
+    /// The waiting task was cancelled: its wait ends now with `.cancelled`, and a reply that
+    /// still comes is a late one.
+    private func cancelWait(_ key: WaitKey) {
+        guard let deadline = deadlines[key] else { return }
+        if case .id(let id) = key { session.abandon(id) } else { session.abandon(nil) }
+        complete(key, .failure(.cancelled(waitingFor: deadline.what)))
     }
 
     private func complete(_ key: WaitKey, _ result: Result<QMPReply, QMPProtocolError>) {
@@ -515,7 +574,20 @@ public actor QMPClient {
     private func watchdogFired() {
         watchdogTarget = nil
         watchdog = nil
+        expireOverdue()
+        if let next = deadlines.values.map(\.instant).min() { startWatchdog(at: next) }
+    }
+
+    /// Ends every wait whose deadline has passed. The timers call it, and so does the read loop
+    /// after every chunk: a flood that keeps this actor busy cannot postpone a deadline.
+    private func expireOverdue() {
         let now = ContinuousClock.now
+        for (token, waiter) in eventWaiters where waiter.deadline <= now {
+            expireEventWaiter(token, with: .timeout(waitingFor: "an event", after: waiter.timeout))
+        }
+        if let greetingDeadline, greetingDeadline.instant <= now {
+            expireGreeting(with: .greetingMissing(after: greetingDeadline.timeout))
+        }
         for (key, deadline) in deadlines where deadline.instant <= now {
             switch entries[key] {
             case .registered, .waiting:
@@ -525,18 +597,20 @@ public actor QMPClient {
                 deadlines[key] = nil
             }
         }
-        if let next = deadlines.values.map(\.instant).min() { startWatchdog(at: next) }
     }
 
-    private func expireGreeting(after timeout: Duration) {
-        guard let (continuation, _) = greetingWaiter else { return }
+    private func expireGreeting(with problem: QMPProtocolError) {
+        guard let (continuation, timer) = greetingWaiter else { return }
         greetingWaiter = nil
-        continuation.resume(returning: .failure(.greetingMissing(after: timeout)))
+        greetingDeadline = nil
+        timer.cancel()
+        continuation.resume(returning: .failure(problem))
     }
 
-    private func expireEventWaiter(_ token: Int, after timeout: Duration) {
+    private func expireEventWaiter(_ token: Int, with problem: QMPProtocolError) {
         guard let waiter = eventWaiters.removeValue(forKey: token) else { return }
-        waiter.continuation.resume(returning: .failure(.timeout(waitingFor: "an event", after: timeout)))
+        waiter.timer.cancel()
+        waiter.continuation.resume(returning: .failure(problem))
     }
 
     private func acquireSlot() async {
@@ -557,10 +631,11 @@ public actor QMPClient {
 
     private func record(_ direction: QMPTranscript.Direction, _ bytes: [UInt8]) {
         guard options.recordsTranscript else { return }
-        recorded.entries.append(QMPTranscript.Entry(direction, bytes, at: options.clock()))
+        recorded.append(direction, bytes, at: options.clock())
     }
 
     private func readLoop() async {
+        var lastYield = ContinuousClock.now
         while failure == nil {
             let chunk: [UInt8]?
             do {
@@ -588,19 +663,27 @@ public actor QMPClient {
                 guard let line else { break }
                 handle(line)
             }
+            // Between chunks: deadlines first; then, while a flood keeps chunks coming, let
+            // callers (close, events, ...) in every few milliseconds.
+            expireOverdue()
+            if ContinuousClock.now - lastYield > .milliseconds(5) {
+                await Task.yield()
+                lastYield = ContinuousClock.now
+            }
         }
     }
 
     private func handle(_ line: QMPFramer.Line) {
         let now = options.clock()
         if options.recordsTranscript {
-            recorded.entries.append(QMPTranscript.Entry(.received, line.rawBytes, at: now))
+            recorded.append(.received, line.rawBytes, at: now)
         }
         for action in session.receive(line, at: now) {
             switch action {
             case .greeted(let greeting):
                 if let (continuation, timer) = greetingWaiter {
                     greetingWaiter = nil
+                    greetingDeadline = nil
                     timer.cancel()
                     continuation.resume(returning: .success(greeting))
                 }
@@ -612,18 +695,15 @@ public actor QMPClient {
                 }
             case .unsolicitedReply(let reply):
                 if unsolicited.count < options.maximumBufferedEvents { unsolicited.append(reply) }
-            case .lateReply(let reply):
+            case .lateReply:
                 addFinding(
                     QMPFinding(
-                        .malformedMessage(reason: "reply after its request timed out", raw: "\(reply.raw)"),
+                        .malformedMessage(
+                            reason: "reply after its request timed out", raw: QMPProtocolError.excerpt(line.bytes)),
                         receivedAt: now))
             case .event(let event):
-                receivedEvents.append(event)
-                if receivedEvents.count > options.maximumBufferedEvents {
-                    let excess = receivedEvents.count - options.maximumBufferedEvents
-                    receivedEvents.removeFirst(excess)
-                    droppedEvents += excess
-                }
+                buffer.append(event)
+                if buffer.droppedSinceRead > 0 { recordOverflow(at: now) }
                 deliver(event)
             case .finding(let problem):
                 addFinding(QMPFinding(problem, receivedAt: now))
@@ -639,9 +719,16 @@ public actor QMPClient {
         if recordedFindings.count < options.maximumBufferedEvents { recordedFindings.append(finding) }
     }
 
-    /// The index in `receivedEvents` of an absolute event mark.
-    private func bufferIndex(_ mark: Int) -> Int {
-        min(max(0, mark - droppedEvents), receivedEvents.count)
+    /// Records (or updates) the one `.eventsDropped` finding of the current overflow.
+    private func recordOverflow(at now: ContinuousClock.Instant) {
+        let finding = QMPFinding(
+            .eventsDropped(count: buffer.droppedSinceRead, limit: buffer.limit), receivedAt: now)
+        if let index = overflowFinding {
+            recordedFindings[index].problem = finding.problem
+        } else if recordedFindings.count < options.maximumBufferedEvents {
+            overflowFinding = recordedFindings.count
+            recordedFindings.append(finding)
+        }
     }
 
     private func deliver(_ event: QMPEvent) {
@@ -672,6 +759,7 @@ public actor QMPClient {
         watchdogTarget = nil
         if let (continuation, timer) = greetingWaiter {
             greetingWaiter = nil
+            greetingDeadline = nil
             timer.cancel()
             continuation.resume(returning: .failure(problem))
         }

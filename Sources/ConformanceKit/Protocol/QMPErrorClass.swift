@@ -39,5 +39,5 @@ public struct QMPErrorInfo: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A one-line human-readable rendering.
-    public var description: String { "\(errorClass): \(desc)" }
+    public var description: String { TextEscaping.terminal("\(errorClass): \(desc)") }
 }

@@ -35,7 +35,7 @@ public struct QMPEvent: Sendable, Hashable {
 
 /// An event's `timestamp`: seconds and microseconds since the Unix epoch, or both -1 when the
 /// server could not read the clock (QMP spec §2.5).
-public struct QMPTimestamp: Sendable, Hashable, Comparable {
+public struct QMPTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Whole seconds.
     public var seconds: Int64
     /// Microseconds, 0...999_999 (or -1 with `seconds == -1`).
@@ -65,6 +65,13 @@ public struct QMPTimestamp: Sendable, Hashable, Comparable {
 
     /// Whether the server reported that it could not read its clock.
     public var isUnknown: Bool { seconds == -1 && microseconds == -1 }
+
+    /// `1700000000.000042`, or `unknown` for the -1/-1 timestamp.
+    public var description: String {
+        guard !isUnknown else { return "unknown" }
+        let micros = String(microseconds)
+        return "\(seconds)." + String(repeating: "0", count: max(0, 6 - micros.count)) + micros
+    }
 
     /// Orders by seconds, then microseconds.
     public static func < (lhs: QMPTimestamp, rhs: QMPTimestamp) -> Bool {

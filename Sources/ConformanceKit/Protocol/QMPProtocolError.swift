@@ -2,7 +2,9 @@
 ///
 /// Every way a server can misbehave maps to one case here, so the runner can report it and carry
 /// on; the client never traps on what a server sends. Raw excerpts are capped at
-/// `QMPProtocolError.excerptLimit` bytes and decoded lossily, so the error stays small.
+/// `QMPProtocolError.excerptLimit` bytes and decoded lossily, so the error stays small, and the
+/// rendering (`description`) escapes every control character through `TextEscaping.terminal`, so
+/// endpoint bytes quoted in it cannot act on a terminal.
 public enum QMPProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The transport failed (connect refused, endpoint died, ...); carries the errno where known.
     case transport(TransportError)
@@ -36,6 +38,14 @@ public enum QMPProtocolError: Error, Sendable, Hashable, CustomStringConvertible
     case duplicateRequestID(JSONValue)
     /// The client was closed (by `close()` or an earlier fatal error) before this call.
     case closed
+    /// An event came before the greeting (QMP spec §2.2: the greeting is the first message);
+    /// the event is kept and judged like any other, and the greeting that follows is accepted.
+    case eventBeforeGreeting(name: String, raw: String)
+    /// More events arrived than the client keeps (`QMPClient.Options.maximumBufferedEvents`):
+    /// this many of the oldest were dropped since the events were last read.
+    case eventsDropped(count: Int, limit: Int)
+    /// The waiting task was cancelled (the run was interrupted) before the reply came.
+    case cancelled(waitingFor: String)
 
     /// The most bytes of a raw message kept in an error.
     public static let excerptLimit = 512
@@ -49,8 +59,20 @@ public enum QMPProtocolError: Error, Sendable, Hashable, CustomStringConvertible
         return head.count < bytes.count ? text + "..." : text
     }
 
-    /// A one-line human-readable rendering.
-    public var description: String {
+    /// The QMP spec section a departure breaks, when it breaks one (`2.2` for the greeting).
+    public var specSection: String? {
+        switch self {
+        case .greetingMissing, .greetingMalformed, .eventBeforeGreeting: "2.2"
+        case .invalidUTF8, .invalidJSON, .notAnObject: "2.1"
+        case .unknownReplyID, .duplicateReply: "2.4"
+        default: nil
+        }
+    }
+
+    /// A one-line human-readable rendering, with control characters escaped (safe to print).
+    public var description: String { TextEscaping.terminal(text) }
+
+    private var text: String {
         switch self {
         case .transport(let error): "transport: \(error)"
         case .timeout(let what, let after): "timed out after \(after) waiting for \(what)"
@@ -69,6 +91,11 @@ public enum QMPProtocolError: Error, Sendable, Hashable, CustomStringConvertible
         case .negotiationFailed(let error): "qmp_capabilities failed: \(error)"
         case .duplicateRequestID(let id): "id \(id) is already in flight"
         case .closed: "the client is closed"
+        case .eventBeforeGreeting(let name, let raw):
+            "event \(name) before the greeting (QMP spec §2.2: the greeting is the first message): \(raw)"
+        case .eventsDropped(let count, let limit):
+            "\(count) events dropped: more than the \(limit) kept arrived (the newest are kept)"
+        case .cancelled(let what): "cancelled while waiting for \(what)"
         }
     }
 }

@@ -192,6 +192,10 @@ public struct QMPSession: Sendable {
                 self.greeting = greeting
                 state = .negotiating
                 return actions + [.greeted(greeting)]
+            case .event(let event):
+                // QEMU 7.2 may send an event (e.g. RESUME) before its greeting while the guest starts.
+                let finding = QMPProtocolError.eventBeforeGreeting(name: event.name, raw: excerpt(line))
+                return actions + [.finding(finding), .event(event)]
             case .unrecognized(_, let reason):
                 let error = QMPProtocolError.greetingMalformed(reason: reason, raw: excerpt(line))
                 state = .failed(error)

@@ -72,13 +72,13 @@ public actor ProtocolCheckContext {
     /// Closes every connection and merges their transcripts in time order.
     /// - Returns: the merged transcript.
     public func finish() async -> QMPTranscript {
-        var entries: [QMPTranscript.Entry] = []
+        var merged = QMPTranscript()
         for client in clients {
             await client.close()
-            entries += await client.transcript.entries
+            merged.merge(await client.transcript)
         }
         clients = []
         current = nil
-        return QMPTranscript(entries: entries.sorted { $0.time < $1.time })
+        return merged
     }
 }

@@ -203,7 +203,8 @@ public enum ProtocolChecks {
         _ = try await client.execute("qmp-conform-no-such-command", timeout: context.timeout)
         _ = try await client.sendRaw(Array("{\"execute\": }".utf8), expectingReplyID: nil, timeout: context.timeout)
         let received = await client.transcript.received
-        for entry in received {
+        // An entry cut short by the transcript's byte limit has lost its end: its ending is unknown.
+        for entry in received where entry.elided == nil {
             guard entry.bytes.suffix(2) == [13, 10] else {
                 throw Failure("message not terminated by CRLF: \(QMPTranscript.printable(entry.bytes))")
             }

@@ -41,7 +41,7 @@ public struct JSONReporter: Reporter {
             "summary": .string(result.summary),
             "verdict": .string(ReportText.name(of: result.verdict)),
             "duration": .double(result.duration),
-            "transcript": .array(lines(result.transcript).map(JSONValue.string)),
+            "transcript": .array(lines(ReportText.bounded(result.transcript)).map(JSONValue.string)),
             "eventTimings": .array(
                 result.eventTimings.map { timing in
                     [
@@ -56,9 +56,9 @@ public struct JSONReporter: Reporter {
         case .failed(let failures):
             object["failures"] = Self.failures(failures)
         case .skipped(let reason), .errored(let reason):
-            object["reason"] = .string(reason)
+            object["reason"] = .string(ReportText.bounded(reason))
         case .waived(let reason, let failures):
-            object["reason"] = .string(reason)
+            object["reason"] = .string(ReportText.bounded(reason))
             object["failures"] = Self.failures(failures)
         }
         return .object(object)
@@ -69,7 +69,8 @@ public struct JSONReporter: Reporter {
             failures.map { failure in
                 [
                     "rule": .string(failure.rule.description), "path": .string(failure.path.description),
-                    "expected": .string(failure.expected), "actual": .string(failure.actual),
+                    "expected": .string(ReportText.bounded(failure.expected)),
+                    "actual": .string(ReportText.bounded(failure.actual)),
                 ]
             })
     }

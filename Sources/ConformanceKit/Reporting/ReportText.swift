@@ -3,8 +3,19 @@ import Foundation
 /// The phrases several reporters share, written one way: times, verdict names and messages,
 /// failure diffs, event timings, case titles and the reproduce command.
 ///
-/// Returns plain text; each reporter escapes it for its format.
+/// Returns plain text; each reporter escapes it for its format. Every text that can carry what
+/// an endpoint sent (messages, diffs, transcripts) is bounded by `fieldLimit`, whatever the
+/// runner or oracle put in it, so one hostile reply cannot make a report huge.
 enum ReportText {
+    /// The most UTF-8 bytes one message, diff value or transcript keeps in a report (64 KiB,
+    /// as a case's transcript); the rest is summarised as `... N bytes elided, fnv1a 0x...`.
+    static let fieldLimit = 64 << 10
+
+    /// Text cut to `fieldLimit`, the rest summarised.
+    /// - Parameter text: any text.
+    /// - Returns: the bounded text.
+    static func bounded(_ text: String) -> String { ByteElision.bounded(text, limit: fieldLimit) }
+
     /// Seconds with a fixed number of decimals and no exponent (JUnit's `SUREFIRE_TIME`);
     /// negative or non-finite values read as 0.
     /// - Parameters:
@@ -57,7 +68,9 @@ enum ReportText {
     /// One line saying why a case did not pass: the failures in short, or the skip/error reason.
     /// - Parameter verdict: the verdict.
     /// - Returns: the message; empty for `.passed`.
-    static func message(of verdict: Verdict) -> String {
+    static func message(of verdict: Verdict) -> String { bounded(unboundedMessage(of: verdict)) }
+
+    private static func unboundedMessage(of verdict: Verdict) -> String {
         switch verdict {
         case .passed: ""
         case .failed(let failures) where failures.count == 1: failures[0].description
@@ -87,8 +100,8 @@ enum ReportText {
         let continuation = "\n" + indent + String(repeating: " ", count: 12)
         return [
             "\(indent)[\(failure.rule)] at \(failure.path)",
-            "\(indent)  expected: " + failure.expected.replacing("\n", with: continuation),
-            "\(indent)  actual:   " + failure.actual.replacing("\n", with: continuation),
+            "\(indent)  expected: " + bounded(failure.expected).replacing("\n", with: continuation),
+            "\(indent)  actual:   " + bounded(failure.actual).replacing("\n", with: continuation),
         ]
     }
 
@@ -100,11 +113,21 @@ enum ReportText {
     static func detailLines(_ verdict: Verdict, indent: String = "") -> [String] {
         switch verdict {
         case .passed: []
-        case .failed(let failures): failures.flatMap { diffLines($0, indent: indent) }
-        case .skipped(let reason), .errored(let reason): [indent + reason]
+        case .failed(let failures): diffLines(failures, indent: indent)
+        case .skipped(let reason), .errored(let reason): [indent + bounded(reason)]
         case .waived(let reason, let failures):
-            [indent + "waived: \(reason)"] + failures.flatMap { diffLines($0, indent: indent) }
+            [indent + "waived: \(bounded(reason))"] + diffLines(failures, indent: indent)
         }
+    }
+
+    /// The most failures of one verdict shown in detail (a flood of bad events can make
+    /// thousands); the rest are counted.
+    static let failureLimit = 100
+
+    private static func diffLines(_ failures: [Verdict.Failure], indent: String) -> [String] {
+        let shown = failures.prefix(failureLimit).flatMap { diffLines($0, indent: indent) }
+        let more = failures.count - failureLimit
+        return more > 0 ? shown + ["\(indent)... and \(more) more differences"] : shown
     }
 
     /// An event's measured latency beside its window: `RESUME: 0.8 ms (window 1000 ms)`,
@@ -125,7 +148,8 @@ enum ReportText {
     static func output(of result: CaseResult) -> String {
         var blocks: [String] = []
         if !result.transcript.isEmpty {
-            blocks.append(result.transcript.hasSuffix("\n") ? String(result.transcript.dropLast()) : result.transcript)
+            let transcript = bounded(result.transcript)
+            blocks.append(transcript.hasSuffix("\n") ? String(transcript.dropLast()) : transcript)
         }
         if !result.eventTimings.isEmpty {
             blocks.append(

@@ -275,7 +275,8 @@ public struct Runner: Sendable {
         var livenessProblem: String?
         do {
             let outcomes = try await client.outcomes(
-                pipelined: batch, timeout: configuration.caseTimeout + configuration.livenessTimeout)
+                pipelined: batch,
+                timeouts: [configuration.caseTimeout, configuration.caseTimeout + configuration.livenessTimeout])
             switch outcomes[0] {
             case .success(let value): exchange.reply = value
             case .failure(let error): exchange.failure = "\(error)"

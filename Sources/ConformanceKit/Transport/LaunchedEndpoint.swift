@@ -10,7 +10,10 @@ import Glibc
 /// also the process's working directory. stderr is captured (a bounded tail); the exit status is
 /// known as soon as the process ends, and a connection to a dead endpoint reports
 /// `TransportError.endpointDied` with that status and the stderr tail. `stop()` sends `quit`,
-/// then SIGTERM, then SIGKILL, and always reaps. It does not judge anything the endpoint says.
+/// then SIGTERM, then SIGKILL to the process group, always reaps, then kills whatever is left of
+/// the group (a shell's background job). The process dies with the tool (see `ChildProcess`), and
+/// a command that would detach (`-daemonize`) is refused. Launching and connecting end at once
+/// when the task is cancelled. It does not judge anything the endpoint says.
 public actor LaunchedEndpoint {
     /// How the QMP socket is asked for on the command line.
     public enum SocketOption: Sendable, Hashable {
@@ -90,6 +93,7 @@ public actor LaunchedEndpoint {
     deinit {
         // Never leave a running endpoint or its scratch directory behind an abandoned value.
         process?.signal(SIGKILL)
+        process?.release()
         if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
     }
 
@@ -119,6 +123,9 @@ public actor LaunchedEndpoint {
     ///   `.socketNotReady`; the scratch directory is removed on failure.
     public func launch() async throws(TransportError) {
         if isRunning { return }
+        if let option = configuration.command.first(where: Self.detachingOptions.contains) {
+            throw .commandDetaches(option: option)
+        }
         await cleanUp()
         lastExit = nil
         var template = Array("/tmp/qmp-conform-XXXXXX".utf8CString)
@@ -127,10 +134,15 @@ public actor LaunchedEndpoint {
         }
         let directory = String(cString: created)
         scratch = directory
+        // Who made it, so that a later run can remove it if this process is killed (SIGKILL).
+        FileManager.default.createFile(
+            atPath: directory + "/" + Self.ownerFile,
+            contents: ChildProcess.identity(of: getpid()).map { Data($0.utf8) })
         let socket = directory + "/qmp.sock"
         let command = configuration.command + configuration.socketOption.arguments(socketPath: socket)
         do {
-            process = try ChildProcess.spawn(command, in: directory, stderrTailLimit: configuration.stderrTailLimit)
+            process = try await ChildProcess.spawn(
+                command, in: directory, stderrTailLimit: configuration.stderrTailLimit)
         } catch {
             await cleanUp()
             throw error
@@ -146,6 +158,10 @@ public actor LaunchedEndpoint {
                 let tail = stderrTail
                 await stop()
                 throw .socketNotReady(path: socket, after: configuration.startTimeout, stderrTail: tail)
+            }
+            if Task.isCancelled {
+                await stop()
+                throw .cancelled
             }
             try? await Task.sleep(for: .milliseconds(2))
         }
@@ -171,6 +187,7 @@ public actor LaunchedEndpoint {
                 guard case .connectFailed(_, let code) = error, code == ECONNREFUSED || code == ENOENT,
                     ContinuousClock.now < deadline
                 else { throw error }
+                if Task.isCancelled { throw .cancelled }
                 try? await Task.sleep(for: .milliseconds(2))
             }
         }
@@ -235,9 +252,33 @@ public actor LaunchedEndpoint {
             process.signal(SIGKILL)
             exit = await process.waitForExit(timeout: .seconds(30))
         }
+        process.release()
+        await ChildProcess.killStrayChildren()
         await cleanUp()
         return exit
     }
+
+    /// The file in a scratch directory naming the process that made it (`ChildProcess.identity`).
+    static let ownerFile = "owner"
+
+    /// Removes the scratch directories (`/tmp/qmp-conform-XXXXXX`) whose owner process no longer
+    /// runs: what a killed run (SIGKILL, power loss) could not remove itself. Directories without
+    /// an owner file are left alone. For the CLI, at start.
+    /// - Returns: the directories removed.
+    @discardableResult
+    public nonisolated static func removeAbandonedScratchDirectories() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+        return names.filter { $0.hasPrefix("qmp-conform-") && $0.count == "qmp-conform-XXXXXX".count }.compactMap {
+            let directory = "/tmp/" + $0
+            guard let owner = try? String(contentsOfFile: directory + "/" + ownerFile, encoding: .utf8),
+                let pid = pid_t(owner.prefix { $0 != ":" }), ChildProcess.identity(of: pid) != owner
+            else { return nil }
+            return (try? FileManager.default.removeItem(atPath: directory)) == nil ? nil : directory
+        }
+    }
+
+    /// Options that make a command detach from the process that started it.
+    static let detachingOptions: Set<String> = ["-daemonize", "--daemonize"]
 
     /// Stops (if running) and launches again, in a new scratch directory.
     /// - Throws: as `launch()`.

@@ -20,9 +20,17 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case socketNotReady(path: String, after: Duration, stderrTail: String)
     /// The endpoint process exited (or was killed) while we needed it.
     case endpointDied(EndpointExit, stderrTail: String)
+    /// The launch command asks to detach (e.g. QEMU's `-daemonize`): the run could neither see
+    /// the endpoint exit nor stop it, so it is refused before anything starts.
+    case commandDetaches(option: String)
+    /// The task waiting (to launch or connect) was cancelled: the run is being interrupted.
+    case cancelled
 
-    /// A one-line human-readable rendering.
-    public var description: String {
+    /// A one-line human-readable rendering, with control characters (from the endpoint's
+    /// stderr) escaped, so it is safe to print.
+    public var description: String { TextEscaping.terminal(text) }
+
+    private var text: String {
         switch self {
         case .connectFailed(let address, let errno): "cannot connect to \(address): \(errnoName(errno))"
         case .addressNotAllowed(let address): "address \(address) is not loopback or a local Unix socket"
@@ -35,6 +43,10 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         case .socketNotReady(let path, let after, let tail):
             "QMP socket \(path) not ready after \(after)" + (tail.isEmpty ? "" : "; stderr: \(tail)")
         case .endpointDied(let exit, let tail): "endpoint died (\(exit))" + (tail.isEmpty ? "" : "; stderr: \(tail)")
+        case .commandDetaches(let option):
+            "the launch command detaches (\(option)), so the run could not stop it; drop \(option): "
+                + "qmp-conform runs the endpoint in the background itself"
+        case .cancelled: "cancelled (the run is being interrupted)"
         }
     }
 }

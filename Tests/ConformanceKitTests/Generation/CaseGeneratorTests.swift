@@ -140,11 +140,9 @@ struct CaseGeneratorTests {
                     ["name": "big-arg", "meta-type": "object", "members": .array(members)],
                     ["name": "big", "meta-type": "command", "arg-type": "big-arg"],
                 ]))
-        let (output, duration) = await onDispatchThread {
-            let start = ContinuousClock.now
-            return (Fixtures.generate(schema), ContinuousClock.now - start)
-        }
-        #expect(duration < .seconds(30))
+        // The budgets bound the work before it is done: the cases kept are counted, the rest cut
+        // without being built (the time it takes is a benchmark's business, not this test's).
+        let output = await onDispatchThread { Fixtures.generate(schema) }
         #expect(output.cases.filter { $0.kind == .valid }.count == 96)
         #expect(output.cases.filter { $0.kind == .invalid }.count == 160)
         #expect(output.notes.map(\.message).contains("big: 14906 of 15002 valid cases cut by the budget of 96"))

@@ -7,9 +7,12 @@ struct QMPClientTests {
         #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": ""}, "capabilities": ["oob"]}}"#
         + "\r\n"
 
-    /// A scripted server that answers every request with `{"return": {}}` and its id.
-    static func echoServer(extra: @escaping @Sendable (JSONObject) -> [String] = { _ in [] }) -> ScriptedTransport {
-        ScriptedTransport(initial: [Array(greeting.utf8)]) { bytes in
+    /// A scripted server that sends `beforeGreeting`, then the greeting, and answers every
+    /// request with `{"return": {}}` and its id.
+    static func echoServer(
+        beforeGreeting: String = "", extra: @escaping @Sendable (JSONObject) -> [String] = { _ in [] }
+    ) -> ScriptedTransport {
+        ScriptedTransport(initial: [Array((beforeGreeting + greeting).utf8)]) { bytes in
             guard let request = try? JSONParser.parse(bytes).objectValue else { return [] }
             var reply: JSONObject = ["return": [:]]
             if let id = request["id"] { reply["id"] = id }
@@ -74,6 +77,67 @@ struct QMPClientTests {
         await client.close()
     }
 
+    @Test func anEventBeforeTheGreetingIsKeptAndRecordedAgainstSection2_2() async throws {
+        let resume = #"{"event": "RESUME", "timestamp": {"seconds": 1, "microseconds": 0}}"# + "\r\n"
+        let client = try await QMPClient.connect(over: Self.echoServer(beforeGreeting: resume))
+        #expect(await client.state == .commandMode)
+        #expect(await client.greeting?.qemuVersion?.major == 7)
+        #expect(await client.events().map(\.name) == ["RESUME"])
+        let findings = await client.findings.map(\.problem)
+        #expect(findings.map(\.specSection) == ["2.2"])
+        guard case .eventBeforeGreeting(name: "RESUME", _)? = findings.first else {
+            Issue.record("got \(findings)")
+            return
+        }
+        await client.close()
+    }
+
+    @Test(arguments: ["\u{1B}[2J\u{1B}]0;owned\u{07}", "\u{07}", "\r", "\u{0}"])
+    func endpointBytesQuotedInErrorsAreEscaped(_ hostile: String) async throws {
+        let transport = ScriptedTransport(initial: [Array(("not JSON \(hostile) end\r\n").utf8)])
+        await #expect {
+            try await QMPClient.connect(over: transport, timeout: .seconds(1))
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("not valid JSON") && text.hasSuffix(" end")
+                && !text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+        }
+    }
+
+    @Test func aLateReplyIsQuotedAsJSONNotAsASwiftDump() async throws {
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
+        let client = try await QMPClient.connect(over: transport, negotiate: false)
+        _ = try? await client.execute("a", timeout: .milliseconds(20))
+        transport.deliver(#"{"return": {"a": [1]}, "id": 1}"# + "\r\n")
+        while await client.findings.isEmpty { await Task.yield() }
+        let text = await client.findings[0].description
+        #expect(text.contains(#"{"return": {"a": [1]}, "id": 1}"#))
+        #expect(!text.contains("JSONObject"))
+        #expect("\(["a": [1, "b"]] as JSONObject)" == #"{"a":[1,"b"]}"#)
+        #expect("\(QMPTimestamp(seconds: 5, microseconds: 42))" == "5.000042")
+        await client.close()
+    }
+
+    @Test func cancellingTheCallerEndsItsWaitsAtOnce() async throws {
+        let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
+        let client = try await QMPClient.connect(over: transport, negotiate: false)
+        let reply = Task { try await client.execute("x", timeout: .seconds(600)) }
+        let event = Task { try await client.waitForEvent(named: "NEVER", timeout: .seconds(600)) }
+        try await Task.sleep(for: .milliseconds(20))
+        reply.cancel()
+        event.cancel()
+        await #expect(throws: QMPProtocolError.cancelled(waitingFor: "reply to x")) { try await reply.value }
+        await #expect(throws: QMPProtocolError.cancelled(waitingFor: "an event")) { try await event.value }
+        // A cancelled task's next wait ends at once too.
+        let again = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await client.execute("y", timeout: .seconds(600))
+        }
+        await #expect(throws: QMPProtocolError.cancelled(waitingFor: "reply to y")) { try await again.value }
+        #expect(await client.terminalError == nil)
+        await client.close()
+    }
+
     @Test func eventsAreKeptInOrderAndCanBeAwaited() async throws {
         let transport = Self.echoServer { request in
             request["execute"] == "stop"
@@ -108,7 +172,9 @@ struct QMPClientTests {
         let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
         let client = try await QMPClient.connect(over: transport, negotiate: false)
         try await withThrowingTaskGroup(of: QMPReply.self) { group in
-            for _ in 0..<12 { group.addTask { try await client.execute("x", timeout: .seconds(5)) } }
+            for _ in 0..<12 { group.addTask { try await client.execute("x", timeout: .seconds(600)) } }
+            // However slow the machine, eight go out; given every chance, no ninth follows.
+            while transport.sentMessages.count < 8 { await Task.yield() }
             for _ in 0..<200 { await Task.yield() }
             #expect(transport.sentMessages.count == 8)
             var answered = 0

@@ -116,4 +116,20 @@ struct JUnitReporterTests {
 
                 """)
     }
+
+    @Test func aVerdictWithThousandsOfFailuresShowsTheFirstHundredAndCountsTheRest() {
+        let failures = (0..<5000).map {
+            Verdict.Failure(rule: .eventUnknown, expected: "a known event", actual: "E\($0)")
+        }
+        let report = RunReport(
+            name: "flood", properties: [], startedAt: Date(timeIntervalSince1970: 0), duration: 0,
+            results: [
+                CaseResult(caseID: "c", suite: "s", summary: "", kind: .valid, verdict: .failed(failures), duration: 0)
+            ])
+        let xml = JUnitReporter(hostname: "h").render(report)
+        #expect(xml.contains("actual:   E99\n"))
+        #expect(!xml.contains("actual:   E100\n"))
+        #expect(xml.contains("... and 4900 more differences"))
+        #expect(xml.utf8.count < 3 * ReportText.fieldLimit)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 @testable import ConformanceKit
@@ -17,18 +18,102 @@ struct ReportWriterTests {
         )
     }
 
-    @Test func failedWriteThrowsWithThePathAndLeavesNothingBehind() throws {
+    /// What a report must never replace: the name in the directory, what it is, and a check
+    /// that it is still that afterwards.
+    enum Special: String, CaseIterable {
+        case directory, fifo, characterDevice, symlinkToDevice, danglingSymlink
+
+        func make(in directory: URL) throws -> String {
+            let path = directory.appendingPathComponent(rawValue).path
+            switch self {
+            case .directory:
+                try FileManager.default.createDirectory(atPath: path + "/child", withIntermediateDirectories: true)
+            case .fifo: #expect(mkfifo(path, 0o644) == 0)
+            case .characterDevice: return "/dev/null"
+            case .symlinkToDevice:
+                try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/dev/null")
+            case .danglingSymlink:
+                try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: path + ".nowhere")
+            }
+            return path
+        }
+
+        var kind: ReportWriteError.FileKind {
+            switch self {
+            case .directory: .directory
+            case .fifo: .fifo
+            case .characterDevice, .symlinkToDevice: .characterDevice
+            case .danglingSymlink: .danglingSymbolicLink
+            }
+        }
+    }
+
+    @Test(arguments: Special.allCases)
+    func onlyRegularFilesAreEverReplaced(_ special: Special) throws {
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let target = directory.appendingPathComponent("is-a-directory")
-        try FileManager.default.createDirectory(
-            at: target.appendingPathComponent("child"), withIntermediateDirectories: true)
+        let path = try special.make(in: directory)
+        var before = stat()
+        lstat(path, &before)
+        let regular = directory.appendingPathComponent("regular.txt")
+        // In one batch with a writable file: nothing is written at all.
         #expect {
-            try ReportWriter(hostname: "h").write("x", to: target)
+            try ReportWriter(hostname: "h").write([
+                .init("new", to: regular), .init("x", to: URL(fileURLWithPath: path)),
+            ])
         } throws: { error in
-            (error as? ReportWriteError)?.operation == .rename
+            guard case .notARegularFile(_, let kind, _)? = error as? ReportWriteError else { return false }
+            return kind == special.kind && "\(error)".contains("not a regular file")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["is-a-directory"])
+        var after = stat()
+        lstat(path, &after)
+        #expect(after.st_mode == before.st_mode && after.st_rdev == before.st_rdev && after.st_ino == before.st_ino)
+        #expect(!FileManager.default.fileExists(atPath: regular.path))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { !$0.contains(".tmp-") })
+    }
+
+    @Test func aSymlinkToARegularFileHasThatFileReplacedAndStays() throws {
+        let directory = try ExternalTool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let archive = directory.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+        let real = archive.appendingPathComponent("run-1.json")
+        try "old".write(to: real, atomically: true, encoding: .utf8)
+        let link = directory.appendingPathComponent("latest.json")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+        try ReportWriter(hostname: "h").write("new", to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == real.path)
+        #expect(try String(contentsOf: real, encoding: .utf8) == "new")
+    }
+
+    @Test func systemErrorsNameThePathAndTheSystemsReason() throws {
+        let directory = try ExternalTool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("file")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        let beneath = file.appendingPathComponent("report.xml")
+        #expect {
+            try ReportWriter(hostname: "h").write("x", to: beneath)
+        } throws: { error in
+            (error as? ReportWriteError) == .failed(.inspect, path: beneath.path, errno: ENOTDIR)
+                && "\(error)".contains("'\(beneath.path)': Not a directory")
+        }
+    }
+
+    @Test func reportOptionsNamingOneFileAreFoundWhateverTheSpelling() throws {
+        let directory = try ExternalTool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let alias = directory.appendingPathComponent("alias")
+        try FileManager.default.createSymbolicLink(at: alias, withDestinationURL: directory)
+        let path = directory.appendingPathComponent("out.xml").path
+        #expect(
+            ReportWriter.duplicate(among: [("junit", path), ("json", path + ".json"), ("html", "out.html")]) == nil)
+        let clash = ReportWriter.duplicate(among: [
+            ("junit", path), ("json", directory.path + "/./sub/../out.xml"), ("html", alias.path + "/out.xml"),
+        ])
+        #expect(clash?.1 == ["junit", "json", "html"])
+        #expect(clash?.0 == (directory.resolvingSymlinksInPath().path + "/out.xml"))
     }
 
     @Test func writeOutputsWritesTimestampedFilesAndLatestCopies() throws {

@@ -12,6 +12,11 @@ final class HostileEndpoint: @unchecked Sendable {
         case sendBytes([UInt8])
         case sendAndClose(String)
         case flood(bytes: Int)
+        /// A valid success reply to the request whose `return` is a string of `bytes` bytes.
+        case hugeReply(id: JSONValue?, bytes: Int)
+        /// Valid events back to back, `count` of them at most (until the client hangs up), and
+        /// no reply: the event flood of a misbehaving endpoint.
+        case floodEvents(count: Int)
         case nothing
     }
 
@@ -94,6 +99,17 @@ final class HostileEndpoint: @unchecked Sendable {
                         let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 65536)
                         var sent = 0
                         while sent < total, write(fd, chunk) { sent += chunk.count }
+                    case .hugeReply(let id, let total):
+                        let head = Array(#"{"return": ""#.utf8)
+                        let tail = Array(#"", "id": \#(JSONWriter.compact.string(id ?? .null))}"#.utf8) + [13, 10]
+                        write(fd, head + [UInt8](repeating: UInt8(ascii: "y"), count: max(0, total)) + tail)
+                    case .floodEvents(let count):
+                        let event = Array(
+                            (#"{"event": "FLOOD", "data": {"n": 1}, "timestamp": {"seconds": 1, "microseconds": 0}}"#
+                                + "\r\n").utf8)
+                        let batch = Array([[UInt8]](repeating: event, count: 256).joined())
+                        var sent = 0
+                        while sent < count, write(fd, batch) { sent += 256 }
                     case .nothing: break
                     }
                     index += 1

@@ -5,7 +5,7 @@
 /// carriage return; DEL; C1 controls; U+FFFE, U+FFFF) become visible escapes such as `\x01` and
 /// `\uFFFE`. A literal backslash is kept as it is, so `\x01` in the output may also be text the
 /// endpoint sent.
-enum TextEscaping {
+package enum TextEscaping {
     /// The visible escape for a character that must not appear raw, or nil when it may.
     /// - Parameter scalar: the character.
     /// - Returns: `\xNN` for controls, `\uXXXX` for the XML non-characters, else nil.
@@ -75,7 +75,7 @@ enum TextEscaping {
     /// returns, which could rewrite what was printed) as visible escapes; tab and line feed kept.
     /// - Parameter text: any text.
     /// - Returns: the escaped text.
-    static func terminal(_ text: String) -> String {
+    package static func terminal(_ text: String) -> String {
         escape(text) { $0 == "\r" ? "\\x0d" : nil }
     }
 
