@@ -32,6 +32,8 @@ public struct RunPlan: Sendable {
     public var items: [Runner.Item]
     /// What generation noted (budget cuts and the like).
     public var notes: [Diagnostic]
+    /// The resources of the schema, from which the stateful sequences are generated.
+    public var resources: ResourceModel
 
     /// Plans a run.
     /// - Parameters:
@@ -48,5 +50,6 @@ public struct RunPlan: Sendable {
         all += generated.cases.map { .testCase($0) }
         items = all.filter { selection.filter.matches(id: $0.id, kind: $0.kind) }
         notes = generated.notes
+        resources = ResourceModel(schema: schema, table: directory.resources)
     }
 }
