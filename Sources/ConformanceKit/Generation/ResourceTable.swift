@@ -37,6 +37,9 @@ public struct ResourceTable: Sendable, Hashable {
         public var createCommand: String?
         /// Known-good producer arguments; `${name}`, `${parent}`, `${scratch}` are substituted.
         public var create: JSONObject?
+        /// Consumer member → producer arguments making what that member needs (an `iothread`
+        /// object rather than a memory backend).
+        public var createFor: [String: JSONObject] = [:]
         /// Create argument → the query member that must show its value.
         public var shows: [String: String] = [:]
         /// An event the producer promises.
@@ -85,7 +88,8 @@ private struct EntryReader {
     let document: CaseFile
     let path: JSONPath
     static let keys: Set<String> = [
-        "nouns", "members", "words", "scope", "query", "create-command", "create", "shows", "created-event",
+        "nouns", "members", "words", "scope", "query", "create-command", "create", "create-for", "shows",
+        "created-event",
         "destroyed-event", "destroyer", "unsupported",
     ]
 
@@ -101,6 +105,13 @@ private struct EntryReader {
         entry.words = try strings(object["words"], "words")
         entry.create = object["create"]?.objectValue
         entry.createCommand = object["create-command"]?.stringValue
+        for template in object["create-for"]?.objectValue ?? [:] {
+            guard let arguments = template.value.objectValue else {
+                throw document.error(
+                    "expected producer arguments", at: path.appending("create-for").appending(template.key))
+            }
+            entry.createFor[template.key] = arguments
+        }
         entry.unsupported = object["unsupported"]?.stringValue
         for shown in object["shows"]?.objectValue ?? [:] {
             let (argument, member) = (shown.key, shown.value)

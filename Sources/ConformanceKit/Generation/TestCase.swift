@@ -16,6 +16,8 @@ public struct TestCase: Sendable, Hashable, Comparable {
         case `protocol`
         /// A hand-written scenario from `cases/`.
         case scenario
+        /// A sequence generated from the resource model: create, use or check, destroy.
+        case stateful
     }
 
     /// What must happen for the case to pass.

@@ -1,5 +1,5 @@
-/// The ordered items of a run: the built-in protocol checks, the scenarios of `cases/`, then the
-/// generated cases, each kept only when the selection keeps it. `run` fires exactly these items
+/// The ordered items of a run: the built-in protocol checks, the scenarios of `cases/`, the
+/// stateful sequences generated from the resource model, then the generated cases, each kept only when the selection keeps it. `run` fires exactly these items
 /// and `cases list`/`cases show` print exactly these, so the two never disagree.
 ///
 /// Pipeline position: `Schema` + `CaseDirectory` + `Selection` → `RunPlan` → `Runner`.
@@ -44,12 +44,17 @@ public struct RunPlan: Sendable {
         let generated = CaseGenerator(
             schema: schema, values: directory.values, policy: directory.policy, options: selection.generator
         ).generate()
+        let resources = ResourceModel(schema: schema, table: directory.resources)
+        let sequences = StatefulSequenceGenerator(
+            schema: schema, model: resources, directory: directory, seed: selection.generator.seed
+        ).generate()
         var all: [Runner.Item] = []
         if selection.protocolChecks { all += ProtocolChecks.all.map { .protocolCheck($0) } }
         all += directory.scenarios.map { .scenario($0) }
-        all += generated.cases.map { .testCase($0) }
+        all += sequences.map { .scenario($0) }
+        all += generated.cases.map { .testCase(resources.preparing($0)) }
         items = all.filter { selection.filter.matches(id: $0.id, kind: $0.kind) }
         notes = generated.notes
-        resources = ResourceModel(schema: schema, table: directory.resources)
+        self.resources = resources
     }
 }

@@ -296,8 +296,11 @@ public struct Runner: Sendable {
     // MARK: Scenarios
 
     /// Runs a scenario: on a fresh endpoint of its own when the run launches endpoints (with the
-    /// scenario's `launch` arguments, e.g. `-machine pc -S`), else on the job's endpoint.
+    /// scenario's `launch` arguments, e.g. `-machine pc -S`), else on the job's endpoint. A
+    /// stateful sequence runs on the job's endpoint (it cleans up after itself), and only when
+    /// the run launched it or `allowUnsafe` says so; one that broke restarts the endpoint.
     func runScenario(_ scenario: Scenario, main: Endpoint, greeting: QMPGreeting?) async -> Observation {
+        if scenario.kind == .stateful { return await runSequence(scenario, on: main, greeting: greeting) }
         let version = greeting?.qemuVersion.map { Version(Int($0.major), Int($0.minor), Int($0.micro)) }
         if case .skip(let reason) = scenario.applicability(
             schema: schema, version: version, launchedEndpoint: configuration.target.isLaunched)
@@ -306,8 +309,9 @@ public struct Runner: Sendable {
         }
         var own: Endpoint?
         if case .launch(let command) = configuration.target {
+            let base = Self.withoutFixture(command)
             own = configuration.makeEndpoint(
-                .launch(Self.withoutMachine(command) + (scenario.launch ?? Self.machine(of: command))))
+                .launch(Self.withoutMachine(base) + (scenario.launch ?? Self.machine(of: base))))
         }
         let endpoint = own ?? main
         let observation: Observation
@@ -324,6 +328,35 @@ public struct Runner: Sendable {
         }
         await own?.shutDown()
         return observation
+    }
+
+    /// Runs a stateful sequence on the job's endpoint.
+    private func runSequence(_ sequence: Scenario, on endpoint: Endpoint, greeting: QMPGreeting?) async -> Observation {
+        guard configuration.target.isLaunched || configuration.allowUnsafe else {
+            return .notRun("changes the endpoint's state; runs only on a launched endpoint or with --allow-unsafe")
+        }
+        let version = greeting?.qemuVersion.map { Version(Int($0.major), Int($0.minor), Int($0.micro)) }
+        if case .skip(let reason) = sequence.applicability(schema: schema, version: version, launchedEndpoint: true) {
+            return .notRun(reason)
+        }
+        do {
+            let client = try await endpoint.connect()
+            let variables = try await variables(sequence.references, on: endpoint)
+            let observation = await ScenarioRunner(replyTimeout: configuration.caseTimeout)
+                .run(sequence, on: client, variables: variables)
+            if case .broken = observation.ending { try? await endpoint.restart() }
+            return observation
+        } catch {
+            try? await endpoint.restart()
+            return Observation(ending: .broken("cannot run the sequence on the endpoint: \(error)"))
+        }
+    }
+
+    /// A launch command without the fixture's arguments (a scenario brings what it needs).
+    static func withoutFixture(_ command: [String]) -> [String] {
+        let fixture = LaunchedEndpoint.Configuration.fixtureArguments
+        guard command.count >= fixture.count, Array(command.suffix(fixture.count)) == fixture else { return command }
+        return Array(command.dropLast(fixture.count))
     }
 
     /// A launch command without its `-machine` option (a scenario names its own machine).
