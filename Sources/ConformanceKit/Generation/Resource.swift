@@ -64,6 +64,21 @@ public struct Resource: Sendable, Hashable {
         public var within: String?
         /// How it was found.
         public var evidence: Evidence
+
+        /// The names a reply of this query lists (`node/bitmap` for names within an entry).
+        /// - Parameter reply: the query's `return` value.
+        /// - Returns: the names.
+        public func names(in reply: JSONValue) -> Set<String> {
+            let entries = reply.arrayValue ?? []
+            guard let within else { return Set(entries.compactMap { $0[nameMember]?.stringValue }) }
+            return Set(
+                entries.flatMap { entry in
+                    let owner = entry.objectValue?.first { $0.value.stringValue != nil }?.value.stringValue ?? ""
+                    return (entry[within]?.arrayValue ?? []).compactMap { $0[nameMember]?.stringValue }.map {
+                        "\(owner)/\($0)"
+                    }
+                })
+        }
     }
 
     /// The kind.

@@ -9,6 +9,7 @@ extension ResourceModel {
     /// - Parameter testCase: a generated case.
     /// - Returns: the case to run.
     public func preparing(_ testCase: TestCase) -> TestCase {
+        if testCase.kind == .invalid { return withStateQueries(testCase) }
         guard testCase.kind == .valid, var arguments = testCase.arguments?.objectValue,
             let producer = resources.lazy.flatMap(\.producers).first(where: { $0.command == testCase.command }),
             arguments[producer.member]?.stringValue != nil
@@ -17,5 +18,21 @@ extension ResourceModel {
         return TestCase(
             command: testCase.command, kind: testCase.kind, summary: testCase.summary, arguments: .object(arguments),
             expectation: testCase.expectation, tags: testCase.tags, origin: testCase.origin)
+    }
+
+    /// An invalid case of a command that creates, destroys or uses a resource, with the queries
+    /// of those resources (and of the ones they live in) as its state queries.
+    private func withStateQueries(_ testCase: TestCase) -> TestCase {
+        var queries: [Resource.Query] = []
+        for resource in resources {
+            let links = resource.producers + resource.consumers + [resource.destroyer].compactMap { $0 }
+            guard links.contains(where: { $0.command == testCase.command }), let query = resource.query,
+                !queries.contains(query)
+            else { continue }
+            queries.append(query)
+        }
+        var prepared = testCase
+        prepared.stateQueries = queries
+        return prepared
     }
 }

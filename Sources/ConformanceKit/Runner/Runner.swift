@@ -215,6 +215,7 @@ public struct Runner: Sendable {
                 observation: Observation(ending: .broken("cannot reach the endpoint: \(error)")), roundTrips: 0)
         }
         let marks = await Marks(client)
+        let before = await snapshot(testCase.stateQueries, on: client)
         var request: JSONObject = ["execute": .string(testCase.command)]
         if let arguments = testCase.arguments {
             do {
@@ -246,7 +247,11 @@ public struct Runner: Sendable {
             exchange.failure = "\(error)"
             livenessProblem = stopsEndpoint ? nil : "\(error)"
         }
+        let after = livenessProblem == nil ? await snapshot(testCase.stateQueries, on: client) : []
         var observation = await marks.observation(of: client, exchanges: [exchange], since: start)
+        observation.snapshots = zip(testCase.stateQueries, zip(before, after)).map {
+            Observation.Snapshot(query: $0.0, before: $0.1.0, after: $0.1.1)
+        }
         observation.previousEventTimestamp = previousEvent
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
@@ -258,6 +263,18 @@ public struct Runner: Sendable {
             try? await endpoint.restart()
         }
         return CaseRun(observation: observation, roundTrips: batch.count)
+    }
+
+    /// The `return` of each state query (nil where it failed), for the snapshots around an
+    /// invalid case.
+    func snapshot(_ queries: [Resource.Query], on client: QMPClient) async -> [JSONValue?] {
+        var values: [JSONValue?] = []
+        for query in queries {
+            let reply = try? await client.execute(
+                query.command, arguments: query.arguments, timeout: configuration.livenessTimeout)
+            if case .success(let value)? = reply?.outcome { values.append(value) } else { values.append(nil) }
+        }
+        return values
     }
 
     /// The variables of one item: the endpoint's scratch directory (when referenced) and a free
@@ -352,6 +369,12 @@ public struct Runner: Sendable {
         }
     }
 
+    /// A launch command for a running guest: without the fixture, `-S` and the machine, with
+    /// `-machine none` (nothing for a guest to run, nothing to stop).
+    static func runningCommand(_ command: [String]) -> [String] {
+        withoutMachine(withoutFixture(command)).filter { $0 != "-S" } + ["-machine", "none"]
+    }
+
     /// A launch command without the fixture's arguments (a scenario brings what it needs).
     static func withoutFixture(_ command: [String]) -> [String] {
         let fixture = LaunchedEndpoint.Configuration.fixtureArguments
@@ -387,15 +410,22 @@ public struct Runner: Sendable {
     // MARK: Protocol checks
 
     /// Runs a protocol check on fresh connections to the job's endpoint (the run's own client is
-    /// closed meanwhile: a QMP monitor serves one client at a time).
+    /// closed meanwhile: a QMP monitor serves one client at a time). A check that changes the run
+    /// state gets, on a launched target, an endpoint of its own with a running guest
+    /// (`runningCommand(_:)`): the fixture's guest is stopped before it runs.
     func runProtocolCheck(_ check: ProtocolCheck, on endpoint: Endpoint) async -> Observation {
         if check.changesRunState && !configuration.target.isLaunched && !configuration.allowUnsafe {
             return .notRun("changes the run state; runs only on a launched endpoint or with --allow-unsafe")
         }
+        var own: Endpoint?
+        if check.changesRunState, case .launch(let command) = configuration.target {
+            own = configuration.makeEndpoint(.launch(Self.runningCommand(command)))
+        }
         await endpoint.disconnect()
         let start = ContinuousClock.now
         let checked = await ProtocolChecks.run(
-            check, connector: endpoint.checkConnector, timeout: configuration.caseTimeout)
+            check, connector: (own ?? endpoint).checkConnector, timeout: configuration.caseTimeout)
+        await own?.shutDown()
         _ = try? await endpoint.connect()
         return Observation(
             protocolCheck: checked, duration: ContinuousClock.now - start, transcript: checked.transcript.description)

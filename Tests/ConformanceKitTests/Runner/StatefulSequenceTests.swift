@@ -6,7 +6,7 @@ import Testing
 /// Stateful sequences generated from the resource model, run over a scripted endpoint that keeps
 /// chardevs, and judged by the Oracle: a conforming endpoint passes; one whose query does not
 /// list what was created, whose destroy leaves it, or whose consumer cannot find it fails with
-/// a diff naming the step.
+/// a diff naming the step; an invalid call that adds one fails with the names it added.
 struct StatefulSequenceTests {
     static let schema = try! SchemaLoader.loadSource(
         files: [
@@ -23,7 +23,7 @@ struct StatefulSequenceTests {
 
     /// How the scripted endpoint misbehaves.
     enum Fault: Sendable {
-        case none, queryHidesIt, destroyLeavesIt, consumerCannotFindIt
+        case none, queryHidesIt, destroyLeavesIt, consumerCannotFindIt, invalidCallChangesState
     }
 
     /// A chardev registry answering QMP requests, with one fault.
@@ -39,6 +39,9 @@ struct StatefulSequenceTests {
             let notFound = #""error": {"class": "GenericError", "desc": "Chardev '\#(id)' not found"}"#
             let body: String = lock.withLock {
                 switch request["execute"]?.stringValue {
+                case "chardev-add" where request["arguments"]?["zzz"] != nil:
+                    if fault == .invalidCallChangesState { names.insert(id) }
+                    return #""error": {"class": "GenericError", "desc": "Parameter 'zzz' is unexpected"}"#
                 case "chardev-add":
                     return names.insert(id).inserted
                         ? #""return": {}"# : #""error": {"class": "GenericError", "desc": "duplicate"}"#
@@ -131,5 +134,41 @@ struct StatefulSequenceTests {
             Runner.withoutFixture(["qemu-system-x86_64", "-machine", "none"]) == [
                 "qemu-system-x86_64", "-machine", "none",
             ])
+    }
+
+    static func invalidCase() -> TestCase {
+        let model = ResourceModel(schema: schema, table: Fixtures.caseDirectory.resources)
+        return model.preparing(
+            TestCase(
+                command: "chardev-add", kind: .invalid, summary: "unknown member 'zzz'",
+                arguments: ["id": "leak", "backend": "null", "zzz": 1],
+                expectation: .reject(rule: .unknownMember, path: JSONPath.root.appending("zzz")), origin: "test"))
+    }
+
+    static func runInvalid(_ fault: Fault) async -> CaseResult? {
+        let chardevs = Chardevs(fault)
+        let server = ScriptedEndpoint { _, request in chardevs.answer(request) }
+        let runner = Runner(configuration: server.configuration(), schema: schema)
+        return await ConformanceRun(runner: runner, oracle: Oracle(schema: schema)).run([.testCase(invalidCase())])
+            .results.first
+    }
+
+    @Test func invalidCasesOfStateChangingCommandsSnapshotTheirResourcesQueries() {
+        #expect(Self.invalidCase().stateQueries.map(\.command) == ["query-chardev"])
+    }
+
+    @Test func anInvalidCallThatChangesNothingPasses() async {
+        #expect(await Self.runInvalid(.none)?.verdict == .passed)
+    }
+
+    @Test func anInvalidCallThatChangesStateFailsWithTheNamesItAdded() async {
+        let result = await Self.runInvalid(.invalidCallChangesState)
+        guard case .failed(let failures)? = result?.verdict else {
+            Issue.record("expected a failure, got \(String(describing: result?.verdict))")
+            return
+        }
+        #expect(failures.map(\.rule) == [.invalidChangedState])
+        #expect(failures.first?.path.description == "query-chardev")
+        #expect(failures.first?.actual == "added [leak], removed []")
     }
 }
