@@ -1,18 +1,23 @@
 extension ResourceModel {
     /// A generated case made ready for a stateful endpoint: a valid case of a producer (or of a
-    /// job-starting command) creates a name of its own, `qcn-<its hash>`, instead of the one the
-    /// value table gives (which the fixture endpoint already holds, for the consumers), so that
-    /// no producer case fails for a name an earlier one took. Nothing is removed afterwards:
-    /// removing is what the stateful sequences test, judged. Cases that leave the name out (an
-    /// optional `node-name`) or give a non-string (`fdset-id`) and other cases are returned as
-    /// they are.
-    /// - Parameter testCase: a generated case.
+    /// job-starting command) names what it creates `qcn-<its hash>`, a name of its own, instead
+    /// of the one the value table gives (which the fixture endpoint already holds, for the
+    /// consumers) or none (QEMU requires `node-name` at the top of `blockdev-add`; a job without
+    /// `job-id` takes its device's name), so that no producer case fails for a name an earlier
+    /// one took or left out. Nothing is removed afterwards: removing is what the stateful
+    /// sequences test, judged. An invalid case of a command that creates, destroys or uses a
+    /// resource gets the state queries to snapshot. Other cases are returned as they are.
+    /// - Parameters:
+    ///   - testCase: a generated case.
+    ///   - schema: the schema it was generated from.
     /// - Returns: the case to run.
-    public func preparing(_ testCase: TestCase) -> TestCase {
+    public func preparing(_ testCase: TestCase, schema: Schema) -> TestCase {
         if testCase.kind == .invalid { return withStateQueries(testCase) }
         guard testCase.kind == .valid, var arguments = testCase.arguments?.objectValue,
             let producer = resources.lazy.flatMap(\.producers).first(where: { $0.command == testCase.command }),
-            arguments[producer.member]?.stringValue != nil
+            let command = schema.command(named: testCase.command),
+            let member = schema.argumentMembers(of: command).first(where: { $0.name == producer.member }),
+            case .named(let typeName) = member.type, schema.type(named: typeName)?.builtin == .str
         else { return testCase }
         arguments[producer.member] = .string("qcn-" + (testCase.id.split(separator: "/").last ?? ""))
         return TestCase(

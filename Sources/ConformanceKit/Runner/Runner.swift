@@ -162,7 +162,12 @@ public struct Runner: Sendable {
                 case .scenario(let scenario):
                     observation = await runScenario(scenario, main: main, greeting: outcome.greeting)
                 case .testCase(let testCase):
-                    if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
+                    if testCase.tags.contains("beyond-launch") && !configuration.allowUnsafe {
+                        observation = .notRun(
+                            "has effects a launched endpoint does not contain "
+                                + "(\(Self.effects(of: testCase).joined(separator: ", "))); runs only with --allow-unsafe"
+                        )
+                    } else if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
                         observation = .notRun(
                             "has effects beyond the endpoint (\(Self.effects(of: testCase).joined(separator: ", "))); "
                                 + "runs only on a launched endpoint or with --allow-unsafe")

@@ -142,7 +142,8 @@ struct StatefulSequenceTests {
             TestCase(
                 command: "chardev-add", kind: .invalid, summary: "unknown member 'zzz'",
                 arguments: ["id": "leak", "backend": "null", "zzz": 1],
-                expectation: .reject(rule: .unknownMember, path: JSONPath.root.appending("zzz")), origin: "test"))
+                expectation: .reject(rule: .unknownMember, path: JSONPath.root.appending("zzz")), origin: "test"),
+            schema: schema)
     }
 
     static func runInvalid(_ fault: Fault) async -> CaseResult? {
