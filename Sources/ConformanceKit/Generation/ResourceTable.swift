@@ -13,6 +13,18 @@ public struct ResourceTable: Sendable, Hashable {
         public var data: JSONValue?
     }
 
+    /// What a consumer member needs created instead of the kind's `create`: other producer
+    /// arguments, maybe another producer (a job that keeps running, for the job verbs), and
+    /// what removes it then.
+    public struct Template: Sendable, Hashable {
+        /// The producer, when not the kind's.
+        public var command: String?
+        /// The producer arguments (`${name}`, `${scratch}` substituted).
+        public var arguments: JSONObject
+        /// What removes it, when not the kind's destroyer.
+        public var remove: Resource.Link?
+    }
+
     /// The member naming the resource another one lives in, and that one's kind.
     public struct Scope: Sendable, Hashable {
         /// The member (a bitmap's `node`).
@@ -39,7 +51,7 @@ public struct ResourceTable: Sendable, Hashable {
         public var create: JSONObject?
         /// Consumer member → producer arguments making what that member needs (an `iothread`
         /// object rather than a memory backend).
-        public var createFor: [String: JSONObject] = [:]
+        public var createFor: [String: Template] = [:]
         /// Create argument → the query member that must show its value.
         public var shows: [String: String] = [:]
         /// An event the producer promises.
@@ -106,11 +118,8 @@ private struct EntryReader {
         entry.create = object["create"]?.objectValue
         entry.createCommand = object["create-command"]?.stringValue
         for template in object["create-for"]?.objectValue ?? [:] {
-            guard let arguments = template.value.objectValue else {
-                throw document.error(
-                    "expected producer arguments", at: path.appending("create-for").appending(template.key))
-            }
-            entry.createFor[template.key] = arguments
+            entry.createFor[template.key] = try self.template(
+                template.value, at: path.appending("create-for").appending(template.key))
         }
         entry.unsupported = object["unsupported"]?.stringValue
         for shown in object["shows"]?.objectValue ?? [:] {
@@ -141,6 +150,20 @@ private struct EntryReader {
             throw document.error("expected a list of strings", at: path.appending(key))
         }
         return list
+    }
+
+    private func template(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> ResourceTable.Template {
+        guard let arguments = value["arguments"]?.objectValue else {
+            throw document.error("a template needs 'arguments' (and may name 'command' and 'remove')", at: path)
+        }
+        var remove: Resource.Link?
+        if let removal = value["remove"] {
+            guard let command = removal["command"]?.stringValue, let member = removal["member"]?.stringValue else {
+                throw document.error("'remove' needs 'command' and 'member'", at: path.appending("remove"))
+            }
+            remove = Resource.Link(command: command, member: member, evidence: .table)
+        }
+        return ResourceTable.Template(command: value["command"]?.stringValue, arguments: arguments, remove: remove)
     }
 
     private func query(_ value: JSONValue?) throws(DiagnosticError) -> Resource.Query? {

@@ -66,7 +66,7 @@ public struct StatefulSequenceGenerator: Sendable {
         of kind: ResourceKind, number: Int, for member: String? = nil, name: String? = nil, parent: String? = nil
     ) -> Creation? {
         let entry = table.entry(kind)
-        let template = member.flatMap { entry.createFor[$0] } ?? entry.create
+        let template = member.flatMap { entry.createFor[$0] }
         let name = name ?? "qcs\(number)"
         guard entry.unsupported == nil,
             let step = createStep(kind, name: name, parent: parent ?? "\(name)p", template: template)
@@ -75,7 +75,7 @@ public struct StatefulSequenceGenerator: Sendable {
         if let parent {
             creation.parent = parent
         } else if let scope = entry.scope {
-            guard let parent = createStep(scope.kind, name: "\(name)p", parent: nil, template: nil) else {
+            guard let parent = createStep(scope.kind, name: "\(name)p", parent: nil) else {
                 return nil
             }
             creation.parent = "\(name)p"
@@ -83,28 +83,30 @@ public struct StatefulSequenceGenerator: Sendable {
             creation.cleanup = destroyStep(scope.kind, name: "\(name)p", parent: nil).map { [$0] } ?? []
         }
         creation.steps.append(step)
-        creation.cleanup.insert(
-            contentsOf: destroyStep(kind, name: creation.name, parent: creation.parent).map { [$0] } ?? [], at: 0)
+        let destroy = destroyStep(kind, name: creation.name, parent: creation.parent, by: template?.remove)
+        creation.cleanup.insert(contentsOf: destroy.map { [$0] } ?? [], at: 0)
         return creation
     }
 
-    private func createStep(_ kind: ResourceKind, name: String, parent: String?, template: JSONObject?)
-        -> Scenario.Step?
-    {
+    /// The step creating one: with the table's `create`, or a consumer member's template (which
+    /// may name its own producer, and then promises no event).
+    private func createStep(
+        _ kind: ResourceKind, name: String, parent: String?, template: ResourceTable.Template? = nil
+    ) -> Scenario.Step? {
         let entry = table.entry(kind)
-        guard let template = template ?? entry.create,
-            let command = entry.createCommand ?? model.resource(kind).producers.first?.command,
+        guard let arguments = template?.arguments ?? entry.create,
+            let command = template?.command ?? entry.createCommand ?? model.resource(kind).producers.first?.command,
             schema.command(named: command) != nil
         else { return nil }
-        let events = entry.createdEvent.map { [expectation($0, name: name)] } ?? []
-        return step(command, arguments: fill(.object(template), name: name, parent: parent), events: events)
+        let events = template?.command == nil ? entry.createdEvent.map { [expectation($0, name: name)] } ?? [] : []
+        return step(command, arguments: fill(.object(arguments), name: name, parent: parent), events: events)
     }
 
     private func destroyStep(
-        _ kind: ResourceKind, name: String, parent: String?, reply: Scenario.Step.ReplyExpectation = .success(nil),
-        events: [EventExpectation] = []
+        _ kind: ResourceKind, name: String, parent: String?, by remover: Resource.Link? = nil,
+        reply: Scenario.Step.ReplyExpectation = .success(nil), events: [EventExpectation] = []
     ) -> Scenario.Step? {
-        guard let destroyer = model.resource(kind).destroyer else { return nil }
+        guard let destroyer = remover ?? model.resource(kind).destroyer else { return nil }
         var overrides: [String: String] = [destroyer.member: name]
         if let scope = table.entry(kind).scope, let parent { overrides[scope.member] = parent }
         guard let arguments = call(destroyer.command, overrides: overrides) else { return nil }

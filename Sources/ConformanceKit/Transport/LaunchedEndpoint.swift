@@ -57,7 +57,8 @@ public actor LaunchedEndpoint {
         /// find what they name: each thing is named as `cases/values.json`'s identifier role names
         /// members (`qmp-conform-<member>`). Scratch-only and loopback-only: `null-co` block nodes
         /// and a `null-co` drive named as block commands' `device` (no host file), a user-mode netdev without forwarding (no host socket), `null` and
-        /// `ringbuf` chardevs, a RAM memory backend, an iothread, a USB controller for hot-plug.
+        /// `ringbuf` chardevs, a RAM memory backend, an iothread, a USB controller for hot-plug, a
+        /// balloon, a VM generation id, and a VNC display that listens nowhere (passwords on).
         public static let fixtureArguments = [
             "-blockdev", "driver=null-co,node-name=qmp-conform-node-name",
             "-blockdev", "driver=null-co,node-name=qmp-conform-node",
@@ -73,6 +74,9 @@ public actor LaunchedEndpoint {
             "-chardev", "ringbuf,id=qmp-conform-device",
             "-object", "memory-backend-ram,id=qmp-conform-memdev,size=1M",
             "-object", "iothread,id=qmp-conform-iothread",
+            "-device", "virtio-balloon-pci,id=qmp-conform-balloon",
+            "-device", "vmgenid",
+            "-vnc", "none,password=on",
         ]
 
         /// Creates a configuration.

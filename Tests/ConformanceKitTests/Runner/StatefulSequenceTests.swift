@@ -172,4 +172,17 @@ struct StatefulSequenceTests {
         #expect(failures.first?.path.description == "query-chardev")
         #expect(failures.first?.actual == "added [leak], removed []")
     }
+
+    @Test func aJobVerbRunsOnAJobThatKeepsRunningAndIsCancelledAfterwards() throws {
+        let schema = try Fixtures.introspection()
+        let model = ResourceModel(schema: schema, table: Fixtures.caseDirectory.resources)
+        let sequences = StatefulSequenceGenerator(schema: schema, model: model, directory: Fixtures.caseDirectory)
+            .generate()
+        let pause = try #require(sequences.first { $0.name == "stateful.job.job-pause.id" })
+        #expect(pause.steps.map(\.command).prefix(2) == ["blockdev-backup", "job-pause"])
+        #expect(pause.cleanup.map(\.command) == ["job-cancel"], "the template's remover, not job-dismiss")
+        let lifecycle = try #require(sequences.first { $0.name == "stateful.job.lifecycle" })
+        #expect(lifecycle.steps.first?.command == "blockdev-create")
+        #expect(lifecycle.steps.first?.events.first?.name == "JOB_STATUS_CHANGE")
+    }
 }
