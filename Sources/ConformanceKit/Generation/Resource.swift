@@ -62,6 +62,8 @@ public struct Resource: Sendable, Hashable {
         public var nameMember: String
         /// For names nested in another kind's entries (a node's `dirty-bitmaps`): the list member.
         public var within: String?
+        /// For nested names: the member of the outer entry naming its owner (`node-name`).
+        public var owner: String?
         /// How it was found.
         public var evidence: Evidence
 
@@ -73,7 +75,7 @@ public struct Resource: Sendable, Hashable {
             guard let within else { return Set(entries.compactMap { $0[nameMember]?.stringValue }) }
             return Set(
                 entries.flatMap { entry in
-                    let owner = entry.objectValue?.first { $0.value.stringValue != nil }?.value.stringValue ?? ""
+                    let owner = owner.flatMap { entry[$0]?.stringValue } ?? ""
                     return (entry[within]?.arrayValue ?? []).compactMap { $0[nameMember]?.stringValue }.map {
                         "\(owner)/\($0)"
                     }

@@ -138,7 +138,7 @@ private struct Inference {
                 schema.object(element)?.members.contains(where: { $0.name == member }) == true
             else { continue }
             return Resource.Query(
-                command: command.name, arguments: nil, nameMember: member,
+                command: command.name, arguments: nil, nameMember: member, within: nil, owner: nil,
                 evidence: .returnsType("a list of objects with '\(member)'"))
         }
         return nil

@@ -173,7 +173,7 @@ private struct EntryReader {
         }
         return Resource.Query(
             command: command, arguments: value["arguments"]?.objectValue, nameMember: name,
-            within: value["within"]?.stringValue, evidence: .table)
+            within: value["within"]?.stringValue, owner: value["owner"]?.stringValue, evidence: .table)
     }
 
     private func event(_ value: JSONValue?, _ key: String) throws(DiagnosticError) -> ResourceTable.PromisedEvent? {

@@ -82,6 +82,11 @@ extension Scenario {
             self.location = location
         }
 
+        /// The command the step executes (empty for a pause).
+        public var command: String {
+            if case .execute(let command, _) = action { command } else { "" }
+        }
+
         /// One line for messages: `netdev_del (cases/net/x.json:12:5)` or `pause 100 ms (...)`.
         public var label: String {
             switch action {

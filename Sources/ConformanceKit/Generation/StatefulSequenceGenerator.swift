@@ -42,7 +42,7 @@ public struct StatefulSequenceGenerator: Sendable {
         for resource in model.resources {
             guard let creation = creation(of: resource.kind, number: sequences.count) else { continue }
             if let lifecycle = lifecycle(resource, creation) { sequences.append(lifecycle) }
-            for consumer in resource.consumers where usable(consumer, of: resource) {
+            for consumer in resource.consumers where usable(consumer) {
                 guard let creation = self.creation(of: resource.kind, number: sequences.count, for: consumer.member)
                 else { continue }
                 sequences.append(consumerSequence(consumer, of: resource, creation))
@@ -200,7 +200,7 @@ public struct StatefulSequenceGenerator: Sendable {
 
     /// Whether a consumer gets a sequence: it exists, is not the producer or destroyer, and has
     /// no effect that would harm the shared endpoint or reach the host.
-    private func usable(_ consumer: Resource.Link, of resource: Resource) -> Bool {
+    private func usable(_ consumer: Resource.Link) -> Bool {
         guard let command = schema.command(named: consumer.command), policy.validatesArguments(of: command) else {
             return false
         }
@@ -278,12 +278,5 @@ public struct StatefulSequenceGenerator: Sendable {
             file: "cases/resources.json", description: description, steps: steps, cleanup: cleanup)
         scenario.kind = .stateful
         return scenario
-    }
-}
-
-extension Scenario.Step {
-    /// The command a step executes (empty for a pause).
-    var command: String {
-        if case .execute(let command, _) = action { command } else { "" }
     }
 }

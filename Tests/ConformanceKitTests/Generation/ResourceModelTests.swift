@@ -54,4 +54,13 @@ struct ResourceModelTests {
         #expect(job.destroyer?.command == "job-dismiss")
         #expect(job.consumers.contains { $0.command == "job-cancel" && $0.member == "id" })
     }
+
+    @Test func aQueryListsNestedNamesUnderTheirOwner() throws {
+        let query = try #require(Fixtures.caseDirectory.resources.entry(.dirtyBitmap).query)
+        let reply: JSONValue = [
+            ["node-name": "a", "detect_zeroes": "off", "dirty-bitmaps": [["name": "b1"], ["name": "b2"]]],
+            ["node-name": "c", "detect_zeroes": "off", "dirty-bitmaps": [["name": "b1"]]],
+        ]
+        #expect(query.names(in: reply) == ["a/b1", "a/b2", "c/b1"])
+    }
 }
