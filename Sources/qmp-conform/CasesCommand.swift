@@ -1,7 +1,8 @@
 import ConformanceKit
 import Foundation
 
-/// `qmp-conform cases list|show`: the items a run would fire, without firing them.
+/// `qmp-conform cases list|show|resources`: the items a run would fire, without firing them,
+/// and the resource model stateful sequences are generated from.
 enum CasesCommand {
     static let spec = CommandSpec(
         "cases",
@@ -22,6 +23,12 @@ enum CasesCommand {
                 options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + TargetOptions.options
                     + PlanOptions.options,
                 arguments: [ArgumentSpec("id", help: "The case id, as 'cases list' or a report prints it.")]),
+            CommandSpec(
+                "resources",
+                abstract:
+                    "Print the resource model: per kind its producers, destroyer, query and consumers, and how each was found.",
+                options: [SchemaCommand.schemaOption, SchemaCommand.defineOption] + TargetOptions.options
+                    + PlanOptions.options),
         ])
 
     static func run(_ parsed: ParsedCommand) async -> ExitStatus {
@@ -38,6 +45,10 @@ enum CasesCommand {
             return .runNotPossible
         }
         Output.diagnostics(plan.notes, verbose: false)
+        if parsed.subcommandPath.last == "resources" {
+            Output.print(plan.resources.text, terminator: "")
+            return .success
+        }
         if parsed.subcommandPath.last == "show" {
             guard let id = parsed.positional(0) else { return .usage }
             guard let item = plan.items.first(where: { $0.id == id }) else {

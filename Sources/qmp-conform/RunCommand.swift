@@ -7,9 +7,10 @@ enum RunCommand {
         "run",
         abstract: "Run the conformance suite against a QMP endpoint and write JUnit, JSON and HTML reports.",
         discussion: """
-            With no endpoint option, qemu-system-x86_64 -machine none is launched in a
-            private scratch directory (relaunched when a case kills it) and stopped at
-            the end. Without --schema, the endpoint's own query-qmp-schema is the schema.
+            With no endpoint option, the fixture endpoint (qemu-system-x86_64 -machine pc
+            -S with null-co drives, a user netdev and NIC, chardevs, a memory backend; see
+            'cases resources') is launched in a private scratch directory (relaunched when
+            a case kills it) and stopped at the end. Without --schema, the endpoint's own query-qmp-schema is the schema.
             Reports go to reports/<timestamp>.{junit.xml,json,html} with stable
             reports/latest.* copies, unless --junit/--json/--html name files.
             Reproduce one failing case with: qmp-conform run --filter '<case id>'.

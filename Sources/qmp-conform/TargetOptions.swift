@@ -2,7 +2,7 @@ import ConformanceKit
 import Foundation
 
 /// The endpoint options every command that talks to QMP shares: `--socket`, `--tcp`, `--launch`,
-/// or the embedded default (launch `qemu-system-x86_64 -machine none -nodefaults -display none`).
+/// or the embedded default (launch the fixture endpoint, `LaunchedEndpoint.Configuration.defaultCommand`).
 enum TargetOptions {
     static let options: [OptionSpec] = [
         .option(
@@ -11,7 +11,8 @@ enum TargetOptions {
         .option(
             "launch", value: "command",
             help: "Launch this command (one string, words split on spaces) with a QMP socket appended, in a private "
-                + "scratch directory. Default: 'qemu-system-x86_64 -machine none -nodefaults -display none'."),
+                + "scratch directory. Default: the fixture endpoint, 'qemu-system-x86_64 -machine pc -S -nodefaults "
+                + "-display none' with named things to act on."),
     ]
 
     /// The target the options name; nil (after printing why) when they conflict or the default

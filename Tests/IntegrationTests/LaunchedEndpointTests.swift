@@ -16,7 +16,7 @@ struct LaunchedEndpointTests {
         #expect(greeting.qemuVersion?.major ?? 0 >= 7)
         #expect(await client.oobEnabled)
         let reply = try await client.execute("query-status", timeout: .seconds(5))
-        #expect(reply.returnValue?["status"] == "running")
+        #expect(reply.returnValue?["status"] == "prelaunch", "the fixture endpoint's guest is stopped (-S)")
         let exit = await endpoint.stop(using: client)
         #expect(exit == .exited(0))
         #expect(access(directory, F_OK) != 0)

@@ -6,7 +6,9 @@ import Testing
 @Suite(.enabled(if: LaunchedEndpoint.isOnPath("qemu-system-x86_64"), "qemu-system-x86_64 is not on PATH"))
 struct ProtocolChecksIntegrationTests {
     @Test func launchedQEMUPassesEveryProtocolCheck() async throws {
-        let endpoint = LaunchedEndpoint()
+        // A running guest, as the runner gives the checks that change the run state.
+        let endpoint = LaunchedEndpoint(
+            configuration: .init(command: Runner.runningCommand(LaunchedEndpoint.Configuration.defaultCommand)))
         try await endpoint.launch()
         let results = await ProtocolChecks.runAll(connector: ProtocolChecks.connector(for: endpoint))
         await endpoint.stop()

@@ -155,7 +155,7 @@ struct ProbeCommandTests {
     @Test func execPrintsTheReplyAndExitsByItsOutcome() throws {
         let status = try CLIRunner.run(["exec", "query-status"])
         #expect(status.status == 0)
-        #expect(status.stdout.contains("\"status\": \"running\""))
+        #expect(status.stdout.contains("\"status\": \"prelaunch\""), "the fixture endpoint's guest is stopped (-S)")
         let missing = try CLIRunner.run(["exec", "set_link", #"{"name": "nope", "up": true}"#])
         #expect(missing.status == 1)
         #expect(missing.stdout.contains("DeviceNotFound"))

@@ -3,8 +3,8 @@ import Testing
 
 @testable import ConformanceKit
 
-/// Every shipped scenario passes against a launched QEMU 7.2: the ones without `launch` on one
-/// shared `-machine none` endpoint, each `launch` scenario on its own endpoint (skipped when
+/// Every shipped scenario passes against a launched QEMU 7.2, each on its own endpoint (the
+/// default target's machine without the fixture, or its `launch`) (skipped when
 /// QEMU is not on PATH). The schema-based skip decision is unit-tested with the saved
 /// introspection; here only the version and the endpoint kind decide.
 @Suite(.enabled(if: LaunchedEndpoint.isOnPath("qemu-system-x86_64"), "qemu-system-x86_64 is not on PATH"))
@@ -53,7 +53,7 @@ struct ScenarioIntegrationTests {
         }
         #expect(failures.map(\.rule.description) == ["return-mismatch", "event-missing"])
         #expect(failures.first?.path.description == "steps[0].return.status")
-        #expect(failures.first?.actual == #""running""#)
+        #expect(failures.first?.actual == #""prelaunch""#, "the default target's guest is stopped (-S)")
         #expect(failed.eventTimings == [.init(event: "STOP", latencyMilliseconds: nil, windowMilliseconds: 50)])
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The hand-maintained inputs of a run, read from a `cases/` directory: the value-synthesis
-/// table (`values.json`), the safety policy (`policy.json`) and the scenarios (`*/*.json`).
+/// table (`values.json`), the safety policy (`policy.json`), the reviewed resource table
+/// (`resources.json`) and the scenarios (`*/*.json`).
 ///
 /// The only place in `Generation/` that reads files; errors point at `file:line:column`.
 public struct CaseDirectory: Sendable {
@@ -11,6 +12,8 @@ public struct CaseDirectory: Sendable {
     public var values: ValueTable
     /// The safety policy.
     public var policy: SafetyPolicy
+    /// The reviewed part of the resource model.
+    public var resources: ResourceTable
     /// The scenarios of the subfolders, in path order.
     public var scenarios: [Scenario]
 
@@ -31,9 +34,11 @@ public struct CaseDirectory: Sendable {
         }
         let values = try read("values.json")
         let policy = try read("policy.json")
+        let resources = try read("resources.json")
         return CaseDirectory(
             path: path, values: try ValueTable.load(values.bytes, file: values.file),
             policy: try SafetyPolicy.load(policy.bytes, file: policy.file),
+            resources: try ResourceTable.load(resources.bytes, file: resources.file),
             scenarios: try ScenarioLoader.load(directory: path))
     }
 

@@ -221,6 +221,7 @@ public struct CaseGenerator: Sendable {
         let effects = policy.effects(of: command.name, arguments: arguments)
         tags += effects.map { "effect:\($0)" }
         if !effects.isEmpty && kind != .invalid { tags.append("destructive") }
+        if effects.contains(where: policy.beyondLaunch.contains) && kind != .invalid { tags.append("beyond-launch") }
         if command.features.contains(where: { $0.name == "unstable" }) || command.name.hasPrefix("x-") {
             tags.append("unstable")
         }

@@ -11,6 +11,9 @@ public struct SafetyPolicy: Sendable, Hashable {
     public var commands: [String: [String]]
     /// Command → discriminator value → further effects (e.g. netdev_add's `tap`).
     public var branches: [String: [String: [String]]]
+    /// Effects a launched, disposable endpoint does not contain (host programs, privileges):
+    /// valid cases with them run only with `allowUnsafe`.
+    public var beyondLaunch: Set<String> = []
     /// Commands whose arguments the endpoint does not validate against the schema (QEMU's
     /// `'gen': false`), with the reason; introspection cannot tell, so the policy says it.
     public var unvalidated: [String: String]
@@ -36,7 +39,7 @@ public struct SafetyPolicy: Sendable, Hashable {
     }
 
     /// The keys of `policy.json`.
-    static let fileKeys = ["comment", "unvalidated", "effects", "commands", "branches"]
+    static let fileKeys = ["comment", "unvalidated", "effects", "commands", "branches", "beyond-launch"]
 
     /// Reads the policy from the JSON text of `policy.json`.
     /// - Parameters:
@@ -80,8 +83,12 @@ public struct SafetyPolicy: Sendable, Hashable {
                 branches[command.key, default: [:]][branch.key] = try effectList(branch.value, at: path)
             }
         }
-        return SafetyPolicy(
+        var policy = SafetyPolicy(
             effects: effects, commands: commands, branches: branches, unvalidated: try document.stringMap("unvalidated")
         )
+        if let listed = document.value["beyond-launch"] {
+            policy.beyondLaunch = Set(try effectList(listed, at: JSONPath.root.appending("beyond-launch")))
+        }
+        return policy
     }
 }

@@ -15,6 +15,12 @@ extension Scenario {
             case success(ValueMatcher?)
             /// An error reply matching the expectation.
             case error(ErrorExpectation)
+            /// A valid call that must find the resource it names (a generated consumer call):
+            /// any success, or an error that is neither an argument-validation error nor a
+            /// "not found" naming `name`.
+            case accepted(name: String)
+            /// Any reply (a generated removal whose outcome depends on what the call before did).
+            case any
         }
 
         /// A value to remember from the reply, for `${name}` in later steps.
@@ -76,6 +82,11 @@ extension Scenario {
             self.location = location
         }
 
+        /// The command the step executes (empty for a pause).
+        public var command: String {
+            if case .execute(let command, _) = action { command } else { "" }
+        }
+
         /// One line for messages: `netdev_del (cases/net/x.json:12:5)` or `pause 100 ms (...)`.
         public var label: String {
             switch action {
@@ -102,7 +113,8 @@ extension Scenario {
             case .error(let expectation):
                 if let pattern = expectation.descPattern { values.append(.string(pattern)) }
                 if let errorClass = expectation.errorClass { values.append(.string(errorClass)) }
-            case .success(nil): break
+            case .accepted(let name): values.append(.string(name))
+            case .success(nil), .any: break
             }
             for event in events + absent { if let data = event.data { values.append(data) } }
             return values.flatMap { (try? CaseVariables.references(in: $0)) ?? [] }
@@ -128,8 +140,10 @@ extension Scenario.Step {
                     values: { (value) throws(CaseVariables.Failure) in try variables.substitute(value) },
                     patterns: { (pattern) throws(CaseVariables.Failure) in try variables.substitute(pattern: pattern) }
                 ))
-        case .success(nil):
+        case .success(nil), .any:
             break
+        case .accepted(let name):
+            step.reply = .accepted(name: try variables.substitute(.string(name)).stringValue ?? name)
         case .error(var expectation):
             expectation.errorClass = try expectation.errorClass.map { (text) throws(CaseVariables.Failure) in
                 try variables.substitute(.string(text)).stringValue ?? text

@@ -5,6 +5,9 @@
 /// `ScenarioRunner`, which returns a `CaseResult`. `applicability(schema:version:launchedEndpoint:)`
 /// says whether it can run on a given endpoint. It does not talk to an endpoint itself.
 public struct Scenario: Sendable, Hashable {
+    /// `.scenario` for a file of `cases/`, `.stateful` for a sequence generated from the
+    /// resource model (`StatefulSequenceGenerator`).
+    public var kind: TestCase.Kind = .scenario
     /// The dotted name from the relative path: `net/netdev-lifecycle.json` → `net.netdev-lifecycle`.
     public var name: String
     /// The path relative to the cases directory, e.g. `net/netdev-lifecycle.json` (the report suite).
@@ -49,14 +52,14 @@ public struct Scenario: Sendable, Hashable {
     }
 
     /// The stable case id: `<name>/scenario/<hash of the relative path>`.
-    public var caseID: String { TestCase.id(command: name, kind: .scenario, identity: [relativePath]) }
+    public var caseID: String { TestCase.id(command: name, kind: kind, identity: [relativePath]) }
 
     /// The scenario as a `TestCase` for listing and filtering (id `caseID`, tags `scenario`, and
     /// `launch` when it needs its own endpoint).
     public var testCase: TestCase {
         var testCase = TestCase(
-            command: name, kind: .scenario, summary: description, arguments: nil, expectation: .accept,
-            tags: launch == nil ? ["scenario"] : ["launch", "scenario"], origin: relativePath)
+            command: name, kind: kind, summary: description, arguments: nil, expectation: .accept,
+            tags: launch == nil ? [kind.rawValue] : ["launch", kind.rawValue], origin: relativePath)
         testCase.id = caseID
         return testCase
     }

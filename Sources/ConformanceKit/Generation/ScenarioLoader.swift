@@ -18,7 +18,7 @@ public enum ScenarioLoader {
     /// The keys of `requires`.
     static let requiresKeys = ["commands", "events", "version", "architectures"]
     /// The keys of a return matcher.
-    static let matcherKeys = ["exact", "subset", "type", "shape", "regex", "count"]
+    static let matcherKeys = ["exact", "subset", "lacks", "type", "shape", "regex", "count"]
     /// The keys of an error expectation.
     static let errorKeys = ["class", "desc"]
     /// The keys of an expected event.
@@ -285,6 +285,9 @@ public enum ScenarioLoader {
                 case "subset":
                     try checkReferences(member.value, at: memberPath)
                     matchers.append(.subset(member.value))
+                case "lacks":
+                    try checkReferences(member.value, at: memberPath)
+                    matchers.append(.lacks(member.value))
                 case "type":
                     let name = try document.string(member.value, at: memberPath)
                     guard let kind = JSONValue.Kind(rawValue: name) else {

@@ -16,6 +16,8 @@ public struct TestCase: Sendable, Hashable, Comparable {
         case `protocol`
         /// A hand-written scenario from `cases/`.
         case scenario
+        /// A sequence generated from the resource model: create, use or check, destroy.
+        case stateful
     }
 
     /// What must happen for the case to pass.
@@ -47,6 +49,10 @@ public struct TestCase: Sendable, Hashable, Comparable {
     public var tags: [String]
     /// Where the case came from: a generator rule, a doc comment location, a scenario file.
     public var origin: String
+    /// For an invalid case of a state-changing command: the queries whose listed names must be
+    /// the same after the case as before (QMP spec section 5: an invalid call changes nothing).
+    /// Set by `ResourceModel.preparing(_:)`; the runner snapshots them, the oracle compares.
+    public var stateQueries: [Resource.Query] = []
 
     /// Creates a case; the id is derived from the command, kind and request.
     public init(

@@ -23,6 +23,9 @@ public indirect enum ValueMatcher: Sendable, Hashable {
     case regex(String)
     /// An array or object with this many elements or members.
     case count(Int)
+    /// An array with no element matching this subset (an object or scalar not matching it): what
+    /// a query lists once a resource is destroyed.
+    case lacks(JSONValue)
     /// All of these.
     case all([ValueMatcher])
 
@@ -66,9 +69,23 @@ public indirect enum ValueMatcher: Sendable, Hashable {
             let actualCount = actual.arrayValue?.count ?? actual.objectValue?.count
             return actualCount == count
                 ? [] : [Mismatch(path: path, expected: "\(count) elements", actual: Self.text(actual))]
+        case .lacks(let unwanted):
+            return Self.lacksMismatches(unwanted, actual, at: path)
         case .all(let matchers):
             return matchers.flatMap { $0.mismatches(actual, at: path) }
         }
+    }
+
+    private static func lacksMismatches(_ unwanted: JSONValue, _ actual: JSONValue, at path: JSONPath) -> [Mismatch] {
+        let elements = actual.arrayValue ?? [actual]
+        guard let index = elements.firstIndex(where: { subsetMismatches(unwanted, $0, at: path).isEmpty }) else {
+            return []
+        }
+        return [
+            Mismatch(
+                path: actual.arrayValue == nil ? path : path.appending(index: index),
+                expected: "no element matching \(text(unwanted))", actual: text(elements[index]))
+        ]
     }
 
     /// Whether a value matches.
@@ -89,6 +106,7 @@ public indirect enum ValueMatcher: Sendable, Hashable {
         switch self {
         case .exact(let value): return .exact(try values(value))
         case .subset(let value): return .subset(try values(value))
+        case .lacks(let value): return .lacks(try values(value))
         case .kind, .shape, .count: return self
         case .regex(let pattern): return .regex(try patterns(pattern))
         case .all(let matchers):

@@ -41,6 +41,10 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
     case eventOrder
     /// A forbidden event arrived within its window.
     case eventUnexpected
+    /// An invalid call changed what a query lists (QMP spec section 5: it must change nothing).
+    case invalidChangedState
+    /// A valid call of a stateful sequence did not find the resource the sequence created.
+    case consumerTargetMissing
     /// A protocol check found the endpoint breaking a section of the QMP spec.
     case qmpSpec(section: String)
     /// The client recorded a protocol fault (framing, message shape, ids, timestamps) while the
@@ -72,6 +76,8 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         case .eventLate: "event-late"
         case .eventOrder: "event-order"
         case .eventUnexpected: "event-unexpected"
+        case .consumerTargetMissing: "consumer-target-missing"
+        case .invalidChangedState: "invalid-changed-state"
         case .qmpSpec(let section): "qmp-spec-\(section)"
         case .protocolFault: "protocol-fault"
         case .errored: "errored"

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Oracle {
     /// What judging a scenario's exchanges found: its failures and the measured latency of every
     /// expected event beside its window.
@@ -52,6 +54,10 @@ extension Oracle {
                 Verdict.Failure(
                     rule: .errorMismatch, path: Self.join(path, $0.path), expected: $0.expected, actual: $0.actual)
             }
+        case (.accepted, .success), (.any, _):
+            return []
+        case (.accepted(let name), .error(let error)):
+            return acceptedFailures(error, name: name, at: path.appending("error"))
         case (.error(let expected), .success(let value)):
             var wanted = "an error reply"
             if let errorClass = expected.errorClass { wanted += " of class \(errorClass)" }
@@ -62,6 +68,33 @@ extension Oracle {
                     actual: "success " + ValueMatcher.text(value))
             ]
         }
+    }
+
+    /// Failures of an error reply to a valid call naming a resource the sequence created: an
+    /// argument-validation error, or an error saying the resource is not there.
+    private func acceptedFailures(_ error: QMPErrorInfo, name: String, at path: JSONPath) -> [Verdict.Failure] {
+        let actual = "\(error.errorClass.rawValue): \(error.desc)"
+        if messages.isValidationError(error.desc) {
+            return [
+                Verdict.Failure(
+                    rule: .validRejected, path: path, expected: "not rejected by argument validation", actual: actual)
+            ]
+        }
+        guard Self.saysNotFound(error, name: name) else { return [] }
+        return [
+            Verdict.Failure(
+                rule: .consumerTargetMissing, path: path, expected: "'\(name)' found: the sequence created it",
+                actual: actual)
+        ]
+    }
+
+    /// Whether an error says that `name` does not exist.
+    static func saysNotFound(_ error: QMPErrorInfo, name: String) -> Bool {
+        let desc = error.desc.lowercased()
+        let word = "(^|[^a-z0-9_-])" + NSRegularExpression.escapedPattern(for: name.lowercased()) + "([^a-z0-9_-]|$)"
+        guard desc.range(of: word, options: .regularExpression) != nil else { return false }
+        return error.errorClass == .deviceNotFound
+            || ["not found", "cannot find", "no such", "does not exist", "doesn't exist"].contains { desc.contains($0) }
     }
 
     private func captureFailures(_ reply: QMPReply, _ captures: [Scenario.Step.Capture], at path: JSONPath)

@@ -107,6 +107,7 @@ public struct Oracle: Sendable {
         }
         var findings = judgeReply(testCase, reply)
         if case .skipped(let reason) = findings.verdict { return .skipped(reason) }
+        findings.list += stateFailures(observation.snapshots)
         findings.list += commonFailures(observation)
         return Self.verdict(findings.list)
     }
@@ -201,6 +202,23 @@ public struct Oracle: Sendable {
                     actual: "success: \(value)"))
         }
         return findings
+    }
+
+    /// Failures of a case that changed what its state queries list: names added or removed
+    /// between the snapshot before and the one after (QMP spec section 5).
+    func stateFailures(_ snapshots: [Observation.Snapshot]) -> [Verdict.Failure] {
+        snapshots.compactMap { snapshot in
+            guard let before = snapshot.before.map(snapshot.query.names),
+                let after = snapshot.after.map(snapshot.query.names),
+                before != after
+            else { return nil }
+            let added = after.subtracting(before).sorted()
+            let removed = before.subtracting(after).sorted()
+            return Verdict.Failure(
+                rule: .invalidChangedState, path: JSONPath.root.appending(snapshot.query.command),
+                expected: "the names listed before the invalid call: [\(before.sorted().joined(separator: ", "))]",
+                actual: "added [\(added.joined(separator: ", "))], removed [\(removed.joined(separator: ", "))]")
+        }
     }
 
     /// Whether a message's member name (`addr.port`, `interfaces[0]`) names the expected member.

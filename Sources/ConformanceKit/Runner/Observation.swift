@@ -53,6 +53,27 @@ public struct Observation: Sendable {
         }
     }
 
+    /// What a state query listed before and after an invalid case.
+    public struct Snapshot: Sendable {
+        /// The query.
+        public var query: Resource.Query
+        /// Its `return` before the case, when it succeeded.
+        public var before: JSONValue?
+        /// Its `return` after the case, when it succeeded.
+        public var after: JSONValue?
+
+        /// Creates a snapshot pair.
+        /// - Parameters:
+        ///   - query: the query.
+        ///   - before: its reply before the case.
+        ///   - after: its reply after the case.
+        public init(query: Resource.Query, before: JSONValue?, after: JSONValue?) {
+            self.query = query
+            self.before = before
+            self.after = after
+        }
+    }
+
     /// How far the item got.
     public var ending: Ending
     /// The commands sent, in order.
@@ -68,6 +89,8 @@ public struct Observation: Sendable {
     public var endpointLost: String?
     /// For a protocol check: what the check found.
     public var protocolCheck: ProtocolCheckResult?
+    /// For an invalid case of a state-changing command: its state queries before and after.
+    public var snapshots: [Snapshot] = []
     /// How long the item took.
     public var duration: Duration
     /// The item's exchange as it went over the wire.

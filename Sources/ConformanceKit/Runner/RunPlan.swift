@@ -1,5 +1,5 @@
-/// The ordered items of a run: the built-in protocol checks, the scenarios of `cases/`, then the
-/// generated cases, each kept only when the selection keeps it. `run` fires exactly these items
+/// The ordered items of a run: the built-in protocol checks, the scenarios of `cases/`, the
+/// stateful sequences generated from the resource model, then the generated cases, each kept only when the selection keeps it. `run` fires exactly these items
 /// and `cases list`/`cases show` print exactly these, so the two never disagree.
 ///
 /// Pipeline position: `Schema` + `CaseDirectory` + `Selection` → `RunPlan` → `Runner`.
@@ -32,6 +32,8 @@ public struct RunPlan: Sendable {
     public var items: [Runner.Item]
     /// What generation noted (budget cuts and the like).
     public var notes: [Diagnostic]
+    /// The resources of the schema, from which the stateful sequences are generated.
+    public var resources: ResourceModel
 
     /// Plans a run.
     /// - Parameters:
@@ -42,11 +44,17 @@ public struct RunPlan: Sendable {
         let generated = CaseGenerator(
             schema: schema, values: directory.values, policy: directory.policy, options: selection.generator
         ).generate()
+        let resources = ResourceModel(schema: schema, table: directory.resources)
+        let sequences = StatefulSequenceGenerator(
+            schema: schema, model: resources, directory: directory, seed: selection.generator.seed
+        ).generate()
         var all: [Runner.Item] = []
         if selection.protocolChecks { all += ProtocolChecks.all.map { .protocolCheck($0) } }
         all += directory.scenarios.map { .scenario($0) }
-        all += generated.cases.map { .testCase($0) }
+        all += sequences.map { .scenario($0) }
+        all += generated.cases.map { .testCase(resources.preparing($0, schema: schema)) }
         items = all.filter { selection.filter.matches(id: $0.id, kind: $0.kind) }
         notes = generated.notes
+        self.resources = resources
     }
 }

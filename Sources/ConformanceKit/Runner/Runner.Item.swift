@@ -41,7 +41,7 @@ extension Runner {
             switch self {
             case .testCase(let testCase): testCase.kind
             case .protocolCheck: .protocol
-            case .scenario: .scenario
+            case .scenario(let scenario): scenario.kind
             }
         }
 

@@ -175,7 +175,12 @@ public struct Runner: Sendable {
                 case .scenario(let scenario):
                     observation = await runScenario(scenario, main: main, facts: outcome.facts)
                 case .testCase(let testCase):
-                    if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
+                    if testCase.tags.contains("beyond-launch") && !configuration.allowUnsafe {
+                        observation = .notRun(
+                            "has effects a launched endpoint does not contain "
+                                + "(\(Self.effects(of: testCase).joined(separator: ", "))); runs only with --allow-unsafe"
+                        )
+                    } else if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
                         observation = .notRun(
                             "has effects beyond the endpoint (\(Self.effects(of: testCase).joined(separator: ", "))); "
                                 + "runs only on a launched endpoint or with --allow-unsafe")
@@ -254,6 +259,7 @@ public struct Runner: Sendable {
                 observation: Observation(ending: .broken("\(Self.unreachable): \(error)")), roundTrips: 0)
         }
         let marks = await Marks(client)
+        let before = await snapshot(testCase.stateQueries, on: client)
         var request: JSONObject = ["execute": .string(testCase.command)]
         if let arguments = testCase.arguments {
             do {
@@ -286,7 +292,11 @@ public struct Runner: Sendable {
             exchange.failure = "\(error)"
             livenessProblem = stopsEndpoint ? nil : "\(error)"
         }
+        let after = livenessProblem == nil ? await snapshot(testCase.stateQueries, on: client) : []
         var observation = await marks.observation(of: client, exchanges: [exchange], since: start)
+        observation.snapshots = zip(testCase.stateQueries, zip(before, after)).map {
+            Observation.Snapshot(query: $0.0, before: $0.1.0, after: $0.1.1)
+        }
         observation.previousEventTimestamp = previousEvent
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
@@ -298,6 +308,18 @@ public struct Runner: Sendable {
             try? await endpoint.restart()
         }
         return CaseRun(observation: observation, roundTrips: batch.count)
+    }
+
+    /// The `return` of each state query (nil where it failed), for the snapshots around an
+    /// invalid case.
+    func snapshot(_ queries: [Resource.Query], on client: QMPClient) async -> [JSONValue?] {
+        var values: [JSONValue?] = []
+        for query in queries {
+            let reply = try? await client.execute(
+                query.command, arguments: query.arguments, timeout: configuration.livenessTimeout)
+            if case .success(let value)? = reply?.outcome { values.append(value) } else { values.append(nil) }
+        }
+        return values
     }
 
     /// The variables of one item: the endpoint's scratch directory (when referenced) and a free
@@ -336,10 +358,13 @@ public struct Runner: Sendable {
     // MARK: Scenarios
 
     /// Runs a scenario: on a fresh endpoint of its own when the run launches endpoints (with the
-    /// scenario's `launch` arguments, e.g. `-machine pc -S`), else on the job's endpoint.
+    /// scenario's `launch` arguments, e.g. `-machine pc -S`), else on the job's endpoint. A
+    /// stateful sequence runs on the job's endpoint (it cleans up after itself), and only when
+    /// the run launched it or `allowUnsafe` says so; one that broke restarts the endpoint.
     func runScenario(_ scenario: Scenario, main: Endpoint, facts: EndpointFacts) async -> Observation {
+        if scenario.kind == .stateful { return await runSequence(scenario, on: main, facts: facts) }
         var command: [String] = []
-        if case .launch(let launched) = configuration.target { command = launched }
+        if case .launch(let launched) = configuration.target { command = Self.withoutFixture(launched) }
         // `${machine}` is the machine the target was launched with, else the target's default.
         let named = Self.machine(of: command).last
         let machine = named == nil || named == "none" ? facts.machine : named
@@ -373,6 +398,42 @@ public struct Runner: Sendable {
         return observation
     }
 
+    /// Runs a stateful sequence on the job's endpoint.
+    private func runSequence(_ sequence: Scenario, on endpoint: Endpoint, facts: EndpointFacts) async -> Observation {
+        guard configuration.target.isLaunched || configuration.allowUnsafe else {
+            return .notRun("changes the endpoint's state; runs only on a launched endpoint or with --allow-unsafe")
+        }
+        if case .skip(let reason) = sequence.applicability(
+            schema: schema, version: facts.version, launchedEndpoint: true, architecture: facts.architecture)
+        {
+            return .notRun(reason)
+        }
+        do {
+            let client = try await endpoint.connect()
+            let variables = try await variables(sequence.references, on: endpoint)
+            let observation = await ScenarioRunner(replyTimeout: configuration.caseTimeout)
+                .run(sequence, on: client, variables: variables)
+            if case .broken = observation.ending { try? await endpoint.restart() }
+            return observation
+        } catch {
+            try? await endpoint.restart()
+            return Observation(ending: .broken("cannot run the sequence on the endpoint: \(error)"))
+        }
+    }
+
+    /// A launch command for a running guest: without the fixture, `-S` and the machine, with
+    /// `-machine none` (nothing for a guest to run, nothing to stop).
+    static func runningCommand(_ command: [String]) -> [String] {
+        withoutMachine(withoutFixture(command)).filter { $0 != "-S" } + ["-machine", "none"]
+    }
+
+    /// A launch command without the fixture's arguments (a scenario brings what it needs).
+    static func withoutFixture(_ command: [String]) -> [String] {
+        let fixture = LaunchedEndpoint.Configuration.fixtureArguments
+        guard command.count >= fixture.count, Array(command.suffix(fixture.count)) == fixture else { return command }
+        return Array(command.dropLast(fixture.count))
+    }
+
     /// A launch command without its `-machine` option (a scenario names its own machine).
     static func withoutMachine(_ command: [String]) -> [String] {
         var result: [String] = []
@@ -401,15 +462,22 @@ public struct Runner: Sendable {
     // MARK: Protocol checks
 
     /// Runs a protocol check on fresh connections to the job's endpoint (the run's own client is
-    /// closed meanwhile: a QMP monitor serves one client at a time).
+    /// closed meanwhile: a QMP monitor serves one client at a time). A check that changes the run
+    /// state gets, on a launched target, an endpoint of its own with a running guest
+    /// (`runningCommand(_:)`): the fixture's guest is stopped before it runs.
     func runProtocolCheck(_ check: ProtocolCheck, on endpoint: Endpoint) async -> Observation {
         if check.changesRunState && !configuration.target.isLaunched && !configuration.allowUnsafe {
             return .notRun("changes the run state; runs only on a launched endpoint or with --allow-unsafe")
         }
+        var own: Endpoint?
+        if check.changesRunState, case .launch(let command) = configuration.target {
+            own = configuration.makeEndpoint(.launch(Self.runningCommand(command)))
+        }
         await endpoint.disconnect()
         let start = ContinuousClock.now
         let checked = await ProtocolChecks.run(
-            check, connector: endpoint.checkConnector, timeout: configuration.caseTimeout)
+            check, connector: (own ?? endpoint).checkConnector, timeout: configuration.caseTimeout)
+        await own?.shutDown()
         _ = try? await endpoint.connect()
         return Observation(
             protocolCheck: checked, duration: ContinuousClock.now - start, transcript: checked.transcript.description)

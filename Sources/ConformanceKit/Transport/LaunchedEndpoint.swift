@@ -1,8 +1,8 @@
 import Foundation
 import Glibc
 
-/// A QMP server this tool starts and owns: by default
-/// `qemu-system-x86_64 -machine none -nodefaults -display none`, with
+/// A QMP server this tool starts and owns: by default the fixture endpoint
+/// `qemu-system-x86_64 -machine pc -S -nodefaults -display none` plus `fixtureArguments`, with
 /// `-qmp unix:<scratch>/qmp.sock,server=on,wait=off` appended (or the storage daemon's
 /// `--chardev ... --monitor ...`, see `SocketOption`).
 ///
@@ -51,9 +51,35 @@ public actor LaunchedEndpoint {
         /// How many bytes of stderr to keep.
         public var stderrTailLimit: Int
 
-        /// The default command.
-        public static let defaultCommand = [
-            "qemu-system-x86_64", "-machine", "none", "-nodefaults", "-display", "none",
+        /// The default command: the fixture endpoint, the target's default machine stopped before
+        /// the guest runs, with `fixtureArguments`.
+        public static let defaultCommand =
+            ["qemu-system-x86_64", "-machine", "pc", "-S", "-nodefaults", "-display", "none"] + fixtureArguments
+
+        /// What the fixture endpoint holds, so that queries return real data and valid cases
+        /// find what they name: each thing is named as `cases/values.json`'s identifier role names
+        /// members (`qmp-conform-<member>`). Scratch-only and loopback-only: `null-co` block nodes
+        /// and a `null-co` drive named as block commands' `device` (no host file), a user-mode netdev without forwarding (no host socket), `null` and
+        /// `ringbuf` chardevs, a RAM memory backend, an iothread, a USB controller for hot-plug, a
+        /// balloon, a VM generation id, and a VNC display that listens nowhere (passwords on).
+        public static let fixtureArguments = [
+            "-blockdev", "driver=null-co,node-name=qmp-conform-node-name",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-node",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-target",
+            "-drive", "if=none,id=qmp-conform-device,driver=null-co",
+            "-device", "virtio-blk-pci,drive=qmp-conform-device,id=qmp-conform-device",
+            "-device", "ide-cd,id=qmp-conform-id",
+            "-device", "qemu-xhci,id=qmp-conform-usb",
+            "-netdev", "user,id=qmp-conform-netdev",
+            "-device", "virtio-net-pci,netdev=qmp-conform-netdev,id=qmp-conform-name",
+            "-chardev", "null,id=qmp-conform-chardev",
+            "-chardev", "null,id=qmp-conform-id",
+            "-chardev", "ringbuf,id=qmp-conform-device",
+            "-object", "memory-backend-ram,id=qmp-conform-memdev,size=1M",
+            "-object", "iothread,id=qmp-conform-iothread",
+            "-device", "virtio-balloon-pci,id=qmp-conform-balloon",
+            "-device", "vmgenid",
+            "-vnc", "none,password=on",
         ]
 
         /// Creates a configuration.

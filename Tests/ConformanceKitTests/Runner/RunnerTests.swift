@@ -189,4 +189,17 @@ struct RunnerTests {
         #expect(message.contains("cannot reach the endpoint"), "\(message)")
         #expect(run.results.first?.suite == "endpoint")
     }
+
+    @Test func aCaseWithEffectsBeyondALaunchedEndpointRunsOnlyWithAllowUnsafe() async {
+        let server = ScriptedEndpoint()
+        let run = await Self.run(
+            [.testCase(Self.valid("poke", "tap", tags: ["beyond-launch", "destructive", "effect:spawns-processes"]))],
+            on: server)
+        guard case .skipped(let reason)? = run.results.first?.verdict else {
+            Issue.record("expected a skip, got \(String(describing: run.results.first?.verdict))")
+            return
+        }
+        #expect(reason.contains("spawns-processes") && reason.contains("--allow-unsafe"))
+        #expect(!server.requests.contains { $0["execute"] == "poke" }, "nothing was sent")
+    }
 }

@@ -1,0 +1,186 @@
+/// The reviewed part of the resource model, read from `cases/resources.json`: per kind, the
+/// words that find its commands and members, its query, known-good producer arguments for
+/// stateful sequences, and the links inference cannot see.
+///
+/// Pipeline position: loaded by `CaseDirectory` beside the value table; `ResourceModel` infers
+/// from the schema first and takes from here what the schema does not show.
+public struct ResourceTable: Sendable, Hashable {
+    /// An event a step promises, with the data it must carry (`${name}` is the sequence's name).
+    public struct PromisedEvent: Sendable, Hashable {
+        /// The event name.
+        public var name: String
+        /// A subset of its data.
+        public var data: JSONValue?
+    }
+
+    /// What a consumer member needs created instead of the kind's `create`: other producer
+    /// arguments, maybe another producer (a job that keeps running, for the job verbs), and
+    /// what removes it then.
+    public struct Template: Sendable, Hashable {
+        /// The producer, when not the kind's.
+        public var command: String?
+        /// The producer arguments (`${name}`, `${scratch}` substituted).
+        public var arguments: JSONObject
+        /// What removes it, when not the kind's destroyer.
+        public var remove: Resource.Link?
+    }
+
+    /// The member naming the resource another one lives in, and that one's kind.
+    public struct Scope: Sendable, Hashable {
+        /// The member (a bitmap's `node`).
+        public var member: String
+        /// The kind it names.
+        public var kind: ResourceKind
+    }
+
+    /// What the table says about one kind.
+    public struct Entry: Sendable, Hashable {
+        /// Producer command stems: `blockdev` finds `blockdev-add` and `blockdev-del`.
+        public var nouns: [String] = []
+        /// Member names that always name this kind (for schemas without docs).
+        public var members: [String] = []
+        /// Doc phrases that mark a member naming this kind.
+        public var words: [String] = []
+        /// A member naming the kind this one lives in (a bitmap's `node`).
+        public var scope: Scope?
+        /// The query listing this kind.
+        public var query: Resource.Query?
+        /// The producer used by sequences, when several start one (jobs).
+        public var createCommand: String?
+        /// Known-good producer arguments; `${name}`, `${parent}`, `${scratch}` are substituted.
+        public var create: JSONObject?
+        /// Consumer member → producer arguments making what that member needs (an `iothread`
+        /// object rather than a memory backend).
+        public var createFor: [String: Template] = [:]
+        /// Create argument → the query member that must show its value.
+        public var shows: [String: String] = [:]
+        /// An event the producer promises.
+        public var createdEvent: PromisedEvent?
+        /// An event the destroyer promises.
+        public var destroyedEvent: PromisedEvent?
+        /// A destroyer inference misses.
+        public var destroyer: Resource.Link?
+        /// Why no sequence is generated, if none is.
+        public var unsupported: String?
+    }
+
+    /// The entries by kind.
+    public var entries: [ResourceKind: Entry]
+
+    /// The entry of a kind (empty when the table has none).
+    /// - Parameter kind: the kind.
+    /// - Returns: its entry.
+    public func entry(_ kind: ResourceKind) -> Entry { entries[kind] ?? Entry() }
+
+    /// Reads the table from the JSON text of `resources.json`.
+    /// - Parameters:
+    ///   - bytes: the file's contents.
+    ///   - file: its path, for diagnostics.
+    /// - Returns: the table.
+    /// - Throws: `DiagnosticError` located at the fault (unknown kind or key, wrong shape).
+    public static func load(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> ResourceTable {
+        let document = try CaseFile(bytes: bytes, file: file)
+        var entries: [ResourceKind: Entry] = [:]
+        for member in document.value["kinds"]?.objectValue ?? [:] {
+            let (name, value) = (member.key, member.value)
+            let path = JSONPath.root.appending("kinds").appending(name)
+            guard let kind = ResourceKind(rawValue: name) else {
+                throw document.keyError(
+                    "unknown resource kind '\(name)'", at: path,
+                    hint: "known kinds: " + ResourceKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            entries[kind] = try EntryReader(document: document, path: path).read(value)
+        }
+        return ResourceTable(entries: entries)
+    }
+}
+
+/// Reads one kind's entry of `resources.json`, locating every fault.
+private struct EntryReader {
+    let document: CaseFile
+    let path: JSONPath
+    static let keys: Set<String> = [
+        "nouns", "members", "words", "scope", "query", "create-command", "create", "create-for", "shows",
+        "created-event",
+        "destroyed-event", "destroyer", "unsupported",
+    ]
+
+    func read(_ value: JSONValue) throws(DiagnosticError) -> ResourceTable.Entry {
+        guard let object = value.objectValue else { throw document.error("expected an object", at: path) }
+        for key in object.keys where !Self.keys.contains(key) {
+            let hint = Suggestion.closest(to: key, among: Self.keys.sorted()).map { "did you mean '\($0)'?" }
+            throw document.keyError("unknown key '\(key)'", at: path.appending(key), hint: hint)
+        }
+        var entry = ResourceTable.Entry()
+        entry.nouns = try strings(object["nouns"], "nouns")
+        entry.members = try strings(object["members"], "members")
+        entry.words = try strings(object["words"], "words")
+        entry.create = object["create"]?.objectValue
+        entry.createCommand = object["create-command"]?.stringValue
+        for template in object["create-for"]?.objectValue ?? [:] {
+            entry.createFor[template.key] = try self.template(
+                template.value, at: path.appending("create-for").appending(template.key))
+        }
+        entry.unsupported = object["unsupported"]?.stringValue
+        for shown in object["shows"]?.objectValue ?? [:] {
+            let (argument, member) = (shown.key, shown.value)
+            entry.shows[argument] = member.stringValue
+        }
+        if let scope = object["scope"] {
+            guard let member = scope["member"]?.stringValue,
+                let kind = scope["kind"]?.stringValue.flatMap(ResourceKind.init(rawValue:))
+            else { throw document.error("a scope needs 'member' and a known 'kind'", at: path.appending("scope")) }
+            entry.scope = ResourceTable.Scope(member: member, kind: kind)
+        }
+        entry.query = try query(object["query"])
+        entry.createdEvent = try event(object["created-event"], "created-event")
+        entry.destroyedEvent = try event(object["destroyed-event"], "destroyed-event")
+        if let destroyer = object["destroyer"] {
+            guard let command = destroyer["command"]?.stringValue, let member = destroyer["member"]?.stringValue else {
+                throw document.error("a destroyer needs 'command' and 'member'", at: path.appending("destroyer"))
+            }
+            entry.destroyer = Resource.Link(command: command, member: member, evidence: .table)
+        }
+        return entry
+    }
+
+    private func strings(_ value: JSONValue?, _ key: String) throws(DiagnosticError) -> [String] {
+        guard let value else { return [] }
+        guard let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count else {
+            throw document.error("expected a list of strings", at: path.appending(key))
+        }
+        return list
+    }
+
+    private func template(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> ResourceTable.Template {
+        guard let arguments = value["arguments"]?.objectValue else {
+            throw document.error("a template needs 'arguments' (and may name 'command' and 'remove')", at: path)
+        }
+        var remove: Resource.Link?
+        if let removal = value["remove"] {
+            guard let command = removal["command"]?.stringValue, let member = removal["member"]?.stringValue else {
+                throw document.error("'remove' needs 'command' and 'member'", at: path.appending("remove"))
+            }
+            remove = Resource.Link(command: command, member: member, evidence: .table)
+        }
+        return ResourceTable.Template(command: value["command"]?.stringValue, arguments: arguments, remove: remove)
+    }
+
+    private func query(_ value: JSONValue?) throws(DiagnosticError) -> Resource.Query? {
+        guard let value else { return nil }
+        guard let command = value["command"]?.stringValue, let name = value["name"]?.stringValue else {
+            throw document.error("a query needs 'command' and 'name'", at: path.appending("query"))
+        }
+        return Resource.Query(
+            command: command, arguments: value["arguments"]?.objectValue, nameMember: name,
+            within: value["within"]?.stringValue, owner: value["owner"]?.stringValue, evidence: .table)
+    }
+
+    private func event(_ value: JSONValue?, _ key: String) throws(DiagnosticError) -> ResourceTable.PromisedEvent? {
+        guard let value else { return nil }
+        guard let name = value["name"]?.stringValue else {
+            throw document.error("an event needs 'name'", at: path.appending(key))
+        }
+        return ResourceTable.PromisedEvent(name: name, data: value["data"])
+    }
+}

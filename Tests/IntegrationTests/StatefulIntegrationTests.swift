@@ -1,0 +1,56 @@
+import Testing
+
+@testable import ConformanceKit
+
+/// The stateful part of a run against the launched fixture endpoint (skipped when QEMU is not on
+/// PATH): every lifecycle sequence passes, a consumer sequence finds what its sequence created,
+/// and invalid calls of state-changing commands change no query's list. No count is pinned.
+@Suite(.enabled(if: LaunchedEndpoint.isOnPath("qemu-system-x86_64"), "qemu-system-x86_64 is not on PATH"))
+struct StatefulIntegrationTests {
+    static func plan(_ filter: CaseFilter) async throws -> (items: [Runner.Item], schema: Schema) {
+        let schema = try await IntegrationSupport.liveSchema().schema
+        let plan = RunPlan(
+            schema: schema, directory: try IntegrationSupport.caseDirectory(),
+            selection: .init(filter: filter, protocolChecks: false))
+        return (plan.items, schema)
+    }
+
+    static func run(_ items: [Runner.Item], schema: Schema) async -> ConformanceRun.Result {
+        let runner = Runner(configuration: .init(target: .defaultLaunch, jobs: 1), schema: schema)
+        return await ConformanceRun(runner: runner, oracle: Oracle(schema: schema)).run(items)
+    }
+
+    @Test func everyLifecycleSequencePassesOnTheFixtureEndpoint() async throws {
+        let (items, schema) = try await Self.plan(CaseFilter(patterns: ["stateful.*.lifecycle/*"]))
+        #expect(items.count >= 4, "block nodes, bitmaps, jobs, devices, objects, netdevs, chardevs")
+        let run = await Self.run(items, schema: schema)
+        for result in run.results {
+            #expect(result.verdict == .passed, "\(result.caseID): \(result.verdict)\n\(result.transcript)")
+        }
+        let device = run.results.first { $0.caseID.hasPrefix("stateful.device.lifecycle/") }
+        #expect(device?.eventTimings.first?.event == "DEVICE_DELETED", "device_del promises DEVICE_DELETED")
+    }
+
+    @Test func aConsumerFindsWhatItsSequenceCreated() async throws {
+        let (items, schema) = try await Self.plan(CaseFilter(patterns: ["stateful.chardev.chardev-send-break.id/*"]))
+        let run = await Self.run(items, schema: schema)
+        #expect(run.results.count == 1)
+        #expect(run.results.first?.verdict == .passed, "\(run.results.first?.transcript ?? "")")
+    }
+
+    @Test func invalidCallsOfStateChangingCommandsChangeNothing() async throws {
+        let (items, schema) = try await Self.plan(
+            CaseFilter(patterns: ["chardev-add/invalid/*", "blockdev-del/invalid/*", "object-add/invalid/*"]))
+        #expect(
+            items.allSatisfy { if case .testCase(let testCase) = $0 { !testCase.stateQueries.isEmpty } else { false } })
+        let run = await Self.run(items, schema: schema)
+        let changed = run.results.filter {
+            if case .failed(let failures) = $0.verdict {
+                failures.contains { $0.rule == .invalidChangedState }
+            } else {
+                false
+            }
+        }
+        #expect(changed.isEmpty, "\(changed.map(\.caseID))")
+    }
+}
