@@ -79,7 +79,7 @@ public struct SafetyPolicy: Sendable, Hashable {
         let branchesPath = JSONPath.root.appending("branches")
         for command in try objectMember(top["branches"] ?? [:], at: branchesPath) {
             for branch in try objectMember(command.value, at: branchesPath.appending(command.key)) {
-                let path = JSONPath.root.appending("branches").appending(command.key).appending(branch.key)
+                let path = branchesPath.appending(command.key).appending(branch.key)
                 branches[command.key, default: [:]][branch.key] = try effectList(branch.value, at: path)
             }
         }
