@@ -2,7 +2,8 @@ import ConformanceKit
 import Foundation
 
 /// The `qmp-conform` command tree: parses the arguments, runs one subcommand, maps the outcome to
-/// an exit status. Parsing flags and printing only; the work is in ConformanceKit.
+/// an exit status. It parses flags, calls the library, prints, and touches the system only to read
+/// and write the files it is told to and to handle signals; the work is in ConformanceKit.
 enum QMPConform {
     static let version = "0.1.0"
 

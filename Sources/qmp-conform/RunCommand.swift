@@ -65,7 +65,7 @@ enum RunCommand {
         guard let selection = PlanOptions.selection(parsed), let limits = limits(parsed) else { return .usage }
         // Report options naming one file are a usage error, found before the run.
         if let (path, options) = ReportWriter.duplicate(among: namedReportPaths(parsed)) {
-            Output.error("error: \(ReportWriteError.samePath(path, options: options))\nSee 'qmp-conform run --help'.")
+            Output.error("error: \(FileWriteError.samePath(path, options: options))\nSee 'qmp-conform run --help'.")
             return .usage
         }
         guard let target = TargetOptions.target(parsed) else { return .runNotPossible }

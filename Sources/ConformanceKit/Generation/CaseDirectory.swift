@@ -4,7 +4,7 @@ import Foundation
 /// table (`values.json`), the safety policy (`policy.json`), the reviewed resource table
 /// (`resources.json`) and the scenarios (`*/*.json`).
 ///
-/// The only place in `Generation/` that reads files; errors point at `file:line:column`.
+/// It reads its files through `LocalFiles`; errors point at `file:line:column`.
 public struct CaseDirectory: Sendable {
     /// The directory.
     public var path: String
@@ -24,13 +24,13 @@ public struct CaseDirectory: Sendable {
     public static func load(_ path: String) throws(DiagnosticError) -> CaseDirectory {
         func read(_ name: String) throws(DiagnosticError) -> (bytes: [UInt8], file: String) {
             let file = URL(fileURLWithPath: path).appendingPathComponent(name).path
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let data = LocalFiles.contents(atPath: file) else {
                 throw DiagnosticError(
                     Diagnostic(
                         .error, "cannot read '\(file)'",
                         hint: "pass --cases DIR, the qmp-conform cases/ directory holding \(name)"))
             }
-            return ([UInt8](data), file)
+            return (data, file)
         }
         let values = try read("values.json")
         let policy = try read("policy.json")
@@ -47,13 +47,12 @@ public struct CaseDirectory: Sendable {
     /// - Parameter executable: the running executable's path.
     /// - Returns: the first candidate that holds `values.json`, if any.
     public static func defaultPath(executable: String) -> String? {
-        let fileManager = FileManager.default
-        var candidates = [fileManager.currentDirectoryPath + "/cases"]
+        var candidates = [LocalFiles.currentDirectory + "/cases"]
         var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
             directory = directory.deletingLastPathComponent()
             candidates.append(directory.appendingPathComponent("cases").path)
         }
-        return candidates.first { fileManager.fileExists(atPath: $0 + "/values.json") }
+        return candidates.first { LocalFiles.exists($0 + "/values.json") }
     }
 }

@@ -41,12 +41,12 @@ public enum ScenarioLoader {
         var diagnostics: [Diagnostic] = []
         for relative in scenarioPaths(in: directory) {
             let file = (directory.hasSuffix("/") ? directory : directory + "/") + relative
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let data = LocalFiles.contents(atPath: file) else {
                 diagnostics.append(Diagnostic(.error, "cannot read '\(file)'"))
                 continue
             }
             do {
-                scenarios.append(try load([UInt8](data), file: file, relativePath: relative))
+                scenarios.append(try load(data, file: file, relativePath: relative))
             } catch {
                 diagnostics += error.diagnostics
             }
@@ -60,12 +60,7 @@ public enum ScenarioLoader {
     /// - Parameter directory: the cases directory.
     /// - Returns: paths like `net/netdev-lifecycle.json`.
     public static func scenarioPaths(in directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var paths: [String] = []
-        while let path = enumerator.nextObject() as? String {
-            if path.hasSuffix(".json"), path.contains("/") { paths.append(path) }
-        }
-        return paths.sorted()
+        LocalFiles.paths(under: directory).filter { $0.hasSuffix(".json") && $0.contains("/") }.sorted()
     }
 
     /// Parses one scenario file.

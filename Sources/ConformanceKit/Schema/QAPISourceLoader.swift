@@ -23,10 +23,10 @@ struct QAPISourceLoader {
 
     /// A loader over the real file system.
     static let fileSystem = QAPISourceLoader { path in
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = LocalFiles.contents(atPath: path) else {
             throw CocoaError(.fileReadNoSuchFile)
         }
-        return [UInt8](data)
+        return data
     }
 
     /// Loads a file and its includes.
@@ -46,7 +46,7 @@ struct QAPISourceLoader {
         // Helpers parse queued files ahead (and free the consumed ones); this thread consumes,
         // and parses too rather than wait. After `stop()`, a helper finishes its file and the
         // freeing, then returns on its own.
-        for _ in 1..<max(ProcessInfo.processInfo.activeProcessorCount, 1) {
+        for _ in 1..<Host.processorCount {
             DispatchQueue.global().async { queue.parseQueued(with: parse) }
         }
         defer { queue.stop() }

@@ -35,13 +35,13 @@ public enum SchemaLoader {
     /// - Returns: the schema and its warnings.
     /// - Throws: `DiagnosticError` with located errors.
     public static func load(path: String, options: Options = Options()) throws(DiagnosticError) -> Result {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = LocalFiles.contents(atPath: path) else {
             throw DiagnosticError(
                 Diagnostic(
                     .error, "cannot read schema file '\(path)'",
                     hint: "check the path; it must be a QAPI .json file or a saved query-qmp-schema reply"))
         }
-        let bytes = [UInt8](data)
+        let bytes = data
         if let introspection = introspectionValue(bytes) {
             let schema = try IntrospectionLoader.load(introspection, file: path)
             return Result(schema: options.defines.map { schema.applying(defines: $0) } ?? schema, diagnostics: [])

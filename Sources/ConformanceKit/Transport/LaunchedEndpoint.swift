@@ -182,11 +182,11 @@ public actor LaunchedEndpoint {
             }
             if ContinuousClock.now >= deadline {
                 let tail = stderrTail
-                await stop()
+                await stop(sendingQuit: nil)
                 throw .socketNotReady(path: socket, after: configuration.startTimeout, stderrTail: tail)
             }
             if Task.isCancelled {
-                await stop()
+                await stop(sendingQuit: nil)
                 throw .cancelled
             }
             try? await Task.sleep(for: .milliseconds(2))
@@ -219,23 +219,6 @@ public actor LaunchedEndpoint {
         }
     }
 
-    /// Connects a QMP client (greeting read, negotiated unless told otherwise).
-    /// - Parameters:
-    ///   - options: client options.
-    ///   - negotiate: send `qmp_capabilities`.
-    ///   - timeout: connect, greeting and negotiation deadline (each).
-    /// - Returns: the client.
-    /// - Throws: `QMPProtocolError` (`.transport(.endpointDied)` when the process is gone).
-    public func connect(
-        options: QMPClient.Options = QMPClient.Options(),
-        negotiate: Bool = true,
-        timeout: Duration = .seconds(5)
-    ) async throws(QMPProtocolError) -> QMPClient {
-        let transport: UnixSocketTransport
-        do { transport = try await connectTransport(timeout: timeout) } catch { throw .transport(error) }
-        return try await QMPClient.connect(over: transport, options: options, negotiate: negotiate, timeout: timeout)
-    }
-
     /// Waits for the process to exit.
     /// - Parameter timeout: how long to wait.
     /// - Returns: how it ended, or `nil` if it is still running (or was never launched).
@@ -247,26 +230,20 @@ public actor LaunchedEndpoint {
     /// - Parameter signal: the signal number.
     public func kill(_ signal: Int32) { process?.signal(signal) }
 
-    /// Stops the process: `quit` over `client` (or a fresh connection), then SIGTERM, then
-    /// SIGKILL; always reaped; the scratch directory is removed.
-    /// - Parameter client: a negotiated client to send `quit` on; others must be closed first,
-    ///   since the monitor serves one client at a time.
+    /// Stops the process: `quit` (when the caller can send it; `LaunchedEndpoint+QMP` sends it
+    /// over QMP), then SIGTERM, then SIGKILL; always reaped; the scratch directory is removed.
+    /// - Parameter quit: sends `quit` within a timeout and says whether it went out; nil to go
+    ///   straight to the signals.
     /// - Returns: how it ended (`nil` if never launched).
     @discardableResult
-    public func stop(using client: QMPClient? = nil) async -> EndpointExit? {
+    public func stop(sendingQuit quit: (@Sendable (_ timeout: Duration) async -> Bool)?) async -> EndpointExit? {
         guard let process else {
             await cleanUp()
             return nil
         }
         var exit = process.exitStatus
         if exit == nil {
-            var quitSent = false
-            if let client {
-                quitSent = (try? await client.execute("quit", timeout: configuration.stopStepTimeout)) != nil
-            } else if let fresh = try? await connect(timeout: .milliseconds(500)) {
-                quitSent = (try? await fresh.execute("quit", timeout: configuration.stopStepTimeout)) != nil
-                await fresh.close()
-            }
+            let quitSent = await quit?(configuration.stopStepTimeout) ?? false
             // `quit` may also end the connection before its reply: then the exit is on its way.
             exit = await process.waitForExit(timeout: quitSent ? configuration.stopStepTimeout : .milliseconds(50))
         }
@@ -309,7 +286,7 @@ public actor LaunchedEndpoint {
     /// Stops (if running) and launches again, in a new scratch directory.
     /// - Throws: as `launch()`.
     public func relaunch() async throws(TransportError) {
-        await stop()
+        await stop(sendingQuit: nil)
         try await launch()
     }
 

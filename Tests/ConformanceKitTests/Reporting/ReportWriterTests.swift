@@ -38,7 +38,7 @@ struct ReportWriterTests {
             return path
         }
 
-        var kind: ReportWriteError.FileKind {
+        var kind: FileWriteError.FileKind {
             switch self {
             case .directory: .directory
             case .fifo: .fifo
@@ -62,7 +62,7 @@ struct ReportWriterTests {
                 .init("new", to: regular), .init("x", to: URL(fileURLWithPath: path)),
             ])
         } throws: { error in
-            guard case .notARegularFile(_, let kind, _)? = error as? ReportWriteError else { return false }
+            guard case .notARegularFile(_, let kind, _)? = error as? FileWriteError else { return false }
             return kind == special.kind && "\(error)".contains("not a regular file")
         }
         var after = stat()
@@ -96,7 +96,7 @@ struct ReportWriterTests {
         #expect {
             try ReportWriter(hostname: "h").write("x", to: beneath)
         } throws: { error in
-            (error as? ReportWriteError) == .failed(.inspect, path: beneath.path, errno: ENOTDIR)
+            (error as? FileWriteError) == .failed(.inspect, path: beneath.path, errno: ENOTDIR)
                 && "\(error)".contains("'\(beneath.path)': Not a directory")
         }
     }

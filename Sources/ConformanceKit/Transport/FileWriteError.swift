@@ -1,8 +1,8 @@
 import Glibc
 
-/// A report file could not be written: a system call failed (with the path and errno, rendered
+/// A file could not be written: a system call failed (with the path and errno, rendered
 /// with the system's reason), or the path names something a report must not replace.
-package enum ReportWriteError: Error, Hashable, CustomStringConvertible {
+package enum FileWriteError: Error, Hashable, CustomStringConvertible {
     /// The step that failed.
     package enum Operation: String, Sendable, Hashable {
         /// Creating the report directory (or one of its parents).
