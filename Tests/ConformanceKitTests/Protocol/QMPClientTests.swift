@@ -3,6 +3,10 @@ import Testing
 @testable import ConformanceKit
 
 struct QMPClientTests {
+    /// The timeout of waits that are not under test: generous, so that a loaded machine (the
+    /// whole suite runs in parallel on two cores) cannot fail them.
+    static let patience = Duration.seconds(60)
+
     static let greeting =
         #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": ""}, "capabilities": ["oob"]}}"#
         + "\r\n"
@@ -47,7 +51,7 @@ struct QMPClientTests {
             return [JSONWriter.compact.bytes(.object(reply)) + [13, 10]]
         }
         let client = try await QMPClient.connect(over: transport, negotiate: false)
-        let reply = try await client.execute("query-status", timeout: .seconds(1))
+        let reply = try await client.execute("query-status", timeout: Self.patience)
         #expect(reply.error?.errorClass == .commandNotFound)
         await client.close()
     }
@@ -55,8 +59,8 @@ struct QMPClientTests {
     @Test func repliesMatchByIDWhateverTheArrivalOrder() async throws {
         let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
         let client = try await QMPClient.connect(over: transport, negotiate: false)
-        async let first = client.execute("a", id: "first", timeout: .seconds(2))
-        async let second = client.execute("b", id: ["x": 1], timeout: .seconds(2))
+        async let first = client.execute("a", id: "first", timeout: Self.patience)
+        async let second = client.execute("b", id: ["x": 1], timeout: Self.patience)
         while transport.sentMessages.count < 2 { await Task.yield() }
         transport.deliver(#"{"return": 2, "id": {"x": 1}}"# + "\r\n" + #"{"id": "first", "return": 1}"# + "\r\n")
         #expect(try await first.returnValue == 1)
@@ -96,7 +100,7 @@ struct QMPClientTests {
     func endpointBytesQuotedInErrorsAreEscaped(_ hostile: String) async throws {
         let transport = ScriptedTransport(initial: [Array(("not JSON \(hostile) end\r\n").utf8)])
         await #expect {
-            try await QMPClient.connect(over: transport, timeout: .seconds(1))
+            try await QMPClient.connect(over: transport, timeout: Self.patience)
         } throws: { error in
             let text = "\(error)"
             return text.contains("not valid JSON") && text.hasSuffix(" end")
@@ -145,8 +149,8 @@ struct QMPClientTests {
         }
         let client = try await QMPClient.connect(over: transport, options: .init(recordsTranscript: true))
         let mark = await client.eventMark
-        _ = try await client.execute("stop", timeout: .seconds(1))
-        let event = try await client.waitForEvent(named: "STOP", after: mark, timeout: .seconds(1))
+        _ = try await client.execute("stop", timeout: Self.patience)
+        let event = try await client.waitForEvent(named: "STOP", after: mark, timeout: Self.patience)
         #expect(event.timestamp == QMPTimestamp(seconds: 1, microseconds: 2))
         #expect(await client.events(since: mark).map(\.name) == ["STOP"])
         await #expect(throws: QMPProtocolError.timeout(waitingFor: "an event", after: .milliseconds(30))) {
@@ -163,7 +167,7 @@ struct QMPClientTests {
             [Array((#"{"error": {"class": "GenericError", "desc": "JSON parse error"}}"# + "\r\n").utf8)]
         }
         let client = try await QMPClient.connect(over: transport, negotiate: false)
-        let reply = try await client.sendRaw(Array("{]".utf8), expectingReplyID: nil, timeout: .seconds(1))
+        let reply = try await client.sendRaw(Array("{]".utf8), expectingReplyID: nil, timeout: Self.patience)
         #expect(reply.error?.errorClass == .genericError)
         await client.close()
     }
@@ -172,7 +176,7 @@ struct QMPClientTests {
         let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
         let client = try await QMPClient.connect(over: transport, negotiate: false)
         try await withThrowingTaskGroup(of: QMPReply.self) { group in
-            for _ in 0..<12 { group.addTask { try await client.execute("x", timeout: .seconds(600)) } }
+            for _ in 0..<12 { group.addTask { try await client.execute("x", timeout: Self.patience) } }
             // However slow the machine, eight go out; given every chance, no ninth follows.
             while transport.sentMessages.count < 8 { await Task.yield() }
             for _ in 0..<200 { await Task.yield() }
@@ -195,13 +199,13 @@ struct QMPClientTests {
     @Test func endOfStreamFailsPendingCallsAndLaterCalls() async throws {
         let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8)])
         let client = try await QMPClient.connect(over: transport, negotiate: false)
-        let reply = Task { try await client.execute("x", timeout: .seconds(5)) }
+        let reply = Task { try await client.execute("x", timeout: Self.patience) }
         while transport.sentMessages.isEmpty { await Task.yield() }
         transport.deliver(#"{"return": "#)
         transport.finish()
         await #expect(throws: QMPProtocolError.endOfStreamMidMessage(pendingBytes: 11)) { try await reply.value }
         await #expect(throws: QMPProtocolError.endOfStreamMidMessage(pendingBytes: 11)) {
-            try await client.execute("y", timeout: .seconds(1))
+            try await client.execute("y", timeout: Self.patience)
         }
     }
 
@@ -228,7 +232,7 @@ struct QMPClientTests {
         let transport = ScriptedTransport(initial: [Array(Self.greeting.utf8), Array(events.joined().utf8)])
         let client = try await QMPClient.connect(
             over: transport, options: .init(maximumBufferedEvents: 4), negotiate: false)
-        let last = try await client.waitForEvent(named: "E9", after: 0, timeout: .seconds(1))
+        let last = try await client.waitForEvent(named: "E9", after: 0, timeout: Self.patience)
         #expect(last.name == "E9")
         #expect(await client.eventMark == 10)
         #expect(await client.events(since: 0).map(\.name) == ["E6", "E7", "E8", "E9"])
@@ -242,7 +246,7 @@ struct QMPClientTests {
             [#"{"event": "X", "timestamp": {"seconds": 1, "microseconds": 0}}"# + "\r\n"]
         }
         let client = try await QMPClient.connect(over: transport, options: .init(clock: { fixed }))
-        let reply = try await client.execute("x", timeout: .seconds(1))
+        let reply = try await client.execute("x", timeout: Self.patience)
         #expect(reply.receivedAt == fixed)
         #expect(await client.events().map(\.receivedAt) == [fixed, fixed])
         await client.close()

@@ -9,10 +9,15 @@ import Testing
 /// slow to schedule, but nothing may wait without end); no test measures speed.
 @Suite(.timeLimit(.minutes(2)))
 struct HostileEndpointTests {
+    /// The timeout under test (silence, no greeting, a flood).
     static let timeout = Duration.milliseconds(500)
+    /// The timeout of waits that are not under test: generous, so that a loaded machine cannot
+    /// turn a fault that arrives late into a timeout.
+    static let patience = Duration.seconds(30)
 
     /// Runs `query-status` against a server following `script` and returns the thrown error.
     func failure(
+        timeout: Duration = Self.patience,
         greeting: String? = HostileEndpoint.greeting,
         maximumMessageSize: Int = QMPFramer.defaultMaximumMessageSize,
         script: @escaping @Sendable (Int, JSONObject) -> HostileEndpoint.Action
@@ -23,10 +28,10 @@ struct HostileEndpointTests {
         let options = QMPClient.Options(maximumMessageSize: maximumMessageSize)
         do {
             let client = try await QMPClient.connect(
-                over: transport, options: options, negotiate: false, timeout: Self.timeout)
+                over: transport, options: options, negotiate: false, timeout: timeout)
             defer { Task { await client.close() } }
-            _ = try await client.execute("query-status", timeout: Self.timeout)
-            _ = try await client.execute("query-status", timeout: Self.timeout)
+            _ = try await client.execute("query-status", timeout: timeout)
+            _ = try await client.execute("query-status", timeout: timeout)
             return nil
         } catch {
             return error
@@ -77,12 +82,12 @@ struct HostileEndpointTests {
     }
 
     @Test func silenceTimesOut() async throws {
-        let error = try await failure { _, _ in .nothing }
+        let error = try await failure(timeout: Self.timeout) { _, _ in .nothing }
         #expect(error == .timeout(waitingFor: "reply to query-status", after: Self.timeout))
     }
 
     @Test func noGreetingIsReported() async throws {
-        let error = try await failure(greeting: nil) { _, _ in .nothing }
+        let error = try await failure(timeout: Self.timeout, greeting: nil) { _, _ in .nothing }
         #expect(error == .greetingMissing(after: Self.timeout))
     }
 
@@ -129,8 +134,8 @@ struct HostileEndpointTests {
         }
         defer { server.stop() }
         let transport = try await UnixSocketTransport.connect(path: server.path)
-        let client = try await QMPClient.connect(over: transport, negotiate: false, timeout: Self.timeout)
-        #expect(try await client.execute("stop", timeout: Self.timeout).isSuccess)
+        let client = try await QMPClient.connect(over: transport, negotiate: false, timeout: Self.patience)
+        #expect(try await client.execute("stop", timeout: Self.patience).isSuccess)
         let findings = await client.findings
         #expect(findings.count == 1)
         guard case .malformedMessage(let reason, _)? = findings.first?.problem else {
@@ -196,7 +201,7 @@ struct HostileEndpointTests {
         let limit = 100
         let client = try await QMPClient.connect(
             over: transport, options: .init(maximumBufferedEvents: limit, recordsTranscript: true), negotiate: false,
-            timeout: Self.timeout)
+            timeout: Self.patience)
         // Incoming traffic cannot extend the deadline: the wait ends by its timeout (a flood that
         // kept it open would run into the suite's time limit).
         await #expect(throws: QMPProtocolError.timeout(waitingFor: "reply to query-status", after: Self.timeout)) {
