@@ -34,6 +34,18 @@ enum RunCommand {
                     "How long to wait for an endpoint the run did not launch to come back after a case killed it; past that the rest is not run.",
                 defaultValue: "10000"),
             .option(
+                "max-message-bytes", value: "n",
+                help: "The largest message accepted from the endpoint; a longer one is a protocol fault.",
+                defaultValue: String(QMPFramer.defaultMaximumMessageSize)),
+            .option(
+                "max-events", value: "n",
+                help: "Events kept per connection; beyond that the oldest are dropped and the drop is reported.",
+                defaultValue: String(QMPClient.Options().maximumBufferedEvents)),
+            .option(
+                "transcript-bytes", value: "n",
+                help: "Transcript bytes kept per case; the rest is summarised with its size and digest.",
+                defaultValue: String(QMPTranscript.defaultByteLimit)),
+            .option(
                 "jobs", value: "n",
                 help: "Parallel launched endpoints (launched targets only; at most twice the processors).",
                 defaultValue: "1"),
@@ -88,7 +100,8 @@ enum RunCommand {
             configuration: .init(
                 target: target, jobs: limits.jobs, caseTimeout: limits.caseTimeout,
                 livenessTimeout: limits.livenessTimeout, connectTimeout: limits.connectTimeout,
-                reconnectTimeout: limits.reconnectTimeout, allowUnsafe: parsed.flag("allow-unsafe")),
+                reconnectTimeout: limits.reconnectTimeout, allowUnsafe: parsed.flag("allow-unsafe"),
+                clientOptions: limits.client),
             schema: setup.schema)
         let interruption = Interruption.shared
         interruption.stopsBetweenCases()
@@ -123,9 +136,23 @@ enum RunCommand {
     static func limits(_ parsed: ParsedCommand)
         -> (
             jobs: Int, caseTimeout: Duration, livenessTimeout: Duration, connectTimeout: Duration,
-            reconnectTimeout: Duration
+            reconnectTimeout: Duration, client: QMPClient.Options
         )?
     {
+        func count(_ name: String) -> Int? {
+            guard let value = Int(parsed.value(name) ?? ""), (1...(1 << 30)).contains(value) else { return nil }
+            return value
+        }
+        guard let messageBytes = count("max-message-bytes"), let events = count("max-events"),
+            let transcriptBytes = count("transcript-bytes")
+        else {
+            Output.error(
+                "error: --max-message-bytes, --max-events and --transcript-bytes take 1 to 1073741824\nSee 'qmp-conform run --help'."
+            )
+            return nil
+        }
+        let client = QMPClient.Options(
+            maximumMessageSize: messageBytes, maximumBufferedEvents: events, maximumTranscriptBytes: transcriptBytes)
         func milliseconds(_ name: String) -> Duration? {
             guard let value = Int(parsed.value(name) ?? ""), (1...3_600_000).contains(value) else { return nil }
             return .milliseconds(value)
@@ -141,7 +168,7 @@ enum RunCommand {
         }
         let most = 2 * ProcessInfo.processInfo.activeProcessorCount
         if jobs > most { Output.error("qmp-conform: --jobs \(jobs) is more than this machine can take; using \(most)") }
-        return (min(jobs, most), caseTimeout, liveness, connect, reconnect)
+        return (min(jobs, most), caseTimeout, liveness, connect, reconnect, client)
     }
 
     /// Loads what a run needs before it fires anything: the case tables, the oracle's and the

@@ -85,6 +85,22 @@ struct RunCommandTests {
         #expect(report["results"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["set_link/invalid/406a5844"])
     }
 
+    @Test func theTranscriptBytesKeptPerCaseAreAFlag() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let json = directory.appendingPathComponent("small.json").path
+        let outcome = try CLIRunner.run([
+            "run", "--filter", "set_link/invalid/*", "--shard", "1/8", "--transcript-bytes", "64", "--json", json,
+        ])
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        let report = try JSONParser.parse(String(contentsOfFile: json, encoding: .utf8))
+        let transcripts = try #require(report["results"]?.arrayValue).map {
+            JSONWriter.compact.string($0["transcript"] ?? .null)
+        }
+        #expect(!transcripts.isEmpty)
+        #expect(transcripts.allSatisfy { $0.contains("bytes elided") }, "\(transcripts.first ?? "")")
+    }
+
     @Test func anUnreachableSocketIsARunThatCouldNotHappen() throws {
         let outcome = try CLIRunner.run(["run", "--socket", "/nonexistent/qmp.sock", "--filter", "set_link/*"])
         #expect(outcome.status == 2)

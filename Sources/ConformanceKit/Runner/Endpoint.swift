@@ -15,6 +15,7 @@ public actor Endpoint {
     public let target: EndpointTarget
     private let launched: LaunchedEndpoint?
     private let opener: Opener?
+    private let clientOptions: QMPClient.Options
     private var current: QMPClient?
     private var localScratch: String?
     private let timeout: Duration
@@ -25,10 +26,18 @@ public actor Endpoint {
     ///   - timeout: for launching, connecting and negotiating.
     ///   - opener: opens clients instead of the target's socket (a scripted endpoint); the
     ///     endpoint is then not launched and "restarting" it opens a new client.
-    public init(target: EndpointTarget, timeout: Duration = .seconds(10), opener: Opener? = nil) {
+    ///   - clientOptions: the limits of every client it opens (message size, events kept,
+    ///     transcript bytes); the transcript is always recorded.
+    public init(
+        target: EndpointTarget, timeout: Duration = .seconds(10), opener: Opener? = nil,
+        clientOptions: QMPClient.Options = QMPClient.Options()
+    ) {
         self.target = target
         self.timeout = timeout
         self.opener = opener
+        var options = clientOptions
+        options.recordsTranscript = true
+        self.clientOptions = options
         if opener == nil, case .launch(let command) = target {
             launched = LaunchedEndpoint(configuration: .init(command: command))
         } else {
@@ -83,7 +92,7 @@ public actor Endpoint {
     /// - Throws: `QMPProtocolError`.
     public func openClient(negotiate: Bool) async throws(QMPProtocolError) -> QMPClient {
         if let opener { return try await opener(negotiate) }
-        let options = QMPClient.Options(recordsTranscript: true)
+        let options = clientOptions
         if let launched {
             do throws(TransportError) { try await launched.launch() } catch { throw .transport(error) }
             return try await launched.connect(options: options, negotiate: negotiate, timeout: timeout)

@@ -36,6 +36,8 @@ public struct Runner: Sendable {
         public var reconnectTimeout: Duration
         /// Run destructive cases on an endpoint the run does not own.
         public var allowUnsafe: Bool
+        /// The limits of every client (largest message, events kept, transcript bytes per case).
+        public var clientOptions: QMPClient.Options
         /// Makes each endpoint.
         public var makeEndpoint: EndpointFactory
 
@@ -48,11 +50,13 @@ public struct Runner: Sendable {
         ///   - connectTimeout: how long connecting may take.
         ///   - reconnectTimeout: how long to wait for a lost endpoint the run did not launch.
         ///   - allowUnsafe: run destructive cases on an endpoint the run did not launch.
+        ///   - clientOptions: the limits of every client.
         ///   - makeEndpoint: makes each endpoint (default: `Endpoint(target:timeout:)`).
         public init(
             target: EndpointTarget = .defaultLaunch, jobs: Int = 1, caseTimeout: Duration = .seconds(5),
             livenessTimeout: Duration = .seconds(3), connectTimeout: Duration = .seconds(10),
-            reconnectTimeout: Duration = .seconds(10), allowUnsafe: Bool = false, makeEndpoint: EndpointFactory? = nil
+            reconnectTimeout: Duration = .seconds(10), allowUnsafe: Bool = false,
+            clientOptions: QMPClient.Options = QMPClient.Options(), makeEndpoint: EndpointFactory? = nil
         ) {
             self.target = target
             self.jobs = max(1, jobs)
@@ -61,7 +65,9 @@ public struct Runner: Sendable {
             self.connectTimeout = connectTimeout
             self.reconnectTimeout = reconnectTimeout
             self.allowUnsafe = allowUnsafe
-            self.makeEndpoint = makeEndpoint ?? { Endpoint(target: $0, timeout: connectTimeout) }
+            self.clientOptions = clientOptions
+            self.makeEndpoint =
+                makeEndpoint ?? { Endpoint(target: $0, timeout: connectTimeout, clientOptions: clientOptions) }
         }
     }
 
