@@ -218,18 +218,18 @@ public struct CaseGenerator: Sendable {
         origin: String, extraTags: [String] = []
     ) -> TestCase {
         var tags = [kind == .doc ? "doc" : kind.rawValue] + extraTags
-        let effects = policy.effects(of: command.name, arguments: arguments)
-        tags += effects.map { "effect:\($0)" }
-        if !effects.isEmpty && kind != .invalid { tags.append("destructive") }
-        if effects.contains(where: policy.beyondLaunch.contains) && kind != .invalid { tags.append("beyond-launch") }
+        let names = policy.effects(of: command.name, arguments: arguments)
+        // An invalid case is rejected before it can take effect: its effects are named, not feared.
+        let effects = TestCase.Effects(
+            names: names, needsDisposableEndpoint: !names.isEmpty && kind != .invalid,
+            reachesBeyondLaunch: names.contains(where: policy.beyondLaunch.contains) && kind != .invalid)
         if command.features.contains(where: { $0.name == "unstable" }) || command.name.hasPrefix("x-") {
             tags.append("unstable")
         }
         if command.features.contains(where: { $0.name == "deprecated" }) { tags.append("deprecated") }
         return TestCase(
             command: command.name, kind: kind, summary: summary, arguments: arguments, expectation: expectation,
-            tags: tags,
-            origin: origin)
+            tags: tags, effects: effects, origin: origin)
     }
 }
 

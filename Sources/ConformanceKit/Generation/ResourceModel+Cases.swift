@@ -22,7 +22,8 @@ extension ResourceModel {
         arguments[producer.member] = .string("qcn-" + (testCase.id.split(separator: "/").last ?? ""))
         return TestCase(
             command: testCase.command, kind: testCase.kind, summary: testCase.summary, arguments: .object(arguments),
-            expectation: testCase.expectation, tags: testCase.tags, origin: testCase.origin)
+            expectation: testCase.expectation, tags: testCase.labels, effects: testCase.effects, origin: testCase.origin
+        )
     }
 
     /// An invalid case of a command that creates, destroys or uses a resource, with the queries

@@ -45,8 +45,13 @@ public struct TestCase: Sendable, Hashable, Comparable {
     public var arguments: JSONValue?
     /// What must happen.
     public var expectation: Expectation
-    /// Labels for filtering and reporting: `valid`, `invalid`, `doc-example`, `destructive`, ...
-    public var tags: [String]
+    /// Labels for filtering and reporting: `valid`, `invalid`, `doc-example`, `unstable`, ...
+    /// and, from `effects`, `effect:<name>`, `destructive`, `beyond-launch`; sorted.
+    public var tags: [String] { (labels + effects.tags).sorted() }
+    /// The labels that are not effects.
+    public var labels: [String]
+    /// What the case does beyond the endpoint, and so where it may run.
+    public var effects: Effects
     /// Where the case came from: a generator rule, a doc comment location, a scenario file.
     public var origin: String
     /// For an invalid case of a state-changing command: the queries whose listed names must be
@@ -57,14 +62,15 @@ public struct TestCase: Sendable, Hashable, Comparable {
     /// Creates a case; the id is derived from the command, kind and request.
     public init(
         command: String, kind: Kind, summary: String, arguments: JSONValue?, expectation: Expectation,
-        tags: [String] = [], origin: String
+        tags: [String] = [], effects: Effects = .none, origin: String
     ) {
         self.command = command
         self.kind = kind
         self.summary = summary
         self.arguments = arguments
         self.expectation = expectation
-        self.tags = tags.sorted()
+        labels = tags
+        self.effects = effects
         self.origin = origin
         id = Self.id(command: command, kind: kind, identity: [JSONWriter.compact.string(arguments ?? .null), summary])
     }

@@ -48,7 +48,7 @@ extension Runner {
         /// Whether the item has effects beyond the endpoint (the safety policy's `destructive`
         /// tag): it runs on a disposable launched endpoint, or with `allowUnsafe`.
         var isDestructive: Bool {
-            if case .testCase(let testCase) = self { return testCase.tags.contains("destructive") }
+            if case .testCase(let testCase) = self { return testCase.effects.needsDisposableEndpoint }
             return false
         }
     }

@@ -181,14 +181,14 @@ public struct Runner: Sendable {
                 case .scenario(let scenario):
                     observation = await runScenario(scenario, main: main, facts: outcome.facts)
                 case .testCase(let testCase):
-                    if testCase.tags.contains("beyond-launch") && !configuration.allowUnsafe {
+                    if testCase.effects.reachesBeyondLaunch && !configuration.allowUnsafe {
                         observation = .notRun(
                             "has effects a launched endpoint does not contain "
-                                + "(\(Self.effects(of: testCase).joined(separator: ", "))); runs only with --allow-unsafe"
+                                + "(\(testCase.effects.names.joined(separator: ", "))); runs only with --allow-unsafe"
                         )
                     } else if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
                         observation = .notRun(
-                            "has effects beyond the endpoint (\(Self.effects(of: testCase).joined(separator: ", "))); "
+                            "has effects beyond the endpoint (\(testCase.effects.names.joined(separator: ", "))); "
                                 + "runs only on a launched endpoint or with --allow-unsafe")
                     } else {
                         var endpoint = main
@@ -239,10 +239,6 @@ public struct Runner: Sendable {
         }
     }
 
-    static func effects(of testCase: TestCase) -> [String] {
-        testCase.tags.filter { $0.hasPrefix("effect:") }.map { String($0.dropFirst("effect:".count)) }
-    }
-
     // MARK: One case
 
     struct CaseRun {
@@ -278,7 +274,7 @@ public struct Runner: Sendable {
         // The liveness check goes right behind the case in the same write: QEMU answers in order,
         // so it still checks the endpoint after the case, without a second wait. Its exchange
         // stays in the case's transcript: it shows the endpoint survived.
-        let stopsEndpoint = testCase.kind != .invalid && testCase.tags.contains("effect:stops-endpoint")
+        let stopsEndpoint = testCase.kind != .invalid && testCase.effects.stopsEndpoint
         var batch = [request]
         if !stopsEndpoint {
             batch.append(["execute": .string(livenessCommand), "id": .string("qmp-conform-\(index)-alive")])

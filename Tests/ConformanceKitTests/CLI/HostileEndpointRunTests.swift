@@ -6,31 +6,32 @@ import Testing
 
 /// `qmp-conform run` against a hostile endpoint, end to end: each fault ends in a verdict within
 /// the case timeout, with small, well-formed reports.
-@Suite(.serialized, .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
+/// A flood that kept a wait open would never end: the suite's time limit catches that, coarse on
+/// purpose (no test measures speed on a shared machine).
+@Suite(
+    .serialized, .timeLimit(.minutes(5)),
+    .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct HostileEndpointRunTests {
     /// Runs one `query-status` case against a server that answers `qmp_capabilities` and then
-    /// does `fault`; returns the exit status, the JSON report's one result, the reports
-    /// directory and how long the run took.
+    /// does `fault`; returns the exit status, the JSON report's one result and the reports
+    /// directory.
     func runOneCase(timeoutMs: Int = 1000, _ fault: @escaping @Sendable (JSONObject) -> HostileEndpoint.Action)
         async throws
-        -> (status: Int32, result: JSONValue, reports: URL, seconds: Double)
+        -> (status: Int32, result: JSONValue, reports: URL)
     {
         let server = try HostileEndpoint { index, request in
             index == 0 ? .send(HostileEndpointTests.reply(request)) : fault(request)
         }
         defer { server.stop() }
         let reports = try ExternalTool.temporaryDirectory()
-        let started = ContinuousClock.now
         let outcome = try await CLIRunner.runInBackground([
             "run", "--socket", server.path, "--schema", Fixtures.introspectionPath, "--filter", "query-status/valid/*",
             "--no-protocol-checks", "--timeout-ms", "\(timeoutMs)", "--reports", reports.path,
         ])
-        let elapsed = ContinuousClock.now - started
         let json = try JSONParser.parse(
             try String(contentsOf: reports.appendingPathComponent("latest.json"), encoding: .utf8))
         let result = try #require(json["results"]?.arrayValue?.first)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return (outcome.status, result, reports, seconds)
+        return (outcome.status, result, reports)
     }
 
     func expectSmallWellFormedReports(in reports: URL) throws {
@@ -44,17 +45,16 @@ struct HostileEndpointRunTests {
     }
 
     @Test func aCaseAgainstAnEventFloodEndsByItsTimeoutAsErrored() async throws {
-        let (status, result, reports, seconds) = try await runOneCase { _ in .floodEvents(count: 10_000_000) }
+        let (status, result, reports) = try await runOneCase { _ in .floodEvents(count: 10_000_000) }
         defer { try? FileManager.default.removeItem(at: reports) }
         #expect(status == ExitStatus.conformanceFailures.rawValue)
         #expect(result["verdict"] == "errored")
         #expect(result["reason"]?.stringValue?.contains("timed out after 1.0 seconds") == true, "\(result)")
-        #expect(seconds < 30, "a flood must not extend the 1 s case timeout")
         try expectSmallWellFormedReports(in: reports)
     }
 
     @Test func aCaseAgainstHugeRepliesKeepsItsReportsSmallAndWellFormed() async throws {
-        let (_, result, reports, _) = try await runOneCase(timeoutMs: 60_000) { request in
+        let (_, result, reports) = try await runOneCase(timeoutMs: 60_000) { request in
             .hugeReply(id: request["id"], bytes: 7 << 20)
         }
         defer { try? FileManager.default.removeItem(at: reports) }

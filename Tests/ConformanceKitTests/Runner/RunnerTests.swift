@@ -19,10 +19,10 @@ struct RunnerTests {
         ], main: "x"
     ).schema
 
-    static func valid(_ command: String, _ name: String, tags: [String] = []) -> TestCase {
+    static func valid(_ command: String, _ name: String, effects: TestCase.Effects = .none) -> TestCase {
         TestCase(
             command: command, kind: .valid, summary: "name \(name)", arguments: ["name": .string(name)],
-            expectation: .accept, tags: tags, origin: "test")
+            expectation: .accept, effects: effects, origin: "test")
     }
 
     static func run(
@@ -92,7 +92,7 @@ struct RunnerTests {
     }
 
     @Test func aDestructiveCaseRunsOnADisposableEndpointOrIsSkipped() async {
-        let destructive = Self.valid("poke", "d", tags: ["destructive", "effect:host-files"])
+        let destructive = Self.valid("poke", "d", effects: .init(names: ["host-files"], needsDisposableEndpoint: true))
         let owned = ScriptedEndpoint()
         let ownedRun = await Self.run([.testCase(Self.valid("poke", "a")), .testCase(destructive)], on: owned)
         #expect(ownedRun.results.map(\.verdict) == [.passed, .passed])
@@ -193,7 +193,13 @@ struct RunnerTests {
     @Test func aCaseWithEffectsBeyondALaunchedEndpointRunsOnlyWithAllowUnsafe() async {
         let server = ScriptedEndpoint()
         let run = await Self.run(
-            [.testCase(Self.valid("poke", "tap", tags: ["beyond-launch", "destructive", "effect:spawns-processes"]))],
+            [
+                .testCase(
+                    Self.valid(
+                        "poke", "tap",
+                        effects: .init(
+                            names: ["spawns-processes"], needsDisposableEndpoint: true, reachesBeyondLaunch: true)))
+            ],
             on: server)
         guard case .skipped(let reason)? = run.results.first?.verdict else {
             Issue.record("expected a skip, got \(String(describing: run.results.first?.verdict))")
