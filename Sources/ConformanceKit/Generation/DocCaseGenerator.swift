@@ -25,7 +25,7 @@ struct DocCaseGenerator {
                 let reply = example.dropFirst(index + 1).first { $0.direction == .reply }?.json
                 let expectation: TestCase.Expectation =
                     if let errorClass = reply?["error"]?["class"]?.stringValue {
-                        .errorClass(errorClass)
+                        .errorClass(QMPErrorClass(rawValue: errorClass))
                     } else if let reply, reply["return"] != nil { .reply(reply) } else { .accept }
                 let arguments = request["arguments"].map { sanitized($0, type: command.arguments) }
                 cases.append(
@@ -63,7 +63,8 @@ struct DocCaseGenerator {
                     generator.makeCase(
                         command, .doc, "documented \(errorClass) when '\(member.name)' names nothing",
                         arguments: .object(arguments),
-                        .errorClass(errorClass), origin: "doc: \(generator.relative(section.location))",
+                        .errorClass(QMPErrorClass(rawValue: errorClass)),
+                        origin: "doc: \(generator.relative(section.location))",
                         extraTags: ["doc-error"]))
             }
         }

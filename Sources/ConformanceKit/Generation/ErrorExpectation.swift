@@ -2,11 +2,11 @@ import Foundation
 
 /// What a scenario step expects of an error reply: its class, and a pattern its `desc` matches.
 ///
-/// Either may be left out (any class, any description). Built by `ScenarioLoader`, judged by
-/// `ScenarioRunner`; it does not talk to an endpoint.
+/// Either may be left out (any class, any description). Built by `ScenarioLoader` and the
+/// sequence generator, judged by the `Oracle`; it does not talk to an endpoint.
 public struct ErrorExpectation: Sendable, Hashable {
     /// The expected class, e.g. `DeviceNotFound`; nil accepts any.
-    public var errorClass: String?
+    public var errorClass: QMPErrorClass?
     /// A regular expression the `desc` must match somewhere; nil accepts any.
     public var descPattern: String?
 
@@ -14,7 +14,7 @@ public struct ErrorExpectation: Sendable, Hashable {
     /// - Parameters:
     ///   - errorClass: the class, or nil for any.
     ///   - descPattern: the description pattern, or nil for any.
-    public init(errorClass: String? = nil, descPattern: String? = nil) {
+    public init(errorClass: QMPErrorClass? = nil, descPattern: String? = nil) {
         self.errorClass = errorClass
         self.descPattern = descPattern
     }
@@ -25,8 +25,9 @@ public struct ErrorExpectation: Sendable, Hashable {
     public func mismatches(_ error: QMPErrorInfo) -> [ValueMatcher.Mismatch] {
         var found: [ValueMatcher.Mismatch] = []
         let root = JSONPath.root.appending("error")
-        if let errorClass, errorClass != error.errorClass.rawValue {
-            found.append(.init(path: root.appending("class"), expected: errorClass, actual: error.errorClass.rawValue))
+        if let errorClass, errorClass != error.errorClass {
+            found.append(
+                .init(path: root.appending("class"), expected: errorClass.rawValue, actual: error.errorClass.rawValue))
         }
         if let descPattern {
             found += ValueMatcher.regex(descPattern).mismatches(.string(error.desc), at: root.appending("desc"))

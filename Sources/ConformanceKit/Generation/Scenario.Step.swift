@@ -112,7 +112,7 @@ extension Scenario {
                     })
             case .error(let expectation):
                 if let pattern = expectation.descPattern { values.append(.string(pattern)) }
-                if let errorClass = expectation.errorClass { values.append(.string(errorClass)) }
+                if let errorClass = expectation.errorClass { values.append(.string(errorClass.rawValue)) }
             case .accepted(let name): values.append(.string(name))
             case .success(nil), .any: break
             }
@@ -145,8 +145,9 @@ extension Scenario.Step {
         case .accepted(let name):
             step.reply = .accepted(name: try variables.substitute(.string(name)).stringValue ?? name)
         case .error(var expectation):
-            expectation.errorClass = try expectation.errorClass.map { (text) throws(CaseVariables.Failure) in
-                try variables.substitute(.string(text)).stringValue ?? text
+            expectation.errorClass = try expectation.errorClass.map { (errorClass) throws(CaseVariables.Failure) in
+                QMPErrorClass(
+                    rawValue: try variables.substitute(.string(errorClass.rawValue)).stringValue ?? errorClass.rawValue)
             }
             expectation.descPattern = try expectation.descPattern.map { (text) throws(CaseVariables.Failure) in
                 try variables.substitute(pattern: text)

@@ -314,7 +314,8 @@ public enum ScenarioLoader {
                 value, at: path, keys: ScenarioLoader.errorKeys, what: "an error expectation")
             var expectation = ErrorExpectation()
             if let errorClass = members["class"] {
-                expectation.errorClass = try document.string(errorClass, at: path.appending("class"))
+                expectation.errorClass = QMPErrorClass(
+                    rawValue: try document.string(errorClass, at: path.appending("class")))
                 try checkReferences(errorClass, at: path.appending("class"))
             }
             if let desc = members["desc"] {

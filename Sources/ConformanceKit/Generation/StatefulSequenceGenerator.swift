@@ -242,8 +242,8 @@ public struct StatefulSequenceGenerator: Sendable {
     }
 
     /// The class the destroyer's doc names for a missing resource (nil: any error).
-    private func documentedMissingClass(_ destroyer: Resource.Link) -> String? {
-        schema.command(named: destroyer.command)?.doc?.errorClasses.first
+    private func documentedMissingClass(_ destroyer: Resource.Link) -> QMPErrorClass? {
+        schema.command(named: destroyer.command)?.doc?.errorClasses.first.map(QMPErrorClass.init(rawValue:))
     }
 
     private func expectation(_ event: ResourceTable.PromisedEvent, name: String) -> EventExpectation {

@@ -18,7 +18,7 @@ extension TestCase.Expectation {
         case .reject(let rule, let path):
             ["reject": ["rule": .string(rule.rawValue), "path": .string(path.description)]]
         case .reply(let reply): ["reply": reply]
-        case .errorClass(let errorClass): ["error-class": .string(errorClass)]
+        case .errorClass(let errorClass): ["error-class": .string(errorClass.rawValue)]
         }
     }
 

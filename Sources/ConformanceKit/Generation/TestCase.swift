@@ -30,7 +30,7 @@ public struct TestCase: Sendable, Hashable, Comparable {
         /// where they depend on state).
         case reply(JSONValue)
         /// A documented error: an error reply of this class.
-        case errorClass(String)
+        case errorClass(QMPErrorClass)
     }
 
     /// Stable id: `<command>/<kind>/<8 hex digits>`.

@@ -185,15 +185,16 @@ public struct Oracle: Sendable {
                         actual: "\(value)"))
             }
         case (.errorClass(let expected), .error(let error)):
-            if error.errorClass.rawValue != expected, testCase.tags.contains("doc-example") {
+            if error.errorClass != expected, testCase.tags.contains("doc-example") {
                 // An example shows an error of one particular state (a closed tray, a busy job).
                 findings.verdict = .skipped(
                     "the example's \(expected) needs state this endpoint lacks; got \(error.errorClass.rawValue): \(error.desc)"
                 )
-            } else if error.errorClass.rawValue != expected {
+            } else if error.errorClass != expected {
                 findings.list.append(
                     Verdict.Failure(
-                        rule: .errorClass, expected: expected, actual: "\(error.errorClass.rawValue): \(error.desc)"))
+                        rule: .errorClass, expected: expected.rawValue,
+                        actual: "\(error.errorClass.rawValue): \(error.desc)"))
             }
         case (.errorClass(let expected), .success(let value)):
             findings.list.append(

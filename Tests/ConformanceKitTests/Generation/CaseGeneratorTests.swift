@@ -106,10 +106,10 @@ struct CaseGeneratorTests {
     @Test(.needsShared) func documentedErrorsBecomeCasesWithAMissingTarget() throws {
         let cases = Fixtures.generate(try Fixtures.source("net-7.2/net.json")).cases
         let error = try #require(
-            cases.first { $0.command == "netdev_del" && $0.expectation == .errorClass("DeviceNotFound") })
+            cases.first { $0.command == "netdev_del" && $0.expectation == .errorClass(.deviceNotFound) })
         #expect(error.arguments == ["id": "qmp-conform-absent-id"])
         #expect(
-            !cases.contains { $0.command == "netdev_add" && $0.expectation == .errorClass("DeviceNotFound") },
+            !cases.contains { $0.command == "netdev_add" && $0.expectation == .errorClass(.deviceNotFound) },
             "the trigger of netdev_add's error is an enum value, which cannot be sent validly")
     }
 

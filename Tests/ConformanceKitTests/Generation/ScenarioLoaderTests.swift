@@ -44,7 +44,7 @@ struct ScenarioLoaderTests {
         #expect(scenario.steps[0].reply == .success(.exact(.object([:]))))
         #expect(scenario.steps[1].action == .sleep(milliseconds: 20))
         #expect(
-            scenario.steps[2].reply == .error(ErrorExpectation(errorClass: "DeviceNotFound", descPattern: "not found")))
+            scenario.steps[2].reply == .error(ErrorExpectation(errorClass: .deviceNotFound, descPattern: "not found")))
         #expect(
             scenario.steps[3].events == [
                 EventExpectation(name: "RESUME", data: .object([:]), windowMilliseconds: 500, order: .beforeReply)

@@ -70,7 +70,7 @@ struct ValueMatcherTests {
     }
 
     @Test func errorExpectationChecksClassAndDescription() {
-        let expectation = ErrorExpectation(errorClass: "DeviceNotFound", descPattern: "not found")
+        let expectation = ErrorExpectation(errorClass: .deviceNotFound, descPattern: "not found")
         #expect(expectation.mismatches(QMPErrorInfo(errorClass: .deviceNotFound, desc: "Device 'x' not found")).isEmpty)
         let mismatches = expectation.mismatches(QMPErrorInfo(errorClass: .genericError, desc: "nope"))
         #expect(mismatches.map(\.path.description) == ["error.class", "error.desc"])
