@@ -84,7 +84,7 @@ enum PlanOptions {
     /// name (the default launch when none).
     static func schema(_ parsed: ParsedCommand, target: EndpointTarget) async throws(Failure) -> Schema {
         if parsed.value("schema") != nil {
-            guard let schema = SchemaCommand.loadSelectedSchema(parsed) else {
+            guard let schema = await SchemaCommand.loadSelectedSchema(parsed) else {
                 throw Failure(message: "cannot load the schema '\(parsed.value("schema") ?? "")'")
             }
             return schema

@@ -79,7 +79,7 @@ enum SchemaCommand {
 
     /// The schema named by `--schema`, narrowed by `--define`; nil (after printing why) when it
     /// cannot be loaded.
-    static func loadSelectedSchema(_ parsed: ParsedCommand) -> Schema? {
+    static func loadSelectedSchema(_ parsed: ParsedCommand) async -> Schema? {
         guard let path = parsed.value("schema") else {
             Output.error(
                 "error: name the schema with --schema PATH (a QAPI .json file or a saved query-qmp-schema reply)")
@@ -87,7 +87,7 @@ enum SchemaCommand {
         }
         let defines = parsed.values("define")
         do {
-            let result = try SchemaLoader.load(
+            let result = try await SchemaLoader.loadWithoutBlocking(
                 path: path, options: .init(defines: defines.isEmpty ? nil : Set(defines)))
             Output.diagnostics(result.diagnostics)
             return result.schema

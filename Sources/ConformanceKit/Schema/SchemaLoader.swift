@@ -49,6 +49,26 @@ public enum SchemaLoader {
         return try loadSource(path: path, options: options, loader: QAPISourceLoader.fileSystem)
     }
 
+    /// Loads a schema file of either form from async code without holding a thread of the
+    /// concurrency pool: the source loader waits on its parse threads, so the load runs on a
+    /// Dispatch thread of its own and this task awaits it.
+    /// - Parameters:
+    ///   - path: a `.json` QAPI file or a saved introspection reply.
+    ///   - options: strictness and defines.
+    /// - Returns: the schema and its warnings.
+    /// - Throws: `DiagnosticError` with located errors.
+    public static func loadWithoutBlocking(path: String, options: Options = Options()) async throws(DiagnosticError)
+        -> Result
+    {
+        let outcome: Swift.Result<Result, DiagnosticError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    returning: Swift.Result { () throws(DiagnosticError) in try load(path: path, options: options) })
+            }
+        }
+        return try outcome.get()
+    }
+
     /// Loads QAPI source from in-memory files (snippet tests, embedded schemas).
     /// - Parameters:
     ///   - files: file name to contents; `main` is the top file.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ConformanceKit
@@ -120,6 +121,19 @@ struct QAPISourceLoaderTests {
         } catch {
             #expect(error.diagnostics.first?.location?.file == "/s/sub/shared.json")
             #expect(error.diagnostics.first?.location?.line == 1)
+        }
+    }
+}
+
+/// Loading from async code goes through a Dispatch thread of its own.
+struct SchemaLoaderAsyncTests {
+    @Test func loadingWithoutBlockingGivesWhatTheBlockingLoadGives() async throws {
+        let path = TestPaths.fixtures.appendingPathComponent("qemu-7.2-introspection.json").path
+        let awaited = try await SchemaLoader.loadWithoutBlocking(path: path)
+        let blocking = try SchemaLoader.load(path: path)
+        #expect(awaited.schema.digest == blocking.schema.digest)
+        await #expect(throws: DiagnosticError.self) {
+            try await SchemaLoader.loadWithoutBlocking(path: "/nonexistent.json")
         }
     }
 }
