@@ -90,9 +90,7 @@ public struct Oracle: Sendable {
         return .errored(found.isEmpty ? reason : reason + "; earlier failures: " + found.joined(separator: "; "))
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func seconds(_ duration: Duration) -> Double { milliseconds(duration) / 1000 }
 
     /// Judges a generated case from its one exchange.
     private func judge(_ testCase: TestCase, _ observation: Observation) -> Verdict {

@@ -142,6 +142,21 @@ struct RunnerTests {
             "\(String(describing: run.results.first?.verdict))")
     }
 
+    @Test(arguments: [
+        #"{"error": {"class": "GenericError"}, "id": "ID"}"# + "\r",
+        #"{"return": {}, "id": "ID"}"#,
+    ])
+    func aMalformedReplyFailsTheCaseAsAProtocolFault(reply: String) async {
+        // An error without `desc`, and a reply ending in a bare LF instead of CRLF.
+        let server = ScriptedEndpoint { _, request in
+            let id = JSONWriter.compact.string(request["id"] ?? .null)
+            return request["execute"] == "poke" ? .raw(reply.replacing("\"ID\"", with: id) + "\n") : nil
+        }
+        let run = await Self.run([.testCase(Self.valid("poke", "x"))], on: server, caseTimeout: .milliseconds(200))
+        #expect(
+            Self.failures(run.results.first).contains("protocol-fault"), "\(String(describing: run.results.first?.verdict))")
+    }
+
     @Test func aScenarioStepsReplyIsCheckedAgainstTheCommandsReturns() async throws {
         let server = ScriptedEndpoint { _, request in
             request["execute"] == "get"

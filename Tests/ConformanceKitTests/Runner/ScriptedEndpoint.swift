@@ -10,6 +10,8 @@ final class ScriptedEndpoint: @unchecked Sendable {
     enum Answer {
         /// Send these lines (each a JSON message; CRLF is added).
         case lines([String])
+        /// Send these bytes as they are (framing faults).
+        case raw(String)
         /// Close the connection, as a crashed endpoint does.
         case die
         /// Say nothing.
@@ -84,6 +86,7 @@ final class ScriptedEndpoint: @unchecked Sendable {
                 }
                 switch self.answer(connection, request) {
                 case .lines(let lines): out += lines.map { Array(($0 + "\r\n").utf8) }
+                case .raw(let text): out.append(Array(text.utf8))
                 case .die:
                     for chunk in out { holder.transport?.deliver(chunk) }
                     holder.transport?.finish()
