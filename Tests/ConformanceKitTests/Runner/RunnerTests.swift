@@ -202,4 +202,22 @@ struct RunnerTests {
         #expect(reason.contains("spawns-processes") && reason.contains("--allow-unsafe"))
         #expect(!server.requests.contains { $0["execute"] == "poke" }, "nothing was sent")
     }
+
+    @Test func aRunningCommandKeepsAStorageDaemonTemplateAsItIs() {
+        let command = EndpointProfile.qsd.command
+        #expect(!Runner.emulatesMachine(command))
+        #expect(Runner.runningCommand(command) == command)
+    }
+
+    @Test(arguments: [
+        ["qemu-system-x86_64"], ["/usr/bin/qemu-system-aarch64", "-display", "none"],
+        ["./wrapper.sh", "-machine", "pc"], LaunchedEndpoint.Configuration.defaultCommand,
+    ])
+    func aMachineEmulatorsRunningCommandRunsNoMachine(command: [String]) {
+        #expect(Runner.emulatesMachine(command))
+        let running = Runner.runningCommand(command)
+        #expect(Runner.machine(of: running) == ["-machine", "none"])
+        #expect(!running.contains("-S"))
+    }
+
 }
