@@ -220,4 +220,20 @@ struct RunnerTests {
         #expect(!running.contains("-S"))
     }
 
+    @Test func aScenarioThatLaunchesAMachineIsNotRunOnTheStorageDaemon() async {
+        let unreachable: Runner.EndpointFactory = {
+            Endpoint(target: $0, opener: { _ throws(QMPProtocolError) in throw .endOfStream })
+        }
+        let runner = Runner(
+            configuration: .init(target: EndpointProfile.qsd.target, makeEndpoint: unreachable), schema: Self.schema)
+        let scenario = Scenario(
+            name: "machine", relativePath: "machine.json", file: "machine.json", description: "needs a machine",
+            launch: ["-machine", "pc", "-S"], steps: [])
+        let observation = await runner.runScenario(
+            scenario, main: unreachable(EndpointProfile.qsd.target), facts: EndpointFacts())
+        #expect(
+            observation.ending
+                == .notRun("launches a machine, and the target's program (qemu-storage-daemon) emulates none"))
+    }
+
 }
