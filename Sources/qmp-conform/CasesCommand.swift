@@ -33,7 +33,7 @@ enum CasesCommand {
 
     static func run(_ parsed: ParsedCommand) async -> ExitStatus {
         guard let selection = PlanOptions.selection(parsed) else { return .usage }
-        guard let target = TargetOptions.target(parsed) else { return .runNotPossible }
+        guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
         let plan: RunPlan
         do {
             let directory = try PlanOptions.caseDirectory(parsed)

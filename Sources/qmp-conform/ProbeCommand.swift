@@ -25,7 +25,7 @@ enum ProbeCommand {
         ])
 
     static func probe(_ parsed: ParsedCommand) async -> ExitStatus {
-        guard let target = TargetOptions.target(parsed) else { return .runNotPossible }
+        guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
         let lines: [String]? = await TargetOptions.withClient(printing: target) { client in
             guard let greeting = await client.greeting else { return ["no greeting (not a QMP server?)"] }
             let schema = try await TargetOptions.introspect(client)
@@ -45,9 +45,8 @@ enum ProbeCommand {
     }
 
     static func exec(_ parsed: ParsedCommand) async -> ExitStatus {
-        guard let target = TargetOptions.target(parsed), let command = parsed.positional(0) else {
-            return .runNotPossible
-        }
+        guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
+        guard let command = parsed.positional(0) else { return .runNotPossible }
         var arguments: JSONObject?
         if let text = parsed.positional(1) {
             do {

@@ -80,7 +80,7 @@ enum RunCommand {
             Output.error("error: \(FileWriteError.samePath(path, options: options))\nSee 'qmp-conform run --help'.")
             return .usage
         }
-        guard let target = TargetOptions.target(parsed) else { return .runNotPossible }
+        guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
         let setup: (plan: RunPlan, schema: Schema, oracle: Oracle, waivers: Waivers)
         do {
             setup = try await prepare(parsed, target: target, selection: selection)

@@ -2,7 +2,7 @@ import ConformanceKit
 import Foundation
 
 /// The endpoint options every command that talks to QMP shares: `--socket`, `--tcp`, `--launch`,
-/// or the embedded default (launch the fixture endpoint, `LaunchedEndpoint.Configuration.defaultCommand`).
+/// `--target` (a named launch, `EndpointProfile`), or the embedded default (launch the fixture endpoint, `LaunchedEndpoint.Configuration.defaultCommand`).
 enum TargetOptions {
     static let options: [OptionSpec] = [
         .option(
@@ -10,19 +10,40 @@ enum TargetOptions {
         .option("tcp", value: "host:port", help: "Talk to a QMP TCP socket on loopback (127.0.0.1 or ::1 only)."),
         .option(
             "launch", value: "command",
-            help: "Launch this command (one string, words split on spaces) with a QMP socket appended, in a private "
-                + "scratch directory. Default: the fixture endpoint, 'qemu-system-x86_64 -machine pc -S -nodefaults "
-                + "-display none' with named things to act on."),
+            help: "Launch this command (one string, words split on spaces) in a private scratch directory, "
+                + "relaunched when a case kills it. '{qmp}' in it becomes the QMP socket's path and '{scratch}' the "
+                + "directory; without '{qmp}', '-qmp unix:<socket>,server=on,wait=off' is appended. Default: the "
+                + "fixture endpoint, 'qemu-system-x86_64 -machine pc -S -nodefaults -display none' with named things "
+                + "to act on."),
+        .option(
+            "target", value: "name",
+            help: "Launch a named endpoint: 'qemu' is the default fixture endpoint; 'qsd' is qemu-storage-daemon "
+                + "with its monitor on a socket chardev at {qmp}, null-co block nodes and an iothread. Not with "
+                + "--socket, --tcp or --launch.",
+            allowedValues: EndpointProfile.allCases.map(\.rawValue)),
     ]
 
-    /// The target the options name; nil (after printing why) when they conflict or the default
-    /// QEMU is not installed.
+    /// The endpoint options given; more than one is a usage error.
+    static func chosen(_ parsed: ParsedCommand) -> [String] {
+        ["socket", "tcp", "launch", "target"].filter { parsed.value($0) != nil }
+    }
+
+    /// Why `target(_:)` gave no target: a usage error when the options conflict, else the run is
+    /// not possible (the program is not installed).
+    static func failureStatus(_ parsed: ParsedCommand) -> ExitStatus {
+        chosen(parsed).count > 1 ? .usage : .runNotPossible
+    }
+
+    /// The target the options name; nil (after printing why) when they conflict (a usage error:
+    /// message, usage line, where help is) or the program to launch is not installed.
     static func target(_ parsed: ParsedCommand) -> EndpointTarget? {
-        let chosen = ["socket", "tcp", "launch"].filter { parsed.value($0) != nil }
+        let chosen = chosen(parsed)
         guard chosen.count <= 1 else {
-            Output.error(
-                "error: choose one of --socket, --tcp and --launch (got \(chosen.map { "--" + $0 }.joined(separator: ", ")))"
-            )
+            let path = parsed.subcommandPath
+            let error = UsageError(
+                "choose one of --socket, --tcp, --launch and --target (got \(chosen.map { "--" + $0 }.joined(separator: ", ")))",
+                commandPath: [QMPConform.root.name] + path, usage: QMPConform.root.usage(for: path))
+            Output.error(error.description)
             return nil
         }
         let target: EndpointTarget
@@ -32,6 +53,8 @@ enum TargetOptions {
             target = .tcp(address)
         } else if let command = parsed.value("launch") {
             target = .launch(command.split(separator: " ").map(String.init))
+        } else if let name = parsed.value("target"), let profile = EndpointProfile(rawValue: name) {
+            target = profile.target
         } else {
             target = .defaultLaunch
         }

@@ -41,6 +41,24 @@ struct LaunchedEndpointTests {
         #expect(await ProcessLifetime.ends(grandchild), "the background job outlived its endpoint")
     }
 
+    @Test(.enabled(if: LaunchedEndpoint.isOnPath("qemu-storage-daemon"), "qemu-storage-daemon is not on PATH"))
+    func aTemplateLaunchesTheStorageDaemonWithItsSocketWhereTheTemplateSays() async throws {
+        let endpoint = LaunchedEndpoint(
+            configuration: .init(command: [
+                "qemu-storage-daemon", "--chardev", "socket,path={qmp},server=on,wait=off,id=qmp0", "--monitor",
+                "chardev=qmp0", "--pidfile", "{scratch}/daemon.pid",
+            ]))
+        try await endpoint.launch()
+        let directory = try #require(await endpoint.scratchDirectory)
+        let client = try await endpoint.connect()
+        let reply = try await client.execute("query-named-block-nodes", timeout: .seconds(5))
+        #expect(reply.returnValue != nil)
+        #expect(access(directory + "/daemon.pid", F_OK) == 0, "{scratch} names the launch's scratch directory")
+        await endpoint.stop(using: client)
+        await client.close()
+        #expect(access(directory, F_OK) != 0)
+    }
+
     @Test func aCommandThatDaemonizesIsRefusedBeforeItStarts() async {
         let endpoint = LaunchedEndpoint(
             configuration: .init(command: LaunchedEndpoint.Configuration.defaultCommand + ["-daemonize"]))

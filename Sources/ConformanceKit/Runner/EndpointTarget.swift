@@ -5,7 +5,8 @@ public enum EndpointTarget: Sendable, Hashable, CustomStringConvertible {
     case unixSocket(String)
     /// A QMP TCP socket (`HOST:PORT`, loopback only).
     case tcp(String)
-    /// A command to launch; the QMP socket option is appended.
+    /// A command to launch: a template naming `{qmp}` (and perhaps `{scratch}`), or a command
+    /// the QMP socket option is appended to (`LaunchedEndpoint.Configuration.launchCommand`).
     case launch([String])
 
     /// The embedded default: `qemu-system-x86_64 -machine none -nodefaults -display none`.

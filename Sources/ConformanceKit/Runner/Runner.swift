@@ -376,6 +376,9 @@ public struct Runner: Sendable {
         {
             return .notRun(reason)
         }
+        if configuration.target.isLaunched, scenario.launch != nil, !Self.emulatesMachine(command) {
+            return .notRun("launches a machine, and the target's program (\(command.first ?? "")) emulates none")
+        }
         var own: Endpoint?
         if configuration.target.isLaunched {
             own = configuration.makeEndpoint(
@@ -424,9 +427,18 @@ public struct Runner: Sendable {
     }
 
     /// A launch command for a running guest: without the fixture, `-S` and the machine, with
-    /// `-machine none` (nothing for a guest to run, nothing to stop).
+    /// `-machine none` (nothing for a guest to run, nothing to stop). A command that emulates no
+    /// machine (the storage daemon) has no guest and stays as it is.
     static func runningCommand(_ command: [String]) -> [String] {
-        withoutMachine(withoutFixture(command)).filter { $0 != "-S" } + ["-machine", "none"]
+        guard emulatesMachine(command) else { return command }
+        return withoutMachine(withoutFixture(command)).filter { $0 != "-S" } + ["-machine", "none"]
+    }
+
+    /// Whether a launch command starts a machine emulator, one that takes `-machine`: its program
+    /// is a `qemu-system-*` or it names a machine itself (a wrapper script).
+    static func emulatesMachine(_ command: [String]) -> Bool {
+        let program = command.first?.split(separator: "/").last.map(String.init) ?? ""
+        return program.hasPrefix("qemu-system-") || !machine(of: command).isEmpty
     }
 
     /// A launch command without the fixture's arguments (a scenario brings what it needs).

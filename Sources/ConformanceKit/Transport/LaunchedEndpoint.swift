@@ -4,7 +4,9 @@ import Glibc
 /// A QMP server this tool starts and owns: by default the fixture endpoint
 /// `qemu-system-x86_64 -machine pc -S -nodefaults -display none` plus `fixtureArguments`, with
 /// `-qmp unix:<scratch>/qmp.sock,server=on,wait=off` appended (or the storage daemon's
-/// `--chardev ... --monitor ...`, see `SocketOption`).
+/// `--chardev ... --monitor ...`, see `SocketOption`). A command may instead be a template: its
+/// `{qmp}` placeholders become the socket path and `{scratch}` the scratch directory, and a
+/// command naming `{qmp}` gets nothing appended (it says where the socket goes).
 ///
 /// Each launch gets a private scratch directory (`mkdtemp` under /tmp, removed on stop) that is
 /// also the process's working directory. stderr is captured (a bounded tail); the exit status is
@@ -40,7 +42,13 @@ public actor LaunchedEndpoint {
 
     /// What to launch and how long to wait.
     public struct Configuration: Sendable, Hashable {
-        /// The command before the appended QMP socket option.
+        /// The placeholder a command template uses for the QMP socket path.
+        public static let socketPlaceholder = "{qmp}"
+        /// The placeholder a command template uses for the launch's scratch directory.
+        public static let scratchPlaceholder = "{scratch}"
+
+        /// The command: a template with `{qmp}` (and perhaps `{scratch}`) placeholders, or the
+        /// words before the appended QMP socket option.
         public var command: [String]
         /// How to ask for the QMP socket.
         public var socketOption: SocketOption
@@ -82,9 +90,27 @@ public actor LaunchedEndpoint {
             "-vnc", "none,password=on",
         ]
 
+        /// Whether the command says where the QMP socket goes (names `{qmp}`), so that no socket
+        /// option is appended.
+        public var isTemplate: Bool { command.contains { $0.contains(Self.socketPlaceholder) } }
+
+        /// The command as launched: placeholders replaced, and the socket option appended unless
+        /// the command is a template.
+        /// - Parameters:
+        ///   - socketPath: the QMP socket path.
+        ///   - scratchDirectory: the launch's scratch directory.
+        /// - Returns: the program and its arguments.
+        public func launchCommand(socketPath: String, scratchDirectory: String) -> [String] {
+            let expanded = command.map {
+                $0.replacingOccurrences(of: Self.socketPlaceholder, with: socketPath)
+                    .replacingOccurrences(of: Self.scratchPlaceholder, with: scratchDirectory)
+            }
+            return isTemplate ? expanded : expanded + socketOption.arguments(socketPath: socketPath)
+        }
+
         /// Creates a configuration.
         /// - Parameters:
-        ///   - command: the command (program first, found on PATH).
+        ///   - command: the command (program first, found on PATH); a template when it names `{qmp}`.
         ///   - socketOption: how to ask for the QMP socket.
         ///   - startTimeout: launch deadline.
         ///   - stopStepTimeout: per-step stop deadline.
@@ -165,7 +191,7 @@ public actor LaunchedEndpoint {
             atPath: directory + "/" + Self.ownerFile,
             contents: ChildProcess.identity(of: getpid()).map { Data($0.utf8) })
         let socket = directory + "/qmp.sock"
-        let command = configuration.command + configuration.socketOption.arguments(socketPath: socket)
+        let command = configuration.launchCommand(socketPath: socket, scratchDirectory: directory)
         do {
             process = try await ChildProcess.spawn(
                 command, in: directory, stderrTailLimit: configuration.stderrTailLimit)

@@ -72,6 +72,26 @@ struct SchemaCommandTests {
     }
 
     @Test(arguments: [
+        ["run", "--target", "qsd", "--socket", "/nonexistent/qmp.sock"],
+        ["probe", "--target", "qemu", "--tcp", "127.0.0.1:4444"],
+        ["exec", "--target", "qsd", "--launch", "qemu-storage-daemon", "query-version"],
+        ["cases", "list", "--socket", "/nonexistent/qmp.sock", "--launch", "qemu-system-x86_64"],
+    ])
+    func twoEndpointOptionsAreAUsageError(arguments: [String]) throws {
+        let outcome = try CLIRunner.run(arguments)
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("error: choose one of --socket, --tcp, --launch and --target (got --"))
+        #expect(outcome.stderr.contains("USAGE: qmp-conform"))
+        #expect(outcome.stderr.contains("--help'."))
+    }
+
+    @Test func anUnknownProfileIsAUsageErrorListingTheProfiles() throws {
+        let outcome = try CLIRunner.run(["probe", "--target", "qga"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("expected one of: qemu, qsd"))
+    }
+
+    @Test(arguments: [
         ["--help"], ["schema", "--help"], ["schema", "diff", "--help"], ["schema", "check", "--help"],
         ["run", "--help"],
         ["cases", "list", "--help"], ["probe", "--help"], ["exec", "--help"],

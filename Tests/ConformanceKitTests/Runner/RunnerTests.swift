@@ -223,4 +223,38 @@ struct RunnerTests {
         #expect(reason.contains("spawns-processes") && reason.contains("--allow-unsafe"))
         #expect(!server.requests.contains { $0["execute"] == "poke" }, "nothing was sent")
     }
+
+    @Test func aRunningCommandKeepsAStorageDaemonTemplateAsItIs() {
+        let command = EndpointProfile.qsd.command
+        #expect(!Runner.emulatesMachine(command))
+        #expect(Runner.runningCommand(command) == command)
+    }
+
+    @Test(arguments: [
+        ["qemu-system-x86_64"], ["/usr/bin/qemu-system-aarch64", "-display", "none"],
+        ["./wrapper.sh", "-machine", "pc"], LaunchedEndpoint.Configuration.defaultCommand,
+    ])
+    func aMachineEmulatorsRunningCommandRunsNoMachine(command: [String]) {
+        #expect(Runner.emulatesMachine(command))
+        let running = Runner.runningCommand(command)
+        #expect(Runner.machine(of: running) == ["-machine", "none"])
+        #expect(!running.contains("-S"))
+    }
+
+    @Test func aScenarioThatLaunchesAMachineIsNotRunOnTheStorageDaemon() async {
+        let unreachable: Runner.EndpointFactory = {
+            Endpoint(target: $0, opener: { _ throws(QMPProtocolError) in throw .endOfStream })
+        }
+        let runner = Runner(
+            configuration: .init(target: EndpointProfile.qsd.target, makeEndpoint: unreachable), schema: Self.schema)
+        let scenario = Scenario(
+            name: "machine", relativePath: "machine.json", file: "machine.json", description: "needs a machine",
+            launch: ["-machine", "pc", "-S"], steps: [])
+        let observation = await runner.runScenario(
+            scenario, main: unreachable(EndpointProfile.qsd.target), facts: EndpointFacts())
+        #expect(
+            observation.ending
+                == .notRun("launches a machine, and the target's program (qemu-storage-daemon) emulates none"))
+    }
+
 }
