@@ -21,6 +21,7 @@ package final class ChildProcess: @unchecked Sendable {
     private var nextToken = 0
     private var released = false
     private var tail: [UInt8] = []
+    private var stderrClosed = false
     private let tailLimit: Int
     private let reaper = DispatchQueue(label: "qmp-conform.process.reaper")
     private let stderrReader = DispatchQueue(label: "qmp-conform.process.stderr")
@@ -245,6 +246,20 @@ package final class ChildProcess: @unchecked Sendable {
             }
         }
         Glibc.close(fd)
+        lock.withLock { stderrClosed = true }
+    }
+
+    /// The stderr tail of a process that has exited, once the reader has drained the pipe: what
+    /// it wrote just before dying is the part that says why. Waits at most `limit` (a descendant
+    /// may keep the pipe open).
+    /// - Parameter limit: how long to wait for the end of the pipe.
+    /// - Returns: the tail.
+    func finalStderrTail(within limit: Duration = .seconds(1)) async -> String {
+        let deadline = ContinuousClock.now + limit
+        while !lock.withLock({ stderrClosed }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return stderrTail
     }
 
     /// How it ended, once it has.

@@ -202,7 +202,7 @@ public actor LaunchedEndpoint {
         let deadline = ContinuousClock.now + configuration.startTimeout
         while access(socket, F_OK) != 0 {
             if let process, let exit = process.exitStatus {
-                let tail = process.stderrTail
+                let tail = await process.finalStderrTail()
                 await cleanUp()
                 throw .endpointDied(exit, stderrTail: tail)
             }
@@ -232,7 +232,7 @@ public actor LaunchedEndpoint {
         }
         let deadline = ContinuousClock.now + timeout
         while true {
-            if let exit = process.exitStatus { throw .endpointDied(exit, stderrTail: process.stderrTail) }
+            if let exit = process.exitStatus { throw .endpointDied(exit, stderrTail: await process.finalStderrTail()) }
             do {
                 return try await UnixSocketTransport.connect(path: path, timeout: timeout, diagnoseEnd: probe)
             } catch {
