@@ -36,6 +36,9 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether every seed of the target comes from `shared/qapi`.
+    package var seedsNeedShared: Bool { self == .qapi || self == .introspection }
+
     /// The seed inputs: files of the repository and of `shared/qapi` of the kind the reader takes,
     /// each at most `maximumSeedSize` bytes.
     package var seeds: [[UInt8]] {
