@@ -69,31 +69,16 @@ struct SchemaBuilder {
                 origin: .builtin))
     }
 
-    static let metaKeys = ["enum", "struct", "type", "union", "alternate", "command", "event", "pragma"]
-
-    /// The first of `metaKeys` the expression has (in that order of preference), in one pass
-    /// over its keys.
-    static func metaKey(of object: JSONObject) -> String? {
-        var best: Int?
-        let members = object.members
-        for index in members.indices {
-            if let rank = metaKeys.firstIndex(of: members[index].key), rank < best ?? .max { best = rank }
+    /// The definition keyword the expression has (the first in `DefinitionKeyword`'s order of
+    /// preference), in one pass over its keys.
+    static func metaKey(of object: JSONObject) -> DefinitionKeyword? {
+        var best: DefinitionKeyword?
+        for member in object.members {
+            guard let keyword = DefinitionKeyword(rawValue: member.key) else { continue }
+            if best.map({ keyword.preference < $0.preference }) ?? true { best = keyword }
         }
-        return best.map { metaKeys[$0] }
+        return best
     }
-    static let allowedKeys: [String: [String]] = [
-        "enum": ["enum", "data", "prefix", "if", "features"],
-        "struct": ["struct", "data", "base", "if", "features"],
-        "type": ["type", "data", "base", "if", "features"],
-        "union": ["union", "data", "base", "discriminator", "if", "features"],
-        "alternate": ["alternate", "data", "if", "features"],
-        "command": [
-            "command", "data", "returns", "boxed", "if", "features", "gen", "success-response", "allow-oob",
-            "allow-preconfig", "coroutine",
-        ],
-        "event": ["event", "data", "boxed", "if", "features"],
-        "pragma": ["pragma"],
-    ]
 
     // MARK: Expressions
 
@@ -104,7 +89,7 @@ struct SchemaBuilder {
                     + "'include' or 'pragma'", at: expression.location)
             return
         }
-        let allowed = Self.allowedKeys[meta] ?? []
+        let allowed = meta.allowedKeys
         let members = expression.object.members
         for index in members.indices {
             let keyOffset = expression.node.keyOffset(index)
@@ -115,23 +100,20 @@ struct SchemaBuilder {
         }
         for index in members.indices where !allowed.contains(members[index].key) {
             error(
-                "'\(meta)' definition has unknown key '\(members[index].key)'",
+                "'\(meta.rawValue)' definition has unknown key '\(members[index].key)'",
                 at: expression.location(expression.node.keyOffset(index)),
                 hint: "allowed keys: " + allowed.sorted().joined(separator: ", "))
         }
-        if meta == "pragma" {
+        guard let nameKind = meta.nameKind else {
             addPragma(expression)
             return
         }
-        guard let (nameValue, nameNode, _) = expression.member(meta), let name = nameValue.stringValue else {
-            error("value of '\(meta)' must be a string naming the definition", at: expression.location)
+        guard let (nameValue, nameNode, _) = expression.member(meta.rawValue), let name = nameValue.stringValue else {
+            error("value of '\(meta.rawValue)' must be a string naming the definition", at: expression.location)
             return
         }
         let nameLocation = expression.location(nameNode.offset)
-        guard checkName(name, at: nameLocation, what: NameKind(rawValue: meta == "type" ? "struct" : meta) ?? .struct)
-        else {
-            return
-        }
+        guard checkName(name, at: nameLocation, what: nameKind) else { return }
         if BuiltinType(rawValue: name) != nil || name == "QType" {
             error("'\(name)' is a built-in type and cannot be redefined", at: nameLocation)
             return
@@ -160,14 +142,16 @@ struct SchemaBuilder {
         }
         let context = Context(expression: expression, name: name, nameLocation: nameLocation)
         switch meta {
-        case "enum": addEnum(context)
-        case "struct", "type":
-            if meta == "type" { legacy("old keyword 'type' read as 'struct'", at: expression.location) }
+        case .enum: addEnum(context)
+        case .struct: addStruct(context)
+        case .type:
+            legacy("old keyword 'type' read as 'struct'", at: expression.location)
             addStruct(context)
-        case "union": addUnion(context)
-        case "alternate": addAlternate(context)
-        case "command": addCommand(context)
-        default: addEvent(context)
+        case .union: addUnion(context)
+        case .alternate: addAlternate(context)
+        case .command: addCommand(context)
+        case .event: addEvent(context)
+        case .pragma: break
         }
         checkDocumentation(context, meta: meta)
     }
@@ -863,17 +847,17 @@ struct SchemaBuilder {
 
     /// Style, as QEMU checks a definition against its doc: a doc when `doc-required` asks for
     /// one, `Returns:` only on commands, and the described members and features exist.
-    mutating func checkDocumentation(_ context: Context, meta: String) {
+    mutating func checkDocumentation(_ context: Context, meta: DefinitionKeyword) {
         guard let doc = context.expression.doc else {
             if pragmas[Pragma.docRequired.rawValue] == .bool(true) {
                 warning("documentation comment required", at: context.nameLocation)
             }
             return
         }
-        if meta != "command", let returns = doc.sections.first(where: { $0.tag == "Returns" }) {
+        if meta != .command, let returns = doc.sections.first(where: { $0.tag == "Returns" }) {
             warning("'Returns:' is only valid for commands", at: returns.location)
         }
-        checkDocumentedMembers(context, isSimpleUnion: meta == "union" && context.member("discriminator") == nil)
+        checkDocumentedMembers(context, isSimpleUnion: meta == .union && context.member("discriminator") == nil)
         checkDocumentedFeatures(context, doc: doc)
     }
 
