@@ -91,7 +91,8 @@ enum PlanOptions {
         }
         Output.error("qmp-conform: reading the schema of \(target)")
         do {
-            return try await TargetOptions.introspection(of: target)
+            return try await TargetOptions.introspection(
+                of: target, timeout: TargetOptions.schemaTimeout(parsed) ?? .seconds(30))
         } catch {
             throw Failure(message: error.message)
         }

@@ -28,7 +28,8 @@ enum ProbeCommand {
         guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
         let lines: [String]? = await TargetOptions.withClient(printing: target) { client in
             guard let greeting = await client.greeting else { return ["no greeting (not a QMP server?)"] }
-            let schema = try await TargetOptions.introspect(client)
+            let schema = try await TargetOptions.introspect(
+                client, timeout: TargetOptions.schemaTimeout(parsed) ?? .seconds(30))
             return [
                 "endpoint: \(target)",
                 "greeting: \(JSONWriter.compact.string(.object(greeting.raw)))",

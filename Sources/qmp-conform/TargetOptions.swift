@@ -21,7 +21,18 @@ enum TargetOptions {
                 + "with its monitor on a socket chardev at {qmp}, null-co block nodes and an iothread. Not with "
                 + "--socket, --tcp or --launch.",
             allowedValues: EndpointProfile.allCases.map(\.rawValue)),
+        .option(
+            "schema-timeout-ms", value: "ms",
+            help: "How long reading the endpoint's schema (query-qmp-schema) may take.", defaultValue: "30000"),
     ]
+
+    /// How long `query-qmp-schema` may take: `--schema-timeout-ms`; nil when malformed.
+    static func schemaTimeout(_ parsed: ParsedCommand) -> Duration? {
+        guard let value = Int(parsed.value("schema-timeout-ms") ?? "30000"), (1...3_600_000).contains(value) else {
+            return nil
+        }
+        return .milliseconds(value)
+    }
 
     /// The endpoint options given; more than one is a usage error.
     static func chosen(_ parsed: ParsedCommand) -> [String] {
@@ -31,12 +42,21 @@ enum TargetOptions {
     /// Why `target(_:)` gave no target: a usage error when the options conflict, else the run is
     /// not possible (the program is not installed).
     static func failureStatus(_ parsed: ParsedCommand) -> ExitStatus {
-        chosen(parsed).count > 1 ? .usage : .runNotPossible
+        chosen(parsed).count > 1 || schemaTimeout(parsed) == nil ? .usage : .runNotPossible
     }
 
     /// The target the options name; nil (after printing why) when they conflict (a usage error:
     /// message, usage line, where help is) or the program to launch is not installed.
     static func target(_ parsed: ParsedCommand) -> EndpointTarget? {
+        guard schemaTimeout(parsed) != nil else {
+            let path = parsed.subcommandPath
+            Output.error(
+                UsageError(
+                    "--schema-timeout-ms takes 1 to 3600000", commandPath: [QMPConform.root.name] + path,
+                    usage: QMPConform.root.usage(for: path)
+                ).description)
+            return nil
+        }
         let chosen = chosen(parsed)
         guard chosen.count <= 1 else {
             let path = parsed.subcommandPath
@@ -110,8 +130,8 @@ enum TargetOptions {
     }
 
     /// The endpoint's schema from `query-qmp-schema`.
-    static func introspect(_ client: QMPClient) async throws -> Schema {
-        let reply = try await client.execute("query-qmp-schema", timeout: .seconds(30))
+    static func introspect(_ client: QMPClient, timeout: Duration) async throws -> Schema {
+        let reply = try await client.execute("query-qmp-schema", timeout: timeout)
         guard let value = reply.returnValue else {
             throw DiagnosticError(
                 Diagnostic(.error, "query-qmp-schema failed: \(reply.error.map { "\($0)" } ?? "no return")"))
@@ -121,7 +141,7 @@ enum TargetOptions {
 
     /// Connects to the target and reads its schema.
     /// - Throws: `Failure` saying why it could not.
-    static func introspection(of target: EndpointTarget) async throws(Failure) -> Schema {
-        try await withClient(target) { try await introspect($0) }
+    static func introspection(of target: EndpointTarget, timeout: Duration) async throws(Failure) -> Schema {
+        try await withClient(target) { try await introspect($0, timeout: timeout) }
     }
 }

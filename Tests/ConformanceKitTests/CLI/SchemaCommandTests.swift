@@ -85,6 +85,13 @@ struct SchemaCommandTests {
         #expect(outcome.stderr.contains("--help'."))
     }
 
+    @Test(arguments: [["probe", "--schema-timeout-ms", "0"], ["run", "--schema-timeout-ms", "x"]])
+    func aMalformedSchemaTimeoutIsAUsageError(arguments: [String]) throws {
+        let outcome = try CLIRunner.run(arguments)
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--schema-timeout-ms takes 1 to 3600000"))
+    }
+
     @Test func anUnknownProfileIsAUsageErrorListingTheProfiles() throws {
         let outcome = try CLIRunner.run(["probe", "--target", "qga"])
         #expect(outcome.status == 64)
