@@ -34,6 +34,11 @@ enum RunCommand {
                     "How long to wait for an endpoint the run did not launch to come back after a case killed it; past that the rest is not run.",
                 defaultValue: "10000"),
             .option(
+                "item-wall-time-ms", value: "ms",
+                help:
+                    "The most one case, scenario or sequence may take, whatever its steps' timeouts; past it the item is errored and its endpoint restarted.",
+                defaultValue: "600000"),
+            .option(
                 "max-message-bytes", value: "n",
                 help: "The largest message accepted from the endpoint; a longer one is a protocol fault.",
                 defaultValue: String(QMPFramer.defaultMaximumMessageSize)),
@@ -100,7 +105,8 @@ enum RunCommand {
             configuration: .init(
                 target: target, jobs: limits.jobs, caseTimeout: limits.caseTimeout,
                 livenessTimeout: limits.livenessTimeout, connectTimeout: limits.connectTimeout,
-                reconnectTimeout: limits.reconnectTimeout, allowUnsafe: parsed.flag("allow-unsafe"),
+                reconnectTimeout: limits.reconnectTimeout, itemWallTime: limits.itemWallTime,
+                allowUnsafe: parsed.flag("allow-unsafe"),
                 clientOptions: limits.client),
             schema: setup.schema)
         let interruption = Interruption.shared
@@ -136,7 +142,7 @@ enum RunCommand {
     static func limits(_ parsed: ParsedCommand)
         -> (
             jobs: Int, caseTimeout: Duration, livenessTimeout: Duration, connectTimeout: Duration,
-            reconnectTimeout: Duration, client: QMPClient.Options
+            reconnectTimeout: Duration, itemWallTime: Duration, client: QMPClient.Options
         )?
     {
         func count(_ name: String) -> Int? {
@@ -159,6 +165,7 @@ enum RunCommand {
         }
         guard let caseTimeout = milliseconds("timeout-ms"), let liveness = milliseconds("liveness-timeout-ms"),
             let connect = milliseconds("connect-timeout-ms"), let reconnect = milliseconds("reconnect-timeout-ms"),
+            let wall = milliseconds("item-wall-time-ms"),
             let jobs = Int(parsed.value("jobs") ?? ""), jobs > 0
         else {
             Output.error(
@@ -168,7 +175,7 @@ enum RunCommand {
         }
         let most = 2 * ProcessInfo.processInfo.activeProcessorCount
         if jobs > most { Output.error("qmp-conform: --jobs \(jobs) is more than this machine can take; using \(most)") }
-        return (min(jobs, most), caseTimeout, liveness, connect, reconnect, client)
+        return (min(jobs, most), caseTimeout, liveness, connect, reconnect, wall, client)
     }
 
     /// Loads what a run needs before it fires anything: the case tables, the oracle's and the

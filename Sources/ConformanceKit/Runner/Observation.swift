@@ -128,3 +128,7 @@ public struct Observation: Sendable {
     /// - Returns: the observation.
     public static func notRun(_ reason: String) -> Observation { Observation(ending: .notRun(reason)) }
 }
+
+extension Observation: Runner.CutShort {
+    init(cutShort observation: Observation) { self = observation }
+}

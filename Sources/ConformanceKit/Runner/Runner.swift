@@ -34,6 +34,9 @@ public struct Runner: Sendable {
         /// How long to wait for an endpoint the run did not launch to come back after a case
         /// killed it; past that, the rest of the run is not run.
         public var reconnectTimeout: Duration
+        /// The most one item (a case, a whole scenario or sequence, a protocol check) may take;
+        /// past it the item is cut short, errored, and its endpoint restarted.
+        public var itemWallTime: Duration
         /// Run destructive cases on an endpoint the run does not own.
         public var allowUnsafe: Bool
         /// The limits of every client (largest message, events kept, transcript bytes per case).
@@ -49,13 +52,15 @@ public struct Runner: Sendable {
         ///   - livenessTimeout: how much longer the liveness check may take.
         ///   - connectTimeout: how long connecting may take.
         ///   - reconnectTimeout: how long to wait for a lost endpoint the run did not launch.
+        ///   - itemWallTime: the most one item may take.
         ///   - allowUnsafe: run destructive cases on an endpoint the run did not launch.
         ///   - clientOptions: the limits of every client.
         ///   - makeEndpoint: makes each endpoint (default: `Endpoint(target:timeout:)`).
         public init(
             target: EndpointTarget = .defaultLaunch, jobs: Int = 1, caseTimeout: Duration = .seconds(5),
             livenessTimeout: Duration = .seconds(3), connectTimeout: Duration = .seconds(10),
-            reconnectTimeout: Duration = .seconds(10), allowUnsafe: Bool = false,
+            reconnectTimeout: Duration = .seconds(10), itemWallTime: Duration = .seconds(600),
+            allowUnsafe: Bool = false,
             clientOptions: QMPClient.Options = QMPClient.Options(), makeEndpoint: EndpointFactory? = nil
         ) {
             self.target = target
@@ -64,6 +69,7 @@ public struct Runner: Sendable {
             self.livenessTimeout = livenessTimeout
             self.connectTimeout = connectTimeout
             self.reconnectTimeout = reconnectTimeout
+            self.itemWallTime = itemWallTime
             self.allowUnsafe = allowUnsafe
             self.clientOptions = clientOptions
             self.makeEndpoint =
@@ -177,9 +183,12 @@ public struct Runner: Sendable {
             } else {
                 switch item {
                 case .protocolCheck(let check):
-                    observation = await runProtocolCheck(check, on: main)
+                    observation = await withinWallTime(restarting: main) { await runProtocolCheck(check, on: main) }
                 case .scenario(let scenario):
-                    observation = await runScenario(scenario, main: main, facts: outcome.facts)
+                    let facts = outcome.facts
+                    observation = await withinWallTime(restarting: main) {
+                        await runScenario(scenario, main: main, facts: facts)
+                    }
                 case .testCase(let testCase):
                     if testCase.effects.reachesBeyondLaunch && !configuration.allowUnsafe {
                         observation = .notRun(
@@ -197,7 +206,10 @@ public struct Runner: Sendable {
                             disposable = own
                             endpoint = own
                         }
-                        let run = await runCase(testCase, index: index, on: endpoint, previousEvent: lastEvent)
+                        let (previous, target) = (lastEvent, endpoint)
+                        let run = await withinWallTime(restarting: target) {
+                            await runCase(testCase, index: index, on: target, previousEvent: previous)
+                        }
                         observation = run.observation
                         lastEvent =
                             run.observation.events.last(where: { !$0.timestamp.isUnknown })?.timestamp
@@ -216,6 +228,34 @@ public struct Runner: Sendable {
         await main.shutDown()
         await disposable?.shutDown()
         return outcome
+    }
+
+    /// What an item's work gives when the wall time cuts it short.
+    protocol CutShort {
+        init(cutShort observation: Observation)
+    }
+
+    /// Runs an item's work within `itemWallTime`. Past it, the work is cancelled (every wait of
+    /// the client ends at once), the endpoint restarted (its state is unknown), and the item
+    /// errored, saying so.
+    func withinWallTime<Value: CutShort & Sendable>(
+        restarting endpoint: Endpoint, _ work: @escaping @Sendable () async -> Value
+    ) async -> Value {
+        let limit = configuration.itemWallTime
+        let finished: Value? = await withTaskGroup(of: Value?.self) { group in
+            group.addTask { await work() }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if let finished { return finished }
+        try? await endpoint.restart()
+        return Value(
+            cutShort: Observation(ending: .broken("cut short: it took longer than the item wall time of \(limit)")))
     }
 
     /// Whether an item's endpoint died or could not be reached during it.
@@ -241,9 +281,16 @@ public struct Runner: Sendable {
 
     // MARK: One case
 
-    struct CaseRun {
+    struct CaseRun: Sendable, CutShort {
         var observation: Observation
         var roundTrips: Int
+
+        init(observation: Observation, roundTrips: Int) {
+            self.observation = observation
+            self.roundTrips = roundTrips
+        }
+
+        init(cutShort observation: Observation) { self.init(observation: observation, roundTrips: 0) }
     }
 
     /// Sends one case with the liveness check behind it and records what happened; restores

@@ -29,6 +29,7 @@ public struct ScenarioRunner: Sendable {
         var state = RunState(variables: variables)
         for (index, step) in scenario.steps.enumerated() {
             await perform(step, at: JSONPath.root.appending("steps").appending(index: index), on: client, &state)
+            if Task.isCancelled, state.broken == nil { state.broken = "cut short before steps[\(index + 1)]" }
             if state.broken != nil { break }
         }
         for step in scenario.cleanup {

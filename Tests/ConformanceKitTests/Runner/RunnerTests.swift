@@ -27,10 +27,11 @@ struct RunnerTests {
 
     static func run(
         _ items: [Runner.Item], on server: ScriptedEndpoint, launched: Bool = true,
-        caseTimeout: Duration = .seconds(5)
+        caseTimeout: Duration = .seconds(5), itemWallTime: Duration = .seconds(600)
     ) async -> ConformanceRun.Result {
         let runner = Runner(
-            configuration: server.configuration(launched: launched, caseTimeout: caseTimeout), schema: schema)
+            configuration: server.configuration(
+                launched: launched, caseTimeout: caseTimeout, itemWallTime: itemWallTime), schema: schema)
         return await ConformanceRun(runner: runner, oracle: Oracle(schema: schema)).run(items)
     }
 
@@ -154,7 +155,8 @@ struct RunnerTests {
         }
         let run = await Self.run([.testCase(Self.valid("poke", "x"))], on: server, caseTimeout: .milliseconds(200))
         #expect(
-            Self.failures(run.results.first).contains("protocol-fault"), "\(String(describing: run.results.first?.verdict))")
+            Self.failures(run.results.first).contains("protocol-fault"),
+            "\(String(describing: run.results.first?.verdict))")
     }
 
     @Test func aScenarioStepsReplyIsCheckedAgainstTheCommandsReturns() async throws {
@@ -175,6 +177,21 @@ struct RunnerTests {
         let scenario = try Self.scenario(#"[ { "execute": "poke", "arguments": { "name": "a" } } ]"#)
         let run = await Self.run([.scenario(scenario)], on: server, launched: false)
         #expect(Self.failures(run.results.first) == ["event-wrong-type"])
+    }
+
+    @Test func aScenarioLongerThanTheItemWallTimeIsCutShortAndTheRunGoesOn() async throws {
+        let server = ScriptedEndpoint()
+        let slow = try Self.scenario(
+            #"[ { "sleep_ms": 3600000 }, { "execute": "poke", "arguments": { "name": "late" } } ]"#)
+        let run = await Self.run(
+            [.scenario(slow), .testCase(Self.valid("poke", "after"))], on: server, itemWallTime: .milliseconds(300))
+        guard case .errored(let message)? = run.results.first?.verdict else {
+            Issue.record("expected errored, got \(String(describing: run.results.first?.verdict))")
+            return
+        }
+        #expect(message.contains("item wall time"), "\(message)")
+        #expect(run.results.last?.verdict == .passed)
+        #expect(server.requests.allSatisfy { $0["arguments"]?["name"] != "late" }, "the rest of it was not sent")
     }
 
     @Test func aCasesTranscriptHoldsItsOwnExchangeOnly() async throws {

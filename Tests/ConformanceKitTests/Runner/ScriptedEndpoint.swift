@@ -58,10 +58,12 @@ final class ScriptedEndpoint: @unchecked Sendable {
     ///   - launched: whether the run owns the endpoint (may relaunch it, runs destructive cases).
     ///   - caseTimeout: the reply timeout.
     /// - Returns: the configuration.
-    func configuration(launched: Bool = true, caseTimeout: Duration = .seconds(5)) -> Runner.Configuration {
+    func configuration(
+        launched: Bool = true, caseTimeout: Duration = .seconds(5), itemWallTime: Duration = .seconds(600)
+    ) -> Runner.Configuration {
         Runner.Configuration(
             target: launched ? .launch(["scripted"]) : .unixSocket("scripted"), caseTimeout: caseTimeout,
-            livenessTimeout: .milliseconds(200), reconnectTimeout: .milliseconds(300),
+            livenessTimeout: .milliseconds(200), reconnectTimeout: .milliseconds(300), itemWallTime: itemWallTime,
             makeEndpoint: { target in Endpoint(target: target, opener: self.open) })
     }
 
