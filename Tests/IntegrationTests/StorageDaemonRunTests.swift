@@ -32,7 +32,7 @@ struct StorageDaemonRunTests {
         for result in results where result["verdict"] == "errored" {
             let reason = result["reason"]?.stringValue ?? ""
             #expect(
-                !reason.contains(Runner.unreachable) && reason.contains("endpoint died"),
+                !reason.contains("cannot reach the endpoint") && reason.contains("endpoint died"),
                 "errored for want of a connection, not by its own crash: \(result["id"]?.stringValue ?? "") \(reason)")
         }
         let passedQueries = results.filter {

@@ -52,6 +52,8 @@ public struct Oracle: Sendable {
             var earlier = commonFailures(observation)
             if case .scenario = item { earlier = scenarioFindings(observation).failures + earlier }
             verdict = Self.verdict(broken: reason, earlier: earlier, faults: !observation.findings.isEmpty)
+        case .unreachable(let reason):
+            verdict = .errored("cannot reach the endpoint: \(reason)")
         case .completed:
             switch item {
             case .testCase(let testCase): verdict = judge(testCase, observation)

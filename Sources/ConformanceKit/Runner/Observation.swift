@@ -14,6 +14,9 @@ public struct Observation: Sendable {
         /// The item could not be carried through (a variable without a value, no reply to a
         /// step, an endpoint that could not be started). Judged as errored.
         case broken(String)
+        /// The item's endpoint could not be reached (why). Judged as errored; an endpoint the
+        /// run did not launch is then waited for.
+        case unreachable(String)
     }
 
     /// One command sent and what came back.
@@ -127,8 +130,4 @@ public struct Observation: Sendable {
     /// - Parameter reason: why it was not run.
     /// - Returns: the observation.
     public static func notRun(_ reason: String) -> Observation { Observation(ending: .notRun(reason)) }
-}
-
-extension Observation: Runner.CutShort {
-    init(cutShort observation: Observation) { self = observation }
 }

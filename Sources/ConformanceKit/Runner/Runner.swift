@@ -168,7 +168,7 @@ public struct Runner: Sendable {
             outcome.greeting = await client.greeting
             outcome.facts = await EndpointFacts.read(from: client, schema: schema, timeout: configuration.caseTimeout)
         } catch {
-            outcome.fatal = "\(Self.unreachable) (\(configuration.target)): \(error)"
+            outcome.fatal = "cannot reach the endpoint (\(configuration.target)): \(error)"
         }
         // Ordinary items first, then the destructive ones on their disposable endpoint.
         let ordered = queue.filter { !$0.1.isDestructive } + queue.filter { $0.1.isDestructive }
@@ -183,12 +183,14 @@ public struct Runner: Sendable {
             } else {
                 switch item {
                 case .protocolCheck(let check):
-                    observation = await withinWallTime(restarting: main) { await runProtocolCheck(check, on: main) }
+                    observation =
+                        await withinWallTime(restarting: main) { await runProtocolCheck(check, on: main) }
+                        ?? cutShort
                 case .scenario(let scenario):
                     let facts = outcome.facts
-                    observation = await withinWallTime(restarting: main) {
-                        await runScenario(scenario, main: main, facts: facts)
-                    }
+                    observation =
+                        await withinWallTime(restarting: main) { await runScenario(scenario, main: main, facts: facts) }
+                        ?? cutShort
                 case .testCase(let testCase):
                     if testCase.effects.reachesBeyondLaunch && !configuration.allowUnsafe {
                         observation = .notRun(
@@ -207,9 +209,10 @@ public struct Runner: Sendable {
                             endpoint = own
                         }
                         let (previous, target) = (lastEvent, endpoint)
-                        let run = await withinWallTime(restarting: target) {
-                            await runCase(testCase, index: index, on: target, previousEvent: previous)
-                        }
+                        let run =
+                            await withinWallTime(restarting: target) {
+                                await runCase(testCase, index: index, on: target, previousEvent: previous)
+                            } ?? CaseRun(observation: cutShort, roundTrips: 0)
                         observation = run.observation
                         lastEvent =
                             run.observation.events.last(where: { !$0.timestamp.isUnknown })?.timestamp
@@ -230,17 +233,12 @@ public struct Runner: Sendable {
         return outcome
     }
 
-    /// What an item's work gives when the wall time cuts it short.
-    protocol CutShort {
-        init(cutShort observation: Observation)
-    }
-
     /// Runs an item's work within `itemWallTime`. Past it, the work is cancelled (every wait of
-    /// the client ends at once), the endpoint restarted (its state is unknown), and the item
-    /// errored, saying so.
-    func withinWallTime<Value: CutShort & Sendable>(
+    /// the client ends at once) and the endpoint restarted (its state is unknown).
+    /// - Returns: what the work gave, or nil when it was cut short (the item is then `cutShort`).
+    func withinWallTime<Value: Sendable>(
         restarting endpoint: Endpoint, _ work: @escaping @Sendable () async -> Value
-    ) async -> Value {
+    ) async -> Value? {
         let limit = configuration.itemWallTime
         let finished: Value? = await withTaskGroup(of: Value?.self) { group in
             group.addTask { await work() }
@@ -252,21 +250,22 @@ public struct Runner: Sendable {
             group.cancelAll()
             return first
         }
-        if let finished { return finished }
-        try? await endpoint.restart()
-        return Value(
-            cutShort: Observation(ending: .broken("cut short: it took longer than the item wall time of \(limit)")))
+        if finished == nil { try? await endpoint.restart() }
+        return finished
+    }
+
+    /// The observation of an item the wall time cut short.
+    var cutShort: Observation {
+        Observation(
+            ending: .broken("cut short: it took longer than the item wall time of \(configuration.itemWallTime)"))
     }
 
     /// Whether an item's endpoint died or could not be reached during it.
     static func lostTheEndpoint(_ observation: Observation) -> Bool {
         if observation.endpointLost != nil { return true }
-        if case .broken(let reason) = observation.ending { return reason.hasPrefix(Self.unreachable) }
+        if case .unreachable = observation.ending { return true }
         return false
     }
-
-    /// How an observation says the endpoint could not be reached.
-    static let unreachable = "cannot reach the endpoint"
 
     /// Waits for an endpoint the run did not launch to accept a connection again.
     /// - Returns: whether it did within the time.
@@ -281,16 +280,9 @@ public struct Runner: Sendable {
 
     // MARK: One case
 
-    struct CaseRun: Sendable, CutShort {
+    struct CaseRun: Sendable {
         var observation: Observation
         var roundTrips: Int
-
-        init(observation: Observation, roundTrips: Int) {
-            self.observation = observation
-            self.roundTrips = roundTrips
-        }
-
-        init(cutShort observation: Observation) { self.init(observation: observation, roundTrips: 0) }
     }
 
     /// Sends one case with the liveness check behind it and records what happened; restores
@@ -304,8 +296,7 @@ public struct Runner: Sendable {
             client = try await endpoint.connect()
         } catch {
             try? await endpoint.restart()
-            return CaseRun(
-                observation: Observation(ending: .broken("\(Self.unreachable): \(error)")), roundTrips: 0)
+            return CaseRun(observation: Observation(ending: .unreachable("\(error)")), roundTrips: 0)
         }
         let marks = await Marks(client)
         let before = await snapshot(testCase.stateQueries, on: client)
@@ -436,10 +427,7 @@ public struct Runner: Sendable {
         let endpoint = own ?? main
         let observation: Observation
         do {
-            let client = try await endpoint.connect()
-            let variables = try await variables(scenario.references, on: endpoint)
-            observation = await ScenarioRunner(replyTimeout: configuration.caseTimeout)
-                .run(scenario, on: client, variables: variables)
+            observation = try await carryOut(scenario, on: endpoint)
         } catch {
             let tail = await endpoint.stderrTail
             observation = Observation(
@@ -448,6 +436,15 @@ public struct Runner: Sendable {
         }
         await own?.shutDown()
         return observation
+    }
+
+    /// Connects, fills the scenario's variables and carries its steps out.
+    /// - Throws: when the endpoint cannot be reached or a port cannot be had.
+    private func carryOut(_ scenario: Scenario, on endpoint: Endpoint) async throws -> Observation {
+        let client = try await endpoint.connect()
+        let variables = try await variables(scenario.references, on: endpoint)
+        return await ScenarioRunner(replyTimeout: configuration.caseTimeout).run(
+            scenario, on: client, variables: variables)
     }
 
     /// Runs a stateful sequence on the job's endpoint.
@@ -461,10 +458,7 @@ public struct Runner: Sendable {
             return .notRun(reason)
         }
         do {
-            let client = try await endpoint.connect()
-            let variables = try await variables(sequence.references, on: endpoint)
-            let observation = await ScenarioRunner(replyTimeout: configuration.caseTimeout)
-                .run(sequence, on: client, variables: variables)
+            let observation = try await carryOut(sequence, on: endpoint)
             if case .broken = observation.ending { try? await endpoint.restart() }
             return observation
         } catch {
