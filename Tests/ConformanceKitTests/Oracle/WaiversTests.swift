@@ -7,44 +7,30 @@ import Testing
 /// Waiver files: a waiver narrows to the cases it names, and every malformed entry is an error at
 /// its location rather than a waiver that matches more, or other, cases than written.
 struct WaiversTests {
-    struct Fault: Sendable, CustomTestStringConvertible {
-        var marked: String
-        var message: String
-        var testDescription: String { message }
-    }
-
-    static let faults: [Fault] = [
-        Fault(marked: #"{"waivers": [1️⃣{"reason": "all of them"}]}"#, message: "a waiver must name the cases it waives"),
-        Fault(
+    static let faults: [LocatedFault] = [
+        LocatedFault(
+            marked: #"{"waivers": [1️⃣{"reason": "all of them"}]}"#, message: "a waiver must name the cases it waives"),
+        LocatedFault(
             marked: #"{"waivers": [1️⃣{"case": "*", "summary": "*", "reason": "all"}]}"#,
             message: "a waiver must name the cases it waives"),
-        Fault(
+        LocatedFault(
             marked: #"{"waivers": [{"case": "x/*", "summary": 1️⃣7, "reason": "r"}]}"#,
             message: "expected a string, got integer"),
-        Fault(
+        LocatedFault(
             marked: #"{"waivers": [{"case": 1️⃣["x/*"], "reason": "r"}]}"#, message: "expected a string, got array"),
-        Fault(
+        LocatedFault(
             marked: #"{"waivers": [{"case": "x/*", "reason": 1️⃣true}]}"#, message: "expected a string, got boolean"),
-        Fault(
+        LocatedFault(
             marked: #"{"waivers": [{"case": "x/*", 1️⃣"sumary": "s", "reason": "r"}]}"#,
             message: "unknown key 'sumary' in a waiver"),
-        Fault(marked: #"{"waivers": [], 1️⃣"waiver": []}"#, message: "unknown key 'waiver' in a waiver file"),
-        Fault(marked: #"{"waivers": [1️⃣"x/*"]}"#, message: "expected a waiver (an object), got string"),
-        Fault(marked: #"{"waivers": [1️⃣{"case": "x"}]}"#, message: "every waiver needs a \"reason\""),
+        LocatedFault(marked: #"{"waivers": [], 1️⃣"waiver": []}"#, message: "unknown key 'waiver' in a waiver file"),
+        LocatedFault(marked: #"{"waivers": [1️⃣"x/*"]}"#, message: "expected a waiver (an object), got string"),
+        LocatedFault(marked: #"{"waivers": [1️⃣{"case": "x"}]}"#, message: "every waiver needs a \"reason\""),
     ]
 
     @Test(arguments: faults)
-    func aMalformedWaiverIsAnErrorAtItsLocation(fault: Fault) throws {
-        let marked = MarkedText(fault.marked)
-        let expected = try #require(marked.locations["1️⃣"])
-        do {
-            _ = try Waivers.load(Array(marked.text.utf8), file: "w.json")
-            Issue.record("expected an error: \(fault.message)")
-        } catch {
-            let diagnostic = try #require(error.diagnostics.first)
-            #expect(diagnostic.message.contains(fault.message), "\(diagnostic)")
-            #expect(diagnostic.location?.line == expected.line && diagnostic.location?.column == expected.column)
-        }
+    func aMalformedWaiverIsAnErrorAtItsLocation(fault: LocatedFault) throws {
+        try fault.expectError { (bytes) throws(DiagnosticError) in _ = try Waivers.load(bytes, file: "w.json") }
     }
 
     @Test func aSummaryOnlyWaiverWaivesOnlyMatchingSummaries() throws {
