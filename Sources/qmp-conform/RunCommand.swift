@@ -81,7 +81,7 @@ enum RunCommand {
         let startedAt = Date()
         guard let selection = PlanOptions.selection(parsed), let limits = limits(parsed) else { return .usage }
         // Report options naming one file are a usage error, found before the run.
-        if let (path, options) = ReportWriter.duplicate(among: namedReportPaths(parsed)) {
+        if let (path, options) = AtomicFileWriter.duplicate(among: namedReportPaths(parsed)) {
             Output.error("error: \(FileWriteError.samePath(path, options: options))\nSee 'qmp-conform run --help'.")
             return .usage
         }
@@ -274,13 +274,13 @@ enum RunCommand {
         do {
             var written: [URL] = []
             let named = namedReportPaths(parsed).compactMap { option, path in
-                reporters[option].map { ReportWriter.File($0.render(report), to: URL(fileURLWithPath: path)) }
+                reporters[option].map { AtomicFileWriter.File($0.render(report), to: URL(fileURLWithPath: path)) }
             }
             if named.isEmpty {
                 written = try writer.writeOutputs(
                     of: report, to: URL(fileURLWithPath: parsed.value("reports") ?? "reports"))
             } else {
-                try writer.write(named)
+                try AtomicFileWriter.write(named)
                 written = named.map(\.url)
             }
             Output.error("qmp-conform: reports: " + written.map(\.path).joined(separator: ", "))

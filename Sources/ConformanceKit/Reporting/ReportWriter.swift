@@ -1,12 +1,9 @@
 package import Foundation
 
-/// Writes rendered reports to files, all of a run's together and atomically, through
+/// Writes a run's rendered reports to files, all together and atomically, through
 /// `AtomicFileWriter` (which replaces only regular files, all or none). Rendering is the
 /// reporters' job.
 package struct ReportWriter: Sendable {
-    /// One file of a batch: its contents and where they go.
-    package typealias File = AtomicFileWriter.File
-
     /// The formats `writeOutputs` writes, as file-name suffixes with their reporters.
     package var outputs: [(suffix: String, reporter: any Reporter)]
 
@@ -29,36 +26,16 @@ package struct ReportWriter: Sendable {
     @discardableResult
     package func writeOutputs(of report: RunReport, to directory: URL) throws -> [URL] {
         let stem = Self.fileStem(for: report.startedAt)
-        var stamped: [File] = []
-        var latest: [File] = []
+        var stamped: [AtomicFileWriter.File] = []
+        var latest: [AtomicFileWriter.File] = []
         for output in outputs {
             let text = output.reporter.render(report)
-            stamped.append(File(text, to: directory.appendingPathComponent("\(stem).\(output.suffix)")))
-            latest.append(File(text, to: directory.appendingPathComponent("latest.\(output.suffix)")))
+            stamped.append(
+                AtomicFileWriter.File(text, to: directory.appendingPathComponent("\(stem).\(output.suffix)")))
+            latest.append(AtomicFileWriter.File(text, to: directory.appendingPathComponent("latest.\(output.suffix)")))
         }
-        try write(stamped + latest)
+        try AtomicFileWriter.write(stamped + latest)
         return (stamped + latest).map(\.url)
-    }
-
-    /// Replaces one file's contents atomically, creating its directory when missing.
-    /// - Parameters:
-    ///   - text: the new contents (written as UTF-8).
-    ///   - url: the file.
-    /// - Throws: `FileWriteError`; the target is then unchanged and no temporary file is left.
-    package func write(_ text: String, to url: URL) throws {
-        try write([File(text, to: url)])
-    }
-
-    /// Writes a batch of files atomically, all or none (`AtomicFileWriter.write(_:)`).
-    /// - Parameter files: the files; no two may name the same file.
-    /// - Throws: `FileWriteError` before any target changed.
-    package func write(_ files: [File]) throws { try AtomicFileWriter.write(files) }
-
-    /// The paths among `paths` that name the same file (`AtomicFileWriter.duplicate(among:)`).
-    /// - Parameter paths: option name and path, e.g. `("junit", "out.xml")`.
-    /// - Returns: the shared path and the options naming it, or `nil` when all differ.
-    package static func duplicate(among paths: [(option: String, path: String)]) -> (String, [String])? {
-        AtomicFileWriter.duplicate(among: paths)
     }
 
     /// The timestamp part of report file names: the run's start in UTC, `20261122T043356Z`.

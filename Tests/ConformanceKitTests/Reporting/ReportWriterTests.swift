@@ -9,9 +9,8 @@ struct ReportWriterTests {
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("nested/deeper/report.txt")
-        let writer = ReportWriter(hostname: "h")
-        try writer.write(String(repeating: "long old contents\n", count: 100), to: file)
-        try writer.write("new\n", to: file)
+        try AtomicFileWriter.write([.init(String(repeating: "long old contents\n", count: 100), to: file)])
+        try AtomicFileWriter.write([.init("new\n", to: file)])
         #expect(try String(contentsOf: file, encoding: .utf8) == "new\n")
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path) == ["report.txt"]
@@ -58,7 +57,7 @@ struct ReportWriterTests {
         let regular = directory.appendingPathComponent("regular.txt")
         // In one batch with a writable file: nothing is written at all.
         #expect {
-            try ReportWriter(hostname: "h").write([
+            try AtomicFileWriter.write([
                 .init("new", to: regular), .init("x", to: URL(fileURLWithPath: path)),
             ])
         } throws: { error in
@@ -82,7 +81,7 @@ struct ReportWriterTests {
         try "old".write(to: real, atomically: true, encoding: .utf8)
         let link = directory.appendingPathComponent("latest.json")
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
-        try ReportWriter(hostname: "h").write("new", to: link)
+        try AtomicFileWriter.write([.init("new", to: link)])
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == real.path)
         #expect(try String(contentsOf: real, encoding: .utf8) == "new")
     }
@@ -94,7 +93,7 @@ struct ReportWriterTests {
         try "x".write(to: file, atomically: true, encoding: .utf8)
         let beneath = file.appendingPathComponent("report.xml")
         #expect {
-            try ReportWriter(hostname: "h").write("x", to: beneath)
+            try AtomicFileWriter.write([.init("x", to: beneath)])
         } throws: { error in
             (error as? FileWriteError) == .failed(.inspect, path: beneath.path, errno: ENOTDIR)
                 && "\(error)".contains("'\(beneath.path)': Not a directory")
@@ -108,8 +107,8 @@ struct ReportWriterTests {
         try FileManager.default.createSymbolicLink(at: alias, withDestinationURL: directory)
         let path = directory.appendingPathComponent("out.xml").path
         #expect(
-            ReportWriter.duplicate(among: [("junit", path), ("json", path + ".json"), ("html", "out.html")]) == nil)
-        let clash = ReportWriter.duplicate(among: [
+            AtomicFileWriter.duplicate(among: [("junit", path), ("json", path + ".json"), ("html", "out.html")]) == nil)
+        let clash = AtomicFileWriter.duplicate(among: [
             ("junit", path), ("json", directory.path + "/./sub/../out.xml"), ("html", alias.path + "/out.xml"),
         ])
         #expect(clash?.1 == ["junit", "json", "html"])
