@@ -92,7 +92,8 @@ enum PlanOptions {
         Output.error("qmp-conform: reading the schema of \(target)")
         do {
             return try await TargetOptions.introspection(
-                of: target, timeout: TargetOptions.schemaTimeout(parsed) ?? .seconds(30))
+                of: target,
+                timeout: TargetOptions.schemaTimeout(parsed) ?? .milliseconds(TargetOptions.defaultSchemaTimeoutMs))
         } catch {
             throw Failure(message: error.message)
         }

@@ -29,7 +29,8 @@ enum ProbeCommand {
         let lines: [String]? = await TargetOptions.withClient(printing: target) { client in
             guard let greeting = await client.greeting else { return ["no greeting (not a QMP server?)"] }
             let schema = try await TargetOptions.introspect(
-                client, timeout: TargetOptions.schemaTimeout(parsed) ?? .seconds(30))
+                client,
+                timeout: TargetOptions.schemaTimeout(parsed) ?? .milliseconds(TargetOptions.defaultSchemaTimeoutMs))
             return [
                 "endpoint: \(target)",
                 "greeting: \(JSONWriter.compact.string(.object(greeting.raw)))",

@@ -23,14 +23,18 @@ enum TargetOptions {
             allowedValues: EndpointProfile.allCases.map(\.rawValue)),
         .option(
             "schema-timeout-ms", value: "ms",
-            help: "How long reading the endpoint's schema (query-qmp-schema) may take.", defaultValue: "30000"),
+            help: "How long reading the endpoint's schema (query-qmp-schema) may take.",
+            defaultValue: String(defaultSchemaTimeoutMs)),
     ]
 
-    /// How long `query-qmp-schema` may take: `--schema-timeout-ms`; nil when malformed.
+    static let defaultSchemaTimeoutMs = 30_000
+
+    /// How long `query-qmp-schema` may take: `--schema-timeout-ms`; nil when malformed (which
+    /// `target(_:)` reports as a usage error before anything reads a schema).
     static func schemaTimeout(_ parsed: ParsedCommand) -> Duration? {
-        guard let value = Int(parsed.value("schema-timeout-ms") ?? "30000"), (1...3_600_000).contains(value) else {
-            return nil
-        }
+        guard let value = Int(parsed.value("schema-timeout-ms") ?? String(defaultSchemaTimeoutMs)),
+            (1...3_600_000).contains(value)
+        else { return nil }
         return .milliseconds(value)
     }
 
