@@ -40,12 +40,14 @@ enum PlanOptions {
             let valid = Int(parsed.value("valid-budget") ?? String(defaults.validBudget)), valid >= 0,
             let invalid = Int(parsed.value("invalid-budget") ?? String(defaults.invalidBudget)), invalid >= 0
         else {
-            return usage("--seed, --valid-budget and --invalid-budget take non-negative integers")
+            Output.usageError("--seed, --valid-budget and --invalid-budget take non-negative integers", parsed)
+            return nil
         }
         var shard: Shard?
         if let text = parsed.value("shard") {
             guard let parsedShard = Shard(parsing: text) else {
-                return usage("--shard takes i/n with 1 <= i <= n, e.g. 2/4")
+                Output.usageError("--shard takes i/n with 1 <= i <= n, e.g. 2/4", parsed)
+                return nil
             }
             shard = parsedShard
         }
@@ -55,11 +57,6 @@ enum PlanOptions {
         return RunPlan.Selection(
             filter: filter, protocolChecks: !parsed.flag("no-protocol-checks"),
             generator: CaseGenerator.Options(seed: seed, validBudget: valid, invalidBudget: invalid))
-    }
-
-    private static func usage(_ message: String) -> RunPlan.Selection? {
-        Output.error("error: \(message)\nSee 'qmp-conform \(CommandLine.arguments.dropFirst().first ?? "") --help'.")
-        return nil
     }
 
     /// Why planning failed after the options parsed: the message a report carries.

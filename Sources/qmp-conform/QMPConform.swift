@@ -57,6 +57,15 @@ enum QMPConform {
 
 /// Where the CLI writes: results to standard output, diagnostics and progress to standard error.
 enum Output {
+    /// Prints a usage error as every command does: the message, the command's usage line, and
+    /// where its help is.
+    static func usageError(_ message: String, _ parsed: ParsedCommand) {
+        let path = parsed.subcommandPath
+        error(
+            UsageError(message, commandPath: [QMPConform.root.name] + path, usage: QMPConform.root.usage(for: path))
+                .description)
+    }
+
     static func print(_ text: String, terminator: String = "\n") {
         FileHandle.standardOutput.write(Data((text + terminator).utf8))
     }

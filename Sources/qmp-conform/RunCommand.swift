@@ -82,7 +82,7 @@ enum RunCommand {
         guard let selection = PlanOptions.selection(parsed), let limits = limits(parsed) else { return .usage }
         // Report options naming one file are a usage error, found before the run.
         if let (path, options) = AtomicFileWriter.duplicate(among: namedReportPaths(parsed)) {
-            Output.error("error: \(FileWriteError.samePath(path, options: options))\nSee 'qmp-conform run --help'.")
+            Output.usageError("\(FileWriteError.samePath(path, options: options))", parsed)
             return .usage
         }
         guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
@@ -152,9 +152,7 @@ enum RunCommand {
         guard let messageBytes = count("max-message-bytes"), let events = count("max-events"),
             let transcriptBytes = count("transcript-bytes")
         else {
-            Output.error(
-                "error: --max-message-bytes, --max-events and --transcript-bytes take 1 to 1073741824\nSee 'qmp-conform run --help'."
-            )
+            Output.usageError("--max-message-bytes, --max-events and --transcript-bytes take 1 to 1073741824", parsed)
             return nil
         }
         let client = QMPClient.Options(
@@ -168,9 +166,7 @@ enum RunCommand {
             let wall = milliseconds("item-wall-time-ms"),
             let jobs = Int(parsed.value("jobs") ?? ""), jobs > 0
         else {
-            Output.error(
-                "error: the --*-timeout-ms options take 1 to 3600000 ms, --jobs a positive integer\nSee 'qmp-conform run --help'."
-            )
+            Output.usageError("the --*-timeout-ms options take 1 to 3600000 ms, --jobs a positive integer", parsed)
             return nil
         }
         let most = 2 * ProcessInfo.processInfo.activeProcessorCount

@@ -53,21 +53,14 @@ enum TargetOptions {
     /// message, usage line, where help is) or the program to launch is not installed.
     static func target(_ parsed: ParsedCommand) -> EndpointTarget? {
         guard schemaTimeout(parsed) != nil else {
-            let path = parsed.subcommandPath
-            Output.error(
-                UsageError(
-                    "--schema-timeout-ms takes 1 to 3600000", commandPath: [QMPConform.root.name] + path,
-                    usage: QMPConform.root.usage(for: path)
-                ).description)
+            Output.usageError("--schema-timeout-ms takes 1 to 3600000", parsed)
             return nil
         }
         let chosen = chosen(parsed)
         guard chosen.count <= 1 else {
-            let path = parsed.subcommandPath
-            let error = UsageError(
+            Output.usageError(
                 "choose one of --socket, --tcp, --launch and --target (got \(chosen.map { "--" + $0 }.joined(separator: ", ")))",
-                commandPath: [QMPConform.root.name] + path, usage: QMPConform.root.usage(for: path))
-            Output.error(error.description)
+                parsed)
             return nil
         }
         let target: EndpointTarget
