@@ -694,7 +694,15 @@ public actor QMPClient {
                     complete(.idless(token), .success(reply))
                 }
             case .unsolicitedReply(let reply):
+                // No request waits for it (no id, none in flight without one): QMP spec 2.4
+                // says a reply carries its request's id, so it is a fault as well as kept.
                 if unsolicited.count < options.maximumBufferedEvents { unsolicited.append(reply) }
+                addFinding(
+                    QMPFinding(
+                        .malformedMessage(
+                            reason: "a reply without the id of any request in flight",
+                            raw: JSONWriter.compact.string(.object(reply.raw))),
+                        receivedAt: now))
             case .lateReply:
                 addFinding(
                     QMPFinding(

@@ -5,7 +5,6 @@ extension Runner {
     struct Marks {
         let events: Int
         let findings: Int
-        let unsolicited: Int
 
         /// Marks the client's current position.
         /// - Parameter client: the item's client.
@@ -13,7 +12,6 @@ extension Runner {
             _ = await client.takeTranscript()
             events = await client.eventMark
             findings = await client.findings.count
-            unsolicited = await client.unsolicitedReplies.count
         }
 
         /// What the client saw since the marks, as an observation of a completed item.
@@ -27,19 +25,8 @@ extension Runner {
         {
             Observation(
                 exchanges: exchanges, events: await client.events(since: events),
-                findings: Array(await client.findings.dropFirst(findings))
-                    + (await client.unsolicitedReplies.dropFirst(unsolicited)).map(Self.finding),
+                findings: Array(await client.findings.dropFirst(findings)),
                 duration: ContinuousClock.now - start, transcript: await client.takeTranscript().description)
-        }
-
-        /// A reply that matched no request (no id, none in flight without one): a fault of the
-        /// item it came during (QMP spec 2.4: a reply carries the request's id).
-        static func finding(_ reply: QMPReply) -> QMPFinding {
-            QMPFinding(
-                .malformedMessage(
-                    reason: "a reply without the id of any request in flight",
-                    raw: JSONWriter.compact.string(.object(reply.raw))),
-                receivedAt: reply.receivedAt)
         }
     }
 }
