@@ -79,13 +79,30 @@ enum RunCommand {
 
     static func run(_ parsed: ParsedCommand) async -> ExitStatus {
         let startedAt = Date()
-        guard let selection = PlanOptions.selection(parsed), let limits = limits(parsed) else { return .usage }
+        guard var selection = PlanOptions.selection(parsed), var limits = limits(parsed) else { return .usage }
         // Report options naming one file are a usage error, found before the run.
         if let (path, options) = AtomicFileWriter.duplicate(among: namedReportPaths(parsed)) {
             Output.usageError("\(FileWriteError.samePath(path, options: options))", parsed)
             return .usage
         }
+        if TargetOptions.agentWithoutSchema(parsed) {
+            Output.usageError(TargetOptions.agentSchemaMessage, parsed)
+            return .usage
+        }
         guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
+        let dialect: QMPSession.Dialect
+        do {
+            dialect = try await TargetOptions.dialect(parsed, target: target, timeout: limits.connectTimeout)
+        } catch {
+            return report(
+                notStarted: error.message, parsed, target: target, startedAt: startedAt, seed: selection.generator.seed)
+        }
+        if dialect == .guestAgent, parsed.value("schema") == nil {
+            Output.usageError(TargetOptions.agentSchemaMessage, parsed)
+            return .usage
+        }
+        selection.dialect = dialect
+        limits.client.dialect = dialect
         let setup: (plan: RunPlan, schema: Schema, oracle: Oracle, waivers: Waivers)
         do {
             setup = try await prepare(parsed, target: target, selection: selection)

@@ -150,9 +150,14 @@ public actor QMPClient {
         await client.start()
         do throws(QMPProtocolError) {
             _ = try await client.awaitGreeting(timeout: timeout)
-            if negotiate, options.dialect == .qmp {
-                let reply = try await client.negotiate(timeout: timeout)
-                if let error = reply.error { throw QMPProtocolError.negotiationFailed(error) }
+            if negotiate {
+                switch options.dialect {
+                case .qmp:
+                    let reply = try await client.negotiate(timeout: timeout)
+                    if let error = reply.error { throw QMPProtocolError.negotiationFailed(error) }
+                case .guestAgent:
+                    try await client.resynchronize(timeout: timeout)
+                }
             }
         } catch {
             await client.close()
@@ -205,10 +210,10 @@ public actor QMPClient {
 
     /// Waits for the greeting.
     /// - Parameter timeout: how long to wait.
-    /// - Returns: the greeting, or `nil` in the `.noGreeting` dialect.
+    /// - Returns: the greeting, or `nil` in the `.guestAgent` dialect.
     /// - Throws: `.greetingMissing` after the timeout, or the error that ended the connection.
     public func awaitGreeting(timeout: Duration) async throws(QMPProtocolError) -> QMPGreeting? {
-        if options.dialect == .noGreeting { return nil }
+        if options.dialect == .guestAgent { return nil }
         if let greeting = session.greeting { return greeting }
         if let failure { throw failure }
         let result = await withTaskCancellationHandler {
@@ -241,6 +246,30 @@ public actor QMPClient {
         defer { releaseSlot() }
         let request = try session.negotiation(enable: enable, wantsOOB: options.wantsOOB)
         return try await perform(request, waitingFor: "reply to qmp_capabilities", timeout: timeout)
+    }
+
+    /// Resynchronises with the guest agent (QMP spec §2.7): sends 0xFF and `guest-sync-delimited`
+    /// with a random id, discards what comes before the agent's 0xFF, and checks that the reply
+    /// returns the id.
+    /// - Parameters:
+    ///   - id: the number the agent must return; random unless given.
+    ///   - timeout: how long to wait for the reply.
+    /// - Returns: the reply.
+    /// - Throws: `.resynchronizationFailed` when the reply is not the id, `.timeout` when none
+    ///   comes, or the error that ended the connection.
+    @discardableResult
+    public func resynchronize(id: Int64 = .random(in: 1...Int64(Int32.max)), timeout: Duration = .seconds(5))
+        async throws(QMPProtocolError) -> QMPReply
+    {
+        if let failure { throw failure }
+        await acquireSlot()
+        defer { releaseSlot() }
+        let request = try session.resynchronization(id: id)
+        let reply = try await perform(request, waitingFor: "reply to guest-sync-delimited", timeout: timeout)
+        guard reply.returnValue == .int(id) else {
+            throw .resynchronizationFailed(expected: id, raw: JSONWriter.compact.string(.object(reply.raw)))
+        }
+        return reply
     }
 
     // MARK: - Commands

@@ -136,6 +136,34 @@ public actor Endpoint {
         localScratch = nil
     }
 
+    /// Finds out which dialect a target speaks (`--dialect auto`): a greeting within `window`
+    /// means QMP; silence means the guest agent, confirmed by a `guest-sync-delimited`
+    /// resynchronisation. A launched target is launched for this and stopped again.
+    /// - Parameters:
+    ///   - target: the endpoint.
+    ///   - window: how long to wait for a greeting.
+    ///   - timeout: for launching and connecting.
+    /// - Returns: the dialect.
+    /// - Throws: `QMPProtocolError` when the endpoint cannot be reached or answers neither way.
+    public static func detectDialect(of target: EndpointTarget, window: Duration, timeout: Duration)
+        async throws(QMPProtocolError) -> QMPSession.Dialect
+    {
+        for dialect in QMPSession.Dialect.allCases {
+            let endpoint = Endpoint(
+                target: target, timeout: dialect == .qmp ? window : timeout,
+                clientOptions: QMPClient.Options(dialect: dialect))
+            do throws(QMPProtocolError) {
+                try await endpoint.connect()
+                await endpoint.shutDown()
+                return dialect
+            } catch {
+                await endpoint.shutDown()
+                if dialect == .guestAgent || error != .greetingMissing(after: window) { throw error }
+            }
+        }
+        throw .closed
+    }
+
     /// A protocol-check connector for this endpoint.
     public nonisolated var checkConnector: ProtocolCheckContext.Connector {
         { () async throws(QMPProtocolError) -> QMPClient in try await self.openClient(negotiate: false) }

@@ -12,19 +12,23 @@ public struct RunPlan: Sendable {
         public var protocolChecks: Bool
         /// How cases are generated (seed, budgets).
         public var generator: CaseGenerator.Options
+        /// The endpoint's dialect: which protocol checks apply.
+        public var dialect: QMPSession.Dialect
 
         /// Creates a selection.
         /// - Parameters:
         ///   - filter: id globs, kinds and shard.
         ///   - protocolChecks: include the protocol checks.
         ///   - generator: seed and budgets.
+        ///   - dialect: the endpoint's dialect.
         public init(
             filter: CaseFilter = CaseFilter(), protocolChecks: Bool = true,
-            generator: CaseGenerator.Options = CaseGenerator.Options()
+            generator: CaseGenerator.Options = CaseGenerator.Options(), dialect: QMPSession.Dialect = .qmp
         ) {
             self.filter = filter
             self.protocolChecks = protocolChecks
             self.generator = generator
+            self.dialect = dialect
         }
     }
 
@@ -49,7 +53,7 @@ public struct RunPlan: Sendable {
             schema: schema, model: resources, directory: directory, seed: selection.generator.seed
         ).generate()
         var all: [Runner.Item] = []
-        if selection.protocolChecks { all += ProtocolChecks.all.map { .protocolCheck($0) } }
+        if selection.protocolChecks { all += ProtocolChecks.all(for: selection.dialect).map { .protocolCheck($0) } }
         all += directory.scenarios.map { .scenario($0) }
         all += sequences.map { .scenario($0) }
         all += generated.cases.map { .testCase(resources.preparing($0, schema: schema)) }
