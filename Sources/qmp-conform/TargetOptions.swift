@@ -27,7 +27,7 @@ enum TargetOptions {
             "dialect", value: "name",
             help: "What the endpoint speaks: 'qmp' (greeting, qmp_capabilities, CRLF), 'guest-agent' (qemu-ga: no "
                 + "greeting, LF, guest-sync-delimited resynchronisation; needs --schema), or 'auto': the target's "
-                + "own for --target, else a greeting within the connect timeout means qmp and silence the guest agent.",
+                + "own for --target, else a greeting within a second means qmp and silence the guest agent.",
             allowedValues: ["auto"] + QMPSession.Dialect.allCases.map(\.rawValue), defaultValue: "auto"),
         .option(
             "schema-timeout-ms", value: "ms",
@@ -119,7 +119,7 @@ enum TargetOptions {
         if let profile = parsed.value("target").flatMap(EndpointProfile.init(rawValue:)) { return profile.dialect }
         if chosen(parsed).isEmpty { return .qmp }
         do {
-            return try await Endpoint.detectDialect(of: target, window: timeout, timeout: timeout)
+            return try await Endpoint.detectDialect(of: target, timeout: timeout)
         } catch {
             throw Failure(message: "cannot tell which dialect \(target) speaks: \(error)")
         }

@@ -7,9 +7,7 @@ import Testing
 /// A full run against a real guest agent launched by `--target qga` with the 7.2 agent schema:
 /// it completes, and no command the safety policy places beyond launch (shutdown, exec, files,
 /// passwords, keys, freeze, time, processors, suspend) is ever sent arguments the schema accepts.
-@Suite(
-    .enabled(if: LaunchedEndpoint.isOnPath("qemu-ga"), "qemu-ga is not on PATH (Debian's qemu-guest-agent)"),
-    .needsShared)
+@Suite(.enabled(if: LaunchedEndpoint.isOnPath("qemu-ga"), "qemu-ga is not on PATH (Debian's qemu-guest-agent)"))
 struct GuestAgentRunTests {
     /// Every request an observation shows as sent.
     actor Sent {
@@ -21,7 +19,7 @@ struct GuestAgentRunTests {
         }
     }
 
-    @Test func aFullRunByProfileSendsNoDangerousCommandValidArguments() async throws {
+    @Test(.needsShared) func aFullRunByProfileSendsNoDangerousCommandValidArguments() async throws {
         let schema = try SchemaLoader.load(path: TestPaths.qapi("qga-7.2/qapi-schema.json")).schema
         let directory = try IntegrationSupport.caseDirectory()
         let blocked = directory.policy.beyondLaunchCommands
@@ -55,5 +53,14 @@ struct GuestAgentRunTests {
                 "\(name) was sent arguments the schema accepts: \(JSONWriter.compact.string(.object(request)))")
         }
         #expect(dangerousRequests > 0, "the invalid cases of the dangerous commands ran")
+    }
+
+    @Test(.enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
+    func autoTellsALaunchedAgentByItsSilenceAndResynchronises() throws {
+        let outcome = try CLIRunner.run([
+            "exec", "--launch", "qemu-ga -m unix-listen -p {qmp} -t {scratch}", "guest-ping",
+        ])
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        #expect(outcome.stdout.contains(#""return""#))
     }
 }

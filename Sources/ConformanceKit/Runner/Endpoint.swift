@@ -136,32 +136,41 @@ public actor Endpoint {
         localScratch = nil
     }
 
-    /// Finds out which dialect a target speaks (`--dialect auto`): a greeting within `window`
-    /// means QMP; silence means the guest agent, confirmed by a `guest-sync-delimited`
-    /// resynchronisation. A launched target is launched for this and stopped again.
+    /// How long `--dialect auto` listens for a greeting: QEMU greets as soon as it accepts.
+    public static let greetingWindow = Duration.seconds(1)
+
+    /// Finds out which dialect a target speaks (`--dialect auto`): connects without sending
+    /// anything; any bytes within `window` (a greeting) mean QMP; silence means the guest agent,
+    /// confirmed by a `guest-sync-delimited` resynchronisation. A launched target is launched for
+    /// this and stopped again.
     /// - Parameters:
     ///   - target: the endpoint.
-    ///   - window: how long to wait for a greeting.
-    ///   - timeout: for launching and connecting.
+    ///   - window: how long to listen for a greeting.
+    ///   - timeout: for launching, connecting and the resynchronisation.
     /// - Returns: the dialect.
-    /// - Throws: `QMPProtocolError` when the endpoint cannot be reached or answers neither way.
-    public static func detectDialect(of target: EndpointTarget, window: Duration, timeout: Duration)
-        async throws(QMPProtocolError) -> QMPSession.Dialect
-    {
-        for dialect in QMPSession.Dialect.allCases {
-            let endpoint = Endpoint(
-                target: target, timeout: dialect == .qmp ? window : timeout,
-                clientOptions: QMPClient.Options(dialect: dialect))
-            do throws(QMPProtocolError) {
-                try await endpoint.connect()
-                await endpoint.shutDown()
-                return dialect
-            } catch {
-                await endpoint.shutDown()
-                if dialect == .guestAgent || error != .greetingMissing(after: window) { throw error }
+    /// - Throws: `QMPProtocolError` when the endpoint cannot be reached, or is silent and does not
+    ///   resynchronise either.
+    public static func detectDialect(
+        of target: EndpointTarget, window: Duration = greetingWindow, timeout: Duration
+    ) async throws(QMPProtocolError) -> QMPSession.Dialect {
+        let endpoint = Endpoint(
+            target: target, timeout: timeout, clientOptions: QMPClient.Options(dialect: .guestAgent))
+        let dialect: Result<QMPSession.Dialect, QMPProtocolError>
+        do throws(QMPProtocolError) {
+            let client = try await endpoint.openClient(negotiate: false)
+            try? await Task.sleep(for: window)
+            if await !client.transcript.received.isEmpty {
+                dialect = .success(.qmp)
+            } else {
+                try await client.resynchronize(timeout: timeout)
+                dialect = .success(.guestAgent)
             }
+            await client.close()
+        } catch {
+            dialect = .failure(error)
         }
-        throw .closed
+        await endpoint.shutDown()
+        return try dialect.get()
     }
 
     /// A protocol-check connector for this endpoint.

@@ -6,7 +6,8 @@
 /// survived; a dead or hung endpoint is recorded in the observation (exit status, stderr tail)
 /// and relaunched. Valid cases of commands with effects (the safety policy's `destructive` tag)
 /// run on a separate, disposable launched endpoint, or only with `allowUnsafe` when the run
-/// does not own the endpoint. Every request carries an id unique in the run, so a late reply
+/// does not own the endpoint; so do valid cases of commands the policy does not classify
+/// (`effectsUnknown`). Every request carries an id unique in the run, so a late reply
 /// to a timed-out request is never taken for another case's.
 public struct Runner: Sendable {
     /// Makes the endpoint a job talks to; tests inject scripted endpoints.

@@ -91,6 +91,23 @@ struct HostileEndpointTests {
         #expect(error == .greetingMissing(after: Self.timeout))
     }
 
+    @Test func aGreetingWithinTheWindowMeansQMP() async throws {
+        let server = try HostileEndpoint { _, _ in .nothing }
+        defer { server.stop() }
+        let dialect = try await Endpoint.detectDialect(
+            of: .unixSocket(server.path), window: .milliseconds(500), timeout: Self.timeout)
+        #expect(dialect == .qmp)
+    }
+
+    @Test func aSilentEndpointThatDoesNotResynchroniseIsNoAgentEither() async throws {
+        let server = try HostileEndpoint(greeting: nil) { _, _ in .nothing }
+        defer { server.stop() }
+        await #expect(throws: QMPProtocolError.self) {
+            try await Endpoint.detectDialect(
+                of: .unixSocket(server.path), window: .milliseconds(100), timeout: .milliseconds(300))
+        }
+    }
+
     @Test func aMalformedGreetingIsReported() async throws {
         let error = try await failure(greeting: #"{"QMP": {"capabilities": []}}"# + "\r\n") { _, _ in .nothing }
         guard case .greetingMalformed = error else {
