@@ -121,7 +121,7 @@ enum TargetOptions {
         do {
             return try await Endpoint.detectDialect(of: target, timeout: timeout)
         } catch {
-            throw Failure(message: "cannot tell which dialect \(target) speaks: \(error)")
+            throw Failure(message: "cannot talk to the endpoint (\(target)) to tell its dialect: \(error)")
         }
     }
 

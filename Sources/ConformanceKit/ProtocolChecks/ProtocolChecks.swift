@@ -38,17 +38,21 @@ public enum ProtocolChecks {
 
     /// Runs checks one after another.
     /// - Parameters:
-    ///   - checks: the checks (default: all).
+    ///   - checks: the checks (default: all of the dialect's).
     ///   - connector: opens a connection.
     ///   - timeout: per-step timeout.
+    ///   - dialect: the endpoint's dialect.
     /// - Returns: one result per check, in order.
     public static func runAll(
-        _ checks: [ProtocolCheck] = ProtocolChecks.all,
+        _ checks: [ProtocolCheck]? = nil,
         connector: @escaping ProtocolCheckContext.Connector,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(5),
+        dialect: QMPSession.Dialect = .qmp
     ) async -> [ProtocolCheckResult] {
         var results: [ProtocolCheckResult] = []
-        for check in checks { results.append(await run(check, connector: connector, timeout: timeout)) }
+        for check in checks ?? all(for: dialect) {
+            results.append(await run(check, connector: connector, timeout: timeout, dialect: dialect))
+        }
         return results
     }
 
