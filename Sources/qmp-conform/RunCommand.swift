@@ -73,7 +73,7 @@ enum RunCommand {
             .flag(
                 "allow-unsafe",
                 help:
-                    "Also run valid cases of commands with effects (stop, reset, files, sockets) on an endpoint the run did not launch."
+                    "Also run valid cases of commands with effects (stop, reset, files, sockets) or with effects policy.json does not classify on an endpoint the run did not launch, and those with effects beyond any launch (host programs, the guest agent's system)."
             ),
         ])
 
