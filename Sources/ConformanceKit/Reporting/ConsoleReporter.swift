@@ -43,10 +43,11 @@ public struct ConsoleReporter: Reporter {
         if !waived.isEmpty { lines += [""] + waived }
         let review = report.waiverReview
         if !review.expired.isEmpty || !review.stale.isEmpty { lines.append("") }
-        lines += review.expired.map {
-            painted("EXPIRED", .red) + " " + TextEscaping.terminal(ReportText.waiverLine($0))
+        let text = { (waiver: Waivers.Waiver) in
+            TextEscaping.terminal(ReportText.waiverLine(waiver) + (waiver.link.map { " <\($0)>" } ?? ""))
         }
-        lines += review.stale.map { "STALE " + TextEscaping.terminal(ReportText.waiverLine($0)) }
+        lines += review.expired.map { painted("EXPIRED", .red) + " " + text($0) }
+        lines += review.stale.map { "STALE " + text($0) }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The inline SVG charts of the HTML report: the per-kind totals as stacked bars, and each
 /// expected event's latency against its window. Plain SVG with text labels and `<title>`
 /// tooltips: no scripts, no external resources, readable when printed.
@@ -47,22 +49,22 @@ enum HTMLCharts {
         return svg + "</svg>\n"
     }
 
-    /// One bar per expected event: its latency as a share of its window, the window a dashed
-    /// line at the middle of the axis (latencies past twice the window are drawn at the end,
-    /// with their value), late and missing events in red; latest first, at most
-    /// `latencyRowLimit` rows.
+    /// One bar per expected event: its latency as a share of its window on a logarithmic axis
+    /// from `smallestShare` of the window to twice it, the window a dashed line (latencies past
+    /// twice the window are drawn to the end, with their value), late and missing events in red;
+    /// latest first, at most `latencyRowLimit` rows.
     /// - Parameter timings: each expected event with the title of its case.
     /// - Returns: the SVG element (and a note on the rows left out), ending in a newline.
     static func latencyChart(_ timings: [(title: String, timing: CaseResult.EventTiming)]) -> String {
         let ordered = timings.sorted { share(of: $0.timing) > share(of: $1.timing) }
         let shown = ordered.prefix(latencyRowLimit)
-        let (left, span) = (400.0, 420.0)
+        let (left, span) = (430.0, 400.0)
         let top = 24.0
         let height = top + rowHeight * Double(shown.count) + 4
         var svg = "<svg class=\"latency\" viewBox=\"0 0 \(number(width)) \(number(height))\" "
         svg += "width=\"\(number(width))\" height=\"\(number(height))\" role=\"img\" aria-label=\"event latency\">\n"
-        for (fraction, label) in [(0.0, "0"), (0.5, "window"), (1.0, "2× window")] {
-            let x = left + fraction * span
+        for (share, label) in [(0.001, "0.1%"), (0.01, "1%"), (0.1, "10%"), (1, "window"), (2, "2×")] {
+            let x = left + position(ofShare: share) * span
             svg += "<text x=\"\(number(x))\" y=\"14\" text-anchor=\"middle\">\(label)</text>\n"
         }
         for (row, entry) in shown.enumerated() {
@@ -71,7 +73,7 @@ enum HTMLCharts {
             let late = timing.latencyMilliseconds.map { $0 > timing.windowMilliseconds } ?? true
             let label = shortened(timing.event + " · " + entry.title, to: 60)
             svg += "<text x=\"0\" y=\"\(number(y + 14))\">\(TextEscaping.html(label))</text>\n"
-            let length = min(share(of: timing), 2) / 2 * span
+            let length = position(ofShare: share(of: timing)) * span
             svg +=
                 "<rect x=\"\(number(left))\" y=\"\(number(y + 3))\" width=\"\(number(max(length, 1)))\" height=\"14\" "
             svg += "fill=\"\(late ? Segment.failing.colour : Segment.passed.colour)\">"
@@ -81,13 +83,24 @@ enum HTMLCharts {
             svg += "<text x=\"\(number(left + span + 8))\" y=\"\(number(y + 14))\">"
             svg += "\(value) of \(ReportText.milliseconds(timing.windowMilliseconds)) ms</text>\n"
         }
-        let middle = left + span / 2
+        let middle = left + position(ofShare: 1) * span
         svg += "<line x1=\"\(number(middle))\" y1=\"18\" x2=\"\(number(middle))\" y2=\"\(number(height))\" "
         svg += "stroke=\"#333\" stroke-dasharray=\"4 3\"/>\n</svg>\n"
         let rest = ordered.count - shown.count
         return rest > 0
             ? svg + "<p class=\"hint\">\(rest) more events, at smaller shares of their windows, are not drawn.</p>\n"
             : svg
+    }
+
+    /// The smallest share of a window the latency axis shows; its scale is logarithmic from
+    /// there to twice the window.
+    private static let smallestShare = 0.001
+
+    /// Where a share of the window sits on the latency axis, from 0 (at most `smallestShare`)
+    /// to 1 (twice the window or more).
+    private static func position(ofShare share: Double) -> Double {
+        let low = log10(smallestShare)
+        return min(max((log10(max(share, smallestShare)) - low) / (log10(2) - low), 0), 1)
     }
 
     /// Latency divided by the window; a missing event counts as infinitely late.

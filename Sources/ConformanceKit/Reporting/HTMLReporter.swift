@@ -95,13 +95,9 @@ public struct HTMLReporter: Reporter {
     }
 
     private func waiverText(_ waiver: Waivers.Waiver) -> String {
-        let expires = waiver.expires.map { " (expires \($0))" } ?? ""
-        var text =
-            "<code>\(TextEscaping.html(waiver.location.description))</code>: case <code>\(TextEscaping.html(waiver.caseID))</code>, "
-            + "summary <code>\(TextEscaping.html(waiver.summary))</code>\(expires): "
-            + TextEscaping.html(ReportText.bounded(waiver.reason))
-        if let link = waiver.link { text += " <a href=\"\(TextEscaping.html(link))\">\(TextEscaping.html(link))</a>" }
-        return text
+        let text = TextEscaping.html(ReportText.waiverLine(waiver))
+        guard let link = waiver.link.map(TextEscaping.html) else { return text }
+        return text + " <a href=\"\(link)\">\(link)</a>"
     }
 
     private func failures(_ outline: ReportOutline) -> String {
@@ -152,8 +148,8 @@ public struct HTMLReporter: Reporter {
         }
         var html = "<h2 id=\"latency\">Event latency (\(timings.count) expected events)</h2>\n"
         guard !timings.isEmpty else { return html + "<p>No case expected events.</p>\n" }
-        html += "<p class=\"hint\">Each bar is an event's latency as a share of its window (the dashed line); "
-        html += "red bars are late or missing. Latest first.</p>\n"
+        html += "<p class=\"hint\">Each bar is an event's latency as a share of its window (the dashed line), "
+        html += "on a log scale from 0.1% of the window to twice it; red bars are late or missing. Latest first.</p>\n"
         return html + HTMLCharts.latencyChart(timings)
     }
 

@@ -158,15 +158,15 @@ enum ReportText {
         return blocks.isEmpty ? "" : blocks.joined(separator: "\n\n") + "\n"
     }
 
-    /// A waiver as reports list it: where it is, what it matches, when it expires, why, and its
-    /// link: `w.json:3:5: case 'x/*', summary 'y' (expires 2026-12-01): reason <link>`.
+    /// A waiver as reports list it, without its link (each format shows that its own way):
+    /// where it is, what it matches, when it expires, and why:
+    /// `w.json:3:5: case 'x/*', summary 'y' (expires 2026-12-01): reason`.
     /// - Parameter waiver: the waiver.
     /// - Returns: the line.
     static func waiverLine(_ waiver: Waivers.Waiver) -> String {
         let expires = waiver.expires.map { " (expires \($0))" } ?? ""
-        let link = waiver.link.map { " <\($0)>" } ?? ""
         return "\(waiver.location): case '\(waiver.caseID)', summary '\(waiver.summary)'\(expires): "
-            + bounded(waiver.reason) + link
+            + bounded(waiver.reason)
     }
 
     /// The case's title: `<case id>: <summary>`.
