@@ -121,8 +121,10 @@ enum RunCommand {
         Output.error(
             "qmp-conform: running \(items.count) cases against \(target) with \(limits.jobs) job\(limits.jobs == 1 ? "" : "s")"
         )
-        let run = await ConformanceRun(runner: runner, oracle: setup.oracle, waivers: setup.waivers)
-            .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
+        let run = await ConformanceRun(
+            runner: runner, oracle: setup.oracle, waivers: setup.waivers, strictWaivers: parsed.flag("strict-waivers")
+        )
+        .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
         progress.finish()
         if let fatal = run.outcome.fatal { Output.error("error: \(fatal)") }
         if let gone = run.outcome.endpointGone {
@@ -141,7 +143,7 @@ enum RunCommand {
         if run.outcome.fatal != nil { return .runNotPossible }
         if run.outcome.interrupted { return .interrupted }
         if run.outcome.endpointGone != nil { return .conformanceFailures }
-        return report.exitStatus(strictWaivers: parsed.flag("strict-waivers"))
+        return report.exitStatus
     }
 
     /// The time limits and parallelism the options name; nil after printing a usage error.

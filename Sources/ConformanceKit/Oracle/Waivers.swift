@@ -84,8 +84,9 @@ public struct Waivers: Sendable, Hashable {
     /// - Parameters:
     ///   - results: the judged results before waivers were applied.
     ///   - today: the day of the run.
+    ///   - staleFailsRun: whether a stale waiver fails the run (`--strict-waivers`).
     /// - Returns: the review, waivers in file order.
-    public func review(_ results: [CaseResult], today: CalendarDate) -> Review {
+    public func review(_ results: [CaseResult], today: CalendarDate, staleFailsRun: Bool = false) -> Review {
         let failing = results.filter { Self.failures(of: $0.verdict) != nil }
         var deciding = Set<Int>()
         var matching = Set<Int>()
@@ -98,7 +99,7 @@ public struct Waivers: Sendable, Hashable {
             expired: waivers.indices.filter { deciding.contains($0) && waivers[$0].hasExpired(on: today) }.map {
                 waivers[$0]
             },
-            stale: waivers.indices.filter { !matching.contains($0) }.map { waivers[$0] })
+            stale: waivers.indices.filter { !matching.contains($0) }.map { waivers[$0] }, staleFailsRun: staleFailsRun)
     }
 
     /// The differences a waiver would accept: a failed verdict's, or an errored one's as one

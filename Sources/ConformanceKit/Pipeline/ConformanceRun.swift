@@ -36,6 +36,8 @@ public struct ConformanceRun: Sendable {
     public var waivers: Waivers
     /// The day of the run, against which waivers expire.
     public var today: CalendarDate
+    /// Whether a waiver that matches no failing case fails the run (`--strict-waivers`).
+    public var strictWaivers: Bool
 
     /// Creates a run.
     /// - Parameters:
@@ -43,14 +45,16 @@ public struct ConformanceRun: Sendable {
     ///   - oracle: judges them.
     ///   - waivers: known deviations.
     ///   - today: the day of the run (default: the host's, in UTC).
+    ///   - strictWaivers: whether a stale waiver fails the run.
     public init(
         runner: Runner, oracle: Oracle, waivers: Waivers = .none,
-        today: CalendarDate = CalendarDate(secondsSince1970: Host.wallClock())
+        today: CalendarDate = CalendarDate(secondsSince1970: Host.wallClock()), strictWaivers: Bool = false
     ) {
         self.runner = runner
         self.oracle = oracle
         self.waivers = waivers
         self.today = today
+        self.strictWaivers = strictWaivers
     }
 
     /// Runs the items of a plan.
@@ -76,7 +80,7 @@ public struct ConformanceRun: Sendable {
         let judged = await collector.results
         return Result(
             results: waivers.apply(to: judged, today: today), outcome: outcome,
-            waiverReview: waivers.review(judged, today: today))
+            waiverReview: waivers.review(judged, today: today, staleFailsRun: strictWaivers))
     }
 
     /// The one result of a run that could not start (no endpoint reached, no schema read), so

@@ -61,17 +61,19 @@ public struct HTMLReporter: Reporter {
     }
 
     private func verdict(_ outline: ReportOutline) -> String {
-        let failing = outline.totals.failing > 0
-        let word = failing ? "FAILED" : "PASSED"
+        let failing = outline.report.exitStatus != .success
+        let word = failing ? "FAILED" : outline.report.interrupted ? "INTERRUPTED" : "PASSED"
         var notes: [String] = []
         if outline.report.interrupted { notes.append("The run was interrupted: cases that did not run are skipped.") }
         if !outline.report.waiverReview.expired.isEmpty {
             notes.append("\(outline.report.waiverReview.expired.count) expired waiver(s) failed cases again.")
         }
         if !outline.report.waiverReview.stale.isEmpty {
-            notes.append("\(outline.report.waiverReview.stale.count) waiver(s) matched no failing case.")
+            let strict = outline.report.waiverReview.staleFailsRun ? " (--strict-waivers: this fails the run)" : ""
+            notes.append("\(outline.report.waiverReview.stale.count) waiver(s) matched no failing case\(strict).")
         }
-        var html = "<header class=\"verdict \(failing ? "bad" : "good")\">\n"
+        let tone = failing ? "bad" : outline.report.interrupted ? "warn" : "good"
+        var html = "<header class=\"verdict \(tone)\">\n"
         html += "<h1>\(word) <small>\(TextEscaping.html(outline.report.name))</small></h1>\n"
         html += "<p class=\"totals\">\(TextEscaping.html(ReportText.totalsLine(outline)))</p>\n"
         for note in notes { html += "<p>\(TextEscaping.html(note))</p>\n" }
@@ -201,7 +203,7 @@ public struct HTMLReporter: Reporter {
     private static let style = """
         body{font:14px/1.4 system-ui,sans-serif;margin:0 2em 2em;color:#222}\
         header.verdict{margin:0 -2em 1em;padding:.6em 2em;color:#fff}header.bad{background:#b00020}\
-        header.good{background:#176f2c}header h1{margin:.2em 0;font-size:2em}header small{font-size:.5em;opacity:.85}\
+        header.good{background:#176f2c}header.warn{background:#8a6d00}header h1{margin:.2em 0;font-size:2em}header small{font-size:.5em;opacity:.85}\
         header p{margin:.2em 0}header a{color:#fff}\
         table{border-collapse:collapse;margin-bottom:1em}\
         th,td{border:1px solid #ccc;padding:.15em .5em;text-align:left;vertical-align:top}\

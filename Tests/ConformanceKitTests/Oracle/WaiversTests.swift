@@ -92,7 +92,7 @@ struct WaiversTests {
         #expect(failures.last?.actual == "the waiver at w.json:2:3 expired on 2026-12-01: known bug")
         let report = RunReport(
             name: "r", properties: [], startedAt: Date(timeIntervalSince1970: 0), duration: 0, results: applied)
-        #expect(report.exitStatus(strictWaivers: false) == .conformanceFailures)
+        #expect(report.exitStatus == .conformanceFailures)
         let review = waivers.review(results, today: CalendarDate("2026-12-01")!)
         #expect(review.expired.map(\.reason) == ["known bug"])
     }
@@ -107,11 +107,13 @@ struct WaiversTests {
         #expect(review.stale.map(\.reason) == ["fixed in 8.0"])
         #expect(review.stale.first?.location.description == "w.json:3:3")
         #expect(review.expired.isEmpty)
-        let report = RunReport(
+        var report = RunReport(
             name: "r", properties: [], startedAt: Date(timeIntervalSince1970: 0), duration: 0,
             results: waivers.apply(to: results, today: today), waiverReview: review)
-        #expect(report.exitStatus(strictWaivers: false) == .success)
-        #expect(report.exitStatus(strictWaivers: true) == .conformanceFailures)
+        #expect(report.exitStatus == .success)
+        report.waiverReview = waivers.review(results, today: today, staleFailsRun: true)
+        #expect(report.exitStatus == .conformanceFailures)
+        #expect(HTMLReporter().render(report).contains("<h1>FAILED"))
         #expect(
             ConsoleReporter().render(report).contains("STALE w.json:3:3: case 'fixed/*', summary '*': fixed in 8.0"))
     }

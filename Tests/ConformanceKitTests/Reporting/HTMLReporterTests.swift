@@ -41,6 +41,9 @@ struct HTMLReporterTests {
         let positions = try order.map { try #require(Self.html.range(of: $0)).lowerBound }
         #expect(positions == positions.sorted())
         #expect(HTMLReporter().render(SampleReport.allPassed).contains("<h1>PASSED"))
+        var interrupted = SampleReport.allPassed
+        interrupted.interrupted = true
+        #expect(HTMLReporter().render(interrupted).contains("<header class=\"verdict warn\">\n<h1>INTERRUPTED"))
     }
 
     @Test func eachFailureShowsItsDiffAndTheCommandThatReproducesIt() {
