@@ -65,8 +65,12 @@ enum RunCommand {
                 allowedValues: ["strict", "downstream", "any"], defaultValue: "downstream"),
             .option(
                 "waivers", value: "file",
-                help: "Known deviations to report as waived instead of failing (e.g. cases/waivers-qemu-7.2.json).",
+                help:
+                    "Known deviations to report as waived instead of failing (e.g. cases/waivers-qemu-7.2.json); an expired waiver's cases fail with its reason.",
                 repeatable: true),
+            .flag(
+                "strict-waivers",
+                help: "Fail the run when a waiver matches no failing case (stale waivers are listed either way)."),
             .option(
                 "validation-messages", value: "file",
                 help: "A JSON file of the endpoint's validation-error patterns (default: QEMU's)."),
@@ -128,12 +132,16 @@ enum RunCommand {
             schema: setup.schema)
         let interruption = Interruption.shared
         interruption.stopsBetweenCases()
-        let progress = ProgressPrinter(total: items.count)
+        let progress = ProgressPrinter(
+            suites: items.map(\.suite), style: isatty(STDERR_FILENO) == 1 ? .terminal : .log,
+            write: { FileHandle.standardError.write(Data($0.utf8)) })
         Output.error(
             "qmp-conform: running \(items.count) cases against \(target) with \(limits.jobs) job\(limits.jobs == 1 ? "" : "s")"
         )
-        let run = await ConformanceRun(runner: runner, oracle: setup.oracle, waivers: setup.waivers)
-            .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
+        let run = await ConformanceRun(
+            runner: runner, oracle: setup.oracle, waivers: setup.waivers, strictWaivers: parsed.flag("strict-waivers")
+        )
+        .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
         progress.finish()
         if let fatal = run.outcome.fatal { Output.error("error: \(fatal)") }
         if let gone = run.outcome.endpointGone {
@@ -146,7 +154,7 @@ enum RunCommand {
                 parsed, target: target, digest: setup.schema.digest, seed: selection.generator.seed,
                 outcome: run.outcome),
             startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: run.results,
-            interrupted: run.outcome.interrupted)
+            interrupted: run.outcome.interrupted, waiverReview: run.waiverReview)
         guard writeReports(report, parsed) else { return .runNotPossible }
         Output.print(ConsoleReporter().render(report), terminator: "")
         if run.outcome.fatal != nil { return .runNotPossible }

@@ -52,6 +52,9 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
     case protocolFault
     /// An errored case that a waiver turned into a waived failure.
     case errored
+    /// The waiver that matches a failing case has expired: the case fails again, with the
+    /// waiver's reason.
+    case waiverExpired
 
     /// The rule's name in reports.
     public var description: String {
@@ -81,6 +84,7 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         case .qmpSpec(let section): "qmp-spec-\(section)"
         case .protocolFault: "protocol-fault"
         case .errored: "errored"
+        case .waiverExpired: "waiver-expired"
         }
     }
 }
