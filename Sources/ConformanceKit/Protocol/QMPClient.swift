@@ -4,7 +4,9 @@
 /// `Options.maximumInFlight`; more wait for a slot), buffered events, findings and an optional
 /// transcript (`Options.maximumTranscriptBytes`). Every wait has a deadline fixed when it starts,
 /// which incoming traffic cannot extend (the read loop itself expires overdue waits between
-/// chunks), and ends at once with `.cancelled` when the waiting task is cancelled. Events are
+/// chunks), and ends at once with `.cancelled` when the waiting task is cancelled; a write has
+/// the deadline of its request (an endpoint that stops reading ends the connection with
+/// `TransportError.sendTimedOut`). Events are
 /// kept in a bounded `QMPEventBuffer` (newest kept; an overflow is an `.eventsDropped` finding).
 /// Every server fault becomes a `QMPProtocolError` (thrown
 /// to the callers it affects) or a `QMPFinding` (recorded). An error *reply* is a `QMPReply`

@@ -3,7 +3,9 @@ import Glibc
 /// What a forked child needs to become a launched command's supervisor and the command, made
 /// before the fork: after `fork` in a multithreaded process the child may only make
 /// async-signal-safe calls, so it must not allocate, take locks or touch lazily initialised
-/// globals. `supervise` is all the forked child runs; it forks the command, which runs `exec`.
+/// globals, and that includes Swift type metadata made on first use (a tuple passed to a
+/// generic function in a debug build): the children use C calls on memory and C types only.
+/// `supervise` is all the forked child runs; it forks the command, which runs `exec`.
 ///
 /// The supervisor stands between the tool and the command (see `ChildProcess`): the command's
 /// parent and the reaper of every descendant that detaches from it (`PR_SET_CHILD_SUBREAPER`),
@@ -14,16 +16,20 @@ struct ChildImage: @unchecked Sendable {
     private typealias CloseFrom = @convention(c) (Int32) -> Void
     private typealias SignalFD = @convention(c) (Int32, UnsafePointer<sigset_t>?, Int32) -> Int32
 
+    // The constants the children use are computed, not stored: a stored static is initialised
+    // lazily, on first use, which a forked child must not be the one to do.
+
     /// `prctl(PR_SET_PDEATHSIG, ...)`: the child gets this signal when the forking thread ends.
-    private static let setParentDeathSignal: Int32 = 1
+    private static var setParentDeathSignal: Int32 { 1 }
     /// `prctl(PR_SET_CHILD_SUBREAPER, 1)`: orphaned descendants re-parent to the caller.
-    static let setChildSubreaper: Int32 = 36
+    static var setChildSubreaper: Int32 { 36 }
     /// The supervisor's descriptors: the status pipe to the tool, the lifeline, the command's stderr.
-    private static let statusFD: Int32 = 3
-    private static let lifelineFD: Int32 = 4
-    private static let stderrFD: Int32 = 5
-    /// How many bytes of `/proc/thread-self/children` the supervisor reads at a time.
-    private static let childrenBufferSize = 4096
+    private static var statusFD: Int32 { 3 }
+    private static var lifelineFD: Int32 { 4 }
+    private static var stderrFD: Int32 { 5 }
+    /// How many bytes the supervisor reads at a time (`/proc/thread-self/children`, a
+    /// `signalfd_siginfo` of 128).
+    private static var bufferSize: Int { 4096 }
 
     private let path: UnsafeMutablePointer<CChar>
     private let argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
@@ -31,7 +37,12 @@ struct ChildImage: @unchecked Sendable {
     private let directory: UnsafeMutablePointer<CChar>
     private let devNull: UnsafeMutablePointer<CChar>
     private let childrenFile: UnsafeMutablePointer<CChar>
-    private let childrenBuffer: UnsafeMutablePointer<UInt8>
+    /// The supervisor's read buffer.
+    private let buffer: UnsafeMutablePointer<UInt8>
+    /// Two words: the exec status pipe's ends, then the message to the tool.
+    private let words: UnsafeMutablePointer<Int32>
+    /// What the supervisor polls: the lifeline and its SIGCHLD `signalfd`.
+    private let watched: UnsafeMutablePointer<pollfd>
     private let parent: pid_t
     // `prctl`, `closefrom` and `signalfd` are variadic, newer than or outside the Glibc module's
     // view: looked up now.
@@ -53,7 +64,9 @@ struct ChildImage: @unchecked Sendable {
         self.directory = strdup(directory)
         devNull = strdup("/dev/null")
         childrenFile = strdup("/proc/thread-self/children")
-        childrenBuffer = .allocate(capacity: Self.childrenBufferSize)
+        buffer = .allocate(capacity: Self.bufferSize)
+        words = .allocate(capacity: 2)
+        watched = .allocate(capacity: 2)
         parent = getpid()
         prctl = dlsym(nil, "prctl").map { unsafeBitCast($0, to: Prctl.self) }
         closeFrom = dlsym(nil, "closefrom").map { unsafeBitCast($0, to: CloseFrom.self) }
@@ -68,7 +81,9 @@ struct ChildImage: @unchecked Sendable {
         free(directory)
         free(devNull)
         free(childrenFile)
-        childrenBuffer.deallocate()
+        buffer.deallocate()
+        words.deallocate()
+        watched.deallocate()
     }
 
     /// Becomes the supervisor, in the child the tool forked: its own process group (a signal to
@@ -97,9 +112,11 @@ struct ChildImage: @unchecked Sendable {
             dup2(lifelineCopy, Self.lifelineFD) == Self.lifelineFD, dup2(stderrCopy, Self.stderrFD) == Self.stderrFD
         else { _exit(127) }
         closeDescriptors(from: Self.stderrFD + 1)
-        withUnsafeBytes(of: (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE)) { raw in
-            for number in raw.assumingMemoryBound(to: Int32.self) { _ = signal(number, SIG_IGN) }
-        }
+        _ = signal(SIGINT, SIG_IGN)
+        _ = signal(SIGTERM, SIG_IGN)
+        _ = signal(SIGHUP, SIG_IGN)
+        _ = signal(SIGQUIT, SIG_IGN)
+        _ = signal(SIGPIPE, SIG_IGN)
         _ = signal(SIGCHLD, SIG_DFL)
         // SIGCHLD is blocked before the command exists, so that no end goes unseen.
         var childSignal = sigset_t()
@@ -114,23 +131,23 @@ struct ChildImage: @unchecked Sendable {
     /// Forks and execs the command, and tells the tool how it went: `(pid, 0)`, or `(-1, errno)`
     /// when the fork or the exec failed (the failed child reaped). Returns the pid or -1.
     private func forkCommand() -> pid_t {
-        var execStatus: (Int32, Int32) = (-1, -1)
-        let piped = withUnsafeMutableBytes(of: &execStatus) {
-            pipe($0.baseAddress!.assumingMemoryBound(to: Int32.self))
+        guard pipe(words) == 0 else { return report(-1, errno) }
+        let readEnd = words[0]
+        let writeEnd = words[1]
+        guard fcntl(readEnd, F_SETFD, FD_CLOEXEC) == 0, fcntl(writeEnd, F_SETFD, FD_CLOEXEC) == 0 else {
+            return report(-1, errno)
         }
-        guard piped == 0, fcntl(execStatus.0, F_SETFD, FD_CLOEXEC) == 0, fcntl(execStatus.1, F_SETFD, FD_CLOEXEC) == 0
-        else { return report(-1, errno) }
         let supervisor = getpid()
         let command = fork()
-        if command == 0 { exec(stderr: Self.stderrFD, status: execStatus.1, parent: supervisor) }
+        if command == 0 { exec(stderr: Self.stderrFD, status: writeEnd, parent: supervisor) }
         let forkError = errno
-        _ = close(execStatus.1)
+        _ = close(writeEnd)
         _ = close(Self.stderrFD)
         guard command > 0 else { return report(-1, forkError) }
         var code: Int32 = 0
         var count: Int
-        repeat { count = read(execStatus.0, &code, MemoryLayout<Int32>.size) } while count < 0 && errno == EINTR
-        _ = close(execStatus.0)
+        repeat { count = read(readEnd, &code, MemoryLayout<Int32>.size) } while count < 0 && errno == EINTR
+        _ = close(readEnd)
         guard count != MemoryLayout<Int32>.size else {
             var status: Int32 = 0
             while waitpid(command, &status, 0) < 0 && errno == EINTR {}
@@ -141,8 +158,9 @@ struct ChildImage: @unchecked Sendable {
 
     /// Writes `(pid, code)` to the status pipe and closes it; returns `pid`.
     private func report(_ pid: pid_t, _ code: Int32) -> pid_t {
-        var message = (pid, code)
-        _ = withUnsafeBytes(of: &message) { write(Self.statusFD, $0.baseAddress, $0.count) }
+        words[0] = pid
+        words[1] = code
+        _ = write(Self.statusFD, words, 2 * MemoryLayout<Int32>.size)
         _ = close(Self.statusFD)
         return pid
     }
@@ -155,13 +173,8 @@ struct ChildImage: @unchecked Sendable {
         sigemptyset(&childSignal)
         sigaddset(&childSignal, SIGCHLD)
         let signals = signalFD?(-1, &childSignal, 0) ?? -1
-        var watched = (
-            pollfd(fd: Self.lifelineFD, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: signals, events: Int16(POLLIN), revents: 0)
-        )
-        // A signalfd read takes a whole `signalfd_siginfo` (128 bytes).
-        let eight: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        var info = (eight, eight)
+        watched[0] = pollfd(fd: Self.lifelineFD, events: Int16(POLLIN), revents: 0)
+        watched[1] = pollfd(fd: signals, events: Int16(POLLIN), revents: 0)
         while true {
             var status: Int32 = 0
             while true {
@@ -169,13 +182,10 @@ struct ChildImage: @unchecked Sendable {
                 if reaped == command { return status }
                 if reaped <= 0 { break }
             }
-            let ready = withUnsafeMutableBytes(of: &watched) {
-                poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), signals >= 0 ? 2 : 1, signals >= 0 ? -1 : 50)
-            }
-            if ready > 0, watched.0.revents != 0 { return nil }
-            if watched.1.revents != 0 {
-                _ = withUnsafeMutableBytes(of: &info) { read(signals, $0.baseAddress, $0.count) }
-            }
+            let ready = poll(watched, signals >= 0 ? 2 : 1, signals >= 0 ? -1 : 50)
+            if ready > 0, watched[0].revents != 0 { return nil }
+            // Drains the signalfd (one `signalfd_siginfo` per read).
+            if signals >= 0, watched[1].revents != 0 { _ = read(signals, buffer, Self.bufferSize) }
         }
     }
 
@@ -210,10 +220,12 @@ struct ChildImage: @unchecked Sendable {
         var signalled = 0
         var pid: pid_t = 0
         while true {
-            let count = read(file, childrenBuffer, Self.childrenBufferSize)
+            let count = read(file, buffer, Self.bufferSize)
             if count < 0 && errno == EINTR { continue }
-            for index in 0..<max(count, 0) {
-                let byte = childrenBuffer[index]
+            var index = 0
+            while index < count {
+                let byte = buffer[index]
+                index += 1
                 if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                     pid = pid &* 10 &+ pid_t(byte - UInt8(ascii: "0"))
                 } else if pid > 0 {
@@ -277,9 +289,12 @@ struct ChildImage: @unchecked Sendable {
         else { fail(status: statusCopy) }
         closeDescriptors(from: 4)
         // A tuple, not an array: nothing may be allocated here.
-        withUnsafeBytes(of: (SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD)) { raw in
-            for number in raw.assumingMemoryBound(to: Int32.self) { _ = signal(number, SIG_DFL) }
-        }
+        _ = signal(SIGPIPE, SIG_DFL)
+        _ = signal(SIGINT, SIG_DFL)
+        _ = signal(SIGTERM, SIG_DFL)
+        _ = signal(SIGHUP, SIG_DFL)
+        _ = signal(SIGQUIT, SIG_DFL)
+        _ = signal(SIGCHLD, SIG_DFL)
         var empty = sigset_t()
         sigemptyset(&empty)
         _ = sigprocmask(SIG_SETMASK, &empty, nil)
