@@ -400,7 +400,7 @@ public enum ProtocolChecks {
             #"{"execute":"query-version","id":"unfinished""#, #"{"execute":"query-version","id":"unfinis"#,
         ]
         for (index, prefix) in unfinished.enumerated() {
-            try await client.sendRaw(Array(prefix.utf8))
+            try await client.sendRaw(Array(prefix.utf8), timeout: context.timeout)
             let reset = try await client.sendRaw([0x01], expectingReplyID: nil, timeout: context.timeout)
             let error = try expectError(reset, "control character 0x01 after \(prefix)", class: .genericError)
             let id = JSONValue.string("after-\(index)")
