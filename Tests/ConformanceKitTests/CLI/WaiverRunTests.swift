@@ -24,7 +24,7 @@ struct WaiverRunTests {
             to: waivers, atomically: true, encoding: .utf8)
         return try await CLIRunner.runInBackground(
             [
-                "run", "--socket", server.path, "--schema", Fixtures.introspectionPath, "--filter",
+                "run", "--socket", server.path, "--dialect", "qmp", "--schema", Fixtures.introspectionPath, "--filter",
                 "query-status/valid/*", "--no-protocol-checks", "--reports", directory.appendingPathComponent("r").path,
                 "--waivers", waivers.path,
             ] + extra)
