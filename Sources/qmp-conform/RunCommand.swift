@@ -295,14 +295,16 @@ enum RunCommand {
         do {
             var written: [URL] = []
             let named = namedReportPaths(parsed).compactMap { option, path in
-                reporters[option].map { AtomicFileWriter.File($0.render(report), to: URL(fileURLWithPath: path)) }
+                reporters[option].map { reporter in
+                    AtomicFileWriter.File(to: [URL(fileURLWithPath: path)], rendering: { reporter.render(report) })
+                }
             }
             if named.isEmpty {
                 written = try writer.writeOutputs(
                     of: report, to: URL(fileURLWithPath: parsed.value("reports") ?? "reports"))
             } else {
                 try AtomicFileWriter.write(named)
-                written = named.map(\.url)
+                written = named.flatMap(\.urls)
             }
             Output.error("qmp-conform: reports: " + written.map(\.path).joined(separator: ", "))
             return true

@@ -1,29 +1,59 @@
 extension ResourceModel {
-    /// A generated case made ready for a stateful endpoint: a valid case of a producer (or of a
-    /// job-starting command) names what it creates `qcn-<its hash>`, a name of its own, instead
-    /// of the one the value table gives (which the fixture endpoint already holds, for the
-    /// consumers) or none (QEMU requires `node-name` at the top of `blockdev-add`; a job without
-    /// `job-id` takes its device's name), so that no producer case fails for a name an earlier
-    /// one took or left out. Nothing is removed afterwards: removing is what the stateful
-    /// sequences test, judged. An invalid case of a command that creates, destroys or uses a
-    /// resource gets the state queries to snapshot. Other cases are returned as they are.
+    /// A generated case made ready for a stateful endpoint. A valid case of a command whose
+    /// members name one thing in ways of which a call takes exactly one (`exactlyOne`) keeps
+    /// only the first it has, or gets the first (valued from the table) when it has none. A
+    /// valid case of a producer (or of a job-starting command) names what it creates
+    /// `qcn-<its hash>`, a name of its own, instead of the one the value table gives (which the
+    /// fixture endpoint already holds, for the consumers) or none (QEMU requires `node-name` at
+    /// the top of `blockdev-add`; a job without `job-id` takes its device's name), so that no
+    /// producer case fails for a name an earlier one took or left out; a job it starts is its
+    /// `jobToEnd`, which the runner ends after it. Nothing else is removed afterwards: removing
+    /// is what the stateful sequences test, judged. An invalid case of a
+    /// command that creates, destroys or uses a resource gets the state queries to snapshot.
+    /// Other cases are returned as they are.
     /// - Parameters:
     ///   - testCase: a generated case.
     ///   - schema: the schema it was generated from.
+    ///   - values: the value table, for a member a case gets.
     /// - Returns: the case to run.
-    public func preparing(_ testCase: TestCase, schema: Schema) -> TestCase {
+    public func preparing(_ testCase: TestCase, schema: Schema, values: ValueTable) -> TestCase {
         if testCase.kind == .invalid { return withStateQueries(testCase) }
         guard testCase.kind == .valid, var arguments = testCase.arguments?.objectValue,
-            let producer = resources.lazy.flatMap(\.producers).first(where: { $0.command == testCase.command }),
-            let command = schema.command(named: testCase.command),
-            let member = schema.argumentMembers(of: command).first(where: { $0.name == producer.member }),
-            case .named(let typeName) = member.type, schema.type(named: typeName)?.builtin == .str
+            let command = schema.command(named: testCase.command)
         else { return testCase }
-        arguments[producer.member] = .string("qcn-" + (testCase.id.split(separator: "/").last ?? ""))
-        return TestCase(
+        let members = schema.argumentMembers(of: command)
+        if let group = exactlyOne[testCase.command]?.filter({ name in members.contains { $0.name == name } }),
+            let kept = group.first(where: { arguments[$0] != nil }) ?? group.first
+        {
+            for name in group where name != kept { arguments[name] = nil }
+            if arguments[kept] == nil, let member = members.first(where: { $0.name == kept }) {
+                arguments[kept] = .string(values.value(member: kept, documentation: member.documentation))
+            }
+        }
+        var job: String?
+        if let (kind, producer) = producer(of: testCase.command),
+            let member = members.first(where: { $0.name == producer.member }),
+            case .named(let typeName) = member.type, schema.type(named: typeName)?.builtin == .str
+        {
+            let name = "qcn-" + (testCase.id.split(separator: "/").last ?? "")
+            arguments[producer.member] = .string(name)
+            if kind == .job { job = name }
+        }
+        guard .object(arguments) != testCase.arguments else { return testCase }
+        var prepared = TestCase(
             command: testCase.command, kind: testCase.kind, summary: testCase.summary, arguments: .object(arguments),
             expectation: testCase.expectation, tags: testCase.labels, effects: testCase.effects, origin: testCase.origin
         )
+        prepared.jobToEnd = job
+        return prepared
+    }
+
+    /// The first producer link of a command, with its kind.
+    private func producer(of command: String) -> (ResourceKind, Resource.Link)? {
+        for resource in resources {
+            if let link = resource.producers.first(where: { $0.command == command }) { return (resource.kind, link) }
+        }
+        return nil
     }
 
     /// An invalid case of a command that creates, destroys or uses a resource, with the queries

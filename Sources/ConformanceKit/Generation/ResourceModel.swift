@@ -12,6 +12,9 @@ public struct ResourceModel: Sendable {
 
     /// The resources, in `ResourceKind` order.
     public var resources: [Resource]
+    /// Per command, the members naming one thing of which a call takes exactly one (the
+    /// table's `exactly-one`; the first is used when a case has none).
+    public var exactlyOne: [String: [String]]
 
     /// Infers the model.
     /// - Parameters:
@@ -31,6 +34,7 @@ public struct ResourceModel: Sendable {
         }
         for index in resources.indices { resources[index].consumers.sort() }
         self.resources = resources
+        exactlyOne = table.exactlyOne
     }
 
     /// The resource of a kind.

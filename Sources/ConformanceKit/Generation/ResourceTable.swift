@@ -66,6 +66,10 @@ public struct ResourceTable: Sendable, Hashable {
 
     /// The entries by kind.
     public var entries: [ResourceKind: Entry]
+    /// Per command, members that name one thing in different ways (a block backend's name or
+    /// its device's id), of which a call takes exactly one though the schema makes each
+    /// optional; the first is the one a valid case uses when it has none.
+    public var exactlyOne: [String: [String]] = [:]
 
     /// The entry of a kind (empty when the table has none).
     /// - Parameter kind: the kind.
@@ -91,7 +95,19 @@ public struct ResourceTable: Sendable, Hashable {
             }
             entries[kind] = try EntryReader(document: document, path: path).read(value)
         }
-        return ResourceTable(entries: entries)
+        var table = ResourceTable(entries: entries)
+        for member in document.value["exactly-one"]?.objectValue ?? [:] {
+            let path = JSONPath.root.appending("exactly-one").appending(member.key)
+            guard let list = member.value.arrayValue?.compactMap(\.stringValue),
+                list.count == member.value.arrayValue?.count, Set(list).count >= 2, Set(list).count == list.count
+            else {
+                throw document.error(
+                    "expected a list of at least two different member names", at: path,
+                    hint: "the first is the one a valid case uses when it has none")
+            }
+            table.exactlyOne[member.key] = list
+        }
+        return table
     }
 }
 

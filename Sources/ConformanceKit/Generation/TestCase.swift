@@ -58,6 +58,10 @@ public struct TestCase: Sendable, Hashable, Comparable {
     /// the same after the case as before (QMP spec section 5: an invalid call changes nothing).
     /// Set by `ResourceModel.preparing(_:)`; the runner snapshots them, the oracle compares.
     public var stateQueries: [Resource.Query] = []
+    /// For a valid case that starts a job: the job's id. The runner ends the job after the case
+    /// (cancel, then finalize and dismiss as it gets there), so that it does not hold the
+    /// fixture's nodes against the next case. Set by `ResourceModel.preparing(_:)`; not judged.
+    public var jobToEnd: String?
 
     /// Creates a case; the id is derived from the command, kind and request.
     public init(

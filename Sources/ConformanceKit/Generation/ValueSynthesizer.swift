@@ -68,9 +68,20 @@ struct ValueSynthesizer: Sendable {
             case .object(let object): return .object(minimalObject(object, branch: nil, depth: depth + 1))
             case .alternate(let alternate):
                 guard let branch = preferredBranch(of: alternate, name: name, depth: depth) else { return .null }
-                return minimal(branch.type, slot: slot, depth: depth + 1)
+                return minimal(branch, of: alternate, slot: slot, depth: depth + 1)
             }
         }
+    }
+
+    /// The smallest value of an alternate's branch. The string branch of an alternate that also
+    /// takes an object (a node's options or a node's name) names an existing thing: it gets the
+    /// table's reference role, not the role of the member it sits in (a `file` that is a node).
+    func minimal(_ branch: AlternateType.Branch, of alternate: AlternateType, slot: Slot?, depth: Int) -> JSONValue {
+        guard let role = table.referenceRole, case .named(let name) = branch.type,
+            schema.type(named: name)?.builtin == .str,
+            alternate.branches.contains(where: { schema.object($0.type) != nil })
+        else { return minimal(branch.type, slot: slot, depth: depth) }
+        return .string(table.value(role: role, member: slot?.name ?? "qmp-conform"))
     }
 
     func minimal(_ builtin: BuiltinType, slot: Slot?) -> JSONValue {
@@ -213,7 +224,8 @@ struct ValueSynthesizer: Sendable {
             case .alternate(let alternate):
                 return alternate.branches.filter { heights.isFinite($0.type) }.map { branch in
                     Variation(
-                        label: "alternate branch '\(branch.name)'", value: minimal(branch.type, slot: slot, depth: 1))
+                        label: "alternate branch '\(branch.name)'",
+                        value: minimal(branch, of: alternate, slot: slot, depth: 1))
                 }
             }
         }

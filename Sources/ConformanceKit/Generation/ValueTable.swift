@@ -20,6 +20,11 @@ public struct ValueTable: Sendable, Hashable {
     public var doc: [DocRule]
     /// The role when nothing matches.
     public var defaultRole: String
+    /// The role of a string that stands where an object could be defined inline: the string
+    /// branch of an alternate with an object branch (`BlockdevRef`: a node's options or an
+    /// existing node's name) names an existing thing, whatever its member is called. Nil: such
+    /// strings get their member's role.
+    public var referenceRole: String?
 
     /// The role of a string member.
     /// - Parameters:
@@ -39,12 +44,21 @@ public struct ValueTable: Sendable, Hashable {
     ///   - documentation: its doc text, if any.
     /// - Returns: the value (may still hold `${scratch}` and `${free_port}`).
     public func value(member: String, documentation: String?) -> String {
-        let template = roles[role(member: member, documentation: documentation)] ?? roles[defaultRole] ?? "qmp-conform"
+        value(role: role(member: member, documentation: documentation), member: member)
+    }
+
+    /// The value template of a role for a member, `${member}` already replaced.
+    /// - Parameters:
+    ///   - role: the role name.
+    ///   - member: the member name.
+    /// - Returns: the value (may still hold `${scratch}` and `${free_port}`).
+    public func value(role: String, member: String) -> String {
+        let template = roles[role] ?? roles[defaultRole] ?? "qmp-conform"
         return template.replacingOccurrences(of: "${member}", with: member)
     }
 
     /// The keys of `values.json`.
-    static let fileKeys = ["comment", "roles", "members", "suffixes", "doc", "default"]
+    static let fileKeys = ["comment", "roles", "members", "suffixes", "doc", "default", "reference"]
     /// The keys of a doc rule.
     static let docRuleKeys = ["contains", "role"]
 
@@ -94,12 +108,17 @@ public struct ValueTable: Sendable, Hashable {
                 try document.string(value, at: JSONPath.root.appending("default"))
             } ?? "text"
         try checkRole(defaultRole, at: JSONPath.root.appending("default"))
+        let referenceRole =
+            try top["reference"].map { (value) throws(DiagnosticError) in
+                try document.string(value, at: JSONPath.root.appending("reference"))
+            }
+        if let referenceRole { try checkRole(referenceRole, at: JSONPath.root.appending("reference")) }
         return ValueTable(
             roles: roles, members: members,
             suffixes: suffixMap.map { ($0.key, $0.value) }.sorted {
                 ($0.suffix.count, $0.suffix) > ($1.suffix.count, $1.suffix)
             },
-            doc: docRules, defaultRole: defaultRole)
+            doc: docRules, defaultRole: defaultRole, referenceRole: referenceRole)
     }
 
     /// Refuses a role value that would send the endpoint outside the sandbox.
@@ -120,6 +139,7 @@ public struct ValueTable: Sendable, Hashable {
 
     public static func == (lhs: ValueTable, rhs: ValueTable) -> Bool {
         lhs.roles == rhs.roles && lhs.members == rhs.members && lhs.doc == rhs.doc && lhs.defaultRole == rhs.defaultRole
+            && lhs.referenceRole == rhs.referenceRole
             && lhs.suffixes.elementsEqual(rhs.suffixes, by: { $0 == $1 })
     }
 

@@ -53,7 +53,13 @@ public struct JSONWriter: Sendable, Hashable {
         write(value, into: &output, level: 0)
     }
 
-    private func write(_ value: JSONValue, into output: inout [UInt8], level: Int) {
+    /// Appends a value's text as it is written at a nesting level inside a larger document
+    /// (for documents written piece by piece).
+    /// - Parameters:
+    ///   - value: the value.
+    ///   - output: the buffer to append to.
+    ///   - level: the nesting level its lines are indented to.
+    func write(_ value: JSONValue, into output: inout [UInt8], level: Int) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)

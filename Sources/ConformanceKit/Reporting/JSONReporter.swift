@@ -10,14 +10,44 @@ public struct JSONReporter: Reporter {
     /// The JSON document of a run.
     /// - Parameter report: the run.
     /// - Returns: the JSON text, ending in a newline.
+    ///
+    /// The text is what `JSONWriter.pretty` writes for the whole document, written one result at
+    /// a time, so that a large run never holds its whole report as a value tree and a byte copy
+    /// besides.
     public func render(_ report: RunReport) -> String {
-        JSONWriter.pretty.string(value(of: report)) + "\n"
+        let writer = JSONWriter.pretty
+        var text = ""
+        var chunk: [UInt8] = []
+        func flush() {
+            text += String(decoding: chunk, as: UTF8.self)
+            chunk.removeAll(keepingCapacity: true)
+        }
+        var head = self.head(of: report)
+        head["results"] = .null
+        chunk.append(UInt8(ascii: "{"))
+        for (position, member) in head.sortedByKey.members.enumerated() {
+            chunk.append(contentsOf: (position > 0 ? ",\n  " : "\n  ").utf8)
+            writer.write(.string(member.key), into: &chunk, level: 1)
+            chunk.append(contentsOf: ": ".utf8)
+            guard member.key == "results" else {
+                writer.write(member.value, into: &chunk, level: 1)
+                continue
+            }
+            chunk.append(UInt8(ascii: "["))
+            for (index, result) in report.results.enumerated() {
+                chunk.append(contentsOf: (index > 0 ? ",\n    " : "\n    ").utf8)
+                writer.write(value(of: result), into: &chunk, level: 2)
+                flush()
+            }
+            chunk.append(contentsOf: (report.results.isEmpty ? "]" : "\n  ]").utf8)
+        }
+        chunk.append(contentsOf: "\n}\n".utf8)
+        flush()
+        return text
     }
 
-    /// The JSON value of a run (what `render` writes).
-    /// - Parameter report: the run.
-    /// - Returns: the value.
-    public func value(of report: RunReport) -> JSONValue {
+    /// The members of a run's document other than its results.
+    private func head(of report: RunReport) -> JSONObject {
         let outline = ReportOutline(report)
         var properties = JSONObject()
         for property in report.properties { properties[property.key] = .string(property.value) }
@@ -29,7 +59,6 @@ public struct JSONReporter: Reporter {
             "properties": .object(properties),
             "counts": counts(outline.totals),
             "suites": .array(outline.suites.map { ["name": .string($0.name), "counts": counts($0.counts)] }),
-            "results": .array(report.results.map(value(of:))),
         ]
     }
 

@@ -26,16 +26,14 @@ package struct ReportWriter: Sendable {
     @discardableResult
     package func writeOutputs(of report: RunReport, to directory: URL) throws -> [URL] {
         let stem = Self.fileStem(for: report.startedAt)
-        var stamped: [AtomicFileWriter.File] = []
-        var latest: [AtomicFileWriter.File] = []
-        for output in outputs {
-            let text = output.reporter.render(report)
-            stamped.append(
-                AtomicFileWriter.File(text, to: directory.appendingPathComponent("\(stem).\(output.suffix)")))
-            latest.append(AtomicFileWriter.File(text, to: directory.appendingPathComponent("latest.\(output.suffix)")))
+        let files = outputs.map { output in
+            let reporter = output.reporter
+            return AtomicFileWriter.File(
+                to: ["\(stem).\(output.suffix)", "latest.\(output.suffix)"].map(directory.appendingPathComponent),
+                rendering: { reporter.render(report) })
         }
-        try AtomicFileWriter.write(stamped + latest)
-        return (stamped + latest).map(\.url)
+        try AtomicFileWriter.write(files)
+        return files.map { $0.urls[0] } + files.map { $0.urls[1] }
     }
 
     /// The timestamp part of report file names: the run's start in UTC, `20261122T043356Z`.

@@ -23,6 +23,11 @@ public enum EndpointProfile: String, Sendable, Hashable, CaseIterable {
         "--blockdev", "driver=null-co,node-name=qmp-conform-node-name",
         "--blockdev", "driver=null-co,node-name=qmp-conform-node",
         "--blockdev", "driver=null-co,node-name=qmp-conform-target",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-file",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-image",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-test",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-raw",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-log",
         "--object", "iothread,id=qmp-conform-iothread",
     ]
 

@@ -56,7 +56,7 @@ public struct RunPlan: Sendable {
         if selection.protocolChecks { all += ProtocolChecks.all(for: selection.dialect).map { .protocolCheck($0) } }
         all += directory.scenarios.map { .scenario($0) }
         all += sequences.map { .scenario($0) }
-        all += generated.cases.map { .testCase(resources.preparing($0, schema: schema)) }
+        all += generated.cases.map { .testCase(resources.preparing($0, schema: schema, values: directory.values)) }
         items = all.filter { selection.filter.matches(id: $0.id, kind: $0.kind) }
         notes = generated.notes
         self.resources = resources

@@ -349,6 +349,9 @@ public struct Runner: Sendable {
             Observation.Snapshot(query: $0.0, before: $0.1.0, after: $0.1.1)
         }
         observation.previousEventTimestamp = previousEvent
+        if livenessProblem == nil, let job = testCase.jobToEnd, case .success? = exchange.reply?.outcome {
+            await endJob(job, on: client)
+        }
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
             let tail = await endpoint.stderrTail
@@ -359,6 +362,30 @@ public struct Runner: Sendable {
             try? await endpoint.restart()
         }
         return CaseRun(observation: observation, roundTrips: batch.count)
+    }
+
+    /// Ends a job a valid case started, after its observation (not judged, not in its
+    /// transcript): cancels it, then finalizes or dismisses it as `query-jobs` shows it pending
+    /// or concluded, until the job is no longer listed or the liveness timeout has passed.
+    /// - Parameters:
+    ///   - id: the job's id.
+    ///   - client: the case's client.
+    func endJob(_ id: String, on client: QMPClient) async {
+        let timeout = configuration.livenessTimeout
+        let deadline = ContinuousClock.now + timeout
+        _ = try? await client.execute("job-cancel", arguments: ["id": .string(id)], timeout: timeout)
+        while ContinuousClock.now < deadline {
+            guard case .success(let jobs)? = try? await client.execute("query-jobs", timeout: timeout).outcome,
+                let job = jobs.arrayValue?.first(where: { $0["id"]?.stringValue == id })
+            else { return }
+            switch job["status"]?.stringValue {
+            case "pending":
+                _ = try? await client.execute("job-finalize", arguments: ["id": .string(id)], timeout: timeout)
+            case "concluded":
+                _ = try? await client.execute("job-dismiss", arguments: ["id": .string(id)], timeout: timeout)
+            default: try? await Task.sleep(for: .milliseconds(2))
+            }
+        }
     }
 
     /// The `return` of each state query (nil where it failed), for the snapshots around an

@@ -12,20 +12,31 @@ import Glibc
 /// only once every file of the batch is on disk, so a failure leaves all the targets as they were
 /// and no temporary file; a reader sees the old file or the new one, never a part.
 package enum AtomicFileWriter {
-    /// One file of a batch: its contents and where they go.
+    /// One text of a batch and the paths it goes to. The text is rendered only when its
+    /// temporary files are written and dropped right after, so a batch of large reports holds
+    /// one text in memory at a time.
     package struct File: Sendable {
-        /// The contents, written as UTF-8.
-        package var text: String
-        /// The path.
-        package var url: URL
+        /// Renders the contents, written as UTF-8 (called once).
+        package var render: @Sendable () -> String
+        /// The paths (the same text to each: a report and its `latest` copy).
+        package var urls: [URL]
 
-        /// Creates a file of a batch.
+        /// Creates a file of a batch from its text.
         /// - Parameters:
         ///   - text: the contents.
         ///   - url: the path.
         package init(_ text: String, to url: URL) {
-            self.text = text
-            self.url = url
+            render = { text }
+            urls = [url]
+        }
+
+        /// Creates a file of a batch whose text is rendered when it is written.
+        /// - Parameters:
+        ///   - urls: the paths, each getting the same text.
+        ///   - render: renders the contents.
+        package init(to urls: [URL], rendering render: @escaping @Sendable () -> String) {
+            self.render = render
+            self.urls = urls
         }
     }
 
@@ -37,15 +48,20 @@ package enum AtomicFileWriter {
     ///   too, with the targets already renamed left new).
     package static func write(_ files: [File]) throws {
         var targets: [String] = []
-        for file in files { targets.append(try Self.target(of: file.url.path)) }
+        for url in files.flatMap(\.urls) { targets.append(try Self.target(of: url.path)) }
         if let (path, _) = Self.firstDuplicate(targets) {
             throw FileWriteError.samePath(path, options: [])
         }
         var temporaries: [String] = []
         defer { for temporary in temporaries { unlink(temporary) } }
-        for (file, target) in zip(files, targets) {
-            try Self.createDirectory((target as NSString).deletingLastPathComponent)
-            temporaries.append(try Self.writeTemporary(file.text, beside: target))
+        var remaining = targets[...]
+        for file in files {
+            let text = file.render()
+            for target in remaining.prefix(file.urls.count) {
+                try Self.createDirectory((target as NSString).deletingLastPathComponent)
+                temporaries.append(try Self.writeTemporary(text, beside: target))
+            }
+            remaining = remaining.dropFirst(file.urls.count)
         }
         for (index, target) in targets.enumerated() {
             guard rename(temporaries[index], target) == 0 else {
@@ -158,14 +174,16 @@ package enum AtomicFileWriter {
         return temporary
     }
 
+    /// Writes the text's UTF-8 bytes in place (no copy of a report-sized text).
     private static func writeAll(_ text: String, to descriptor: Int32, path: String) throws {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let count = bytes.withUnsafeBytes { buffer in
-                retrying { Glibc.write(descriptor, buffer.baseAddress, buffer.count) }
+        var text = text
+        try text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let count = retrying { Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset) }
+                guard count > 0 else { throw FileWriteError.failed(.write, path: path, errno: errno) }
+                offset += count
             }
-            guard count > 0 else { throw FileWriteError.failed(.write, path: path, errno: errno) }
-            bytes = bytes.dropFirst(count)
         }
     }
 

@@ -68,13 +68,19 @@ public actor LaunchedEndpoint {
         /// What the fixture endpoint holds, so that queries return real data and valid cases
         /// find what they name: each thing is named as `cases/values.json`'s identifier role names
         /// members (`qmp-conform-<member>`). Scratch-only and loopback-only: `null-co` block nodes
-        /// and a `null-co` drive named as block commands' `device` (no host file), a user-mode netdev without forwarding (no host socket), `null` and
+        /// (also under the names of `BlockdevRef` members, `file`, `image`, `test`, `raw`, `log`,
+        /// which values.json's reference role gives them) and a `null-co` drive named as block commands' `device` (no host file), a user-mode netdev without forwarding (no host socket), `null` and
         /// `ringbuf` chardevs, a RAM memory backend, an iothread, a USB controller for hot-plug, a
         /// balloon, a VM generation id, and a VNC display that listens nowhere (passwords on).
         public static let fixtureArguments = [
             "-blockdev", "driver=null-co,node-name=qmp-conform-node-name",
             "-blockdev", "driver=null-co,node-name=qmp-conform-node",
             "-blockdev", "driver=null-co,node-name=qmp-conform-target",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-file",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-image",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-test",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-raw",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-log",
             "-drive", "if=none,id=qmp-conform-device,driver=null-co",
             "-device", "virtio-blk-pci,drive=qmp-conform-device,id=qmp-conform-device",
             "-device", "ide-cd,id=qmp-conform-id",

@@ -55,6 +55,44 @@ struct ResourceModelTests {
         #expect(job.consumers.contains { $0.command == "job-cancel" && $0.member == "id" })
     }
 
+    static let trayCommands = """
+        { 'command': 'open-it', 'data': { '*device': 'str', '*id': 'str', '*force': 'bool' } }
+        """
+
+    static func prepared(_ arguments: JSONObject) throws -> JSONValue? {
+        let schema = try SchemaLoader.loadSource(files: ["x": trayCommands], main: "x").schema
+        var table = Fixtures.caseDirectory.resources
+        table.exactlyOne = ["open-it": ["id", "device"]]
+        let testCase = TestCase(
+            command: "open-it", kind: .valid, summary: "a case", arguments: .object(arguments), expectation: .accept,
+            origin: "test")
+        return ResourceModel(schema: schema, table: table).preparing(
+            testCase, schema: schema, values: Fixtures.caseDirectory.values
+        ).arguments
+    }
+
+    @Test func aValidCaseWithBothMembersOfAnExactlyOneGroupKeepsTheFirstListed() throws {
+        #expect(try Self.prepared(["device": "d", "id": "i", "force": true]) == ["id": "i", "force": true])
+    }
+
+    @Test func aValidCaseWithNeitherMemberOfAnExactlyOneGroupGetsTheFirstFromTheValueTable() throws {
+        #expect(try Self.prepared(["force": true]) == ["force": true, "id": "qmp-conform-id"])
+    }
+
+    @Test func aValidCaseWithOneMemberOfAnExactlyOneGroupIsLeftAsItIs() throws {
+        #expect(try Self.prepared(["device": "d"]) == ["device": "d"])
+    }
+
+    @Test func anExactlyOneGroupNeedsTwoDifferentMembers() throws {
+        let text = #"{ "kinds": {}, "exactly-one": { "eject": ["id", "id"] } }"#
+        #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
+    }
+
+    @Test func theReviewedTableNamesTheTrayCommandsByTheirRemovableDevice() {
+        #expect(Fixtures.caseDirectory.resources.exactlyOne["eject"] == ["id", "device"])
+        #expect(Fixtures.caseDirectory.resources.exactlyOne["block_set_io_throttle"] == ["device", "id"])
+    }
+
     @Test func aQueryListsNestedNamesUnderTheirOwner() throws {
         let query = try #require(Fixtures.caseDirectory.resources.entry(.dirtyBitmap).query)
         let reply: JSONValue = [

@@ -54,6 +54,33 @@ struct RunnerTests {
         #expect(Set(ids).count == ids.count, "no id is used twice in a run: \(ids)")
     }
 
+    @Test func aJobAValidCaseStartedIsCancelledThenDismissedOnceConcludedAndNotJudged() async {
+        let dismissed = DismissedFlag()
+        let server = ScriptedEndpoint { _, request in
+            switch request["execute"]?.stringValue {
+            case "query-jobs":
+                let listed = dismissed.isSet ? "[]" : #"[{"id": "j1", "status": "concluded"}]"#
+                return .lines([ScriptedEndpoint.reply(request, #""return": \#(listed)"#)])
+            case "job-dismiss":
+                dismissed.set()
+                return nil
+            case "job-cancel":
+                return .lines([ScriptedEndpoint.reply(request, #""error": {"class": "GenericError", "desc": "done"}"#)])
+            default: return nil
+            }
+        }
+        var starts = Self.valid("poke", "a")
+        starts.jobToEnd = "j1"
+        let run = await Self.run([.testCase(starts), .testCase(Self.valid("poke", "b"))], on: server)
+        #expect(run.results.map(\.verdict) == [.passed, .passed], "the ending is not judged")
+        let commands = server.requests.compactMap { $0["execute"]?.stringValue }.filter { $0 != "qmp_capabilities" }
+        #expect(
+            commands == [
+                "poke", "query-status", "job-cancel", "query-jobs", "job-dismiss", "query-jobs", "poke", "query-status",
+            ])
+        #expect(!run.results[0].transcript.contains("job-cancel"), "the ending is not in the case's transcript")
+    }
+
     @Test func anEndpointThatDiesInACaseErrorsThatCaseAndIsRelaunched() async {
         let server = ScriptedEndpoint { connection, request in
             connection == 1 && request["arguments"]?["name"] == "boom" ? .die : nil
@@ -325,4 +352,13 @@ struct RunnerTests {
         observation.commandDisabled = true
         #expect(oracle.judge(.testCase(testCase), observation).verdict == .passed)
     }
+}
+
+/// Whether a scripted job was dismissed, shared with the scripted endpoint's answers.
+private final class DismissedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

@@ -143,7 +143,7 @@ struct StatefulSequenceTests {
                 command: "chardev-add", kind: .invalid, summary: "unknown member 'zzz'",
                 arguments: ["id": "leak", "backend": "null", "zzz": 1],
                 expectation: .reject(rule: .unknownMember, path: JSONPath.root.appending("zzz")), origin: "test"),
-            schema: schema)
+            schema: schema, values: Fixtures.caseDirectory.values)
     }
 
     static func runInvalid(_ fault: Fault) async -> CaseResult? {
