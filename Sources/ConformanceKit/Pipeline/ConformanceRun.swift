@@ -1,8 +1,9 @@
 /// The whole pipeline after planning, as one library call: fire the planned items (`Runner`),
-/// judge each observation as it arrives (`Oracle`), apply the waivers, and hand back the results
-/// in plan order. The CLI parses flags, calls this, and writes the reports.
+/// judge each observation as it arrives (`Oracle`), apply the waivers, compare with a baseline
+/// when one is given (failing the regressed cases), and hand back the results in plan order. The CLI parses flags, calls this, and writes the reports.
 ///
-/// Pipeline position: `RunPlan` → `ConformanceRun` (`Runner` → `Oracle` → `Waivers`) →
+/// Pipeline position: `RunPlan` → `ConformanceRun` (`Runner` → `Oracle` → `Waivers` →
+/// `BaselineComparison`) →
 /// [`CaseResult`] → `RunReport` → reporters.
 public struct ConformanceRun: Sendable {
     /// Where a run stands, for progress display.
@@ -22,6 +23,10 @@ public struct ConformanceRun: Sendable {
         public var results: [CaseResult]
         /// The facts of the run (greeting, interruption, why it could not start, round trips).
         public var outcome: Runner.Outcome
+        /// What this run did, before any baseline comparison: what `--record-baseline` stores.
+        public var observed: Baseline
+        /// The changes against the baseline, when one was given.
+        public var comparison: BaselineComparison?
     }
 
     /// Fires the items.
@@ -30,16 +35,23 @@ public struct ConformanceRun: Sendable {
     public var oracle: Oracle
     /// Known deviations reported as waived.
     public var waivers: Waivers
+    /// The baseline to compare with, and how much slower a time may get; nil for no comparison.
+    public var baseline: (baseline: Baseline, tolerance: TimingTolerance)?
 
     /// Creates a run.
     /// - Parameters:
     ///   - runner: fires the items.
     ///   - oracle: judges them.
     ///   - waivers: known deviations.
-    public init(runner: Runner, oracle: Oracle, waivers: Waivers = .none) {
+    ///   - baseline: the baseline to compare with and its timing tolerance.
+    public init(
+        runner: Runner, oracle: Oracle, waivers: Waivers = .none,
+        baseline: (baseline: Baseline, tolerance: TimingTolerance)? = nil
+    ) {
         self.runner = runner
         self.oracle = oracle
         self.waivers = waivers
+        self.baseline = baseline
     }
 
     /// Runs the items of a plan.
@@ -58,9 +70,16 @@ public struct ConformanceRun: Sendable {
             await collector.add(oracle.judge(item, observation), at: index)
         }
         if let fatal = outcome.fatal {
-            return Result(results: [Self.couldNotStart(fatal)], outcome: outcome)
+            let results = [Self.couldNotStart(fatal)]
+            return Result(results: results, outcome: outcome, observed: Baseline(results: results))
         }
-        return Result(results: waivers.apply(to: await collector.results), outcome: outcome)
+        let results = waivers.apply(to: await collector.results)
+        let observed = Baseline(results: results)
+        guard let baseline else { return Result(results: results, outcome: outcome, observed: observed) }
+        let comparison = BaselineComparison(
+            baseline: baseline.baseline, current: observed, tolerance: baseline.tolerance)
+        return Result(
+            results: comparison.apply(to: results), outcome: outcome, observed: observed, comparison: comparison)
     }
 
     /// The one result of a run that could not start (no endpoint reached, no schema read), so

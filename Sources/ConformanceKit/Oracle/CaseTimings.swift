@@ -1,0 +1,72 @@
+/// The times one item measured: each command's round trip and each event's latency, in
+/// milliseconds on the client's monotonic clock. Baselines store them and `BaselineComparison`
+/// holds them against a `TimingTolerance`; nothing here is a verdict (an expected event's window
+/// is the oracle's `event-late` rule).
+public struct CaseTimings: Sendable, Hashable {
+    /// One measured time, named by what it measures.
+    public struct Measure: Sendable, Hashable {
+        /// A round trip: the command name (`stop`); an event latency: the event and the command
+        /// it followed (`STOP after stop`). Times of one name are comparable across cases.
+        public var name: String
+        /// The time in milliseconds, to the microsecond.
+        public var milliseconds: Double
+
+        /// Creates a measure.
+        /// - Parameters:
+        ///   - name: what it measures.
+        ///   - milliseconds: the time.
+        public init(_ name: String, milliseconds: Double) {
+            self.name = name
+            self.milliseconds = (milliseconds * 1000).rounded() / 1000
+        }
+    }
+
+    /// From sending each command to its reply, in order; commands without a reply have none.
+    public var roundTrips: [Measure]
+    /// From sending the last command before each event to the event, in arrival order.
+    public var eventLatencies: [Measure]
+
+    /// No timings.
+    public static let none = CaseTimings(roundTrips: [], eventLatencies: [])
+
+    /// Creates timings.
+    /// - Parameters:
+    ///   - roundTrips: the round trips.
+    ///   - eventLatencies: the event latencies.
+    public init(roundTrips: [Measure], eventLatencies: [Measure]) {
+        self.roundTrips = roundTrips
+        self.eventLatencies = eventLatencies
+    }
+
+    /// The timings of an observation.
+    /// - Parameter observation: what the runner saw.
+    public init(_ observation: Observation) {
+        let exchanges = observation.exchanges
+        func command(_ exchange: Observation.Exchange) -> String {
+            exchange.request["execute"]?.stringValue ?? exchange.request["exec-oob"]?.stringValue ?? ""
+        }
+        roundTrips = exchanges.compactMap { exchange in
+            guard let reply = exchange.reply else { return nil }
+            return Measure(command(exchange), milliseconds: Oracle.milliseconds(reply.receivedAt - exchange.sentAt))
+        }
+        eventLatencies = observation.events.compactMap { event in
+            guard let sent = exchanges.last(where: { $0.sentAt <= event.receivedAt }) else { return nil }
+            return Measure(
+                "\(event.name) after \(command(sent))",
+                milliseconds: Oracle.milliseconds(event.receivedAt - sent.sentAt))
+        }
+    }
+
+    /// Every measure with its occurrence among those of its name (`round trip stop`, `round
+    /// trip stop #2`), the key two runs' timings of one case are matched by.
+    /// The group is the key without the occurrence: the times of one name across cases.
+    var keyed: [(key: String, group: String, measure: Measure)] {
+        var seen: [String: Int] = [:]
+        return (roundTrips.map { ("round trip", $0) } + eventLatencies.map { ("event", $0) }).map { what, measure in
+            let group = "\(what) \(measure.name)"
+            let occurrence = seen[group, default: 0]
+            seen[group] = occurrence + 1
+            return (occurrence == 0 ? group : "\(group) #\(occurrence + 1)", group, measure)
+        }
+    }
+}
