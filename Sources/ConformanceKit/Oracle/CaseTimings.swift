@@ -23,7 +23,10 @@ public struct CaseTimings: Sendable, Hashable {
 
     /// From sending each command to its reply, in order; commands without a reply have none.
     public var roundTrips: [Measure]
-    /// From sending the last command before each event to the event, in arrival order.
+    /// From sending a command to each event that arrived while it ran, in arrival order. Events
+    /// after the reply are not timed: a job's later events measure the host's load as much as
+    /// the endpoint (a rerun of QEMU 7.2 on a loaded machine saw `BLOCK_JOB_PENDING` after
+    /// `drive-backup` take 50 ms, then 411 ms).
     public var eventLatencies: [Measure]
 
     /// No timings.

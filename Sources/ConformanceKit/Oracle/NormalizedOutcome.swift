@@ -10,10 +10,11 @@
 /// `"<number>"` (timestamps, ports, generated names, sizes and counters vary between runs); an
 /// array becomes the distinct shapes of its elements, sorted, so a list's length does not count
 /// but a new kind of element does. An error keeps its class and never its `desc`, free text the
-/// QMP spec says clients must not parse. Events count by name, sorted and each once: which
-/// events an item causes is the endpoint's behaviour, but how many status changes a job reports
-/// before the item ends races with the job (a rerun of QEMU 7.2 sees 2 or 5
-/// `JOB_STATUS_CHANGE`s for one `blockdev-create`).
+/// QMP spec says clients must not parse. Events count by name, sorted and each once, and only
+/// those that arrived while a command ran (after it was sent, before its reply): what the
+/// command did. Events after a reply race with the item's end: a rerun of QEMU 7.2 sees a job's
+/// `BLOCK_JOB_COMPLETED` in its own case one night and in the next case the other, and 2 or 5
+/// `JOB_STATUS_CHANGE`s for one `blockdev-create` (`Observation.commandEvents`).
 public struct NormalizedOutcome: Sendable, Hashable {
     /// How far the item got.
     public enum Ending: String, Sendable, Hashable, CaseIterable {
@@ -74,7 +75,7 @@ public struct NormalizedOutcome: Sendable, Hashable {
     public var ending: Ending
     /// One entry per command sent, in order.
     public var replies: [Reply]
-    /// The names of the events seen, sorted, each once.
+    /// The names of the events that arrived while a command ran, sorted, each once.
     public var events: [String]
     /// A protocol check's outcome, for a protocol check.
     public var check: ProtocolCheckResult.Outcome?
@@ -117,7 +118,7 @@ public struct NormalizedOutcome: Sendable, Hashable {
             }
         }
         self.init(
-            ending: ending, replies: replies, events: observation.events.map(\.name),
+            ending: ending, replies: replies, events: observation.commandEvents.map(\.event.name),
             check: observation.protocolCheck?.outcome)
     }
 

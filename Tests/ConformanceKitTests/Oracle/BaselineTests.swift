@@ -57,6 +57,28 @@ struct BaselineTests {
         )
     }
 
+    @Test func anOutcomeAndItsTimesKeepTheEventsThatArrivedWhileACommandRanNotThoseAfterItsReply() {
+        let start = ContinuousClock.now
+        func event(_ name: String, _ sequence: Int) -> QMPEvent {
+            QMPEvent(
+                name: name, data: nil, timestamp: QMPTimestamp(seconds: 1, microseconds: 0),
+                receivedAt: start + .milliseconds(sequence), sequence: sequence)
+        }
+        let observation = Observation(
+            exchanges: [
+                Observation.Exchange(
+                    request: ["execute": "stop", "id": 1], sentAt: start,
+                    reply: QMPReply(["return": [:], "id": 1], receivedAt: start + .milliseconds(3), sequence: 3))
+            ],
+            events: [event("STOP", 1), event("STOP", 2), event("JOB_STATUS_CHANGE", 4)])
+        let outcome = NormalizedOutcome(observation)
+        #expect(outcome.events == ["STOP"])
+        #expect(
+            CaseTimings(observation).eventLatencies.map(\.name) == [
+                "STOP after stop", "STOP after stop", "JOB_STATUS_CHANGE after stop",
+            ])
+    }
+
     @Test(arguments: [
         (#"{"format": 2, "cases": []}"#, "b.json:1:12: error: not a baseline of format 1"),
         (
