@@ -161,10 +161,14 @@ enum RunCommand {
             startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: run.results,
             interrupted: run.outcome.interrupted)
         guard writeReports(report, parsed) else { return .runNotPossible }
-        if let path = baselineOptions.record, run.outcome.fatal == nil, !run.outcome.interrupted {
-            var observed = run.observed
-            observed.properties = baselineProperties(report)
-            guard writeBaseline(observed, to: path) else { return .runNotPossible }
+        if let path = baselineOptions.record {
+            if run.outcome.fatal != nil || run.outcome.interrupted {
+                Output.error("qmp-conform: the baseline '\(path)' was not written: the run did not run every case")
+            } else {
+                var observed = run.observed
+                observed.properties = baselineProperties(report)
+                guard writeBaseline(observed, to: path) else { return .runNotPossible }
+            }
         }
         Output.print(ConsoleReporter(comparison: run.comparison).render(report), terminator: "")
         if run.outcome.fatal != nil { return .runNotPossible }

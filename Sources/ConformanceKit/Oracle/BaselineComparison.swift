@@ -65,11 +65,12 @@ public struct BaselineComparison: Sendable, Hashable {
             self.after = after
         }
 
-        /// `regression query-status/valid/1a2b: passed → failed (...)`.
+        /// `regression query-status/valid/1a2b: passed -> failed (...)`.
         public var description: String { "\(kind.rawValue) \(caseID): \(before) -> \(after)" }
     }
 
-    /// The changes, ordered by kind (regressions first, as `Kind.allCases`), then case id.
+    /// The changes, ordered by kind (regressions first, as `Kind.allCases`), then case id, then
+    /// what changed.
     public var changes: [Change]
     /// How many cases both sides have.
     public var compared: Int
@@ -98,7 +99,9 @@ public struct BaselineComparison: Sendable, Hashable {
                 Change(caseID: id, kind: .gone, before: baseline.entries[id]!.verdict.rawValue, after: "absent"))
         }
         let order = Dictionary(uniqueKeysWithValues: Kind.allCases.enumerated().map { ($1, $0) })
-        self.changes = changes.sorted { (order[$0.kind]!, $0.caseID) < (order[$1.kind]!, $1.caseID) }
+        self.changes = changes.sorted {
+            (order[$0.kind]!, $0.caseID, $0.before) < (order[$1.kind]!, $1.caseID, $1.before)
+        }
         self.compared = compared
     }
 

@@ -22,12 +22,17 @@ public struct CaseTimings: Sendable, Hashable {
     }
 
     /// From sending each command to its reply, in order; commands without a reply have none.
+    /// At most `maximumMeasures`.
     public var roundTrips: [Measure]
     /// From sending a command to each event that arrived while it ran, in arrival order. Events
     /// after the reply are not timed: a job's later events measure the host's load as much as
     /// the endpoint (a rerun of QEMU 7.2 on a loaded machine saw `BLOCK_JOB_PENDING` after
-    /// `drive-backup` take 50 ms, then 411 ms).
+    /// `drive-backup` take 50 ms, then 411 ms). At most `maximumMeasures`, the first ones.
     public var eventLatencies: [Measure]
+
+    /// The most round trips and the most event latencies kept per item: an endpoint that floods
+    /// events while a command runs must not grow the baseline and the report without bound.
+    public static let maximumMeasures = 100
 
     /// No timings.
     public static let none = CaseTimings(roundTrips: [], eventLatencies: [])
@@ -48,15 +53,14 @@ public struct CaseTimings: Sendable, Hashable {
         func command(_ exchange: Observation.Exchange) -> String {
             exchange.request["execute"]?.stringValue ?? exchange.request["exec-oob"]?.stringValue ?? ""
         }
-        roundTrips = exchanges.compactMap { exchange in
+        roundTrips = exchanges.lazy.compactMap { exchange in
             guard let reply = exchange.reply else { return nil }
             return Measure(command(exchange), milliseconds: Oracle.milliseconds(reply.receivedAt - exchange.sentAt))
-        }
-        eventLatencies = observation.events.compactMap { event in
-            guard let sent = exchanges.last(where: { $0.sentAt <= event.receivedAt }) else { return nil }
-            return Measure(
-                "\(event.name) after \(command(sent))",
-                milliseconds: Oracle.milliseconds(event.receivedAt - sent.sentAt))
+        }.prefix(Self.maximumMeasures).map { $0 }
+        eventLatencies = observation.commandEvents.prefix(Self.maximumMeasures).map { event, exchange in
+            Measure(
+                "\(event.name) after \(command(exchange))",
+                milliseconds: Oracle.milliseconds(event.receivedAt - exchange.sentAt))
         }
     }
 

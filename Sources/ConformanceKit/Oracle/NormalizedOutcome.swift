@@ -75,7 +75,8 @@ public struct NormalizedOutcome: Sendable, Hashable {
     public var ending: Ending
     /// One entry per command sent, in order.
     public var replies: [Reply]
-    /// The names of the events that arrived while a command ran, sorted, each once.
+    /// The names of the events that arrived while a command ran, sorted, each once; at most
+    /// `CaseTimings.maximumMeasures` (an endpoint may invent names).
     public var events: [String]
     /// A protocol check's outcome, for a protocol check.
     public var check: ProtocolCheckResult.Outcome?
@@ -91,7 +92,7 @@ public struct NormalizedOutcome: Sendable, Hashable {
     ) {
         self.ending = ending
         self.replies = replies
-        self.events = Set(events).sorted()
+        self.events = Array(Set(events).sorted().prefix(CaseTimings.maximumMeasures))
         self.check = check
     }
 
