@@ -65,15 +65,19 @@ public struct CaseTimings: Sendable, Hashable {
     }
 
     /// Every measure with its occurrence among those of its name (`round trip stop`, `round
-    /// trip stop #2`), the key two runs' timings of one case are matched by.
-    /// The group is the key without the occurrence: the times of one name across cases.
-    var keyed: [(key: String, group: String, measure: Measure)] {
+    /// trip stop #2`), the key two runs' timings of one case are matched by, and its pool: the
+    /// command it measures, the round trip or an event that came while it ran (`stop`).
+    var keyed: [(key: String, pool: String, measure: Measure)] {
         var seen: [String: Int] = [:]
-        return (roundTrips.map { ("round trip", $0) } + eventLatencies.map { ("event", $0) }).map { what, measure in
-            let group = "\(what) \(measure.name)"
-            let occurrence = seen[group, default: 0]
-            seen[group] = occurrence + 1
-            return (occurrence == 0 ? group : "\(group) #\(occurrence + 1)", group, measure)
+        let named =
+            roundTrips.map { ("round trip \($0.name)", $0.name, $0) }
+            + eventLatencies.map { measure in
+                ("event \(measure.name)", measure.name.components(separatedBy: " after ").last ?? measure.name, measure)
+            }
+        return named.map { name, pool, measure in
+            let occurrence = seen[name, default: 0]
+            seen[name] = occurrence + 1
+            return (occurrence == 0 ? name : "\(name) #\(occurrence + 1)", pool, measure)
         }
     }
 }
