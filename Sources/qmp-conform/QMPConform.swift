@@ -19,6 +19,7 @@ enum QMPConform {
         version: version,
         subcommands: [
             RunCommand.spec, ProbeCommand.probeSpec, ProbeCommand.execSpec, SchemaCommand.spec, CasesCommand.spec,
+            ReportCommand.spec,
         ]
     )
 
@@ -47,6 +48,7 @@ enum QMPConform {
             case "run": return await RunCommand.run(parsed)
             case "probe": return await ProbeCommand.probe(parsed)
             case "exec": return await ProbeCommand.exec(parsed)
+            case "report": return ReportCommand.run(parsed)
             default:
                 Output.error("internal error: no handler for '\(parsed.subcommandPath.joined(separator: " "))'")
                 return .runNotPossible

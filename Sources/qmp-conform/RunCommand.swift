@@ -14,6 +14,9 @@ enum RunCommand {
             Reports go to reports/<timestamp>.{junit.xml,json,html} with stable
             reports/latest.* copies, unless --junit/--json/--html name files.
             Reproduce one failing case with: qmp-conform run --filter '<case id>'.
+            Nightly: --record-baseline FILE stores what each case did; --baseline FILE
+            fails the cases that changed since (and reports fixes); 'report diff' and
+            'report merge' compare and join JSON reports.
             Exit status: 0 all passed, 1 conformance failures, 2 the run could not
             happen, 64 usage error, 130 interrupted (reports still written).
             """,
@@ -74,6 +77,22 @@ enum RunCommand {
             .option(
                 "validation-messages", value: "file",
                 help: "A JSON file of the endpoint's validation-error patterns (default: QEMU's)."),
+            .option(
+                "record-baseline", value: "file",
+                help:
+                    "Store each case's normalized outcome (reply kind, error class, reply shape, events) and its round trips and event latencies in <file>, sorted JSON for git."
+            ),
+            .option(
+                "baseline", value: "file",
+                help:
+                    "Compare with a baseline from --record-baseline: a changed outcome or a time past --timing-tolerance fails the case; fixes are reported."
+            ),
+            .flag("update-baseline", help: "With --baseline: rewrite the baseline file with this run after comparing."),
+            .option(
+                "timing-tolerance", value: "NxMms",
+                help:
+                    "How much slower than the baseline a round trip or event latency may get: a time fails only past both N times and M ms more.",
+                defaultValue: TimingTolerance.standard.description),
             .flag(
                 "allow-unsafe",
                 help:
@@ -93,6 +112,7 @@ enum RunCommand {
             Output.usageError(TargetOptions.agentSchemaMessage, parsed)
             return .usage
         }
+        guard let baselineOptions = baselineOptions(parsed) else { return .usage }
         guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
         let dialect: QMPSession.Dialect
         do {
@@ -107,6 +127,13 @@ enum RunCommand {
         }
         selection.dialect = dialect
         limits.client.dialect = dialect
+        let baseline: Baseline?
+        do {
+            baseline = try baselineOptions.compare.map(loadBaseline)
+        } catch {
+            Output.error("error: \(error.message)")
+            return .runNotPossible
+        }
         let setup: (plan: RunPlan, schema: Schema, oracle: Oracle, waivers: Waivers)
         do {
             setup = try await prepare(parsed, target: target, selection: selection)
@@ -139,7 +166,8 @@ enum RunCommand {
             "qmp-conform: running \(items.count) cases against \(target) with \(limits.jobs) job\(limits.jobs == 1 ? "" : "s")"
         )
         let run = await ConformanceRun(
-            runner: runner, oracle: setup.oracle, waivers: setup.waivers, strictWaivers: parsed.flag("strict-waivers")
+            runner: runner, oracle: setup.oracle, waivers: setup.waivers, strictWaivers: parsed.flag("strict-waivers"),
+            baseline: baseline.map { ($0, baselineOptions.tolerance) }
         )
         .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
         progress.finish()
@@ -156,11 +184,77 @@ enum RunCommand {
             startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: run.results,
             interrupted: run.outcome.interrupted, waiverReview: run.waiverReview)
         guard writeReports(report, parsed) else { return .runNotPossible }
-        Output.print(ConsoleReporter().render(report), terminator: "")
+        if let path = baselineOptions.record {
+            if run.outcome.fatal != nil || run.outcome.interrupted {
+                Output.error("qmp-conform: the baseline '\(path)' was not written: the run did not run every case")
+            } else {
+                var observed = run.observed
+                observed.properties = baselineProperties(report)
+                guard writeBaseline(observed, to: path) else { return .runNotPossible }
+            }
+        }
+        Output.print(ConsoleReporter(comparison: run.comparison).render(report), terminator: "")
         if run.outcome.fatal != nil { return .runNotPossible }
         if run.outcome.interrupted { return .interrupted }
         if run.outcome.endpointGone != nil { return .conformanceFailures }
         return report.exitStatus
+    }
+
+    /// What the baseline options ask for: the file to compare with, the file to record, and the
+    /// timing tolerance; nil after printing a usage error.
+    static func baselineOptions(_ parsed: ParsedCommand) -> (
+        compare: String?, record: String?, tolerance: TimingTolerance
+    )? {
+        guard let tolerance = TimingTolerance(parsing: parsed.value("timing-tolerance") ?? "") else {
+            Output.usageError(
+                "--timing-tolerance takes <factor>x+<margin>ms with a factor of at least 1, e.g. 3x+50ms", parsed)
+            return nil
+        }
+        let compare = parsed.value("baseline")
+        var record = parsed.value("record-baseline")
+        if parsed.flag("update-baseline") {
+            guard let compare, record == nil else {
+                Output.usageError("--update-baseline needs --baseline <file> and no --record-baseline", parsed)
+                return nil
+            }
+            record = compare
+        }
+        return (compare, record, tolerance)
+    }
+
+    /// Reads the baseline file a run compares with.
+    static func loadBaseline(_ path: String) throws(PlanOptions.Failure) -> Baseline {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PlanOptions.Failure(
+                message:
+                    "cannot read the baseline '\(path)'\n    hint: record one with 'qmp-conform run --record-baseline \(path)'"
+            )
+        }
+        do {
+            return try Baseline.load([UInt8](data), file: path)
+        } catch {
+            throw PlanOptions.Failure(message: error.description)
+        }
+    }
+
+    /// The report properties a baseline keeps: those that identify what was run, not how.
+    static func baselineProperties(_ report: RunReport) -> [String: String] {
+        let kept: Set = ["endpoint", "endpoint.version", "schema.digest", "seed", "shard"]
+        return Dictionary(
+            report.properties.filter { kept.contains($0.key) }.map { ($0.key, $0.value) },
+            uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Writes a baseline file; false after printing why it could not be written.
+    static func writeBaseline(_ baseline: Baseline, to path: String) -> Bool {
+        do {
+            try AtomicFileWriter.write([AtomicFileWriter.File(baseline.render(), to: URL(fileURLWithPath: path))])
+            Output.error("qmp-conform: baseline: \(path) (\(baseline.entries.count) cases)")
+            return true
+        } catch {
+            Output.error("error: cannot write the baseline: \(error)")
+            return false
+        }
     }
 
     /// The time limits and parallelism the options name; nil after printing a usage error.

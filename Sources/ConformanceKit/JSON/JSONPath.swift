@@ -41,6 +41,36 @@ public struct JSONPath: Sendable, Hashable, Comparable, CustomStringConvertible 
         return text
     }
 
+    /// Reads a path as `description` writes it: `$`, or dotted keys and bracketed indexes. A key
+    /// that itself holds `.` or `[` reads back as several components (reports name such paths
+    /// for people; nothing matches on them).
+    /// - Parameter text: the path's text.
+    public init(parsing text: String) {
+        var components: [Component] = []
+        guard text != "$" else {
+            self.init()
+            return
+        }
+        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
+            var rest = Substring(part)
+            if let bracket = rest.firstIndex(of: "["), bracket != rest.startIndex {
+                components.append(.key(String(rest[..<bracket])))
+                rest = rest[bracket...]
+            } else if !rest.hasPrefix("[") {
+                components.append(.key(String(rest)))
+                continue
+            }
+            while rest.hasPrefix("["), let close = rest.firstIndex(of: "]"),
+                let index = Int(rest[rest.index(after: rest.startIndex)..<close])
+            {
+                components.append(.index(index))
+                rest = rest[rest.index(after: close)...]
+            }
+            if !rest.isEmpty { components.append(.key(String(rest))) }
+        }
+        self.init(components: components)
+    }
+
     /// The value at this path inside `value`, if present.
     public func resolve(in value: JSONValue) -> JSONValue? {
         var current = value

@@ -33,11 +33,17 @@ public struct CaseResult: Sendable, Hashable {
     public var transcript: String
     /// Measured latencies of expected events.
     public var eventTimings: [EventTiming]
+    /// What the endpoint did, normalized for comparing runs; nil when nothing was observed (a
+    /// run that could not start).
+    public var outcome: NormalizedOutcome?
+    /// The item's round trips and event latencies.
+    public var timings: CaseTimings
 
     /// Creates a result.
     public init(
         caseID: String, suite: String, summary: String, kind: TestCase.Kind, verdict: Verdict, duration: Double,
-        transcript: String = "", eventTimings: [EventTiming] = []
+        transcript: String = "", eventTimings: [EventTiming] = [], outcome: NormalizedOutcome? = nil,
+        timings: CaseTimings = .none
     ) {
         self.caseID = caseID
         self.suite = suite
@@ -47,5 +53,7 @@ public struct CaseResult: Sendable, Hashable {
         self.duration = duration
         self.transcript = transcript
         self.eventTimings = eventTimings
+        self.outcome = outcome
+        self.timings = timings
     }
 }

@@ -55,6 +55,38 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
     /// The waiver that matches a failing case has expired: the case fails again, with the
     /// waiver's reason.
     case waiverExpired
+    /// A case that passed in the baseline fails now (`run --baseline`).
+    case baselineRegression
+    /// A case whose outcome differs from the baseline's.
+    case baselineChanged
+    /// A round trip or event latency past the baseline's tolerance.
+    case timingRegression
+
+    /// The rules without a parameter, to read names back.
+    private static let plain: [FailureRule] = [
+        .invalidAccepted, .notAValidationError, .errorClass, .errorNamesWrongMember, .validRejected,
+        .docExampleRejected, .docReplyShape, .documentedErrorMissing, .returnsConformance, .eventUnknown,
+        .eventTimestampOrder, .returnMismatch, .errorMismatch, .captureMissing, .eventMissing, .eventLate, .eventOrder,
+        .eventUnexpected, .invalidChangedState, .consumerTargetMissing, .protocolFault, .errored, .waiverExpired, .baselineRegression,
+        .baselineChanged, .timingRegression,
+    ]
+
+    /// Reads a rule's name as `description` writes it (from a JSON report).
+    /// - Parameter name: the name, e.g. `returns-missing-member` or `qmp-spec-2.4.1`.
+    /// - Returns: nil when no rule has that name.
+    public init?(name: String) {
+        if let rule = Self.plain.first(where: { $0.description == name }) {
+            self = rule
+        } else if name.hasPrefix("returns-"), let rule = ValidationRule(rawValue: String(name.dropFirst(8))) {
+            self = .returns(rule)
+        } else if name.hasPrefix("event-"), let rule = ValidationRule(rawValue: String(name.dropFirst(6))) {
+            self = .event(rule)
+        } else if name.hasPrefix("qmp-spec-"), name.count > 9 {
+            self = .qmpSpec(section: String(name.dropFirst(9)))
+        } else {
+            return nil
+        }
+    }
 
     /// The rule's name in reports.
     public var description: String {
@@ -85,6 +117,9 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         case .protocolFault: "protocol-fault"
         case .errored: "errored"
         case .waiverExpired: "waiver-expired"
+        case .baselineRegression: "baseline-regression"
+        case .baselineChanged: "baseline-changed"
+        case .timingRegression: "timing-regression"
         }
     }
 }

@@ -66,7 +66,8 @@ public struct Oracle: Sendable {
         }
         return CaseResult(
             caseID: item.id, suite: item.suite, summary: item.summary, kind: item.kind, verdict: verdict,
-            duration: Self.seconds(observation.duration), transcript: observation.transcript, eventTimings: timings)
+            duration: Self.seconds(observation.duration), transcript: observation.transcript, eventTimings: timings,
+            outcome: NormalizedOutcome(observation), timings: CaseTimings(observation))
     }
 
     /// Failures every item can have: its events against the schema and in timestamp order, and

@@ -34,11 +34,25 @@ public enum Verdict: Sendable, Hashable {
         public var description: String { "[\(rule)] at \(path): expected \(expected), got \(actual)" }
     }
 
-    /// Whether the verdict counts as a pass (skips do not fail a run).
-    public var isFailure: Bool {
+    /// The verdict without its details: what reports name it and baselines compare.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case passed, failed, skipped, errored, waived
+
+        /// Whether a verdict of this kind fails a run.
+        public var isFailure: Bool { self == .failed || self == .errored }
+    }
+
+    /// The verdict's kind.
+    public var kind: Kind {
         switch self {
-        case .failed, .errored: true
-        case .passed, .skipped, .waived: false
+        case .passed: .passed
+        case .failed: .failed
+        case .skipped: .skipped
+        case .errored: .errored
+        case .waived: .waived
         }
     }
+
+    /// Whether the verdict counts as a pass (skips do not fail a run).
+    public var isFailure: Bool { kind.isFailure }
 }

@@ -1,8 +1,9 @@
 /// The whole pipeline after planning, as one library call: fire the planned items (`Runner`),
-/// judge each observation as it arrives (`Oracle`), apply the waivers, and hand back the results
-/// in plan order. The CLI parses flags, calls this, and writes the reports.
+/// judge each observation as it arrives (`Oracle`), apply the waivers, compare with a baseline
+/// when one is given (failing the regressed cases), and hand back the results in plan order. The CLI parses flags, calls this, and writes the reports.
 ///
-/// Pipeline position: `RunPlan` → `ConformanceRun` (`Runner` → `Oracle` → `Waivers`) →
+/// Pipeline position: `RunPlan` → `ConformanceRun` (`Runner` → `Oracle` → `Waivers` →
+/// `BaselineComparison`) →
 /// [`CaseResult`] → `RunReport` → reporters.
 public struct ConformanceRun: Sendable {
     /// Where a run stands, for progress display.
@@ -26,6 +27,10 @@ public struct ConformanceRun: Sendable {
         public var outcome: Runner.Outcome
         /// The expired and the stale waivers.
         public var waiverReview: Waivers.Review
+        /// What this run did, before any baseline comparison: what `--record-baseline` stores.
+        public var observed: Baseline
+        /// The changes against the baseline, when one was given.
+        public var comparison: BaselineComparison?
     }
 
     /// Fires the items.
@@ -38,6 +43,8 @@ public struct ConformanceRun: Sendable {
     public var today: CalendarDate
     /// Whether a waiver that matches no failing case fails the run (`--strict-waivers`).
     public var strictWaivers: Bool
+    /// The baseline to compare with, and how much slower a time may get; nil for no comparison.
+    public var baseline: (baseline: Baseline, tolerance: TimingTolerance)?
 
     /// Creates a run.
     /// - Parameters:
@@ -46,15 +53,18 @@ public struct ConformanceRun: Sendable {
     ///   - waivers: known deviations.
     ///   - today: the day of the run (default: the host's, in UTC).
     ///   - strictWaivers: whether a stale waiver fails the run.
+    ///   - baseline: the baseline to compare with and its timing tolerance.
     public init(
         runner: Runner, oracle: Oracle, waivers: Waivers = .none,
-        today: CalendarDate = CalendarDate(secondsSince1970: Host.wallClock()), strictWaivers: Bool = false
+        today: CalendarDate = CalendarDate(secondsSince1970: Host.wallClock()), strictWaivers: Bool = false,
+        baseline: (baseline: Baseline, tolerance: TimingTolerance)? = nil
     ) {
         self.runner = runner
         self.oracle = oracle
         self.waivers = waivers
         self.today = today
         self.strictWaivers = strictWaivers
+        self.baseline = baseline
     }
 
     /// Runs the items of a plan.
@@ -75,12 +85,21 @@ public struct ConformanceRun: Sendable {
             await collector.add(oracle.judge(item, observation), at: index)
         }
         if let fatal = outcome.fatal {
-            return Result(results: [Self.couldNotStart(fatal)], outcome: outcome, waiverReview: .empty)
+            let results = [Self.couldNotStart(fatal)]
+            return Result(results: results, outcome: outcome, waiverReview: .empty, observed: Baseline(results: results))
         }
         let judged = await collector.results
+        let results = waivers.apply(to: judged, today: today)
+        let review = waivers.review(judged, today: today, staleFailsRun: strictWaivers)
+        let observed = Baseline(results: results)
+        guard let baseline else {
+            return Result(results: results, outcome: outcome, waiverReview: review, observed: observed)
+        }
+        let comparison = BaselineComparison(
+            baseline: baseline.baseline, current: observed, tolerance: baseline.tolerance)
         return Result(
-            results: waivers.apply(to: judged, today: today), outcome: outcome,
-            waiverReview: waivers.review(judged, today: today, staleFailsRun: strictWaivers))
+            results: comparison.apply(to: results), outcome: outcome, waiverReview: review, observed: observed,
+            comparison: comparison)
     }
 
     /// The one result of a run that could not start (no endpoint reached, no schema read), so

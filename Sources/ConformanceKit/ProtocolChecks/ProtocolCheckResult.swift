@@ -1,7 +1,7 @@
 /// What one protocol check found: a value a runner turns into a test case and a JUnit entry.
 public struct ProtocolCheckResult: Sendable, Hashable {
     /// Passed, failed, or not applicable to this endpoint.
-    public enum Outcome: String, Sendable, Hashable {
+    public enum Outcome: String, Sendable, Hashable, CaseIterable {
         /// The endpoint follows the rule.
         case passed
         /// The endpoint breaks the rule (or the exchange failed).

@@ -1,6 +1,7 @@
 /// Renders the human summary printed at the end of a run: the totals line, a per-kind line,
 /// then each failed or errored case with its diffs (or error) and the command that reruns it,
-/// the waived cases, and the expired and stale waivers.
+/// the waived cases, and the expired and stale waivers. Under a baseline the summary starts with
+/// the changes against it, regressions and fixes first (`ComparisonReporter`).
 ///
 /// Plain text by default; `colour` adds ANSI colours to the verdict labels. Text from the
 /// endpoint has its control characters made visible, so a hostile reply cannot drive the
@@ -8,11 +9,16 @@
 public struct ConsoleReporter: Reporter {
     /// Whether to colour verdict labels with ANSI escape sequences.
     public var colour: Bool
+    /// The changes against a baseline, listed first; nil without a baseline.
+    public var comparison: BaselineComparison?
 
     /// Creates a reporter.
-    /// - Parameter colour: colour the verdict labels (for a terminal).
-    public init(colour: Bool = false) {
+    /// - Parameters:
+    ///   - colour: colour the verdict labels (for a terminal).
+    ///   - comparison: the changes against a baseline, if one was given.
+    public init(colour: Bool = false, comparison: BaselineComparison? = nil) {
         self.colour = colour
+        self.comparison = comparison
     }
 
     /// The summary of a run.
@@ -20,7 +26,9 @@ public struct ConsoleReporter: Reporter {
     /// - Returns: the text, ending in a newline.
     public func render(_ report: RunReport) -> String {
         let outline = ReportOutline(report)
-        var lines = [
+        var lines =
+            comparison.map { ComparisonReporter().text($0).split(separator: "\n").map(String.init) + [""] } ?? []
+        lines += [
             painted(ReportText.totalsLine(outline), outline.totals.failing > 0 ? .red : .green),
             ReportText.kindsLine(outline),
         ]

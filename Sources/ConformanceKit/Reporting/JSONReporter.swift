@@ -1,5 +1,6 @@
 /// Renders a run as JSON for comparing runs: properties, counts, and per result the id, suite,
-/// kind, summary, verdict, structured failures, duration, event timings and transcript lines.
+/// kind, summary, verdict, structured failures, duration, event timings, normalized outcome,
+/// round trips and event latencies, and transcript lines. `JSONReportReader` reads it back.
 ///
 /// Written with `JSONWriter.pretty` (sorted keys, two-space indent, ASCII), results in run order,
 /// so two runs' files diff line by line. Writes no files.
@@ -79,7 +80,9 @@ public struct JSONReporter: Reporter {
                         "windowMilliseconds": .double(timing.windowMilliseconds),
                     ]
                 }),
+            "timings": result.timings.jsonValue,
         ]
+        object["outcome"] = result.outcome?.jsonValue
         switch result.verdict {
         case .passed: break
         case .failed(let failures):

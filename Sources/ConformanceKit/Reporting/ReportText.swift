@@ -55,15 +55,7 @@ enum ReportText {
     /// The verdict's name: `passed`, `failed`, `skipped`, `errored`.
     /// - Parameter verdict: the verdict.
     /// - Returns: the name.
-    static func name(of verdict: Verdict) -> String {
-        switch verdict {
-        case .passed: "passed"
-        case .failed: "failed"
-        case .skipped: "skipped"
-        case .errored: "errored"
-        case .waived: "waived"
-        }
-    }
+    static func name(of verdict: Verdict) -> String { verdict.kind.rawValue }
 
     /// One line saying why a case did not pass: the failures in short, or the skip/error reason.
     /// - Parameter verdict: the verdict.

@@ -108,7 +108,8 @@ struct SchemaCommandTests {
     @Test(arguments: [
         ["--help"], ["schema", "--help"], ["schema", "diff", "--help"], ["schema", "check", "--help"],
         ["run", "--help"],
-        ["cases", "list", "--help"], ["probe", "--help"], ["exec", "--help"],
+        ["cases", "list", "--help"], ["probe", "--help"], ["exec", "--help"], ["report", "diff", "--help"],
+        ["report", "merge", "--help"],
     ])
     func helpMatchesItsGoldenFile(arguments: [String]) throws {
         let outcome = try CLIRunner.run(arguments)

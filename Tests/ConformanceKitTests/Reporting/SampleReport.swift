@@ -60,7 +60,16 @@ enum SampleReport {
                     CaseResult.EventTiming(
                         event: "NIC_RX_FILTER_CHANGED", latencyMilliseconds: 62.5, windowMilliseconds: 50),
                     CaseResult.EventTiming(event: "STOP", latencyMilliseconds: nil, windowMilliseconds: 100),
-                ]),
+                ],
+                outcome: NormalizedOutcome(
+                    ending: .completed,
+                    replies: [
+                        .init(step: "steps[0]", command: "stop", kind: .return, shape: [:]),
+                        .init(step: "steps[1]", command: "set_link", kind: .error, errorClass: .deviceNotFound),
+                    ], events: ["RESUME", "NIC_RX_FILTER_CHANGED"]),
+                timings: CaseTimings(
+                    roundTrips: [.init("stop", milliseconds: 0.4), .init("set_link", milliseconds: 1.25)],
+                    eventLatencies: [.init("RESUME after set_link", milliseconds: 0.8)])),
             CaseResult(
                 caseID: "migrate/valid/7b8c9d0e", suite: "migrate", summary: "uri only", kind: .valid,
                 verdict: .skipped("destructive command; pass --allow-destructive or use a launched endpoint"),
