@@ -77,10 +77,16 @@ enum PlanOptions {
         }
     }
 
+    /// The path `--schema` names; nil when not given or not an option of the command (`certify`
+    /// always reads the endpoint's own schema).
+    static func schemaPath(_ parsed: ParsedCommand) -> String? {
+        parsed.command.option(named: "schema") != nil ? parsed.value("schema") : nil
+    }
+
     /// The schema `--schema` names, else the introspection of the endpoint the target options
     /// name (the default launch when none).
     static func schema(_ parsed: ParsedCommand, target: EndpointTarget) async throws(Failure) -> Schema {
-        if parsed.value("schema") != nil {
+        if schemaPath(parsed) != nil {
             guard let schema = await SchemaCommand.loadSelectedSchema(parsed) else {
                 throw Failure(message: "cannot load the schema '\(parsed.value("schema") ?? "")'")
             }

@@ -52,6 +52,8 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
     case protocolFault
     /// An errored case that a waiver turned into a waived failure.
     case errored
+    /// A downstream build breaks a rule of certification against its upstream reference.
+    case certification(CertificationRule)
 
     /// The rule's name in reports.
     public var description: String {
@@ -81,6 +83,7 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         case .qmpSpec(let section): "qmp-spec-\(section)"
         case .protocolFault: "protocol-fault"
         case .errored: "errored"
+        case .certification(let rule): rule.rawValue
         }
     }
 }
