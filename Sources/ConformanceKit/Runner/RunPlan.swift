@@ -12,16 +12,20 @@ public struct RunPlan: Sendable {
         public var protocolChecks: Bool
         /// How cases are generated (seed, budgets).
         public var generator: CaseGenerator.Options
+        /// The `-compat` policy whose cases to add (`CompatScenarioGenerator`); nil adds none.
+        public var compat: CompatPolicy?
 
         /// Creates a selection.
         /// - Parameters:
         ///   - filter: id globs, kinds and shard.
         ///   - protocolChecks: include the protocol checks.
         ///   - generator: seed and budgets.
+        ///   - compat: the `-compat` policy whose cases to add, if any.
         public init(
             filter: CaseFilter = CaseFilter(), protocolChecks: Bool = true,
-            generator: CaseGenerator.Options = CaseGenerator.Options()
+            generator: CaseGenerator.Options = CaseGenerator.Options(), compat: CompatPolicy? = nil
         ) {
+            self.compat = compat
             self.filter = filter
             self.protocolChecks = protocolChecks
             self.generator = generator
@@ -52,6 +56,10 @@ public struct RunPlan: Sendable {
         if selection.protocolChecks { all += ProtocolChecks.all.map { .protocolCheck($0) } }
         all += directory.scenarios.map { .scenario($0) }
         all += sequences.map { .scenario($0) }
+        if let policy = selection.compat {
+            all += CompatScenarioGenerator(schema: schema, policy: policy, values: directory.values).generate()
+                .map { .scenario($0) }
+        }
         all += generated.cases.map { .testCase(resources.preparing($0, schema: schema)) }
         items = all.filter { selection.filter.matches(id: $0.id, kind: $0.kind) }
         notes = generated.notes
