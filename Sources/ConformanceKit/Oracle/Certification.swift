@@ -84,7 +84,7 @@ public struct Certification: Sendable {
     ///   - runResults: the full run's results.
     /// - Returns: the results and the broken rules.
     public func judge(endpoint: Schema, greeting: QMPGreeting?, runResults: [CaseResult]) -> Outcome {
-        let endpointRelease = greeting?.qemuVersion.map { Version(Int($0.major), Int($0.minor)) }
+        let endpointRelease = greeting?.qemuVersion.map { Version(Int($0.major), Int($0.minor), Int($0.micro)).release }
         let referenceRelease = referenceRelease ?? endpointRelease
         var failures: [CertificationRule: [Verdict.Failure]] = [:]
         var asides: [Aside: [String]] = [:]
@@ -231,9 +231,4 @@ public struct Certification: Sendable {
 
     /// The report group of the certification results.
     public static let suite = "certify"
-}
-
-extension Version {
-    /// The release: major and minor, micro dropped (`7.2.22` is of release `7.2`).
-    var release: Version { Version(major, minor) }
 }

@@ -108,7 +108,7 @@ public struct SchemaDiff: Sendable, Hashable {
     /// The changes grouped by the release their item came in (`Since:`, see `Change.since`),
     /// oldest release first; changes without one (no doc comments) come last, under nil.
     public var byRelease: [(release: Version?, changes: [Change])] {
-        let groups = Dictionary(grouping: changes) { $0.since.map { Version($0.major, $0.minor) } }
+        let groups = Dictionary(grouping: changes) { $0.since?.release }
         return groups.keys.sorted { lhs, rhs in
             switch (lhs, rhs) {
             case (let lhs?, let rhs?): lhs < rhs
