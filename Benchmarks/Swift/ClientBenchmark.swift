@@ -69,7 +69,7 @@ enum ClientBenchmark {
 
     /// The first request (id 2, after negotiation with id 1) as the Swift client writes it.
     static func expectedFirstRequest(_ mode: Mode) -> String {
-        var session = QMPSession(dialect: .noGreeting)
+        var session = QMPSession(dialect: .guestAgent)
         _ = try? session.command("qmp_capabilities", arguments: ["enable": ["oob"]])
         let request = try? session.command(mode.command, arguments: mode.arguments)
         return String(decoding: request?.bytes ?? [], as: UTF8.self)

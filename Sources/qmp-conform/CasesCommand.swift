@@ -32,8 +32,17 @@ enum CasesCommand {
         ])
 
     static func run(_ parsed: ParsedCommand) async -> ExitStatus {
-        guard let selection = PlanOptions.selection(parsed) else { return .usage }
+        guard var selection = PlanOptions.selection(parsed) else { return .usage }
+        if TargetOptions.agentWithoutSchema(parsed) {
+            Output.usageError(TargetOptions.agentSchemaMessage, parsed)
+            return .usage
+        }
         guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
+        // The plan `run` fires against this endpoint: the protocol checks of its dialect.
+        guard let dialect = await TargetOptions.dialect(printing: parsed, target: target) else {
+            return .runNotPossible
+        }
+        selection.dialect = dialect
         let plan: RunPlan
         do {
             let directory = try PlanOptions.caseDirectory(parsed)

@@ -79,9 +79,11 @@ enum PlanOptions {
         let message: String
     }
 
-    /// The cases directory `--cases` names, else the default one.
+    /// The cases directory `--cases` names, else the default one (for commands without
+    /// `--cases`, such as `probe --target qga`, always the default one).
     static func caseDirectory(_ parsed: ParsedCommand) throws(Failure) -> CaseDirectory {
-        guard let path = parsed.value("cases") ?? CaseDirectory.defaultPath(executable: CommandLine.arguments[0]) else {
+        let named = parsed.command.option(named: "cases") == nil ? nil : parsed.value("cases")
+        guard let path = named ?? CaseDirectory.defaultPath(executable: CommandLine.arguments[0]) else {
             throw Failure(
                 message: "cannot find the cases/ directory (values.json, policy.json)\n    hint: pass --cases DIR")
         }

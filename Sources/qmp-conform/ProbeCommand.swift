@@ -26,7 +26,19 @@ enum ProbeCommand {
 
     static func probe(_ parsed: ParsedCommand) async -> ExitStatus {
         guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
-        let lines: [String]? = await TargetOptions.withClient(printing: target) { client in
+        guard let dialect = await TargetOptions.dialect(printing: parsed, target: target) else {
+            return .runNotPossible
+        }
+        let lines: [String]? = await TargetOptions.withClient(printing: target, dialect: dialect) { client in
+            if dialect == .guestAgent {
+                let info = try await client.execute("guest-info", timeout: .seconds(10)).returnValue
+                let commands = info?["supported_commands"]?.arrayValue ?? []
+                return [
+                    "endpoint: \(target)", "dialect: guest-agent (resynchronised with guest-sync-delimited)",
+                    "version: \(info?["version"]?.stringValue ?? "unknown")",
+                    "commands: \(commands.count), \(commands.filter { $0["enabled"] == false }.count) disabled",
+                ]
+            }
             guard let greeting = await client.greeting else { return ["no greeting (not a QMP server?)"] }
             let schema = try await TargetOptions.introspect(
                 client,
@@ -63,8 +75,12 @@ enum ProbeCommand {
             }
         }
         let wait = Int(parsed.value("wait") ?? "200") ?? 200
-        let output: (reply: QMPReply, events: [QMPEvent])? = await TargetOptions.withClient(printing: target) {
-            client in
+        guard let dialect = await TargetOptions.dialect(printing: parsed, target: target) else {
+            return .runNotPossible
+        }
+        let output: (reply: QMPReply, events: [QMPEvent])? = await TargetOptions.withClient(
+            printing: target, dialect: dialect
+        ) { client in
             let mark = await client.eventMark
             let reply = try await client.execute(command, arguments: arguments, timeout: .seconds(30))
             try await Task.sleep(for: .milliseconds(wait))

@@ -65,15 +65,19 @@ enum RunCommand {
                 allowedValues: ["strict", "downstream", "any"], defaultValue: "downstream"),
             .option(
                 "waivers", value: "file",
-                help: "Known deviations to report as waived instead of failing (e.g. cases/waivers-qemu-7.2.json).",
+                help:
+                    "Known deviations to report as waived instead of failing (e.g. cases/waivers-qemu-7.2.json); an expired waiver's cases fail with its reason.",
                 repeatable: true),
+            .flag(
+                "strict-waivers",
+                help: "Fail the run when a waiver matches no failing case (stale waivers are listed either way)."),
             .option(
                 "validation-messages", value: "file",
                 help: "A JSON file of the endpoint's validation-error patterns (default: QEMU's)."),
             .flag(
                 "allow-unsafe",
                 help:
-                    "Also run valid cases of commands with effects (stop, reset, files, sockets) on an endpoint the run did not launch."
+                    "Also run valid cases of commands with effects (stop, reset, files, sockets) or with effects policy.json does not classify on an endpoint the run did not launch, and those with effects beyond any launch (host programs, the guest agent's system)."
             ),
         ])
 
@@ -82,13 +86,30 @@ enum RunCommand {
     /// verdict line.
     static func run(_ parsed: ParsedCommand, certification: Certification? = nil) async -> ExitStatus {
         let startedAt = Date()
-        guard let selection = PlanOptions.selection(parsed), let limits = limits(parsed) else { return .usage }
+        guard var selection = PlanOptions.selection(parsed), var limits = limits(parsed) else { return .usage }
         // Report options naming one file are a usage error, found before the run.
         if let (path, options) = AtomicFileWriter.duplicate(among: namedReportPaths(parsed)) {
             Output.usageError("\(FileWriteError.samePath(path, options: options))", parsed)
             return .usage
         }
+        if TargetOptions.agentWithoutSchema(parsed) {
+            Output.usageError(TargetOptions.agentSchemaMessage, parsed)
+            return .usage
+        }
         guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
+        let dialect: QMPSession.Dialect
+        do {
+            dialect = try await TargetOptions.dialect(parsed, target: target, timeout: limits.connectTimeout)
+        } catch {
+            return report(
+                notStarted: error.message, parsed, target: target, startedAt: startedAt, seed: selection.generator.seed)
+        }
+        if dialect == .guestAgent, PlanOptions.schemaPath(parsed) == nil {
+            Output.usageError(TargetOptions.agentSchemaMessage, parsed)
+            return .usage
+        }
+        selection.dialect = dialect
+        limits.client.dialect = dialect
         let setup: (plan: RunPlan, schema: Schema, oracle: Oracle, waivers: Waivers)
         do {
             setup = try await prepare(parsed, target: target, selection: selection)
@@ -114,12 +135,16 @@ enum RunCommand {
             schema: setup.schema)
         let interruption = Interruption.shared
         interruption.stopsBetweenCases()
-        let progress = ProgressPrinter(total: items.count)
+        let progress = ProgressPrinter(
+            suites: items.map(\.suite), style: isatty(STDERR_FILENO) == 1 ? .terminal : .log,
+            write: { FileHandle.standardError.write(Data($0.utf8)) })
         Output.error(
             "qmp-conform: running \(items.count) cases against \(target) with \(limits.jobs) job\(limits.jobs == 1 ? "" : "s")"
         )
-        let run = await ConformanceRun(runner: runner, oracle: setup.oracle, waivers: setup.waivers)
-            .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
+        let run = await ConformanceRun(
+            runner: runner, oracle: setup.oracle, waivers: setup.waivers, strictWaivers: parsed.flag("strict-waivers")
+        )
+        .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
         progress.finish()
         if let fatal = run.outcome.fatal { Output.error("error: \(fatal)") }
         if let gone = run.outcome.endpointGone {
@@ -140,7 +165,7 @@ enum RunCommand {
                 parsed, target: target, digest: setup.schema.digest, seed: selection.generator.seed,
                 outcome: run.outcome),
             startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: results,
-            interrupted: run.outcome.interrupted)
+            interrupted: run.outcome.interrupted, waiverReview: run.waiverReview)
         guard writeReports(report, parsed) else { return .runNotPossible }
         Output.print(ConsoleReporter().render(report), terminator: "")
         if let verdictLine { Output.print(verdictLine) }

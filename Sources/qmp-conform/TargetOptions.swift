@@ -18,9 +18,17 @@ enum TargetOptions {
         .option(
             "target", value: "name",
             help: "Launch a named endpoint: 'qemu' is the default fixture endpoint; 'qsd' is qemu-storage-daemon "
-                + "with its monitor on a socket chardev at {qmp}, null-co block nodes and an iothread. Not with "
-                + "--socket, --tcp or --launch.",
+                + "with its monitor on a socket chardev at {qmp}, null-co block nodes and an iothread; 'qga' is the "
+                + "guest agent (qemu-ga -m unix-listen) with every command policy.json places beyond launch blocked "
+                + "(-b), which needs --schema with the agent's qapi-schema.json (QEMU's qga/qapi-schema.json). Not "
+                + "with --socket, --tcp or --launch.",
             allowedValues: EndpointProfile.allCases.map(\.rawValue)),
+        .option(
+            "dialect", value: "name",
+            help: "What the endpoint speaks: 'qmp' (greeting, qmp_capabilities, CRLF), 'guest-agent' (qemu-ga: no "
+                + "greeting, LF, guest-sync-delimited resynchronisation; needs --schema), or 'auto': the target's "
+                + "own for --target, else a greeting within a second means qmp and silence the guest agent.",
+            allowedValues: ["auto"] + QMPSession.Dialect.allCases.map(\.rawValue), defaultValue: "auto"),
         .option(
             "schema-timeout-ms", value: "ms",
             help: "How long reading the endpoint's schema (query-qmp-schema) may take.",
@@ -71,10 +79,24 @@ enum TargetOptions {
         } else if let command = parsed.value("launch") {
             target = .launch(command.split(separator: " ").map(String.init))
         } else if let name = parsed.value("target"), let profile = EndpointProfile(rawValue: name) {
-            target = profile.target
+            guard profile == .qga else {
+                target = profile.target(blocking: [])
+                return installed(target)
+            }
+            do {
+                target = profile.target(blocking: try PlanOptions.caseDirectory(parsed).policy.beyondLaunchCommands)
+            } catch {
+                Output.error("error: \(error.message)")
+                return nil
+            }
         } else {
             target = .defaultLaunch
         }
+        return installed(target)
+    }
+
+    /// The target, or nil after saying so when the program it launches is not on PATH.
+    static func installed(_ target: EndpointTarget) -> EndpointTarget? {
         if case .launch(let command) = target, let program = command.first, !program.contains("/"),
             !LaunchedEndpoint.isOnPath(program)
         {
@@ -87,6 +109,46 @@ enum TargetOptions {
         return target
     }
 
+    /// The dialect `--dialect` names; `auto` is the profile's for `--target` (QMP for the default
+    /// launch), else what `Endpoint.detectDialect` finds.
+    /// - Throws: `Failure` when detection cannot reach the endpoint.
+    static func dialect(_ parsed: ParsedCommand, target: EndpointTarget, timeout: Duration) async throws(Failure)
+        -> QMPSession.Dialect
+    {
+        if let named = parsed.value("dialect").flatMap(QMPSession.Dialect.init(rawValue:)) { return named }
+        if let profile = parsed.value("target").flatMap(EndpointProfile.init(rawValue:)) { return profile.dialect }
+        if chosen(parsed).isEmpty { return .qmp }
+        do {
+            return try await Endpoint.detectDialect(of: target, timeout: timeout)
+        } catch {
+            throw Failure(message: "cannot talk to the endpoint (\(target)) to tell its dialect: \(error)")
+        }
+    }
+
+    /// Whether the options name the guest agent without a way to read its schema: it has no
+    /// `query-qmp-schema`, so `--schema` must name it (a usage error, found before connecting).
+    static func agentWithoutSchema(_ parsed: ParsedCommand) -> Bool {
+        PlanOptions.schemaPath(parsed) == nil
+            && (parsed.value("dialect") == QMPSession.Dialect.guestAgent.rawValue
+                || parsed.value("target") == EndpointProfile.qga.rawValue)
+    }
+
+    /// The usage error for `agentWithoutSchema`.
+    static let agentSchemaMessage =
+        "the guest agent has no query-qmp-schema: pass --schema with the agent's qapi-schema.json "
+        + "(QEMU's qga/qapi-schema.json)"
+
+    /// Like `dialect(_:target:timeout:)`, printing why on failure.
+    /// - Returns: the dialect, or nil after printing why.
+    static func dialect(printing parsed: ParsedCommand, target: EndpointTarget) async -> QMPSession.Dialect? {
+        do {
+            return try await dialect(parsed, target: target, timeout: .seconds(10))
+        } catch {
+            Output.error("error: \(error.message)")
+            return nil
+        }
+    }
+
     /// Why talking to an endpoint failed: what happened and the endpoint's stderr tail.
     struct Failure: Error {
         let message: String
@@ -95,10 +157,12 @@ enum TargetOptions {
     /// Connects to the target (launching it if needed), runs `body` with a negotiated client,
     /// then shuts the endpoint down.
     /// - Throws: `Failure` saying why it could not talk to the endpoint.
-    static func withClient<T: Sendable>(_ target: EndpointTarget, _ body: (QMPClient) async throws -> T)
+    static func withClient<T: Sendable>(
+        _ target: EndpointTarget, dialect: QMPSession.Dialect = .qmp, _ body: (QMPClient) async throws -> T
+    )
         async throws(Failure) -> T
     {
-        let endpoint = Endpoint(target: target)
+        let endpoint = Endpoint(target: target, clientOptions: QMPClient.Options(dialect: dialect))
         do {
             let client = try await endpoint.connect()
             let value = try await body(client)
@@ -115,11 +179,13 @@ enum TargetOptions {
 
     /// Like `withClient(_:_:)`, printing why on failure.
     /// - Returns: the body's value, or nil after printing why.
-    static func withClient<T: Sendable>(printing target: EndpointTarget, _ body: (QMPClient) async throws -> T) async
+    static func withClient<T: Sendable>(
+        printing target: EndpointTarget, dialect: QMPSession.Dialect = .qmp, _ body: (QMPClient) async throws -> T
+    ) async
         -> T?
     {
         do {
-            return try await withClient(target, body)
+            return try await withClient(target, dialect: dialect, body)
         } catch {
             Output.error("error: \(error.message)")
             return nil

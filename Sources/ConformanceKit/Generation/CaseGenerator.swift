@@ -222,7 +222,8 @@ public struct CaseGenerator: Sendable {
         // An invalid case is rejected before it can take effect: its effects are named, not feared.
         let effects = TestCase.Effects(
             names: names, needsDisposableEndpoint: !names.isEmpty && kind != .invalid,
-            reachesBeyondLaunch: names.contains(where: policy.beyondLaunch.contains) && kind != .invalid)
+            reachesBeyondLaunch: names.contains(where: policy.beyondLaunch.contains) && kind != .invalid,
+            unknown: !policy.classifies(command.name) && kind != .invalid)
         if command.features.contains(where: { $0.name == "unstable" }) || command.name.hasPrefix("x-") {
             tags.append("unstable")
         }

@@ -1,14 +1,19 @@
 /// Which commands reach beyond the endpoint (stop it, reset the guest, touch host files, open
-/// sockets, spawn processes, run free-form monitor text), read from `cases/policy.json`.
+/// sockets, spawn processes, run free-form monitor text, change the system a guest agent runs
+/// on), read from `cases/policy.json`: default-deny, every command is either `safe` or listed
+/// with its effects, and one that is neither has unknown effects.
 ///
 /// The generator tags cases with their effects; the runner runs valid cases with effects only on
-/// a launched, disposable endpoint or with an explicit opt-in. Invalid cases always run: the QMP
+/// a launched, disposable endpoint or with an explicit opt-in, and valid cases of unclassified
+/// commands only on a launched endpoint or with the opt-in. Invalid cases always run: the QMP
 /// spec promises that validation happens before any side effect.
 public struct SafetyPolicy: Sendable, Hashable {
     /// Effect name → description.
     public var effects: [String: String]
-    /// Command → effects.
+    /// Command → effects (never empty: a command without effects is in `safe`).
     public var commands: [String: [String]]
+    /// Commands classified as having no effect beyond the endpoint's own state.
+    public var safe: Set<String> = []
     /// Command → discriminator value → further effects (e.g. netdev_add's `tap`).
     public var branches: [String: [String: [String]]]
     /// Effects a launched, disposable endpoint does not contain (host programs, privileges):
@@ -17,6 +22,17 @@ public struct SafetyPolicy: Sendable, Hashable {
     /// Commands whose arguments the endpoint does not validate against the schema (QEMU's
     /// `'gen': false`), with the reason; introspection cannot tell, so the policy says it.
     public var unvalidated: [String: String]
+
+    /// Whether the policy classifies a command (as safe, or with its effects).
+    /// - Parameter command: the command name.
+    /// - Returns: false for a command the policy does not know (a downstream `__com.vendor_x`).
+    public func classifies(_ command: String) -> Bool { safe.contains(command) || commands[command] != nil }
+
+    /// The commands whose own effects (branches aside) a launched endpoint does not contain,
+    /// sorted: what a launched guest agent is started with blocked (`qemu-ga -b`).
+    public var beyondLaunchCommands: [String] {
+        commands.filter { $0.value.contains(where: beyondLaunch.contains) }.keys.sorted()
+    }
 
     /// Whether the endpoint validates a command's arguments against the schema.
     public func validatesArguments(of command: Command) -> Bool {
@@ -39,7 +55,7 @@ public struct SafetyPolicy: Sendable, Hashable {
     }
 
     /// The keys of `policy.json`.
-    static let fileKeys = ["comment", "unvalidated", "effects", "commands", "branches", "beyond-launch"]
+    static let fileKeys = ["comment", "unvalidated", "effects", "safe", "commands", "branches", "beyond-launch"]
 
     /// Reads the policy from the JSON text of `policy.json`.
     /// - Parameters:
@@ -70,10 +86,34 @@ public struct SafetyPolicy: Sendable, Hashable {
             }
             return names
         }
+        var safe: Set<String> = []
+        let safePath = JSONPath.root.appending("safe")
+        guard let safeList = (top["safe"] ?? []).arrayValue else {
+            throw document.error("expected a list of command names", at: safePath)
+        }
+        for (index, element) in safeList.enumerated() {
+            guard let name = element.stringValue else {
+                throw document.error("expected a command name, got \(element)", at: safePath.appending(index: index))
+            }
+            guard safe.insert(name).inserted else {
+                throw document.error("'\(name)' is listed twice", at: safePath.appending(index: index))
+            }
+        }
         var commands: [String: [String]] = [:]
         for entry in try objectMember(top["commands"] ?? [:], at: JSONPath.root.appending("commands")) {
-            commands[entry.key] = try effectList(
-                entry.value, at: JSONPath.root.appending("commands").appending(entry.key))
+            let path = JSONPath.root.appending("commands").appending(entry.key)
+            let names = try effectList(entry.value, at: path)
+            guard !names.isEmpty else {
+                throw document.error(
+                    "'\(entry.key)' has an empty effect list", at: path,
+                    hint: "a command without effects goes in 'safe'")
+            }
+            guard !safe.contains(entry.key) else {
+                throw document.error(
+                    "'\(entry.key)' is both safe and listed with effects", at: path,
+                    hint: "remove it from 'safe' or from 'commands'")
+            }
+            commands[entry.key] = names
         }
         var branches: [String: [String: [String]]] = [:]
         let branchesPath = JSONPath.root.appending("branches")
@@ -86,6 +126,7 @@ public struct SafetyPolicy: Sendable, Hashable {
         var policy = SafetyPolicy(
             effects: effects, commands: commands, branches: branches, unvalidated: try document.stringMap("unvalidated")
         )
+        policy.safe = safe
         if let listed = document.value["beyond-launch"] {
             policy.beyondLaunch = Set(try effectList(listed, at: JSONPath.root.appending("beyond-launch")))
         }

@@ -10,16 +10,24 @@ extension TestCase {
         /// Has effects a launched endpoint does not contain (host programs, privileges): runs
         /// only with `--allow-unsafe`.
         public var reachesBeyondLaunch: Bool
+        /// The policy does not classify the command, so its effects are unknown: runs only on a
+        /// launched endpoint or with `--allow-unsafe`.
+        public var unknown: Bool = false
 
         /// Creates effects.
         /// - Parameters:
         ///   - names: the policy's effect names.
         ///   - needsDisposableEndpoint: whether the case must run on a disposable endpoint.
         ///   - reachesBeyondLaunch: whether even a launched endpoint does not contain it.
-        public init(names: [String] = [], needsDisposableEndpoint: Bool = false, reachesBeyondLaunch: Bool = false) {
+        ///   - unknown: whether the policy does not classify the command.
+        public init(
+            names: [String] = [], needsDisposableEndpoint: Bool = false, reachesBeyondLaunch: Bool = false,
+            unknown: Bool = false
+        ) {
             self.names = names.sorted()
             self.needsDisposableEndpoint = needsDisposableEndpoint
             self.reachesBeyondLaunch = reachesBeyondLaunch
+            self.unknown = unknown
         }
 
         /// No effect beyond the endpoint.

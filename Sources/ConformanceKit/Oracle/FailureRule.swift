@@ -52,6 +52,9 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
     case protocolFault
     /// An errored case that a waiver turned into a waived failure.
     case errored
+    /// The waiver that matches a failing case has expired: the case fails again, with the
+    /// waiver's reason.
+    case waiverExpired
     /// A downstream build breaks a rule of certification against its upstream reference.
     case certification(CertificationRule)
 
@@ -83,6 +86,7 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         case .qmpSpec(let section): "qmp-spec-\(section)"
         case .protocolFault: "protocol-fault"
         case .errored: "errored"
+        case .waiverExpired: "waiver-expired"
         case .certification(let rule): rule.rawValue
         }
     }

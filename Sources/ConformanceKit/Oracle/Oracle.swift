@@ -108,6 +108,11 @@ public struct Oracle: Sendable {
                 broken: observation.exchanges.first?.failure ?? "no reply", earlier: commonFailures(observation),
                 faults: !observation.findings.isEmpty)
         }
+        // A command the endpoint disabled answers CommandNotFound; the envelope checks before
+        // the command lookup (an `arguments` that is not an object) may still answer first.
+        if observation.commandDisabled, reply.error?.errorClass == .commandNotFound {
+            return Self.verdict(commonFailures(observation))
+        }
         var findings = judgeReply(testCase, reply)
         if case .skipped(let reason) = findings.verdict { return .skipped(reason) }
         findings.list += stateFailures(observation.snapshots)

@@ -11,8 +11,10 @@ public struct ConformanceRun: Sendable {
         public var done: Int
         /// Items in the run.
         public var total: Int
-        /// Items failed or errored so far.
+        /// Items failed or errored so far (after waivers).
         public var failed: Int
+        /// The result just judged, with its waiver applied.
+        public var latest: CaseResult
     }
 
     /// What a run produced.
@@ -22,6 +24,8 @@ public struct ConformanceRun: Sendable {
         public var results: [CaseResult]
         /// The facts of the run (greeting, interruption, why it could not start, round trips).
         public var outcome: Runner.Outcome
+        /// The expired and the stale waivers.
+        public var waiverReview: Waivers.Review
     }
 
     /// Fires the items.
@@ -30,16 +34,27 @@ public struct ConformanceRun: Sendable {
     public var oracle: Oracle
     /// Known deviations reported as waived.
     public var waivers: Waivers
+    /// The day of the run, against which waivers expire.
+    public var today: CalendarDate
+    /// Whether a waiver that matches no failing case fails the run (`--strict-waivers`).
+    public var strictWaivers: Bool
 
     /// Creates a run.
     /// - Parameters:
     ///   - runner: fires the items.
     ///   - oracle: judges them.
     ///   - waivers: known deviations.
-    public init(runner: Runner, oracle: Oracle, waivers: Waivers = .none) {
+    ///   - today: the day of the run (default: the host's, in UTC).
+    ///   - strictWaivers: whether a stale waiver fails the run.
+    public init(
+        runner: Runner, oracle: Oracle, waivers: Waivers = .none,
+        today: CalendarDate = CalendarDate(secondsSince1970: Host.wallClock()), strictWaivers: Bool = false
+    ) {
         self.runner = runner
         self.oracle = oracle
         self.waivers = waivers
+        self.today = today
+        self.strictWaivers = strictWaivers
     }
 
     /// Runs the items of a plan.
@@ -52,15 +67,20 @@ public struct ConformanceRun: Sendable {
         _ items: [Runner.Item], progress: @escaping @Sendable (Progress) -> Void = { _ in },
         isCancelled: @escaping @Sendable () -> Bool = { false }
     ) async -> Result {
-        let collector = ResultCollector(total: items.count, progress: progress)
+        let collector = ResultCollector(total: items.count, progress: progress) { [waivers, today] in
+            waivers.apply(to: $0, today: today)
+        }
         let oracle = oracle
         let outcome = await runner.run(items, isCancelled: isCancelled) { index, item, observation in
             await collector.add(oracle.judge(item, observation), at: index)
         }
         if let fatal = outcome.fatal {
-            return Result(results: [Self.couldNotStart(fatal)], outcome: outcome)
+            return Result(results: [Self.couldNotStart(fatal)], outcome: outcome, waiverReview: .empty)
         }
-        return Result(results: waivers.apply(to: await collector.results), outcome: outcome)
+        let judged = await collector.results
+        return Result(
+            results: waivers.apply(to: judged, today: today), outcome: outcome,
+            waiverReview: waivers.review(judged, today: today, staleFailsRun: strictWaivers))
     }
 
     /// The one result of a run that could not start (no endpoint reached, no schema read), so
@@ -75,23 +95,30 @@ public struct ConformanceRun: Sendable {
     }
 }
 
-/// Collects judged results in plan order and reports progress as they arrive.
+/// Collects judged results in plan order (before waivers, which the review needs) and reports
+/// progress, with waivers applied, as they arrive.
 private actor ResultCollector {
     private var slots: [CaseResult?]
     private var failed = 0
     private var done = 0
     private let progress: @Sendable (ConformanceRun.Progress) -> Void
+    private let waived: @Sendable (CaseResult) -> CaseResult
 
-    init(total: Int, progress: @escaping @Sendable (ConformanceRun.Progress) -> Void) {
+    init(
+        total: Int, progress: @escaping @Sendable (ConformanceRun.Progress) -> Void,
+        waived: @escaping @Sendable (CaseResult) -> CaseResult
+    ) {
         slots = Array(repeating: nil, count: total)
         self.progress = progress
+        self.waived = waived
     }
 
     func add(_ result: CaseResult, at index: Int) {
         slots[index] = result
         done += 1
-        if result.verdict.isFailure { failed += 1 }
-        progress(ConformanceRun.Progress(done: done, total: slots.count, failed: failed))
+        let reported = waived(result)
+        if reported.verdict.isFailure { failed += 1 }
+        progress(ConformanceRun.Progress(done: done, total: slots.count, failed: failed, latest: reported))
     }
 
     var results: [CaseResult] { slots.compactMap { $0 } }

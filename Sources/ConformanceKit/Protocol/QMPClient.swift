@@ -4,7 +4,9 @@
 /// `Options.maximumInFlight`; more wait for a slot), buffered events, findings and an optional
 /// transcript (`Options.maximumTranscriptBytes`). Every wait has a deadline fixed when it starts,
 /// which incoming traffic cannot extend (the read loop itself expires overdue waits between
-/// chunks), and ends at once with `.cancelled` when the waiting task is cancelled. Events are
+/// chunks), and ends at once with `.cancelled` when the waiting task is cancelled; a write has
+/// the deadline of its request (an endpoint that stops reading ends the connection with
+/// `TransportError.sendTimedOut`). Events are
 /// kept in a bounded `QMPEventBuffer` (newest kept; an overflow is an `.eventsDropped` finding).
 /// Every server fault becomes a `QMPProtocolError` (thrown
 /// to the callers it affects) or a `QMPFinding` (recorded). An error *reply* is a `QMPReply`
@@ -150,9 +152,14 @@ public actor QMPClient {
         await client.start()
         do throws(QMPProtocolError) {
             _ = try await client.awaitGreeting(timeout: timeout)
-            if negotiate, options.dialect == .qmp {
-                let reply = try await client.negotiate(timeout: timeout)
-                if let error = reply.error { throw QMPProtocolError.negotiationFailed(error) }
+            if negotiate {
+                switch options.dialect {
+                case .qmp:
+                    let reply = try await client.negotiate(timeout: timeout)
+                    if let error = reply.error { throw QMPProtocolError.negotiationFailed(error) }
+                case .guestAgent:
+                    try await client.resynchronize(timeout: timeout)
+                }
             }
         } catch {
             await client.close()
@@ -205,10 +212,10 @@ public actor QMPClient {
 
     /// Waits for the greeting.
     /// - Parameter timeout: how long to wait.
-    /// - Returns: the greeting, or `nil` in the `.noGreeting` dialect.
+    /// - Returns: the greeting, or `nil` in the `.guestAgent` dialect.
     /// - Throws: `.greetingMissing` after the timeout, or the error that ended the connection.
     public func awaitGreeting(timeout: Duration) async throws(QMPProtocolError) -> QMPGreeting? {
-        if options.dialect == .noGreeting { return nil }
+        if options.dialect == .guestAgent { return nil }
         if let greeting = session.greeting { return greeting }
         if let failure { throw failure }
         let result = await withTaskCancellationHandler {
@@ -241,6 +248,30 @@ public actor QMPClient {
         defer { releaseSlot() }
         let request = try session.negotiation(enable: enable, wantsOOB: options.wantsOOB)
         return try await perform(request, waitingFor: "reply to qmp_capabilities", timeout: timeout)
+    }
+
+    /// Resynchronises with the guest agent (QMP spec §2.7): sends 0xFF and `guest-sync-delimited`
+    /// with a random id, discards what comes before the agent's 0xFF, and checks that the reply
+    /// returns the id.
+    /// - Parameters:
+    ///   - id: the number the agent must return; random unless given.
+    ///   - timeout: how long to wait for the reply.
+    /// - Returns: the reply.
+    /// - Throws: `.resynchronizationFailed` when the reply is not the id, `.timeout` when none
+    ///   comes, or the error that ended the connection.
+    @discardableResult
+    public func resynchronize(id: Int64 = .random(in: 1...Int64(Int32.max)), timeout: Duration = .seconds(5))
+        async throws(QMPProtocolError) -> QMPReply
+    {
+        if let failure { throw failure }
+        await acquireSlot()
+        defer { releaseSlot() }
+        let request = try session.resynchronization(id: id)
+        let reply = try await perform(request, waitingFor: "reply to guest-sync-delimited", timeout: timeout)
+        guard reply.returnValue == .int(id) else {
+            throw .resynchronizationFailed(expected: id, raw: JSONWriter.compact.string(.object(reply.raw)))
+        }
+        return reply
     }
 
     // MARK: - Commands
@@ -360,23 +391,33 @@ public actor QMPClient {
             bytes += request.bytes
         }
         record(.sent, bytes)
+        // One write: it may take until the first request's deadline, which it cannot outlive.
+        let deadline = keys.compactMap { deadlines[$0]?.instant }.min() ?? .now
         do {
-            try await transport.send(bytes)
+            try await transport.send(bytes, deadline: deadline)
         } catch {
-            for key in keys { sendFailed(key, error) }
+            sendFailed(keys, error)
         }
         var outcomes: [Result<QMPReply, QMPProtocolError>] = []
         for key in keys { outcomes.append(await awaitReply(key)) }
         return outcomes
     }
 
-    /// Sends raw bytes without waiting for anything.
-    /// - Parameter bytes: the bytes.
-    /// - Throws: a transport error, or the error that ended the connection.
-    public func sendRaw(_ bytes: [UInt8]) async throws(QMPProtocolError) {
+    /// Sends raw bytes without waiting for a reply.
+    /// - Parameters:
+    ///   - bytes: the bytes.
+    ///   - timeout: how long the write may take (an endpoint that stops reading holds it).
+    /// - Throws: a transport error (`.sendTimedOut` ends the connection), or the error that
+    ///   ended the connection.
+    public func sendRaw(_ bytes: [UInt8], timeout: Duration = .seconds(10)) async throws(QMPProtocolError) {
         if let failure { throw failure }
         record(.sent, bytes)
-        do { try await transport.send(bytes) } catch { throw .transport(error) }
+        do {
+            try await transport.send(bytes, deadline: .now + timeout)
+        } catch {
+            sendFailed([], error)
+            throw .transport(error)
+        }
     }
 
     // MARK: - Events and observations
@@ -472,21 +513,29 @@ public actor QMPClient {
         let key = register(request, waitingFor: what, timeout: timeout)
         record(.sent, request.bytes)
         do {
-            try await transport.send(request.bytes)
+            try await transport.send(request.bytes, deadline: deadlines[key]?.instant ?? .now)
         } catch {
-            sendFailed(key, error)
+            sendFailed([key], error)
         }
         return try await awaitReply(key).get()
     }
 
-    /// A broken pipe or reset means the endpoint closed: leave the request to the reader, which
-    /// is about to see the end of stream and knows more (e.g. the endpoint's exit status).
-    private func sendFailed(_ key: WaitKey, _ error: TransportError) {
+    /// The requests of a write that failed. A broken pipe or reset means the endpoint closed:
+    /// leave the requests to the reader, which is about to see the end of stream and knows more
+    /// (e.g. the endpoint's exit status). A write that ran out of time left part of a message on
+    /// the wire, so the connection ends with that error, and it is the requests' outcome even
+    /// when their deadline (the same instant) was seen first: it says why no reply came.
+    private func sendFailed(_ keys: [WaitKey], _ error: TransportError) {
         switch error {
         case .sendFailed(errno: 32), .sendFailed(errno: 104):  // EPIPE, ECONNRESET
-            if let failure { complete(key, .failure(failure)) }
+            if let failure { for key in keys { complete(key, .failure(failure)) } }
+        case .sendTimedOut:
+            for key in keys {
+                if case .done = entries[key] { entries[key] = .done(.failure(.transport(error))) }
+            }
+            fail(.transport(error))
         default:
-            complete(key, .failure(.transport(error)))
+            for key in keys { complete(key, .failure(.transport(error))) }
         }
     }
 

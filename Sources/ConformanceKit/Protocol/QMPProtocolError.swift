@@ -46,6 +46,9 @@ public enum QMPProtocolError: Error, Sendable, Hashable, CustomStringConvertible
     case eventsDropped(count: Int, limit: Int)
     /// The waiting task was cancelled (the run was interrupted) before the reply came.
     case cancelled(waitingFor: String)
+    /// The guest agent's reply to `guest-sync-delimited` did not return the id sent (QMP spec
+    /// §2.7).
+    case resynchronizationFailed(expected: Int64, raw: String)
 
     /// The most bytes of a raw message kept in an error.
     public static let excerptLimit = 512
@@ -65,6 +68,7 @@ public enum QMPProtocolError: Error, Sendable, Hashable, CustomStringConvertible
         case .greetingMissing, .greetingMalformed, .eventBeforeGreeting: "2.2"
         case .invalidUTF8, .invalidJSON, .notAnObject: "2.1"
         case .unknownReplyID, .duplicateReply: "2.4"
+        case .resynchronizationFailed: "2.7"
         default: nil
         }
     }
@@ -96,6 +100,8 @@ public enum QMPProtocolError: Error, Sendable, Hashable, CustomStringConvertible
         case .eventsDropped(let count, let limit):
             "\(count) events dropped: more than the \(limit) kept arrived (the newest are kept)"
         case .cancelled(let what): "cancelled while waiting for \(what)"
+        case .resynchronizationFailed(let expected, let raw):
+            "guest-sync-delimited did not return \(expected) after the 0xFF delimiter: \(raw)"
         }
     }
 }

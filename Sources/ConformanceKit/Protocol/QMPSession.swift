@@ -4,16 +4,23 @@
 /// Pipeline position: `QMPFramer` lines go in through `receive(_:at:)`, which parses and
 /// classifies them (`QMPMessage`) and returns what happened as `Action`s; requests come out of
 /// `command(...)`/`request(...)` as compact bytes with a fresh short id. It performs no I/O and
-/// keeps no timers: `QMPClient` does both. The `.noGreeting` dialect (the guest agent) starts in
-/// command mode, with no greeting and no negotiation.
+/// keeps no timers: `QMPClient` does both. The `.guestAgent` dialect (qemu-ga) starts in command
+/// mode, with no greeting and no negotiation; its handshake is the resynchronisation of QMP spec
+/// §2.7 (`resynchronization(id:)`): input up to the 0xFF delimiter the agent sends back is
+/// discarded.
 public struct QMPSession: Sendable {
     /// Which flavour of QMP the server speaks.
-    public enum Dialect: Sendable, Hashable {
+    public enum Dialect: String, Sendable, Hashable, CaseIterable {
         /// QEMU's system emulator and storage daemon: greeting, negotiation, CRLF.
         case qmp
-        /// The guest agent: no greeting, no negotiation, bare LF line ends.
-        case noGreeting
+        /// The guest agent (qemu-ga): no greeting, no negotiation, bare LF line ends, and
+        /// `guest-sync-delimited` to resynchronise (QMP spec §2.7).
+        case guestAgent = "guest-agent"
     }
+
+    /// The byte the guest agent's resynchronisation uses: sent to reset the agent's parser, and
+    /// sent back by the agent just before the reply to `guest-sync-delimited`.
+    public static let delimiter: UInt8 = 0xFF
 
     /// Where the conversation is.
     public enum State: Sendable, Hashable {
@@ -73,12 +80,33 @@ public struct QMPSession: Sendable {
     private var answered: Set<JSONValue> = []
     private var answeredOrder: [JSONValue] = []
     private var abandoned: Set<JSONValue> = []
+    private var awaitingDelimiter = false
+    /// `guest-sync-delimited` requests sent whose 0xFF has not come yet.
+    private var delimitersExpected = 0
 
     /// Creates a session in its initial state.
     /// - Parameter dialect: `.qmp` unless talking to the guest agent.
     public init(dialect: Dialect = .qmp) {
         self.dialect = dialect
         state = dialect == .qmp ? .awaitingGreeting : .commandMode
+    }
+
+    /// Whether input is being discarded until the agent's 0xFF delimiter (after
+    /// `resynchronization(id:)`, guest-agent dialect).
+    public var isAwaitingDelimiter: Bool { awaitingDelimiter }
+
+    /// Builds the guest agent's resynchronisation (QMP spec §2.7): a 0xFF byte that resets the
+    /// agent's parser, then `guest-sync-delimited` with `id`. Until a line with the agent's own
+    /// 0xFF arrives, every line received is discarded (it answers input of an earlier client or
+    /// the 0xFF itself); the reply after the delimiter must return `id`.
+    /// - Parameter id: the number the agent must return (random, so a stale reply cannot match).
+    /// - Returns: the request to send.
+    /// - Throws: `QMPProtocolError.duplicateRequestID` (not with fresh ids).
+    public mutating func resynchronization(id: Int64) throws(QMPProtocolError) -> Request {
+        var request = try command("guest-sync-delimited", arguments: ["id": .int(id)])
+        request.bytes.insert(Self.delimiter, at: 0)
+        awaitingDelimiter = true
+        return request
     }
 
     /// The requests sent and not yet answered or abandoned.
@@ -141,6 +169,9 @@ public struct QMPSession: Sendable {
     private mutating func raw(_ bytes: [UInt8], id: JSONValue?, object: JSONObject?) throws(QMPProtocolError) -> Request
     {
         var enable: [String]?
+        if dialect == .guestAgent, object?["execute"]?.stringValue == "guest-sync-delimited" {
+            delimitersExpected += 1
+        }
         if object?["execute"]?.stringValue == "qmp_capabilities" {
             enable = object?["arguments"]?["enable"]?.arrayValue?.compactMap(\.stringValue) ?? []
         }
@@ -173,8 +204,27 @@ public struct QMPSession: Sendable {
     public mutating func receive(_ line: QMPFramer.Line, at time: ContinuousClock.Instant) -> [Action] {
         if case .failed = state { return [] }
         var actions: [Action] = []
-        if dialect == .qmp, line.terminator != .crlf {
-            actions.append(.finding(.malformedMessage(reason: "line ends with bare LF, not CRLF", raw: excerpt(line))))
+        var line = line
+        switch dialect {
+        case .qmp:
+            if line.terminator != .crlf {
+                actions.append(
+                    .finding(.malformedMessage(reason: "line ends with bare LF, not CRLF", raw: excerpt(line))))
+            }
+        case .guestAgent:
+            if let delimiter = line.bytes.lastIndex(of: Self.delimiter) {
+                if delimitersExpected == 0 {
+                    actions.append(
+                        .finding(
+                            .malformedMessage(
+                                reason: "0xFF delimiter without a guest-sync-delimited", raw: excerpt(line))))
+                }
+                awaitingDelimiter = false
+                delimitersExpected = max(0, delimitersExpected - 1)
+                line.bytes.removeSubrange(...delimiter)
+            } else if awaitingDelimiter {
+                return []
+            }
         }
         let object: JSONObject
         switch parse(line) {

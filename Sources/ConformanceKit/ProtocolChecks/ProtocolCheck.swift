@@ -14,6 +14,9 @@ public struct ProtocolCheck: Sendable, Identifiable {
     /// Whether the check changes the endpoint's run state (e.g. `stop`/`cont`); a runner should
     /// run these only against a disposable (launched) endpoint.
     public var changesRunState: Bool
+    /// The dialects the rule belongs to (the greeting and `qmp_capabilities` are QMP's only;
+    /// `guest-sync-delimited` is the guest agent's).
+    public var dialects: Set<QMPSession.Dialect>
     /// The check itself.
     public var body: @Sendable (ProtocolCheckContext) async throws -> String
 
@@ -26,18 +29,21 @@ public struct ProtocolCheck: Sendable, Identifiable {
     ///   - section: spec section.
     ///   - summary: the rule.
     ///   - changesRunState: whether it pauses/resumes the guest.
+    ///   - dialects: the dialects the rule belongs to.
     ///   - body: returns what it observed; throws on failure or skip.
     public init(
         _ name: String,
         section: String,
         summary: String,
         changesRunState: Bool = false,
+        dialects: Set<QMPSession.Dialect> = [.qmp],
         body: @escaping @Sendable (ProtocolCheckContext) async throws -> String
     ) {
         self.name = name
         self.section = section
         self.summary = summary
         self.changesRunState = changesRunState
+        self.dialects = dialects
         self.body = body
     }
 }

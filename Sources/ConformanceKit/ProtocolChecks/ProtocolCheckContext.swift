@@ -29,6 +29,8 @@ public actor ProtocolCheckContext {
     public nonisolated let connector: Connector
     /// The timeout for each step (greeting, reply, event).
     public nonisolated let timeout: Duration
+    /// The endpoint's dialect: what `negotiated()` does and which command `probeCommand` is.
+    public nonisolated let dialect: QMPSession.Dialect
     /// Seconds since the Unix epoch, now (event timestamps are compared with it).
     public nonisolated let wallClock: @Sendable () -> Double
     private var clients: [QMPClient] = []
@@ -38,12 +40,15 @@ public actor ProtocolCheckContext {
     /// - Parameters:
     ///   - connector: opens a connection.
     ///   - timeout: per-step timeout.
+    ///   - dialect: the endpoint's dialect.
     ///   - wallClock: the wall clock (default: the host's).
     public init(
-        connector: @escaping Connector, timeout: Duration, wallClock: @escaping @Sendable () -> Double = Host.wallClock
+        connector: @escaping Connector, timeout: Duration, dialect: QMPSession.Dialect = .qmp,
+        wallClock: @escaping @Sendable () -> Double = Host.wallClock
     ) {
         self.connector = connector
         self.timeout = timeout
+        self.dialect = dialect
         self.wallClock = wallClock
     }
 
@@ -58,14 +63,29 @@ public actor ProtocolCheckContext {
         return client
     }
 
-    /// A new connection in command mode.
-    /// - Parameter enable: capabilities to enable; `nil` for `oob` when offered.
+    /// A harmless command every endpoint of the dialect has: `query-version`, or the guest
+    /// agent's `guest-ping`.
+    public nonisolated var probeCommand: String {
+        switch dialect {
+        case .qmp: "query-version"
+        case .guestAgent: "guest-ping"
+        }
+    }
+
+    /// A new connection in command mode: negotiated (QMP), or resynchronised with
+    /// `guest-sync-delimited` (the guest agent).
+    /// - Parameter enable: capabilities to enable; `nil` for `oob` when offered (QMP only).
     /// - Returns: the client.
     /// - Throws: `Failure` when negotiation fails, `QMPProtocolError` when the exchange does.
     public func negotiated(enable: [String]? = nil) async throws -> QMPClient {
         let client = try await fresh()
-        let reply = try await client.negotiate(enable: enable, timeout: timeout)
-        if let error = reply.error { throw Failure("qmp_capabilities failed: \(error)") }
+        switch dialect {
+        case .qmp:
+            let reply = try await client.negotiate(enable: enable, timeout: timeout)
+            if let error = reply.error { throw Failure("qmp_capabilities failed: \(error)") }
+        case .guestAgent:
+            try await client.resynchronize(timeout: timeout)
+        }
         return client
     }
 

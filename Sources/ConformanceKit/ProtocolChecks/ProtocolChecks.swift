@@ -12,13 +12,15 @@ public enum ProtocolChecks {
     ///   - check: the check.
     ///   - connector: opens a connection (greeted, not negotiated, recording a transcript).
     ///   - timeout: per-step timeout.
+    ///   - dialect: the endpoint's dialect.
     /// - Returns: the result, with the transcript of every connection the check opened.
     public static func run(
         _ check: ProtocolCheck,
         connector: @escaping ProtocolCheckContext.Connector,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(5),
+        dialect: QMPSession.Dialect = .qmp
     ) async -> ProtocolCheckResult {
-        let context = ProtocolCheckContext(connector: connector, timeout: timeout)
+        let context = ProtocolCheckContext(connector: connector, timeout: timeout, dialect: dialect)
         let outcome: ProtocolCheckResult.Outcome
         let detail: String
         do {
@@ -36,17 +38,21 @@ public enum ProtocolChecks {
 
     /// Runs checks one after another.
     /// - Parameters:
-    ///   - checks: the checks (default: all).
+    ///   - checks: the checks (default: all of the dialect's).
     ///   - connector: opens a connection.
     ///   - timeout: per-step timeout.
+    ///   - dialect: the endpoint's dialect.
     /// - Returns: one result per check, in order.
     public static func runAll(
-        _ checks: [ProtocolCheck] = ProtocolChecks.all,
+        _ checks: [ProtocolCheck]? = nil,
         connector: @escaping ProtocolCheckContext.Connector,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(5),
+        dialect: QMPSession.Dialect = .qmp
     ) async -> [ProtocolCheckResult] {
         var results: [ProtocolCheckResult] = []
-        for check in checks { results.append(await run(check, connector: connector, timeout: timeout)) }
+        for check in checks ?? all(for: dialect) {
+            results.append(await run(check, connector: connector, timeout: timeout, dialect: dialect))
+        }
         return results
     }
 
@@ -79,8 +85,16 @@ public enum ProtocolChecks {
         secondNegotiationFails, unknownCapabilityFails, messagesAreCRLFTerminatedObjects, outputIsASCII,
         idsEchoedOnSuccess, idsEchoedOnError, errorShape, eventShape, inBandRepliesInIssueOrder,
         oobRejectedWithoutCapability, oobAcceptedWithCapability, oobWithoutAllowOOBFails, malformedJSONRecovery,
-        nonObjectArgumentsRejected, unknownTopLevelKeyRejected, missingExecuteRejected,
+        nonObjectArgumentsRejected, unknownTopLevelKeyRejected, missingExecuteRejected, resynchronizesAfterGarbage,
+        agentLinesEndWithLF,
     ]
+
+    /// The checks whose rule belongs to a dialect, in catalogue order.
+    /// - Parameter dialect: the endpoint's dialect.
+    /// - Returns: the checks to run against it.
+    public static func all(for dialect: QMPSession.Dialect) -> [ProtocolCheck] {
+        all.filter { $0.dialects.contains(dialect) }
+    }
 
     // MARK: - Helpers
 
@@ -249,17 +263,19 @@ public enum ProtocolChecks {
 
     static let idsEchoedOnSuccess = ProtocolCheck(
         "ids-echoed-on-success", section: "2.4.1",
-        summary: "A success reply carries the request's id, of any JSON type, unchanged."
-    ) { context in try await idsEchoed(context, command: "query-version", success: true) }
+        summary: "A success reply carries the request's id, of any JSON type, unchanged.",
+        dialects: [.qmp, .guestAgent]
+    ) { context in try await idsEchoed(context, command: context.probeCommand, success: true) }
 
     static let idsEchoedOnError = ProtocolCheck(
         "ids-echoed-on-error", section: "2.4.2",
-        summary: "An error reply carries the request's id, of any JSON type, unchanged."
+        summary: "An error reply carries the request's id, of any JSON type, unchanged.", dialects: [.qmp, .guestAgent]
     ) { context in try await idsEchoed(context, command: "qmp-conform-no-such-command", success: false) }
 
     static let errorShape = ProtocolCheck(
         "error-shape", section: "2.4.2",
-        summary: "An error reply is {\"error\": {\"class\": string, \"desc\": string}, \"id\"} without \"return\"."
+        summary: "An error reply is {\"error\": {\"class\": string, \"desc\": string}, \"id\"} without \"return\".",
+        dialects: [.qmp, .guestAgent]
     ) { context in
         let client = try await context.negotiated()
         let reply = try await client.execute("qmp-conform-no-such-command", id: "e", timeout: context.timeout)
@@ -384,7 +400,7 @@ public enum ProtocolChecks {
             #"{"execute":"query-version","id":"unfinished""#, #"{"execute":"query-version","id":"unfinis"#,
         ]
         for (index, prefix) in unfinished.enumerated() {
-            try await client.sendRaw(Array(prefix.utf8))
+            try await client.sendRaw(Array(prefix.utf8), timeout: context.timeout)
             let reset = try await client.sendRaw([0x01], expectingReplyID: nil, timeout: context.timeout)
             let error = try expectError(reset, "control character 0x01 after \(prefix)", class: .genericError)
             let id = JSONValue.string("after-\(index)")
@@ -401,12 +417,14 @@ public enum ProtocolChecks {
 
     static let nonObjectArgumentsRejected = ProtocolCheck(
         "non-object-arguments-rejected", section: "2.3",
-        summary: "A request whose arguments is not an object is rejected."
+        summary: "A request whose arguments is not an object is rejected.", dialects: [.qmp, .guestAgent]
     ) { context in
         let client = try await context.negotiated()
         var details: [String] = []
         for (index, arguments) in ([[], "x", 1, .null] as [JSONValue]).enumerated() {
-            let request: JSONObject = ["execute": "query-version", "arguments": arguments, "id": .int(Int64(index))]
+            let request: JSONObject = [
+                "execute": .string(context.probeCommand), "arguments": arguments, "id": .int(Int64(index)),
+            ]
             let error = try expectError(
                 await client.send(request: request, timeout: context.timeout), "arguments \(describe(arguments))")
             details.append("\(describe(arguments)): \(error)")
@@ -416,22 +434,57 @@ public enum ProtocolChecks {
 
     static let unknownTopLevelKeyRejected = ProtocolCheck(
         "unknown-top-level-key-rejected", section: "2.3",
-        summary: "A request with an unknown top-level member is rejected."
+        summary: "A request with an unknown top-level member is rejected.", dialects: [.qmp, .guestAgent]
     ) { context in
         let client = try await context.negotiated()
-        let request: JSONObject = ["execute": "query-version", "qmp-conform-bogus": 1, "id": "k"]
+        let request: JSONObject = ["execute": .string(context.probeCommand), "qmp-conform-bogus": 1, "id": "k"]
         let error = try expectError(await client.send(request: request, timeout: context.timeout), "unknown member")
         return "\(error)"
     }
 
     static let missingExecuteRejected = ProtocolCheck(
         "missing-execute-rejected", section: "2.3",
-        summary: "A request without execute (or exec-oob) is rejected."
+        summary: "A request without execute (or exec-oob) is rejected.", dialects: [.qmp, .guestAgent]
     ) { context in
         let client = try await context.negotiated()
         let first = try expectError(await client.send(request: ["id": "m"], timeout: context.timeout), "{\"id\"}")
         let second = try expectError(
             await client.send(request: ["arguments": [:], "id": "n"], timeout: context.timeout), "{\"arguments\"}")
         return "\(first); \(second)"
+    }
+
+    static let resynchronizesAfterGarbage = ProtocolCheck(
+        "resynchronizes-after-garbage", section: "2.7",
+        summary:
+            "After a half-sent request and garbage, 0xFF and guest-sync-delimited bring the agent back: its reply "
+            + "follows a 0xFF and returns the id sent, and the next command works.",
+        dialects: [.guestAgent]
+    ) { context in
+        let client = try await context.fresh()
+        try await client.sendRaw(Array(#"{"execute":"guest-ping","id":"half"#.utf8) + [0x01, 0x7F])
+        let reply = try await client.resynchronize(timeout: context.timeout)
+        let after = try expectSuccess(
+            await client.execute(context.probeCommand, id: "after", timeout: context.timeout),
+            "\(context.probeCommand) after the resynchronisation")
+        return "guest-sync-delimited returned \(describe(.object(reply.raw))); then \(describe(after))"
+    }
+
+    static let agentLinesEndWithLF = ProtocolCheck(
+        "agent-lines-end-with-lf", section: "2.1.1",
+        summary: "Every agent message is one JSON object on a line ending in LF (the agent's framing; no CRLF).",
+        dialects: [.guestAgent]
+    ) { context in
+        let client = try await context.negotiated()
+        _ = try await client.execute(context.probeCommand, timeout: context.timeout)
+        _ = try await client.execute("qmp-conform-no-such-command", timeout: context.timeout)
+        let received = await client.transcript.received
+        for entry in received where entry.elided == nil {
+            guard entry.bytes.last == 10, entry.bytes.dropLast().last != 13 else {
+                throw Failure("message not terminated by a bare LF: \(QMPTranscript.printable(entry.bytes))")
+            }
+        }
+        let findings = await client.findings
+        guard findings.isEmpty else { throw Failure(findings.map { "\($0.problem)" }.joined(separator: "; ")) }
+        return "\(received.count) messages, all ending in LF"
     }
 }

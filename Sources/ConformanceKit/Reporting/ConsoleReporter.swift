@@ -1,5 +1,6 @@
 /// Renders the human summary printed at the end of a run: the totals line, a per-kind line,
-/// then each failed or errored case with its diffs (or error) and the command that reruns it.
+/// then each failed or errored case with its diffs (or error) and the command that reruns it,
+/// the waived cases, and the expired and stale waivers.
 ///
 /// Plain text by default; `colour` adds ANSI colours to the verdict labels. Text from the
 /// endpoint has its control characters made visible, so a hostile reply cannot drive the
@@ -40,6 +41,13 @@ public struct ConsoleReporter: Reporter {
                 + TextEscaping.terminal(reason)
         }
         if !waived.isEmpty { lines += [""] + waived }
+        let review = report.waiverReview
+        if !review.expired.isEmpty || !review.stale.isEmpty { lines.append("") }
+        let text = { (waiver: Waivers.Waiver) in
+            TextEscaping.terminal(ReportText.waiverLine(waiver) + (waiver.link.map { " <\($0)>" } ?? ""))
+        }
+        lines += review.expired.map { painted("EXPIRED", .red) + " " + text($0) }
+        lines += review.stale.map { "STALE " + text($0) }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -158,6 +158,17 @@ enum ReportText {
         return blocks.isEmpty ? "" : blocks.joined(separator: "\n\n") + "\n"
     }
 
+    /// A waiver as reports list it, without its link (each format shows that its own way):
+    /// where it is, what it matches, when it expires, and why:
+    /// `w.json:3:5: case 'x/*', summary 'y' (expires 2026-12-01): reason`.
+    /// - Parameter waiver: the waiver.
+    /// - Returns: the line.
+    static func waiverLine(_ waiver: Waivers.Waiver) -> String {
+        let expires = waiver.expires.map { " (expires \($0))" } ?? ""
+        return "\(waiver.location): case '\(waiver.caseID)', summary '\(waiver.summary)'\(expires): "
+            + bounded(waiver.reason)
+    }
+
     /// The case's title: `<case id>: <summary>`.
     /// - Parameter result: the result.
     /// - Returns: the title.
@@ -177,13 +188,19 @@ enum ReportText {
     /// - Parameter outline: the outlined report.
     /// - Returns: the sentence.
     static func totalsLine(_ outline: ReportOutline) -> String {
-        let counts = outline.totals
+        let interrupted = outline.report.interrupted ? " (interrupted)" : ""
+        return countsPhrase(outline.totals) + " in \(seconds(outline.report.duration, decimals: 1)) s\(interrupted)"
+    }
+
+    /// How results ended, as the totals line and the progress log say it: `3 cases: 1 passed,
+    /// 1 failed, 1 skipped (1 of them waived)`; errored appears only when there are errors.
+    /// - Parameter counts: the counts.
+    /// - Returns: the phrase.
+    static func countsPhrase(_ counts: ResultCounts) -> String {
         var parts = ["\(counts.passed) passed", "\(counts.failures) failed"]
         if counts.errors > 0 { parts.append("\(counts.errors) errored") }
         parts.append("\(counts.skipped) skipped" + (counts.waived > 0 ? " (\(counts.waived) of them waived)" : ""))
-        let interrupted = outline.report.interrupted ? " (interrupted)" : ""
         return cases(counts.tests) + ": " + parts.joined(separator: ", ")
-            + " in \(seconds(outline.report.duration, decimals: 1)) s\(interrupted)"
     }
 
     /// A count of cases with the noun in the right number: `1 case`, `3 cases`.

@@ -3,6 +3,8 @@ extension RunReport {
     public var hasFailures: Bool { results.contains { $0.verdict.isFailure } }
 
     /// The exit status for a run that happened: `.conformanceFailures` when a case failed or
-    /// errored, else `.success`. Whether an interrupted run exits differently is the CLI's call.
-    package var exitStatus: ExitStatus { hasFailures ? .conformanceFailures : .success }
+    /// errored (an expired waiver's cases among them) or the waivers fail the run (a stale one
+    /// under `--strict-waivers`), else `.success`. Whether an interrupted run exits differently
+    /// is the CLI's call.
+    package var exitStatus: ExitStatus { hasFailures || waiverReview.failsRun ? .conformanceFailures : .success }
 }

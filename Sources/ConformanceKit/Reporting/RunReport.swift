@@ -16,11 +16,13 @@ public struct RunReport: Sendable, Hashable {
     public var results: [CaseResult]
     /// Whether the run was interrupted (Ctrl-C) before every case ran.
     public var interrupted: Bool
+    /// The expired and the stale waivers of the run.
+    public var waiverReview: Waivers.Review
 
     /// Creates a report.
     public init(
         name: String, properties: [(key: String, value: String)], startedAt: Date, duration: Double,
-        results: [CaseResult], interrupted: Bool = false
+        results: [CaseResult], interrupted: Bool = false, waiverReview: Waivers.Review = .empty
     ) {
         self.name = name
         self.properties = properties
@@ -28,12 +30,13 @@ public struct RunReport: Sendable, Hashable {
         self.duration = duration
         self.results = results
         self.interrupted = interrupted
+        self.waiverReview = waiverReview
     }
 
     public static func == (lhs: RunReport, rhs: RunReport) -> Bool {
         lhs.name == rhs.name && lhs.properties.elementsEqual(rhs.properties, by: { $0 == $1 })
             && lhs.startedAt == rhs.startedAt && lhs.duration == rhs.duration && lhs.results == rhs.results
-            && lhs.interrupted == rhs.interrupted
+            && lhs.interrupted == rhs.interrupted && lhs.waiverReview == rhs.waiverReview
     }
 
     public func hash(into hasher: inout Hasher) {

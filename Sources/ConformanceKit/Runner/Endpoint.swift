@@ -136,6 +136,43 @@ public actor Endpoint {
         localScratch = nil
     }
 
+    /// How long `--dialect auto` listens for a greeting: QEMU greets as soon as it accepts.
+    public static let greetingWindow = Duration.seconds(1)
+
+    /// Finds out which dialect a target speaks (`--dialect auto`): connects without sending
+    /// anything; any bytes within `window` (a greeting) mean QMP; silence means the guest agent,
+    /// confirmed by a `guest-sync-delimited` resynchronisation. A launched target is launched for
+    /// this and stopped again.
+    /// - Parameters:
+    ///   - target: the endpoint.
+    ///   - window: how long to listen for a greeting.
+    ///   - timeout: for launching, connecting and the resynchronisation.
+    /// - Returns: the dialect.
+    /// - Throws: `QMPProtocolError` when the endpoint cannot be reached, or is silent and does not
+    ///   resynchronise either.
+    public static func detectDialect(
+        of target: EndpointTarget, window: Duration = greetingWindow, timeout: Duration
+    ) async throws(QMPProtocolError) -> QMPSession.Dialect {
+        let endpoint = Endpoint(
+            target: target, timeout: timeout, clientOptions: QMPClient.Options(dialect: .guestAgent))
+        let dialect: Result<QMPSession.Dialect, QMPProtocolError>
+        do throws(QMPProtocolError) {
+            let client = try await endpoint.openClient(negotiate: false)
+            try? await Task.sleep(for: window)
+            if await !client.transcript.received.isEmpty {
+                dialect = .success(.qmp)
+            } else {
+                try await client.resynchronize(timeout: timeout)
+                dialect = .success(.guestAgent)
+            }
+            await client.close()
+        } catch {
+            dialect = .failure(error)
+        }
+        await endpoint.shutDown()
+        return try dialect.get()
+    }
+
     /// A protocol-check connector for this endpoint.
     public nonisolated var checkConnector: ProtocolCheckContext.Connector {
         { () async throws(QMPProtocolError) -> QMPClient in try await self.openClient(negotiate: false) }

@@ -1,6 +1,7 @@
 /// What a run learns about its target once, at the start, to decide which scenarios apply and
-/// how to launch them: the QEMU version (greeting), the target architecture (`query-target`)
-/// and the default machine type (`query-machines`, the one with `is-default`).
+/// how to launch them: the QEMU version (greeting), the target architecture (`query-target`),
+/// the default machine type (`query-machines`, the one with `is-default`) and, for the guest
+/// agent, the commands it has disabled (`guest-info`, `enabled: false`: `qemu-ga -b`).
 struct EndpointFacts: Sendable {
     /// The endpoint's version, from the greeting.
     var version: Version?
@@ -8,6 +9,8 @@ struct EndpointFacts: Sendable {
     var architecture: String?
     /// The default machine type (its alias when it has one, e.g. `pc`), when there is one.
     var machine: String?
+    /// Commands of the schema the endpoint says it has disabled (the guest agent's `guest-info`).
+    var disabledCommands: Set<String> = []
 
     /// Asks a connected endpoint, using only the commands its schema has.
     /// - Parameters:
@@ -30,6 +33,13 @@ struct EndpointFacts: Sendable {
             let machine = machines.first(where: { $0["is-default"] == true })
         {
             facts.machine = machine["alias"]?.stringValue ?? machine["name"]?.stringValue
+        }
+        if schema.command(named: "guest-info") != nil,
+            let commands = try? await client.execute("guest-info", timeout: timeout).returnValue?[
+                "supported_commands"]?.arrayValue
+        {
+            facts.disabledCommands = Set(
+                commands.filter { $0["enabled"] == false }.compactMap { $0["name"]?.stringValue })
         }
         return facts
     }

@@ -2,8 +2,10 @@
 /// stateful sequences act on. It only chooses the command; launching, relaunching and disposable
 /// endpoints work on it as on any `EndpointTarget.launch` command.
 ///
-/// The guest agent (`qemu-ga`) is not a profile: it sends no QMP greeting and takes no
-/// `qmp_capabilities`, so a QMP client cannot negotiate with it.
+/// The guest agent (`qga`) speaks the guest-agent dialect (`dialect`) and runs on this host, so
+/// its "guest" is the host: it is launched with every command the safety policy places beyond
+/// launch blocked (`-b`), a second guard behind the runner's own refusal to send them valid
+/// arguments.
 public enum EndpointProfile: String, Sendable, Hashable, CaseIterable {
     /// The fixture endpoint, `LaunchedEndpoint.Configuration.defaultCommand` (the socket option
     /// appended).
@@ -11,6 +13,9 @@ public enum EndpointProfile: String, Sendable, Hashable, CaseIterable {
     /// The storage daemon with its QMP monitor on a socket chardev at `{qmp}` and the fixture's
     /// block nodes and iothread (`qemu-storage-daemon` takes no `-qmp`).
     case qsd
+    /// The guest agent, `qemu-ga -m unix-listen` at `{qmp}` with its state and pid file in
+    /// `{scratch}`, not daemonized.
+    case qga
 
     /// The storage daemon's share of the fixture: `null-co` block nodes (no host file) and an
     /// iothread, named as `cases/values.json`'s identifier role names members.
@@ -21,19 +26,33 @@ public enum EndpointProfile: String, Sendable, Hashable, CaseIterable {
         "--object", "iothread,id=qmp-conform-iothread",
     ]
 
+    /// The dialect it speaks.
+    public var dialect: QMPSession.Dialect { self == .qga ? .guestAgent : .qmp }
+
     /// The command it launches (a template when it names `{qmp}`).
-    public var command: [String] {
-        switch self {
+    /// - Parameter blocked: the commands the guest agent must have disabled (the safety policy's
+    ///   `beyondLaunchCommands`); the other profiles ignore it.
+    /// - Returns: the command.
+    public func command(blocking blocked: [String]) -> [String] {
+        let (socket, scratch) = (
+            LaunchedEndpoint.Configuration.socketPlaceholder, LaunchedEndpoint.Configuration.scratchPlaceholder
+        )
+        return switch self {
         case .qemu: LaunchedEndpoint.Configuration.defaultCommand
         case .qsd:
             [
                 "qemu-storage-daemon", "--chardev",
-                "socket,path=\(LaunchedEndpoint.Configuration.socketPlaceholder),server=on,wait=off,id=qmp0",
+                "socket,path=\(socket),server=on,wait=off,id=qmp0",
                 "--monitor", "chardev=qmp0",
             ] + Self.storageDaemonFixtureArguments
+        case .qga:
+            ["qemu-ga", "-m", "unix-listen", "-p", socket, "-t", scratch, "-f", "\(scratch)/qga.pid"]
+                + (blocked.isEmpty ? [] : ["-b", blocked.joined(separator: ",")])
         }
     }
 
     /// The target that launches it.
-    public var target: EndpointTarget { .launch(command) }
+    /// - Parameter blocked: the commands the guest agent must have disabled.
+    /// - Returns: the target.
+    public func target(blocking blocked: [String]) -> EndpointTarget { .launch(command(blocking: blocked)) }
 }

@@ -94,6 +94,9 @@ public struct Observation: Sendable {
     public var protocolCheck: ProtocolCheckResult?
     /// For an invalid case of a state-changing command: its state queries before and after.
     public var snapshots: [Snapshot] = []
+    /// For a generated case: the endpoint said it has the command disabled (the guest agent's
+    /// `guest-info`, `enabled: false`), so it must answer `CommandNotFound` whatever the arguments.
+    public var commandDisabled = false
     /// How long the item took.
     public var duration: Duration
     /// The item's exchange as it went over the wire.

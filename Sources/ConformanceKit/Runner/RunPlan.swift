@@ -12,6 +12,8 @@ public struct RunPlan: Sendable {
         public var protocolChecks: Bool
         /// How cases are generated (seed, budgets).
         public var generator: CaseGenerator.Options
+        /// The endpoint's dialect: which protocol checks apply.
+        public var dialect: QMPSession.Dialect
         /// The `-compat` policy whose cases to add (`CompatScenarioGenerator`); nil adds none.
         public var compat: CompatPolicy?
 
@@ -20,15 +22,18 @@ public struct RunPlan: Sendable {
         ///   - filter: id globs, kinds and shard.
         ///   - protocolChecks: include the protocol checks.
         ///   - generator: seed and budgets.
+        ///   - dialect: the endpoint's dialect.
         ///   - compat: the `-compat` policy whose cases to add, if any.
         public init(
             filter: CaseFilter = CaseFilter(), protocolChecks: Bool = true,
-            generator: CaseGenerator.Options = CaseGenerator.Options(), compat: CompatPolicy? = nil
+            generator: CaseGenerator.Options = CaseGenerator.Options(), dialect: QMPSession.Dialect = .qmp,
+            compat: CompatPolicy? = nil
         ) {
             self.compat = compat
             self.filter = filter
             self.protocolChecks = protocolChecks
             self.generator = generator
+            self.dialect = dialect
         }
     }
 
@@ -53,7 +58,7 @@ public struct RunPlan: Sendable {
             schema: schema, model: resources, directory: directory, seed: selection.generator.seed
         ).generate()
         var all: [Runner.Item] = []
-        if selection.protocolChecks { all += ProtocolChecks.all.map { .protocolCheck($0) } }
+        if selection.protocolChecks { all += ProtocolChecks.all(for: selection.dialect).map { .protocolCheck($0) } }
         all += directory.scenarios.map { .scenario($0) }
         all += sequences.map { .scenario($0) }
         if let policy = selection.compat {

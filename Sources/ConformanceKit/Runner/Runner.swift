@@ -6,7 +6,8 @@
 /// survived; a dead or hung endpoint is recorded in the observation (exit status, stderr tail)
 /// and relaunched. Valid cases of commands with effects (the safety policy's `destructive` tag)
 /// run on a separate, disposable launched endpoint, or only with `allowUnsafe` when the run
-/// does not own the endpoint. Every request carries an id unique in the run, so a late reply
+/// does not own the endpoint; so do valid cases of commands the policy does not classify
+/// (`effectsUnknown`). Every request carries an id unique in the run, so a late reply
 /// to a timed-out request is never taken for another case's.
 public struct Runner: Sendable {
     /// Makes the endpoint a job talks to; tests inject scripted endpoints.
@@ -105,9 +106,14 @@ public struct Runner: Sendable {
         self.schema = schema
     }
 
-    /// The command used to check that an endpoint is alive: the cheapest the schema offers.
+    /// Why a valid case of a command the safety policy does not classify is not run against an
+    /// endpoint the run did not launch.
+    static let effectsUnknown = "effects unknown: classify it in policy.json or pass --allow-unsafe"
+
+    /// The command used to check that an endpoint is alive: the cheapest the schema offers
+    /// (`guest-ping` for the guest agent).
     var livenessCommand: String {
-        ["query-status", "query-version", "query-commands"].first { schema.command(named: $0) != nil }
+        ["query-status", "query-version", "guest-ping", "query-commands"].first { schema.command(named: $0) != nil }
             ?? "query-commands"
     }
 
@@ -197,6 +203,10 @@ public struct Runner: Sendable {
                             "has effects a launched endpoint does not contain "
                                 + "(\(testCase.effects.names.joined(separator: ", "))); runs only with --allow-unsafe"
                         )
+                    } else if testCase.effects.unknown && !configuration.target.isLaunched
+                        && !configuration.allowUnsafe
+                    {
+                        observation = .notRun(Self.effectsUnknown)
                     } else if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
                         observation = .notRun(
                             "has effects beyond the endpoint (\(testCase.effects.names.joined(separator: ", "))); "
@@ -209,10 +219,11 @@ public struct Runner: Sendable {
                             endpoint = own
                         }
                         let (previous, target) = (lastEvent, endpoint)
-                        let run =
+                        var run =
                             await withinWallTime(restarting: target) {
                                 await runCase(testCase, index: index, on: target, previousEvent: previous)
                             } ?? CaseRun(observation: cutShort, roundTrips: 0)
+                        run.observation.commandDisabled = outcome.facts.disabledCommands.contains(testCase.command)
                         observation = run.observation
                         lastEvent =
                             run.observation.events.last(where: { !$0.timestamp.isUnknown })?.timestamp
@@ -531,7 +542,8 @@ public struct Runner: Sendable {
         await endpoint.disconnect()
         let start = ContinuousClock.now
         let checked = await ProtocolChecks.run(
-            check, connector: (own ?? endpoint).checkConnector, timeout: configuration.caseTimeout)
+            check, connector: (own ?? endpoint).checkConnector, timeout: configuration.caseTimeout,
+            dialect: configuration.clientOptions.dialect)
         await own?.shutDown()
         _ = try? await endpoint.connect()
         return Observation(

@@ -2,12 +2,12 @@ import Foundation
 import Glibc
 
 extension ChildProcess {
-    /// The one thread that forks every launched endpoint, alive as long as the tool.
+    /// The one thread that forks every supervisor, alive as long as the tool.
     ///
-    /// `PR_SET_PDEATHSIG` fires when the *thread* that forked a child ends, not the process, so
-    /// forking from a pooled thread (which Dispatch retires when idle) would kill endpoints at
-    /// random. This thread never returns; callers hand it a closure and wait for its result
-    /// (a fork and exec take milliseconds).
+    /// Forks happen one at a time, never while `killStrayChildren()` sorts the tool's children
+    /// into tracked supervisors and strays, so a supervisor is tracked before anyone can see it.
+    /// This thread never returns; callers hand it a closure and wait for its result (a fork
+    /// takes milliseconds).
     final class Spawner: @unchecked Sendable {
         static let shared = Spawner()
 
@@ -17,8 +17,8 @@ extension ChildProcess {
         private var live: Set<pid_t> = []
         private var adopting = false
 
-        /// The children the tool started and still tracks (endpoints and their guards, until
-        /// reaped): everything else among its children is a stray.
+        /// The children the tool started and still tracks (supervisors, until reaped):
+        /// everything else among its children is a stray.
         var tracked: Set<pid_t> { registry.withLock { live } }
 
         /// Whether the process reaps its orphaned descendants (`adoptOrphanedDescendants()`).

@@ -2,19 +2,36 @@ import Dispatch
 import Foundation
 import Glibc
 
-/// A launched process that dies with the tool: forked on the one long-lived `Spawner` thread,
-/// in its own process group, with `PR_SET_PDEATHSIG` = SIGKILL set between fork and exec (so even
-/// a SIGKILL of the tool takes it down; `posix_spawn` cannot set that), and a guard process (a
-/// second child of the tool, see `ChildImage.guardGroup`) that kills the whole group, children
-/// of the process included, once the tool lets it go (`release()`) or dies. stdin/stdout on
-/// /dev/null, stderr captured (a bounded tail), no inherited descriptors beyond 0-2, default
-/// signal dispositions and an empty mask. A reaper blocks in `waitpid` on its own queue, so the
-/// exit status is known as soon as the process ends. Between fork and exec the child makes only
+/// A launched process whose whole tree dies with the tool, however the tool ends.
+///
+/// The tool forks (on the one long-lived `Spawner` thread) a supervisor, which forks the command
+/// (see `ChildImage.supervise`):
+///
+///     tool ── supervisor (own group, child subreaper, holds the lifeline's read end)
+///                 └── command (own group, PR_SET_PDEATHSIG = SIGKILL from the supervisor)
+///                         └── its descendants; a `setsid` one that is orphaned re-parents to
+///                             the supervisor, not to init
+///
+/// The supervisor ends when the command does, or when the lifeline closes: the tool lets it go
+/// (`release()`) or dies, even by SIGKILL, since only the tool holds the write end. Either way it
+/// first kills the command's group and every descendant re-parented to it, so nothing the command
+/// started outlives it, and then ends as the command ended; the tool's `waitpid` on the
+/// supervisor therefore reports the command's exit, and a reaper blocks in it on its own queue, so
+/// the exit status is known as soon as the command (and its leftovers) ended. If the supervisor
+/// itself is killed, the command dies by its parent-death signal and its detached descendants
+/// re-parent to the tool when the tool adopts orphans (the CLI: `adoptOrphanedDescendants()`,
+/// `killStrayChildren()`). Signals go to the command's group directly. The command has stdin and
+/// stdout on /dev/null, stderr captured (a bounded tail), no inherited descriptors beyond 0-2,
+/// default signal dispositions and an empty mask. Between fork and exec the children make only
 /// async-signal-safe calls on memory prepared before the fork.
 package final class ChildProcess: @unchecked Sendable {
+    /// The command's pid, also its process group.
     let pid: pid_t
     let command: [String]
-    private let lifeline: Launch.Guard?
+    /// Its supervisor, the tool's child: what the tool waits for.
+    private let supervisor: pid_t
+    /// The write end of the supervisor's lifeline.
+    private let lifeline: Int32
     private let lock = NSLock()
     private var exit: EndpointExit?
     private var exitWaiters: [Int: CheckedContinuation<EndpointExit?, Never>] = [:]
@@ -26,20 +43,20 @@ package final class ChildProcess: @unchecked Sendable {
     private let reaper = DispatchQueue(label: "qmp-conform.process.reaper")
     private let stderrReader = DispatchQueue(label: "qmp-conform.process.stderr")
 
-    private init(pid: pid_t, command: [String], stderrFD: Int32, lifeline: Launch.Guard?, tailLimit: Int) {
-        self.pid = pid
+    private init(_ launch: Launch.Started, command: [String], tailLimit: Int) {
+        pid = launch.pid
+        supervisor = launch.supervisor
+        lifeline = launch.lifeline
+        let stderrFD = launch.stderrFD
         self.command = command
-        self.lifeline = lifeline
         self.tailLimit = tailLimit
         stderrReader.async { [self] in readStderr(stderrFD) }
         reaper.async { [self] in reap() }
     }
 
     deinit {
-        // Reaped but never released (its endpoint value was dropped): let the guard go.
-        guard !released, let lifeline else { return }
-        Glibc.close(lifeline.lifeline)
-        DispatchQueue.global().async { Self.reapGuard(lifeline.pid) }
+        // Reaped but never released (its endpoint value was dropped): let the supervisor go.
+        if !released { Glibc.close(lifeline) }
     }
 
     /// Spawns `command` in `directory`.
@@ -49,7 +66,8 @@ package final class ChildProcess: @unchecked Sendable {
     ///   - stderrTailLimit: how many bytes of stderr to keep.
     /// - Returns: the running process.
     /// - Throws: `TransportError.launchFailed` with the errno of the step that failed (`ENOENT`
-    ///   when the program is not found, or the errno `execve` or `chdir` gave in the child).
+    ///   when the program is not found, the errno `execve` or `chdir` gave in the child, `ECHILD`
+    ///   when the supervisor died before it said).
     static func spawn(_ command: [String], in directory: String, stderrTailLimit: Int) async throws(TransportError)
         -> ChildProcess
     {
@@ -59,92 +77,85 @@ package final class ChildProcess: @unchecked Sendable {
         let image = ChildImage(path: path, arguments: command, directory: directory)
         defer { image.release() }
         // Pipes are made on the spawner thread too, so no fork of ours inherits another's.
-        let launch = await Spawner.shared.run { forkAndExec(image) }
-        guard let stderrFD = launch.stderrFD else { throw .launchFailed(command: name, errno: launch.errno) }
-        return ChildProcess(
-            pid: launch.pid, command: command, stderrFD: stderrFD, lifeline: launch.guardian,
-            tailLimit: stderrTailLimit)
+        let launch = await Spawner.shared.run { forkSupervisor(image) }
+        switch launch {
+        case .started(let started): return ChildProcess(started, command: command, tailLimit: stderrTailLimit)
+        case .failed(let code): throw .launchFailed(command: name, errno: code)
+        }
     }
 
-    /// What a fork and exec gave: the process, the read end of its stderr and its guard, or an
-    /// errno.
-    private struct Launch {
-        /// The guard of a process group: its pid and the write end of its lifeline.
-        struct Guard {
+    /// What forking the supervisor gave.
+    private enum Launch {
+        /// The command runs.
+        struct Started {
+            /// The command's pid.
             var pid: pid_t
+            /// Its supervisor's pid.
+            var supervisor: pid_t
+            /// The read end of the command's stderr.
+            var stderrFD: Int32
+            /// The write end of the supervisor's lifeline.
             var lifeline: Int32
         }
 
-        var pid: pid_t = -1
-        var stderrFD: Int32?
-        var guardian: Guard?
-        var errno: Int32 = 0
+        case started(Started)
+        /// A step failed with this errno (the supervisor, if forked, was reaped).
+        case failed(Int32)
     }
 
-    /// Forks `image` (on the spawner thread) and waits until the child has exec'd (its end of
-    /// the status pipe closes, empty) or failed (it writes the errno, and is reaped here).
-    private static func forkAndExec(_ image: ChildImage) -> Launch {
-        var stderrPipe: [Int32] = [-1, -1]
-        var statusPipe: [Int32] = [-1, -1]
-        guard pipe(&stderrPipe) == 0 else { return Launch(errno: errno) }
-        guard pipe(&statusPipe) == 0 else {
-            let code = errno
-            for fd in stderrPipe { Glibc.close(fd) }
-            return Launch(errno: code)
+    /// Forks the supervisor of `image` (on the spawner thread) and waits until it reports the
+    /// command's pid (the command has exec'd) or the errno of the step that failed.
+    private static func forkSupervisor(_ image: ChildImage) -> Launch {
+        var pipes: [[Int32]] = []
+        for _ in 0..<3 {
+            var ends: [Int32] = [-1, -1]
+            guard pipe(&ends) == 0 else {
+                let code = errno
+                for fd in pipes.joined() { Glibc.close(fd) }
+                return .failed(code)
+            }
+            for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            pipes.append(ends)
         }
-        for fd in stderrPipe + statusPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let (stderrPipe, statusPipe, lifeline) = (pipes[0], pipes[1], pipes[2])
         let pid = fork()
-        if pid == 0 { image.exec(stderr: stderrPipe[1], status: statusPipe[1]) }
+        if pid == 0 { image.supervise(stderr: stderrPipe[1], status: statusPipe[1], lifeline: lifeline[0]) }
         let forkError = errno
         if pid > 0 { Spawner.shared.track(pid) }
-        Glibc.close(statusPipe[1])
-        Glibc.close(stderrPipe[1])
+        for fd in [statusPipe[1], stderrPipe[1], lifeline[0]] { Glibc.close(fd) }
         defer { Glibc.close(statusPipe[0]) }
         guard pid > 0 else {
-            Glibc.close(stderrPipe[0])
-            return Launch(errno: forkError)
+            for fd in [stderrPipe[0], lifeline[1]] { Glibc.close(fd) }
+            return .failed(forkError)
         }
-        var code: Int32 = 0
+        var message: (pid_t, Int32) = (-1, ECHILD)
         var count: Int
-        repeat { count = read(statusPipe[0], &code, MemoryLayout<Int32>.size) } while count < 0 && errno == EINTR
-        guard count == MemoryLayout<Int32>.size else {
-            return Launch(pid: pid, stderrFD: stderrPipe[0], guardian: forkGuard(of: pid, image))
+        repeat {
+            count = withUnsafeMutableBytes(of: &message) { read(statusPipe[0], $0.baseAddress, $0.count) }
+        } while count < 0 && errno == EINTR
+        guard count == MemoryLayout<(pid_t, Int32)>.size, message.0 > 0 else {
+            for fd in [stderrPipe[0], lifeline[1]] { Glibc.close(fd) }
+            reapSupervisor(pid)
+            return .failed(count == MemoryLayout<(pid_t, Int32)>.size ? message.1 : ECHILD)
         }
-        reapGuard(pid)
-        Glibc.close(stderrPipe[0])
-        return Launch(errno: code)
-    }
-
-    /// Forks the guard of `group` (on the spawner thread); nil when it cannot (the process is
-    /// then still tied to the tool by its parent-death signal, its children are not).
-    private static func forkGuard(of group: pid_t, _ image: ChildImage) -> Launch.Guard? {
-        var lifeline: [Int32] = [-1, -1]
-        guard pipe(&lifeline) == 0 else { return nil }
-        for fd in lifeline { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        let pid = fork()
-        if pid == 0 { image.guardGroup(group, lifeline: lifeline[0]) }
-        if pid > 0 { Spawner.shared.track(pid) }
-        Glibc.close(lifeline[0])
-        guard pid > 0 else {
-            Glibc.close(lifeline[1])
-            return nil
-        }
-        return Launch.Guard(pid: pid, lifeline: lifeline[1])
+        return .started(
+            Launch.Started(pid: message.0, supervisor: pid, stderrFD: stderrPipe[0], lifeline: lifeline[1]))
     }
 
     /// Makes this process the reaper of its orphaned descendants (`PR_SET_CHILD_SUBREAPER`):
-    /// a launched command's child that detaches (double fork, `setsid`) is then re-parented
-    /// here instead of to init, where `killStrayChildren()` finds it. For the CLI, at start.
+    /// should a supervisor be killed outright, a launched command's descendant that detached
+    /// (double fork, `setsid`) is re-parented here instead of to init, where
+    /// `killStrayChildren()` finds it. For the CLI, at start.
     package static func adoptOrphanedDescendants() {
         typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
         guard let symbol = dlsym(nil, "prctl") else { return }
-        // PR_SET_CHILD_SUBREAPER
-        Spawner.shared.isAdopting = unsafeBitCast(symbol, to: Prctl.self)(36, 1, 0, 0, 0) == 0
+        Spawner.shared.isAdopting =
+            unsafeBitCast(symbol, to: Prctl.self)(ChildImage.setChildSubreaper, 1, 0, 0, 0) == 0
     }
 
-    /// Kills and reaps every child of this process that is not a tracked endpoint or guard
-    /// (with its process group), repeating while killing one re-parents its own children here:
-    /// descendants that left their endpoint's group. Does nothing unless the process adopts
+    /// Kills and reaps every child of this process that is not a tracked supervisor (with its
+    /// process group), repeating while killing one re-parents its own children here:
+    /// descendants of a command whose supervisor was killed. Does nothing unless the process adopts
     /// orphans (the CLI), since elsewhere (a test runner) other children are not strays. Runs
     /// on the spawner thread, so no endpoint is forked meanwhile. `LaunchedEndpoint.stop()`
     /// calls it; the CLI once more at exit.
@@ -170,8 +181,8 @@ package final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Waits for a guard (or a child that failed to exec) and stops tracking it.
-    private static func reapGuard(_ pid: pid_t) {
+    /// Waits for a supervisor whose command did not start and stops tracking it.
+    private static func reapSupervisor(_ pid: pid_t) {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         Spawner.shared.untrack(pid)
@@ -213,11 +224,12 @@ package final class ChildProcess: @unchecked Sendable {
         return path.split(separator: ":").map { "\($0)/\(program)" }.first { access($0, X_OK) == 0 }
     }
 
+    /// Waits for the supervisor, which ends as the command ended once the command's tree is gone.
     private func reap() {
         var status: Int32 = 0
         var result: pid_t
-        repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
-        Spawner.shared.untrack(pid)
+        repeat { result = waitpid(supervisor, &status, 0) } while result < 0 && errno == EINTR
+        Spawner.shared.untrack(supervisor)
         let ended: EndpointExit
         if result < 0 {
             ended = .exited(-1)
@@ -268,29 +280,23 @@ package final class ChildProcess: @unchecked Sendable {
     /// The last bytes it wrote to stderr, as text.
     var stderrTail: String { String(decoding: lock.withLock { tail }, as: UTF8.self) }
 
-    /// Sends a signal to its process group, unless it has already been reaped (its pid may be
-    /// reused).
+    /// Sends a signal to its process group, unless it has ended (its pid may be reused once the
+    /// supervisor has reaped it; the supervisor is reaped here only after that).
     func signal(_ number: Int32) {
         lock.withLock {
             if exit == nil { _ = kill(-pid, number) }
         }
     }
 
-    /// Once it has ended, kills what is left of its process group (children it started that
-    /// did not leave the group, such as a shell's background job) and lets its guard go (the
-    /// guard then exits and is reaped). The group id cannot be reused while a member lives, so
-    /// this reaches only them; once none is left the id is free again, which is why it is
-    /// called right after the process is reaped. Does nothing while it runs.
+    /// Once it has ended, closes the lifeline (the supervisor has already killed what the
+    /// command left and exited). Does nothing while it runs.
     func release() {
-        let guardian: Launch.Guard? = lock.withLock {
-            guard exit != nil, !released else { return nil }
+        let closing = lock.withLock {
+            guard exit != nil, !released else { return false }
             released = true
-            _ = kill(-pid, SIGKILL)
-            return lifeline
+            return true
         }
-        guard let guardian else { return }
-        Glibc.close(guardian.lifeline)
-        reaper.async { Self.reapGuard(guardian.pid) }
+        if closing { Glibc.close(lifeline) }
     }
 
     /// Waits for it to end, up to a timeout.

@@ -12,9 +12,10 @@ import Glibc
 /// also the process's working directory. stderr is captured (a bounded tail); the exit status is
 /// known as soon as the process ends, and a connection to a dead endpoint reports
 /// `TransportError.endpointDied` with that status and the stderr tail. `stop()` sends `quit`,
-/// then SIGTERM, then SIGKILL to the process group, always reaps, then kills whatever is left of
-/// the group (a shell's background job). The process dies with the tool (see `ChildProcess`), and
-/// a command that would detach (`-daemonize`) is refused. Launching and connecting end at once
+/// then SIGTERM, then SIGKILL to the process group, and always reaps. Whatever the command started
+/// (its group, and descendants that left it with `setsid` or a double fork) ends with it, and all
+/// of it ends with the tool, even a tool killed outright (see `ChildProcess`: a supervisor
+/// process); a command that would detach itself (`-daemonize`) is refused. Launching and connecting end at once
 /// when the task is cancelled. It does not judge anything the endpoint says.
 public actor LaunchedEndpoint {
     /// How the QMP socket is asked for on the command line.

@@ -62,10 +62,15 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
         return sent
     }
 
-    /// Writes all the bytes, in order with earlier sends.
-    /// - Parameter bytes: the bytes.
-    /// - Throws: `TransportError` when the connection is broken or closed.
-    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
+    /// Records the bytes and delivers the responder's answer; it never waits, so the deadline
+    /// is not needed.
+    /// - Parameters:
+    ///   - bytes: the bytes.
+    ///   - deadline: unused: an in-memory write cannot block.
+    /// - Throws: `TransportError.closed` once finished.
+    public nonisolated(nonsending) func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant)
+        async throws(TransportError)
+    {
         let open = lock.withLock {
             if case .some = finished { return false }
             sent.append(bytes)

@@ -6,8 +6,9 @@ import Glibc
 ///
 /// A dedicated reader thread blocks in `recv` (never the cooperative pool) and hands chunks to
 /// `receive()` through a bounded mailbox (it stops reading while 1 MiB is unconsumed). A write
-/// is first tried without blocking (`MSG_DONTWAIT`) and, when the socket buffer is full, finished
-/// on a serial `DispatchQueue`, keeping the order of writes. Every call retries on `EINTR`;
+/// never blocks (`MSG_DONTWAIT`): what the socket buffer cannot take at once is finished on a
+/// serial `DispatchQueue` (keeping the order of writes) as `poll` finds room, up to the write's
+/// deadline, so a peer that stops reading costs a send its deadline and no more. Every call retries on `EINTR`;
 /// `MSG_NOSIGNAL` keeps a broken connection from raising `SIGPIPE`. `close()` shuts the socket
 /// down (waking the reader) and the descriptor is released only when neither the reader nor a
 /// queued write can still use it.
@@ -73,10 +74,8 @@ final class SocketConnection: @unchecked Sendable {
         }
         if status != 0, errno == EINPROGRESS || errno == EINTR {
             var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            let milliseconds = Int32(
-                clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
             var ready: Int32
-            repeat { ready = poll(&pfd, 1, milliseconds) } while ready < 0 && errno == EINTR
+            repeat { ready = poll(&pfd, 1, pollMilliseconds(timeout)) } while ready < 0 && errno == EINTR
             if ready == 0 {
                 Glibc.close(fd)
                 return .failure(.connectFailed(address: name, errno: ETIMEDOUT))
@@ -92,27 +91,26 @@ final class SocketConnection: @unchecked Sendable {
             Glibc.close(fd)
             return .failure(.connectFailed(address: name, errno: code))
         }
-        // Back to blocking mode: reads block on the read queue; writes pass MSG_DONTWAIT.
+        // Back to blocking mode: reads block on the reader thread; writes pass MSG_DONTWAIT.
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
         return .success(fd)
     }
 
-    nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
+    /// Writes all the bytes, in order with earlier sends: what the kernel takes at once, the rest
+    /// on the write queue as the socket drains (`poll` for room, then a non-blocking `send`),
+    /// never past `deadline`.
+    /// - Throws: `.sendTimedOut` with how much went out when the deadline passed first (the
+    ///   peer stopped reading), `.sendFailed` with the errno, `.closed` after `close()`.
+    nonisolated(nonsending) func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant)
+        async throws(TransportError)
+    {
+        let start = ContinuousClock.now
         guard let rest = try startSend(bytes).get() else { return }
         let pending = rest
         let result: Result<Void, TransportError> = await withUnsafeContinuation { continuation in
             writeQueue.async { [self] in
-                var rest = pending
-                var outcome: Result<Void, TransportError> = .success(())
-                while !rest.isEmpty {
-                    switch writeSome(rest, blocking: true) {
-                    case .success(let count): rest = rest.dropFirst(count)
-                    case .failure(let error):
-                        outcome = .failure(error)
-                        rest = []
-                    }
-                }
+                let outcome = finishSend(pending, total: bytes.count, started: start, deadline: deadline)
                 condition.withLock { queuedWrites -= 1 }
                 continuation.resume(returning: outcome)
             }
@@ -127,7 +125,7 @@ final class SocketConnection: @unchecked Sendable {
         if isClosed { return .failure(.closed) }
         var rest = bytes[...]
         if queuedWrites == 0 {
-            switch writeSome(rest, blocking: false) {
+            switch writeSome(rest) {
             case .failure(let error): return .failure(error)
             case .success(let count):
                 if count == rest.count { return .success(nil) }
@@ -138,17 +136,47 @@ final class SocketConnection: @unchecked Sendable {
         return .success(rest)
     }
 
-    private func writeSome(_ bytes: ArraySlice<UInt8>, blocking: Bool) -> Result<Int, TransportError> {
-        let flags = Int32(MSG_NOSIGNAL) | (blocking ? 0 : Int32(MSG_DONTWAIT))
+    /// Writes the rest of a message as the socket drains, on the write queue: waits in `poll` for
+    /// room, at most until `deadline`.
+    private func finishSend(
+        _ bytes: ArraySlice<UInt8>, total: Int, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant
+    ) -> Result<Void, TransportError> {
+        var rest = bytes
+        while !rest.isEmpty {
+            let now = ContinuousClock.now
+            guard now < deadline else {
+                return .failure(.sendTimedOut(sent: total - rest.count, of: total, after: now - started))
+            }
+            var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            // Rounded up, so that the wait does not wake just before the deadline and spin.
+            if poll(&pfd, 1, Self.pollMilliseconds(deadline - now) + 1) < 0, errno != EINTR {
+                return .failure(.sendFailed(errno: errno))
+            }
+            switch writeSome(rest) {
+            case .success(let count): rest = rest.dropFirst(count)
+            case .failure(let error): return .failure(error)
+            }
+        }
+        return .success(())
+    }
+
+    /// One non-blocking `send`: how many bytes the kernel took (0 when the buffer is full).
+    private func writeSome(_ bytes: ArraySlice<UInt8>) -> Result<Int, TransportError> {
+        let flags = Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)
         while true {
             let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, flags) }
             if count >= 0 { return .success(count) }
             switch errno {
             case EINTR: continue
-            case EAGAIN where !blocking: return .success(0)
+            case EAGAIN: return .success(0)
             case let code: return .failure(.sendFailed(errno: code))
             }
         }
+    }
+
+    /// A duration as `poll`'s timeout: whole milliseconds, clamped to `Int32`.
+    private static func pollMilliseconds(_ duration: Duration) -> Int32 {
+        Int32(clamping: duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     nonisolated(nonsending) func receive() async throws(TransportError) -> [UInt8]? {

@@ -73,11 +73,16 @@ public struct TCPTransport: Transport {
         return try await connect(host: String(hostAndPort[..<colon]), port: port, timeout: timeout)
     }
 
-    /// Writes all the bytes, in order with earlier sends.
-    /// - Parameter bytes: the bytes.
-    /// - Throws: `TransportError` when the connection is broken or closed.
-    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws(TransportError) {
-        try await connection.send(bytes)
+    /// Writes all the bytes, in order with earlier sends, by a deadline.
+    /// - Parameters:
+    ///   - bytes: the bytes.
+    ///   - deadline: when the write gives up.
+    /// - Throws: `TransportError` when the connection is broken or closed, `.sendTimedOut` when
+    ///   the endpoint stopped reading.
+    public nonisolated(nonsending) func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant)
+        async throws(TransportError)
+    {
+        try await connection.send(bytes, deadline: deadline)
     }
     /// Waits for the next bytes from the server.
     /// - Returns: at least one byte, or `nil` at a clean end of stream.

@@ -10,6 +10,10 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case socketFailed(operation: String, errno: Int32)
     /// `send` failed (`EPIPE`, `ECONNRESET`, ...).
     case sendFailed(errno: Int32)
+    /// The endpoint stopped reading: a write could not finish by its deadline; `sent` of
+    /// `total` bytes went out in `elapsed`. The stream now ends mid-message, so the connection
+    /// cannot carry another one.
+    case sendTimedOut(sent: Int, of: Int, after: Duration)
     /// `recv` failed.
     case receiveFailed(errno: Int32)
     /// The transport was closed by us.
@@ -37,6 +41,8 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidAddress(let address): "invalid address \(address)"
         case .socketFailed(let operation, let errno): "\(operation) failed: \(errnoName(errno))"
         case .sendFailed(let errno): "send failed: \(errnoName(errno))"
+        case .sendTimedOut(let sent, let total, let elapsed):
+            "endpoint stopped reading: \(sent) of \(total) bytes sent in \(milliseconds(elapsed)) ms"
         case .receiveFailed(let errno): "receive failed: \(errnoName(errno))"
         case .closed: "transport closed"
         case .launchFailed(let command, let errno): "cannot launch \(command): \(errnoName(errno))"
@@ -65,6 +71,11 @@ public enum EndpointExit: Sendable, Hashable, CustomStringConvertible {
         case .signaled(let signal): "killed by signal \(signal)"
         }
     }
+}
+
+/// A duration in whole milliseconds, for messages.
+private func milliseconds(_ duration: Duration) -> Int64 {
+    duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
 }
 
 /// `errno` as a short name with its number, e.g. `ECONNREFUSED (111)`.

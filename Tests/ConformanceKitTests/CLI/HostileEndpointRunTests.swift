@@ -25,7 +25,8 @@ struct HostileEndpointRunTests {
         defer { server.stop() }
         let reports = try ExternalTool.temporaryDirectory()
         let outcome = try await CLIRunner.runInBackground([
-            "run", "--socket", server.path, "--schema", Fixtures.introspectionPath, "--filter", "query-status/valid/*",
+            "run", "--socket", server.path, "--dialect", "qmp", "--schema", Fixtures.introspectionPath, "--filter",
+            "query-status/valid/*",
             "--no-protocol-checks", "--timeout-ms", "\(timeoutMs)", "--reports", reports.path,
         ])
         let json = try JSONParser.parse(

@@ -100,9 +100,16 @@ struct SchemaCommandTests {
     }
 
     @Test func anUnknownProfileIsAUsageErrorListingTheProfiles() throws {
-        let outcome = try CLIRunner.run(["probe", "--target", "qga"])
+        let outcome = try CLIRunner.run(["probe", "--target", "qgx"])
         #expect(outcome.status == 64)
-        #expect(outcome.stderr.contains("expected one of: qemu, qsd"))
+        #expect(outcome.stderr.contains("expected one of: qemu, qsd, qga"))
+    }
+
+    @Test(arguments: [["run", "--target", "qga"], ["run", "--socket", "/nonexistent", "--dialect", "guest-agent"]])
+    func theGuestAgentWithoutASchemaIsAUsageErrorSayingToPassOne(arguments: [String]) throws {
+        let outcome = try CLIRunner.run(arguments)
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("pass --schema with the agent's qapi-schema.json"))
     }
 
     @Test(arguments: [

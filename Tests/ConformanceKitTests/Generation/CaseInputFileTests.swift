@@ -28,7 +28,23 @@ struct CaseInputFileTests {
         LocatedFault(marked: #"{"effects": {}, "commands": 1️⃣[]}"#, message: "expected an object, got array"),
         LocatedFault(
             marked: #"{"effects": {}, "branches": {"netdev_add": 1️⃣"tap"}}"#, message: "expected an object, got string"),
+        LocatedFault(
+            marked: #"{"effects": {"e": "x"}, "commands": {"quit": 1️⃣[]}}"#, message: "'quit' has an empty effect list"),
+        LocatedFault(
+            marked: #"{"effects": {"e": "x"}, "safe": ["quit"], "commands": {"quit": 1️⃣["e"]}}"#,
+            message: "'quit' is both safe and listed with effects"),
+        LocatedFault(marked: #"{"effects": {}, "safe": ["a", 1️⃣"a"]}"#, message: "'a' is listed twice"),
+        LocatedFault(marked: #"{"effects": {}, "safe": [1️⃣1]}"#, message: "expected a command name, got 1"),
     ]
+
+    @Test(.needsShared, arguments: ["qemu-5.2", "qemu-7.2", "qemu-10.0", "qga-7.2"])
+    func theShippedPolicyClassifiesEveryCommandOf(tree: String) throws {
+        let schema = try Fixtures.source("\(tree)/qapi-schema.json")
+        let policy = Fixtures.caseDirectory.policy
+        let unclassified = schema.commands.map(\.name).filter { !policy.classifies($0) }
+        #expect(!schema.commands.isEmpty)
+        #expect(unclassified.isEmpty, "classify in cases/policy.json: \(unclassified.joined(separator: ", "))")
+    }
 
     @Test(arguments: valueTableFaults)
     func aBadOrUnsafeValueTableIsAnErrorAtItsLocation(fault: LocatedFault) throws {

@@ -147,7 +147,7 @@ struct OracleTests {
             caseID: "get/valid/1", suite: "get", summary: "s", kind: .valid, verdict: .failed([]), duration: 0)
         let other = CaseResult(
             caseID: "get/invalid/2", suite: "get", summary: "s", kind: .invalid, verdict: .errored("x"), duration: 0)
-        let applied = waivers.apply(to: [failing, other])
+        let applied = waivers.apply(to: [failing, other], today: CalendarDate("2026-01-01")!)
         #expect(applied[0].verdict == .waived(reason: "known bug", failures: []))
         #expect(applied[1].verdict == .errored("x"))
         #expect(!applied[0].verdict.isFailure)

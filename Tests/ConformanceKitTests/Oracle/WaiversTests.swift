@@ -26,6 +26,18 @@ struct WaiversTests {
         LocatedFault(marked: #"{"waivers": [], 1️⃣"waiver": []}"#, message: "unknown key 'waiver' in a waiver file"),
         LocatedFault(marked: #"{"waivers": [1️⃣"x/*"]}"#, message: "expected a waiver (an object), got string"),
         LocatedFault(marked: #"{"waivers": [1️⃣{"case": "x"}]}"#, message: "every waiver needs a \"reason\""),
+        LocatedFault(
+            marked: #"{"waivers": [{"case": "x/*", "reason": "r", "expires": 1️⃣"2026-02-30"}]}"#,
+            message: "'expires' must be a day written YYYY-MM-DD, got '2026-02-30'"),
+        LocatedFault(
+            marked: #"{"waivers": [{"case": "x/*", "reason": "r", "expires": 1️⃣"next week"}]}"#,
+            message: "'expires' must be a day written YYYY-MM-DD"),
+        LocatedFault(
+            marked: #"{"waivers": [{"case": "x/*", "reason": "r", "expires": 1️⃣20270101}]}"#,
+            message: "expected a string, got integer"),
+        LocatedFault(
+            marked: #"{"waivers": [{"case": "x/*", "reason": "r", "link": 1️⃣"javascript:alert(1)"}]}"#,
+            message: "'link' must be an http(s) address"),
     ]
 
     @Test(arguments: faults)
@@ -40,8 +52,70 @@ struct WaiversTests {
             CaseResult(
                 caseID: "c/valid/1", suite: "c", summary: summary, kind: .valid, verdict: .failed([]), duration: 0)
         }
-        #expect(waivers.reason(for: result("branch 'nfs', all members")) == "known")
-        #expect(waivers.reason(for: result("required members only")) == nil)
+        #expect(waivers.waiver(for: result("branch 'nfs', all members"))?.reason == "known")
+        #expect(waivers.waiver(for: result("required members only")) == nil)
+    }
+
+    static let dated = #"""
+        {"waivers": [
+          {"case": "get/valid/*", "reason": "known bug", "expires": "2026-12-01", "link": "https://example.org/1"},
+          {"case": "fixed/*", "reason": "fixed in 8.0"}
+        ]}
+        """#
+
+    static func failing(_ id: String) -> CaseResult {
+        CaseResult(
+            caseID: id, suite: "get", summary: "s", kind: .valid,
+            verdict: .failed([Verdict.Failure(rule: .validRejected, expected: "e", actual: "a")]), duration: 0)
+    }
+
+    @Test func aWaiverWaivesUpToTheDayBeforeItExpires() throws {
+        let waivers = try Waivers.load(Array(Self.dated.utf8), file: "w.json")
+        let waived = waivers.apply(to: Self.failing("get/valid/1"), today: CalendarDate("2026-11-30")!)
+        #expect(
+            waived.verdict
+                == .waived(
+                    reason: "known bug",
+                    failures: [Verdict.Failure(rule: .validRejected, expected: "e", actual: "a")]))
+        #expect(waivers.waivers[0].link == "https://example.org/1")
+    }
+
+    @Test func anExpiredWaiverFailsItsCasesWithItsReasonAndLocation() throws {
+        let waivers = try Waivers.load(Array(Self.dated.utf8), file: "w.json")
+        let results = [Self.failing("get/valid/1")]
+        let applied = waivers.apply(to: results, today: CalendarDate("2026-12-01")!)
+        guard case .failed(let failures) = applied[0].verdict else {
+            Issue.record("expected a failure, got \(applied[0].verdict)")
+            return
+        }
+        #expect(failures.map(\.rule) == [.validRejected, .waiverExpired])
+        #expect(failures.last?.actual == "the waiver at w.json:2:3 expired on 2026-12-01: known bug")
+        let report = RunReport(
+            name: "r", properties: [], startedAt: Date(timeIntervalSince1970: 0), duration: 0, results: applied)
+        #expect(report.exitStatus == .conformanceFailures)
+        let review = waivers.review(results, today: CalendarDate("2026-12-01")!)
+        #expect(review.expired.map(\.reason) == ["known bug"])
+    }
+
+    @Test func aWaiverThatMatchesNoFailingCaseIsStaleAndFailsOnlyAStrictRun() throws {
+        let waivers = try Waivers.load(Array(Self.dated.utf8), file: "w.json")
+        let passing = CaseResult(
+            caseID: "fixed/valid/1", suite: "fixed", summary: "s", kind: .valid, verdict: .passed, duration: 0)
+        let results = [Self.failing("get/valid/1"), passing]
+        let today = CalendarDate("2026-11-01")!
+        let review = waivers.review(results, today: today)
+        #expect(review.stale.map(\.reason) == ["fixed in 8.0"])
+        #expect(review.stale.first?.location.description == "w.json:3:3")
+        #expect(review.expired.isEmpty)
+        var report = RunReport(
+            name: "r", properties: [], startedAt: Date(timeIntervalSince1970: 0), duration: 0,
+            results: waivers.apply(to: results, today: today), waiverReview: review)
+        #expect(report.exitStatus == .success)
+        report.waiverReview = waivers.review(results, today: today, staleFailsRun: true)
+        #expect(report.exitStatus == .conformanceFailures)
+        #expect(HTMLReporter().render(report).contains("<h1>FAILED"))
+        #expect(
+            ConsoleReporter().render(report).contains("STALE w.json:3:3: case 'fixed/*', summary '*': fixed in 8.0"))
     }
 
     @Test func theShippedWaiverFileLoads() throws {

@@ -221,10 +221,39 @@ struct QMPClientTests {
             let id = (try? JSONParser.parse(bytes))?["id"] ?? .null
             return [JSONWriter.compact.bytes(["return": 42, "id": id]) + [10]]
         }
-        let client = try await QMPClient.connect(over: transport, options: .init(dialect: .noGreeting))
+        let client = try await QMPClient.connect(
+            over: transport, options: .init(dialect: .guestAgent), negotiate: false)
         #expect(try await client.execute("guest-sync", arguments: ["id": 42]).returnValue == 42)
         #expect(await client.findings.isEmpty)
         await client.close()
+    }
+
+    @Test func connectingToTheAgentResynchronisesPastStaleOutput() async throws {
+        let transport = ScriptedTransport { bytes in
+            guard bytes.first == 0xFF, let request = try? JSONParser.parse(Array(bytes.dropFirst())) else { return [] }
+            let stale = Array(#"{"return": 99, "id": 1}"#.utf8) + [10]
+            let parseError = Array(#"{"error": {"class": "GenericError", "desc": "stray"}}"#.utf8) + [10]
+            let reply = JSONWriter.compact.bytes([
+                "return": request["arguments"]?["id"] ?? .null, "id": request["id"] ?? .null,
+            ])
+            return [stale + parseError + [0xFF] + reply + [10]]
+        }
+        let client = try await QMPClient.connect(over: transport, options: .init(dialect: .guestAgent))
+        #expect(await client.findings.isEmpty, "what came before the delimiter is discarded, not judged")
+        await client.close()
+    }
+
+    @Test func aResynchronisationAnsweredWithAnotherIdFails() async throws {
+        let transport = ScriptedTransport { bytes in
+            guard bytes.first == 0xFF, let request = try? JSONParser.parse(Array(bytes.dropFirst())) else { return [] }
+            return [[0xFF] + JSONWriter.compact.bytes(["return": 7, "id": request["id"] ?? .null]) + [10]]
+        }
+        await #expect(throws: QMPProtocolError.resynchronizationFailed(expected: 8, raw: #"{"return":7,"id":1}"#)) {
+            let client = QMPClient(transport: transport, options: .init(dialect: .guestAgent))
+            await client.start()
+            defer { Task { await client.close() } }
+            try await client.resynchronize(id: 8, timeout: Self.patience)
+        }
     }
 
     @Test func theEventBufferIsBoundedAndMarksStayAbsolute() async throws {

@@ -45,7 +45,7 @@ struct QMPSessionTests {
     }
 
     @Test func requestsAreCompactWithShortIncreasingIDs() throws {
-        var session = QMPSession(dialect: .noGreeting)
+        var session = QMPSession(dialect: .guestAgent)
         #expect(session.state == .commandMode)
         let first = try session.command("query-status")
         let second = try session.command("exit", oob: true)
@@ -55,13 +55,13 @@ struct QMPSessionTests {
     }
 
     @Test func rejectsADuplicateRequestIDInFlight() throws {
-        var session = QMPSession(dialect: .noGreeting)
+        var session = QMPSession(dialect: .guestAgent)
         _ = try session.command("a", id: "x")
         #expect(throws: QMPProtocolError.duplicateRequestID("x")) { try session.command("b", id: "x") }
     }
 
     @Test func unknownIDAndDuplicateReplyAreViolations() throws {
-        var session = QMPSession(dialect: .noGreeting)
+        var session = QMPSession(dialect: .guestAgent)
         _ = try session.command("a")
         #expect(session.receive(line(#"{"return": {}, "id": 1}"#), at: now).count == 1)
         let duplicate = session.receive(line(#"{"return": {}, "id": 1}"#), at: now)
@@ -77,7 +77,7 @@ struct QMPSessionTests {
     }
 
     @Test func replyToAnAbandonedRequestIsLate() throws {
-        var session = QMPSession(dialect: .noGreeting)
+        var session = QMPSession(dialect: .guestAgent)
         _ = try session.command("a")
         session.abandon(.int(1))
         guard case .lateReply = session.receive(line(#"{"return": {}, "id": 1}"#), at: now).first else {
@@ -87,7 +87,7 @@ struct QMPSessionTests {
     }
 
     @Test func idlessRepliesMatchIdlessRequestsOrUnsolicited() throws {
-        var session = QMPSession(dialect: .noGreeting)
+        var session = QMPSession(dialect: .guestAgent)
         let error = #"{"error": {"class": "GenericError", "desc": "JSON parse error"}}"#
         guard case .unsolicitedReply = session.receive(line(error), at: now).first else {
             Issue.record("expected unsolicited")
@@ -101,7 +101,7 @@ struct QMPSessionTests {
     }
 
     @Test func eventsKeepTimestampReceiveTimeAndOrder() throws {
-        var session = QMPSession(dialect: .noGreeting)
+        var session = QMPSession(dialect: .guestAgent)
         let later = now + .seconds(1)
         let first = session.receive(
             line(#"{"timestamp": {"seconds": 5, "microseconds": 6}, "event": "STOP"}"#), at: now)
@@ -127,7 +127,7 @@ struct QMPSessionTests {
         #"{"hello": 1}"#,
     ])
     func malformedMessagesAreFindingsNotCrashes(text: String) {
-        var session = QMPSession(dialect: .noGreeting)
+        var session = QMPSession(dialect: .guestAgent)
         let actions = session.receive(line(text), at: now)
         guard case .finding(.malformedMessage) = actions.first else {
             Issue.record("got \(actions)")
@@ -140,23 +140,23 @@ struct QMPSessionTests {
         var qmp = QMPSession()
         let actions = qmp.receive(line(Self.greeting, .lf), at: now)
         #expect(actions.count == 2)
-        var agent = QMPSession(dialect: .noGreeting)
+        var agent = QMPSession(dialect: .guestAgent)
         #expect(agent.receive(line(#"{"return": {}}"#, .lf), at: now).count == 1)
     }
 
     @Test func badBytesAreFatalTypedErrors() {
-        var garbage = QMPSession(dialect: .noGreeting)
+        var garbage = QMPSession(dialect: .guestAgent)
         guard case .fatal(.invalidJSON) = garbage.receive(line("{nope"), at: now).first else {
             Issue.record("expected invalid JSON")
             return
         }
-        var array = QMPSession(dialect: .noGreeting)
+        var array = QMPSession(dialect: .guestAgent)
         guard case .fatal(.notAnObject) = array.receive(line("[1]"), at: now).first else {
             Issue.record("expected not an object")
             return
         }
-        var utf8 = QMPSession(dialect: .noGreeting)
-        let bad = QMPFramer.Line([34, 0xFF, 34], terminator: .crlf)
+        var utf8 = QMPSession(dialect: .guestAgent)
+        let bad = QMPFramer.Line([34, 0xFE, 34], terminator: .lf)
         guard case .fatal(.invalidUTF8) = utf8.receive(bad, at: now).first else {
             Issue.record("expected invalid UTF-8")
             return
@@ -190,5 +190,44 @@ struct QMPSessionTests {
         _ = plain.receive(line(#"{"QMP": {"version": {}, "capabilities": []}}"#), at: now)
         #expect(
             String(decoding: try plain.negotiation().bytes, as: UTF8.self) == #"{"execute":"qmp_capabilities","id":1}"#)
+    }
+
+    @Test func resynchronizationDiscardsInputUpToTheAgentsDelimiter() throws {
+        var session = QMPSession(dialect: .guestAgent)
+        let request = try session.resynchronization(id: 1234)
+        #expect(request.bytes.first == 0xFF)
+        #expect(String(decoding: request.bytes.dropFirst(), as: UTF8.self).contains(#""guest-sync-delimited""#))
+        #expect(session.isAwaitingDelimiter)
+        let stale = session.receive(line(#"{"error": {"class": "GenericError", "desc": "stray"}}"#, .lf), at: now)
+        #expect(stale.isEmpty, "a reply of an earlier client or to the 0xFF is discarded")
+        let reply = QMPFramer.Line([0xFF] + Array(#"{"return": 1234, "id": 1}"#.utf8), terminator: .lf)
+        let actions = session.receive(reply, at: now)
+        guard case .reply(let answer, requestID: .int(1))? = actions.first, actions.count == 1 else {
+            Issue.record("got \(actions)")
+            return
+        }
+        #expect(answer.returnValue == 1234)
+        #expect(!session.isAwaitingDelimiter)
+    }
+
+    @Test func aDelimiterNoGuestSyncDelimitedAskedForIsAFinding() {
+        var session = QMPSession(dialect: .guestAgent)
+        let actions = session.receive(QMPFramer.Line([0xFF] + Array(#"{"return": {}}"#.utf8), terminator: .lf), at: now)
+        guard case .finding(.malformedMessage(let reason, _))? = actions.first else {
+            Issue.record("got \(actions)")
+            return
+        }
+        #expect(reason.contains("0xFF"))
+    }
+
+    @Test func aGuestSyncDelimitedCaseExpectsItsDelimiter() throws {
+        var session = QMPSession(dialect: .guestAgent)
+        _ = try session.request(["execute": "guest-sync-delimited", "arguments": ["id": 5], "id": "c"])
+        let reply = QMPFramer.Line([0xFF] + Array(#"{"return": 5, "id": "c"}"#.utf8), terminator: .lf)
+        guard case .reply(let answer, requestID: "c")? = session.receive(reply, at: now).first else {
+            Issue.record("expected the reply alone")
+            return
+        }
+        #expect(answer.returnValue == 5)
     }
 }

@@ -24,7 +24,10 @@ struct ProtocolChecksTests {
         let names = ProtocolChecks.all.map(\.name)
         #expect(Set(names).count == names.count)
         #expect(ProtocolChecks.all.allSatisfy { !$0.section.isEmpty && !$0.summary.isEmpty })
-        #expect(names.count == 20)
+        #expect(names.count == 22)
+        #expect(ProtocolChecks.all(for: .guestAgent).map(\.name).contains("resynchronizes-after-garbage"))
+        #expect(!ProtocolChecks.all(for: .guestAgent).map(\.name).contains("greeting-shape"))
+        #expect(!ProtocolChecks.all(for: .qmp).map(\.name).contains("resynchronizes-after-garbage"))
     }
 
     @Test(arguments: [

@@ -72,6 +72,40 @@ enum SampleReport {
         interrupted: true
     )
 
+    /// The waiver file behind `reviewed`: one waiver that waives, one that has expired, one
+    /// that matches nothing.
+    static let waiverFile = """
+        {"waivers": [
+          {"case": "set_link/invalid/*", "reason": "QEMU bug: & <accepted>", "expires": "2026-11-01",
+           "link": "https://gitlab.com/qemu-project/qemu/-/issues/1"},
+          {"case": "blockdev-add/valid/*", "summary": "branch 'nfs', *", "reason": "nfs rejects 'cache'"},
+          {"case": "gone/*", "reason": "fixed long ago", "expires": "2027-01-01"}
+        ]}
+        """
+
+    /// The day `reviewed` runs on.
+    static let today = CalendarDate("2026-11-22")!
+
+    /// `report` with a waived case added and the waivers of `waiverFile` applied on `today`:
+    /// the set_link failure fails again under its expired waiver, the nfs case is waived, and
+    /// the last waiver is stale.
+    static func reviewed() throws -> RunReport {
+        let waivers = try Waivers.load(Array(waiverFile.utf8), file: "w.json")
+        let nfs = CaseResult(
+            caseID: "blockdev-add/valid/2de84ff1", suite: "blockdev-add", summary: "branch 'nfs', all members",
+            kind: .valid,
+            verdict: .failed([
+                Verdict.Failure(
+                    rule: .validRejected, expected: "not a validation error",
+                    actual: "{\"class\": \"GenericError\", \"desc\": \"Parameter 'cache' is unexpected\"}")
+            ]), duration: 0.004, transcript: "-> {\"execute\": \"blockdev-add\"}\n")
+        var reviewed = report
+        reviewed.results.insert(nfs, at: 1)
+        reviewed.waiverReview = waivers.review(reviewed.results, today: today)
+        reviewed.results = waivers.apply(to: reviewed.results, today: today)
+        return reviewed
+    }
+
     /// A run where every case passed.
     static let allPassed = RunReport(
         name: "clean", properties: [], startedAt: Date(timeIntervalSince1970: 0), duration: 0.05,

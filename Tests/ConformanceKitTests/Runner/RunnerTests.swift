@@ -242,7 +242,7 @@ struct RunnerTests {
     }
 
     @Test func aRunningCommandKeepsAStorageDaemonTemplateAsItIs() {
-        let command = EndpointProfile.qsd.command
+        let command = EndpointProfile.qsd.command(blocking: [])
         #expect(!Runner.emulatesMachine(command))
         #expect(Runner.runningCommand(command) == command)
     }
@@ -263,15 +263,66 @@ struct RunnerTests {
             Endpoint(target: $0, opener: { _ throws(QMPProtocolError) in throw .endOfStream })
         }
         let runner = Runner(
-            configuration: .init(target: EndpointProfile.qsd.target, makeEndpoint: unreachable), schema: Self.schema)
+            configuration: .init(target: EndpointProfile.qsd.target(blocking: []), makeEndpoint: unreachable),
+            schema: Self.schema)
         let scenario = Scenario(
             name: "machine", relativePath: "machine.json", file: "machine.json", description: "needs a machine",
             launch: ["-machine", "pc", "-S"], steps: [])
         let observation = await runner.runScenario(
-            scenario, main: unreachable(EndpointProfile.qsd.target), facts: EndpointFacts())
+            scenario, main: unreachable(EndpointProfile.qsd.target(blocking: [])), facts: EndpointFacts())
         #expect(
             observation.ending
                 == .notRun("launches a machine, and the target's program (qemu-storage-daemon) emulates none"))
     }
 
+    static let vendorSchema = try! SchemaLoader.loadSource(
+        files: ["v": "{ 'command': 'query-status' }\n{ 'command': '__com.vendor_x', 'data': { 'name': 'str' } }"],
+        main: "v"
+    ).schema
+
+    /// The vendor command's generated cases, run on a scripted endpoint (launched or not).
+    static func vendorRun(launched: Bool) async -> [CaseResult] {
+        let cases = Fixtures.generate(vendorSchema).cases.filter { $0.command == "__com.vendor_x" }
+        let runner = Runner(
+            configuration: ScriptedEndpoint().configuration(launched: launched), schema: vendorSchema)
+        return await ConformanceRun(runner: runner, oracle: Oracle(schema: vendorSchema))
+            .run(cases.map { .testCase($0) }).results
+    }
+
+    @Test func anUnclassifiedCommandsValidCasesAreSkippedOnAnEndpointTheRunDidNotLaunch() async {
+        #expect(!Fixtures.caseDirectory.policy.classifies("__com.vendor_x"))
+        let results = await Self.vendorRun(launched: false)
+        let valid = results.filter { $0.kind == .valid }
+        #expect(!valid.isEmpty)
+        #expect(valid.allSatisfy { $0.verdict == .skipped(Runner.effectsUnknown) })
+        #expect(Runner.effectsUnknown == "effects unknown: classify it in policy.json or pass --allow-unsafe")
+        let invalid = results.filter { $0.kind == .invalid }
+        #expect(!invalid.isEmpty)
+        #expect(invalid.allSatisfy { if case .skipped = $0.verdict { false } else { true } }, "invalid cases still run")
+    }
+
+    @Test func anUnclassifiedCommandsValidCasesRunOnALaunchedEndpointAsBefore() async {
+        let valid = await Self.vendorRun(launched: true).filter { $0.kind == .valid }
+        #expect(!valid.isEmpty)
+        #expect(valid.allSatisfy { $0.verdict == .passed })
+    }
+
+    @Test func aCommandTheAgentDisabledPassesWithCommandNotFound() {
+        let testCase = TestCase(
+            command: "poke", kind: .invalid, summary: "'name' missing", arguments: [:],
+            expectation: .reject(rule: .missingMember, path: JSONPath.root.appending("name")), origin: "test")
+        var observation = Observation(
+            ending: .completed,
+            exchanges: [
+                Observation.Exchange(
+                    request: ["execute": "poke"], sentAt: .now,
+                    reply: QMPReply(
+                        ["error": ["class": "CommandNotFound", "desc": "Command poke has been disabled"]],
+                        receivedAt: .now))
+            ])
+        let oracle = Oracle(schema: Self.schema)
+        #expect(!Self.failures(oracle.judge(.testCase(testCase), observation)).isEmpty)
+        observation.commandDisabled = true
+        #expect(oracle.judge(.testCase(testCase), observation).verdict == .passed)
+    }
 }

@@ -17,6 +17,9 @@ final class HostileEndpoint: @unchecked Sendable {
         /// Valid events back to back, `count` of them at most (until the client hangs up), and
         /// no reply: the event flood of a misbehaving endpoint.
         case floodEvents(count: Int)
+        /// Sends this and then reads nothing more, holding the connection open until `stop()`:
+        /// an endpoint that stopped reading, whose socket buffer fills up.
+        case sendAndStopReading(String)
         case nothing
     }
 
@@ -110,6 +113,12 @@ final class HostileEndpoint: @unchecked Sendable {
                         let batch = Array([[UInt8]](repeating: event, count: 256).joined())
                         var sent = 0
                         while sent < count, write(fd, batch) { sent += 256 }
+                    case .sendAndStopReading(let text):
+                        write(fd, Array(text.utf8))
+                        // No events asked for: `poll` wakes only at the hang-up `stop()` causes.
+                        var idle = pollfd(fd: fd, events: 0, revents: 0)
+                        while poll(&idle, 1, -1) == 0 || idle.revents == 0 {}
+                        return
                     case .nothing: break
                     }
                     index += 1

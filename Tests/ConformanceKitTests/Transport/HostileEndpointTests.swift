@@ -91,6 +91,23 @@ struct HostileEndpointTests {
         #expect(error == .greetingMissing(after: Self.timeout))
     }
 
+    @Test func aGreetingWithinTheWindowMeansQMP() async throws {
+        let server = try HostileEndpoint { _, _ in .nothing }
+        defer { server.stop() }
+        let dialect = try await Endpoint.detectDialect(
+            of: .unixSocket(server.path), window: .milliseconds(500), timeout: Self.timeout)
+        #expect(dialect == .qmp)
+    }
+
+    @Test func aSilentEndpointThatDoesNotResynchroniseIsNoAgentEither() async throws {
+        let server = try HostileEndpoint(greeting: nil) { _, _ in .nothing }
+        defer { server.stop() }
+        await #expect(throws: QMPProtocolError.self) {
+            try await Endpoint.detectDialect(
+                of: .unixSocket(server.path), window: .milliseconds(100), timeout: .milliseconds(300))
+        }
+    }
+
     @Test func aMalformedGreetingIsReported() async throws {
         let error = try await failure(greeting: #"{"QMP": {"capabilities": []}}"# + "\r\n") { _, _ in .nothing }
         guard case .greetingMalformed = error else {
@@ -218,6 +235,28 @@ struct HostileEndpointTests {
         let transcript = await client.takeTranscript()
         #expect(transcript.entries.reduce(0) { $0 + $1.bytes.count } <= QMPTranscript.defaultByteLimit)
         await client.close()
+    }
+
+    @Test func aRequestLargerThanTheSocketBufferToAnEndpointThatStopsReadingFailsByItsDeadline() async throws {
+        let server = try HostileEndpoint { _, request in .sendAndStopReading(Self.reply(request)) }
+        defer { server.stop() }
+        let transport = try await UnixSocketTransport.connect(path: server.path)
+        let client = try await QMPClient.connect(over: transport, negotiate: true, timeout: Self.patience)
+        let blob = JSONValue.string(String(repeating: "z", count: 8 << 20))
+        let thrown = await #expect(throws: QMPProtocolError.self) {
+            try await client.execute("query-status", arguments: ["blob": blob], timeout: Self.timeout)
+        }
+        let error = try #require(thrown)
+        guard case .transport(.sendTimedOut(let sent, let total, _)) = error else {
+            Issue.record("expected a send that timed out, got \(error)")
+            return
+        }
+        #expect(total > 8 << 20)
+        #expect(sent < total)
+        #expect(error.description.hasPrefix("transport: endpoint stopped reading: \(sent) of \(total) bytes sent in "))
+        // Part of a message went out: the connection cannot carry another one.
+        #expect(await client.terminalError == error)
+        await #expect(throws: error) { try await client.execute("query-status", timeout: Self.timeout) }
     }
 
     @Test func connectingToNothingIsRefusedWithErrno() async throws {
