@@ -31,6 +31,12 @@ enum PlanOptions {
                 "The cases/ directory (values.json, policy.json, scenarios). Default: ./cases, else the one beside the build."
         ),
         .flag("no-protocol-checks", help: "Leave out the built-in QMP protocol checks."),
+        .option(
+            "compat", value: "policy",
+            help: "Add the cases of this -compat policy (kind compat), e.g. "
+                + "'deprecated-input=reject,deprecated-output=hide' (also unstable-input, unstable-output): each "
+                + "deprecated or unstable command and argument refused, the introspection hiding them, each on an "
+                + "endpoint launched with -compat POLICY, beside a control under the default policy."),
     ]
 
     /// The selection the options name; nil after printing a usage error.
@@ -51,12 +57,21 @@ enum PlanOptions {
             }
             shard = parsedShard
         }
+        var compat: CompatPolicy?
+        if let text = parsed.value("compat") {
+            do {
+                compat = try CompatPolicy(parsing: text)
+            } catch {
+                Output.usageError("--compat: \(error.diagnostics.map(\.description).joined(separator: "; "))", parsed)
+                return nil
+            }
+        }
         let filter = CaseFilter(
             patterns: parsed.values("filter"), kinds: Set(parsed.values("kind").compactMap(TestCase.Kind.init)),
             shard: shard)
         return RunPlan.Selection(
             filter: filter, protocolChecks: !parsed.flag("no-protocol-checks"),
-            generator: CaseGenerator.Options(seed: seed, validBudget: valid, invalidBudget: invalid))
+            generator: CaseGenerator.Options(seed: seed, validBudget: valid, invalidBudget: invalid), compat: compat)
     }
 
     /// Why planning failed after the options parsed: the message a report carries.
@@ -79,10 +94,16 @@ enum PlanOptions {
         }
     }
 
+    /// The path `--schema` names; nil when not given or not an option of the command (`certify`
+    /// always reads the endpoint's own schema).
+    static func schemaPath(_ parsed: ParsedCommand) -> String? {
+        parsed.command.option(named: "schema") != nil ? parsed.value("schema") : nil
+    }
+
     /// The schema `--schema` names, else the introspection of the endpoint the target options
     /// name (the default launch when none).
     static func schema(_ parsed: ParsedCommand, target: EndpointTarget) async throws(Failure) -> Schema {
-        if parsed.value("schema") != nil {
+        if schemaPath(parsed) != nil {
             guard let schema = await SchemaCommand.loadSelectedSchema(parsed) else {
                 throw Failure(message: "cannot load the schema '\(parsed.value("schema") ?? "")'")
             }

@@ -18,8 +18,8 @@ enum QMPConform {
             """,
         version: version,
         subcommands: [
-            RunCommand.spec, ProbeCommand.probeSpec, ProbeCommand.execSpec, SchemaCommand.spec, CasesCommand.spec,
-            ReportCommand.spec,
+            RunCommand.spec, CertifyCommand.spec, ProbeCommand.probeSpec, ProbeCommand.execSpec, SchemaCommand.spec,
+            CasesCommand.spec, ReportCommand.spec,
         ]
     )
 
@@ -46,6 +46,7 @@ enum QMPConform {
             case "schema": return SchemaCommand.run(parsed)
             case "cases": return await CasesCommand.run(parsed)
             case "run": return await RunCommand.run(parsed)
+            case "certify": return await CertifyCommand.run(parsed)
             case "probe": return await ProbeCommand.probe(parsed)
             case "exec": return await ProbeCommand.exec(parsed)
             case "report": return ReportCommand.run(parsed)

@@ -100,7 +100,10 @@ enum RunCommand {
             ),
         ])
 
-    static func run(_ parsed: ParsedCommand) async -> ExitStatus {
+    /// Runs the suite; with a certification (`certify`), judges the endpoint against its
+    /// reference after the run, puts those results first in the report, and ends with the
+    /// verdict line.
+    static func run(_ parsed: ParsedCommand, certification: Certification? = nil) async -> ExitStatus {
         let startedAt = Date()
         guard var selection = PlanOptions.selection(parsed), var limits = limits(parsed) else { return .usage }
         // Report options naming one file are a usage error, found before the run.
@@ -121,7 +124,7 @@ enum RunCommand {
             return report(
                 notStarted: error.message, parsed, target: target, startedAt: startedAt, seed: selection.generator.seed)
         }
-        if dialect == .guestAgent, parsed.value("schema") == nil {
+        if dialect == .guestAgent, PlanOptions.schemaPath(parsed) == nil {
             Output.usageError(TargetOptions.agentSchemaMessage, parsed)
             return .usage
         }
@@ -176,12 +179,20 @@ enum RunCommand {
             Output.error(
                 "qmp-conform: \(gone) and did not come back within the reconnect timeout; the rest was not run")
         }
+        var results = run.results
+        var verdictLine: String?
+        if let certification, run.outcome.fatal == nil {
+            let judged = certification.judge(
+                endpoint: setup.schema, greeting: run.outcome.greeting, runResults: run.results)
+            results = judged.results + results
+            verdictLine = judged.verdictLine
+        }
         let report = RunReport(
-            name: "qmp-conform",
+            name: certification == nil ? "qmp-conform" : "qmp-conform certify",
             properties: properties(
                 parsed, target: target, digest: setup.schema.digest, seed: selection.generator.seed,
                 outcome: run.outcome),
-            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: run.results,
+            startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: results,
             interrupted: run.outcome.interrupted, waiverReview: run.waiverReview)
         guard writeReports(report, parsed) else { return .runNotPossible }
         if let path = baselineOptions.record {
@@ -194,6 +205,7 @@ enum RunCommand {
             }
         }
         Output.print(ConsoleReporter(comparison: run.comparison).render(report), terminator: "")
+        if let verdictLine { Output.print(verdictLine) }
         if run.outcome.fatal != nil { return .runNotPossible }
         if run.outcome.interrupted { return .interrupted }
         if run.outcome.endpointGone != nil { return .conformanceFailures }
@@ -362,7 +374,7 @@ enum RunCommand {
         return [
             ("endpoint", target.description),
             ("endpoint.version", version + (greeting?.package.map { $0.isEmpty ? "" : " (\($0))" } ?? "")),
-            ("schema", parsed.value("schema") ?? "endpoint introspection (query-qmp-schema)"),
+            ("schema", PlanOptions.schemaPath(parsed) ?? "endpoint introspection (query-qmp-schema)"),
             ("schema.digest", digest),
             ("seed", String(seed)),
             ("jobs", parsed.value("jobs") ?? "1"),

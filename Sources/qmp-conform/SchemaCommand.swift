@@ -67,6 +67,9 @@ enum SchemaCommand {
                     .flag(
                         "downstream",
                         help: "NEW is a downstream build: flag additions without the '__' prefix (QMP spec section 6)."),
+                    .flag(
+                        "since",
+                        help: "Group the changes by the release that added each item, from the Since: doc sections."),
                     .option(
                         "format", value: "format", help: "The output format.", allowedValues: ["text", "json"],
                         defaultValue: "text"),
@@ -145,7 +148,15 @@ enum SchemaCommand {
             if parsed.value("format") == "json" {
                 Output.print(JSONWriter.pretty.string(diff.json))
             } else {
-                diff.changes.forEach { Output.print($0.description) }
+                if parsed.flag("since") {
+                    for (release, changes) in diff.byRelease {
+                        Output.print(
+                            "since \(release.map { "\($0.major).\($0.minor)" } ?? "unknown (no doc comment)"):")
+                        changes.forEach { Output.print("  \($0)") }
+                    }
+                } else {
+                    diff.changes.forEach { Output.print($0.description) }
+                }
                 let breaking = diff.changes.filter { $0.compatibility == .breaking }.count
                 Output.print("\(diff.changes.count) change\(diff.changes.count == 1 ? "" : "s"), \(breaking) breaking")
             }

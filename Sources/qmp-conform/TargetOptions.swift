@@ -128,7 +128,7 @@ enum TargetOptions {
     /// Whether the options name the guest agent without a way to read its schema: it has no
     /// `query-qmp-schema`, so `--schema` must name it (a usage error, found before connecting).
     static func agentWithoutSchema(_ parsed: ParsedCommand) -> Bool {
-        parsed.value("schema") == nil
+        PlanOptions.schemaPath(parsed) == nil
             && (parsed.value("dialect") == QMPSession.Dialect.guestAgent.rawValue
                 || parsed.value("target") == EndpointProfile.qga.rawValue)
     }

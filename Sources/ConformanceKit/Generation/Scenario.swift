@@ -21,6 +21,9 @@ public struct Scenario: Sendable, Hashable {
     /// Extra QEMU arguments for a dedicated, disposable endpoint (e.g. `-machine pc -S`); nil
     /// when any endpoint will do.
     public var launch: [String]?
+    /// The `-compat` policy its dedicated endpoint runs under (`CompatScenarioGenerator`); the
+    /// oracle lets members the policy hides be absent from its replies.
+    public var compat: CompatPolicy?
     /// The steps, in order; the scenario stops at the first step whose request cannot be formed
     /// or that gets no reply, but otherwise runs every step and reports every failure.
     public var steps: [Step]

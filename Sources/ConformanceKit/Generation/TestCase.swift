@@ -18,6 +18,8 @@ public struct TestCase: Sendable, Hashable, Comparable {
         case scenario
         /// A sequence generated from the resource model: create, use or check, destroy.
         case stateful
+        /// A check of a `-compat` policy from the schema's features, or its control.
+        case compat
     }
 
     /// What must happen for the case to pass.

@@ -55,6 +55,8 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
     /// The waiver that matches a failing case has expired: the case fails again, with the
     /// waiver's reason.
     case waiverExpired
+    /// A downstream build breaks a rule of certification against its upstream reference.
+    case certification(CertificationRule)
     /// A case that passed in the baseline fails now (`run --baseline`).
     case baselineRegression
     /// A case whose outcome differs from the baseline's.
@@ -67,7 +69,8 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         .invalidAccepted, .notAValidationError, .errorClass, .errorNamesWrongMember, .validRejected,
         .docExampleRejected, .docReplyShape, .documentedErrorMissing, .returnsConformance, .eventUnknown,
         .eventTimestampOrder, .returnMismatch, .errorMismatch, .captureMissing, .eventMissing, .eventLate, .eventOrder,
-        .eventUnexpected, .invalidChangedState, .consumerTargetMissing, .protocolFault, .errored, .waiverExpired, .baselineRegression,
+        .eventUnexpected, .invalidChangedState, .consumerTargetMissing, .protocolFault, .errored, .waiverExpired,
+        .baselineRegression,
         .baselineChanged, .timingRegression,
     ]
 
@@ -83,6 +86,8 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
             self = .event(rule)
         } else if name.hasPrefix("qmp-spec-"), name.count > 9 {
             self = .qmpSpec(section: String(name.dropFirst(9)))
+        } else if let rule = CertificationRule(rawValue: name) {
+            self = .certification(rule)
         } else {
             return nil
         }
@@ -120,6 +125,7 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         case .baselineRegression: "baseline-regression"
         case .baselineChanged: "baseline-changed"
         case .timingRegression: "timing-regression"
+        case .certification(let rule): rule.rawValue
         }
     }
 }

@@ -12,15 +12,17 @@ extension Oracle {
     /// success, against the command's `returns` in the schema; the captures; the expected events
     /// (window, side of the reply) and the forbidden ones. Failure paths start at the step
     /// (`steps[2].return.name`, `steps[3].events[0]`).
-    /// - Parameter observation: the scenario's observation.
+    /// - Parameters:
+    ///   - observation: the scenario's observation.
+    ///   - hidden: features whose members the endpoint's output policy hides (may be absent).
     /// - Returns: the failures and event timings.
-    func scenarioFindings(_ observation: Observation) -> ScenarioFindings {
+    func scenarioFindings(_ observation: Observation, hiding hidden: Set<String> = []) -> ScenarioFindings {
         var findings = ScenarioFindings()
         for exchange in observation.exchanges {
             guard let step = exchange.step, let reply = exchange.reply else { continue }
             findings.failures += replyFailures(reply, against: step.reply, at: exchange.path)
             if case .success(let value) = reply.outcome, let command = exchange.request["execute"]?.stringValue {
-                findings.failures += returnFailures(command, value).map {
+                findings.failures += returnFailures(command, value, hiding: hidden).map {
                     var failure = $0
                     failure.path = Self.join(exchange.path.appending("return"), $0.path)
                     return failure

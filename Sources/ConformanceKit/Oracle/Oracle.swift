@@ -50,7 +50,10 @@ public struct Oracle: Sendable {
             verdict = .skipped(reason)
         case .broken(let reason):
             var earlier = commonFailures(observation)
-            if case .scenario = item { earlier = scenarioFindings(observation).failures + earlier }
+            if case .scenario(let scenario) = item {
+                earlier =
+                    scenarioFindings(observation, hiding: scenario.compat?.hiddenFeatures ?? []).failures + earlier
+            }
             verdict = Self.verdict(broken: reason, earlier: earlier, faults: !observation.findings.isEmpty)
         case .unreachable(let reason):
             verdict = .errored("cannot reach the endpoint: \(reason)")
@@ -58,8 +61,8 @@ public struct Oracle: Sendable {
             switch item {
             case .testCase(let testCase): verdict = judge(testCase, observation)
             case .protocolCheck(let check): verdict = judge(check, observation)
-            case .scenario:
-                let findings = scenarioFindings(observation)
+            case .scenario(let scenario):
+                let findings = scenarioFindings(observation, hiding: scenario.compat?.hiddenFeatures ?? [])
                 timings = findings.timings
                 verdict = Self.verdict(findings.failures + commonFailures(observation))
             }
@@ -235,10 +238,13 @@ public struct Oracle: Sendable {
             || reported.split(separator: ".").last.map { $0.hasPrefix(expected) } == true
     }
 
-    /// Failures of a success reply against the command's `returns`.
-    func returnFailures(_ commandName: String, _ value: JSONValue) -> [Verdict.Failure] {
+    /// Failures of a success reply against the command's `returns`; members with a feature in
+    /// `hidden` (hidden by the endpoint's output policy) may be absent.
+    func returnFailures(_ commandName: String, _ value: JSONValue, hiding hidden: Set<String> = []) -> [Verdict.Failure]
+    {
         guard let command = schema.command(named: commandName) else { return [] }
-        let validator = ValueValidator(schema: schema, extraMembers: extraMembers)
+        var validator = ValueValidator(schema: schema, extraMembers: extraMembers)
+        validator.hiddenFeatures = hidden
         guard let returns = command.returns else {
             // Nothing to return: `{}`, plus only the extra members the policy tolerates.
             if case .object(let object) = value, object.keys.allSatisfy(validator.toleratesExtraMember) { return [] }

@@ -86,7 +86,8 @@ public struct ConformanceRun: Sendable {
         }
         if let fatal = outcome.fatal {
             let results = [Self.couldNotStart(fatal)]
-            return Result(results: results, outcome: outcome, waiverReview: .empty, observed: Baseline(results: results))
+            return Result(
+                results: results, outcome: outcome, waiverReview: .empty, observed: Baseline(results: results))
         }
         let judged = await collector.results
         let results = waivers.apply(to: judged, today: today)

@@ -14,6 +14,8 @@ public struct RunPlan: Sendable {
         public var generator: CaseGenerator.Options
         /// The endpoint's dialect: which protocol checks apply.
         public var dialect: QMPSession.Dialect
+        /// The `-compat` policy whose cases to add (`CompatScenarioGenerator`); nil adds none.
+        public var compat: CompatPolicy?
 
         /// Creates a selection.
         /// - Parameters:
@@ -21,10 +23,13 @@ public struct RunPlan: Sendable {
         ///   - protocolChecks: include the protocol checks.
         ///   - generator: seed and budgets.
         ///   - dialect: the endpoint's dialect.
+        ///   - compat: the `-compat` policy whose cases to add, if any.
         public init(
             filter: CaseFilter = CaseFilter(), protocolChecks: Bool = true,
-            generator: CaseGenerator.Options = CaseGenerator.Options(), dialect: QMPSession.Dialect = .qmp
+            generator: CaseGenerator.Options = CaseGenerator.Options(), dialect: QMPSession.Dialect = .qmp,
+            compat: CompatPolicy? = nil
         ) {
+            self.compat = compat
             self.filter = filter
             self.protocolChecks = protocolChecks
             self.generator = generator
@@ -56,6 +61,10 @@ public struct RunPlan: Sendable {
         if selection.protocolChecks { all += ProtocolChecks.all(for: selection.dialect).map { .protocolCheck($0) } }
         all += directory.scenarios.map { .scenario($0) }
         all += sequences.map { .scenario($0) }
+        if let policy = selection.compat {
+            all += CompatScenarioGenerator(schema: schema, policy: policy, values: directory.values).generate()
+                .map { .scenario($0) }
+        }
         all += generated.cases.map { .testCase(resources.preparing($0, schema: schema, values: directory.values)) }
         items = all.filter { selection.filter.matches(id: $0.id, kind: $0.kind) }
         notes = generated.notes

@@ -69,6 +69,29 @@ public struct DocComment: Sendable, Hashable {
     /// The version from `Since:`, if it has one.
     public var since: Version? { section("Since").flatMap { Version(parsing: $0) } }
 
+    /// The release a member or enum value description names, as QEMU writes it: `(since 7.1)`,
+    /// `(since: 4.0)`, `Since 8.0`.
+    /// - Parameter description: a member's or value's description.
+    /// - Returns: the version, or nil when the description names none.
+    static func since(inDescription description: String) -> Version? {
+        guard let match = description.firstMatch(of: /(?i)since:?\s+(v?\d+\.\d+(?:\.\d+)?)/) else { return nil }
+        return Version(parsing: String(match.1))
+    }
+
+    /// The release a definition's doc says one of its items came in, as QEMU notes it after
+    /// `Since:` or in the text: `@stream since 7.2`, `'dgram' since 7.2`.
+    /// - Parameter item: a member, enum value or branch name.
+    /// - Returns: the version, or nil when the doc names none for it.
+    public func since(ofItem item: String) -> Version? {
+        let text = ([body] + sections.map(\.text)).joined(separator: "\n")
+        for match in text.matches(
+            of: /[@'](?<name>[A-Za-z0-9_.-]+)'?:?\s+\(?[Ss]ince:?\s+(?<version>v?\d+\.\d+(?:\.\d+)?)/)
+        where match.name == item {
+            return Version(parsing: String(match.version))
+        }
+        return nil
+    }
+
     /// The QMP error classes named in `Returns:` and `Errors:` (e.g. `DeviceNotFound`), in order,
     /// without repeats.
     public var errorClasses: [String] {

@@ -33,6 +33,23 @@ struct SchemaComparison {
         }
     }
 
+    /// What the definition being compared says of itself: its `Since:` release on each side and
+    /// whether it is unstable. Changes inside it inherit this unless they say otherwise.
+    struct Scope {
+        var oldDoc: DocComment?
+        var newDoc: DocComment?
+        var isUnstable = false
+
+        /// The scope of one definition compared on both sides.
+        init(old: DocComment?, new: DocComment?, unstable: Bool) {
+            oldDoc = old
+            newDoc = new
+            isUnstable = unstable
+        }
+
+        init() {}
+    }
+
     let old: Schema
     let new: Schema
     let downstream: Bool
@@ -41,6 +58,7 @@ struct SchemaComparison {
     var changes: [SchemaDiff.Change] = []
     private var visited: Set<[String]> = []
     private var usage: [String: Set<Direction>] = [:]
+    private var scope = Scope()
 
     init(old: Schema, new: Schema, downstream: Bool) {
         self.old = old
@@ -66,10 +84,10 @@ struct SchemaComparison {
         guard !old.files.isEmpty, !new.files.isEmpty else { return }
         let (before, after) = (names(old), names(new))
         for file in after.subtracting(before) {
-            record("include '\(file)'", .added, "file now included", .compatible)
+            record("include '\(file)'", .added, "file now included", .compatible, aspect: .include)
         }
         for file in before.subtracting(after) {
-            record("include '\(file)'", .removed, "file no longer included", .compatible)
+            record("include '\(file)'", .removed, "file no longer included", .compatible, aspect: .include)
         }
     }
 
@@ -86,10 +104,21 @@ struct SchemaComparison {
     private mutating func compareCommands() {
         let (added, removed, common) = Self.pairs(old.commands, new.commands, name: \.name)
         for command in added {
-            record("command '\(command.name)'", .added, "new command", .compatible, addedName: command.name)
+            scope = Scope(old: nil, new: command.doc, unstable: Self.isUnstable(command.name, command.features))
+            record(
+                "command '\(command.name)'", .added, "new command", .compatible, aspect: .definition,
+                name: command.name)
         }
-        for command in removed { record("command '\(command.name)'", .removed, "command removed", .breaking) }
+        for command in removed {
+            scope = Scope(old: command.doc, new: nil, unstable: Self.isUnstable(command.name, command.features))
+            record(
+                "command '\(command.name)'", .removed, "command removed", .breaking, aspect: .definition,
+                name: command.name)
+        }
         for (command, counterpart) in common {
+            scope = Scope(
+                old: command.doc, new: counterpart.doc,
+                unstable: Self.isUnstable(command.name, command.features + counterpart.features))
             let subject = "command '\(command.name)'"
             compareData(
                 command.arguments, counterpart.arguments, subject: subject, path: "arguments", direction: .input)
@@ -97,7 +126,7 @@ struct SchemaComparison {
             if command.allowsOOB != counterpart.allowsOOB {
                 record(
                     subject, .changed, counterpart.allowsOOB ? "now allows exec-oob" : "no longer allows exec-oob",
-                    counterpart.allowsOOB ? .compatible : .breaking)
+                    counterpart.allowsOOB ? .compatible : .breaking, aspect: .oob)
             }
             compareFeatures(command.features, counterpart.features, subject: subject)
         }
@@ -105,9 +134,19 @@ struct SchemaComparison {
 
     private mutating func compareEvents() {
         let (added, removed, common) = Self.pairs(old.events, new.events, name: \.name)
-        for event in added { record("event '\(event.name)'", .added, "new event", .compatible, addedName: event.name) }
-        for event in removed { record("event '\(event.name)'", .removed, "event removed", .breaking) }
+        for event in added {
+            scope = Scope(old: nil, new: event.doc, unstable: Self.isUnstable(event.name, event.features))
+            record("event '\(event.name)'", .added, "new event", .compatible, aspect: .definition, name: event.name)
+        }
+        for event in removed {
+            scope = Scope(old: event.doc, new: nil, unstable: Self.isUnstable(event.name, event.features))
+            record(
+                "event '\(event.name)'", .removed, "event removed", .breaking, aspect: .definition, name: event.name)
+        }
         for (event, counterpart) in common {
+            scope = Scope(
+                old: event.doc, new: counterpart.doc,
+                unstable: Self.isUnstable(event.name, event.features + counterpart.features))
             let subject = "event '\(event.name)'"
             compareData(event.data, counterpart.data, subject: subject, path: "data", direction: .output)
             compareFeatures(event.features, counterpart.features, subject: subject)
@@ -117,9 +156,20 @@ struct SchemaComparison {
     private mutating func compareNamedTypes() {
         let isNamed: (SchemaType) -> Bool = { $0.origin != .implicit && $0.origin != .builtin }
         let (added, removed, common) = Self.pairs(old.types.filter(isNamed), new.types.filter(isNamed), name: \.name)
-        for type in added { record("type '\(type.name)'", .added, "new \(type.metaTypeName)", .compatible) }
-        for type in removed { record("type '\(type.name)'", .removed, "\(type.metaTypeName) removed", .compatible) }
+        for type in added {
+            scope = Scope(old: nil, new: type.doc, unstable: Self.isUnstable(type.name, type.features))
+            // Type names are not on the wire (introspection hides them): no naming rule for them.
+            record("type '\(type.name)'", .added, "new \(type.metaTypeName)", .compatible, aspect: .definition)
+        }
+        for type in removed {
+            scope = Scope(old: type.doc, new: nil, unstable: Self.isUnstable(type.name, type.features))
+            record(
+                "type '\(type.name)'", .removed, "\(type.metaTypeName) removed", .compatible, aspect: .definition)
+        }
         for (type, counterpart) in common {
+            scope = Scope(
+                old: type.doc, new: counterpart.doc,
+                unstable: Self.isUnstable(type.name, type.features + counterpart.features))
             compareKinds(
                 type, counterpart, subject: "type '\(type.name)'", path: "", directions: usage[type.name] ?? [])
         }
@@ -128,10 +178,10 @@ struct SchemaComparison {
     private mutating func compareFeatures(_ before: [Feature], _ after: [Feature], subject: String) {
         let (oldNames, newNames) = (Set(before.map(\.name)), Set(after.map(\.name)))
         for name in newNames.subtracting(oldNames).sorted() {
-            record(subject, .changed, "feature '\(name)' added", .compatible)
+            record(subject, .changed, "feature '\(name)' added", .compatible, aspect: .feature)
         }
         for name in oldNames.subtracting(newNames).sorted() {
-            record(subject, .changed, "feature '\(name)' removed", .compatible)
+            record(subject, .changed, "feature '\(name)' removed", .compatible, aspect: .feature)
         }
     }
 
@@ -182,18 +232,24 @@ struct SchemaComparison {
     private mutating func compareKinds(
         _ before: SchemaType, _ after: SchemaType, subject: String, path: String, directions: Set<Direction>
     ) {
+        let outer = scope
+        defer { scope = outer }
+        scope.oldDoc = before.doc ?? scope.oldDoc
+        scope.newDoc = after.doc ?? scope.newDoc
         switch (before.kind, after.kind) {
         case (.builtin(let oldBuiltin), .builtin(let newBuiltin)):
             compareBuiltins(oldBuiltin, newBuiltin, subject: subject, path: path, directions: directions)
         case (.enumeration(let oldEnum), .enumeration(let newEnum)):
             let (oldValues, newValues) = (oldEnum.names, newEnum.names)
-            for value in newValues where !oldValues.contains(value) {
+            for value in newEnum.values where !oldValues.contains(value.name) {
                 difference(
-                    .valueAdded, subject: subject, path: path, "enum value '\(value)' added", directions,
-                    addedName: value)
+                    .valueAdded, subject: subject, path: path, "enum value '\(value.name)' added", directions,
+                    item: item(value.name, value.features, value.documentation, side: .new))
             }
-            for value in oldValues where !newValues.contains(value) {
-                difference(.valueRemoved, subject: subject, path: path, "enum value '\(value)' removed", directions)
+            for value in oldEnum.values where !newValues.contains(value.name) {
+                difference(
+                    .valueRemoved, subject: subject, path: path, "enum value '\(value.name)' removed", directions,
+                    item: item(value.name, value.features, value.documentation, side: .old))
             }
         case (.object(let oldObject), .object(let newObject)):
             compareObjects(oldObject, newObject, subject: subject, path: path, directions: directions)
@@ -276,12 +332,15 @@ struct SchemaComparison {
                 let detail =
                     "branch '\(variant.name)' added"
                     + (members.isEmpty ? "" : " (members: \(members.joined(separator: ", ")))")
-                difference(.branchAdded, subject: subject, path: path, detail, directions, addedName: variant.name)
+                difference(
+                    .branchAdded, subject: subject, path: path, detail, directions,
+                    item: item(variant.name, [], nil, side: .new))
             }
             for variant in oldVariants.cases {
                 guard let counterpart = newVariants.variant(named: variant.name) else {
                     difference(
-                        .branchRemoved, subject: subject, path: path, "branch '\(variant.name)' removed", directions)
+                        .branchRemoved, subject: subject, path: path, "branch '\(variant.name)' removed", directions,
+                        item: item(variant.name, [], nil, side: .old))
                     continue
                 }
                 compare(
@@ -299,14 +358,15 @@ struct SchemaComparison {
         _ member: Member, added: Bool, subject: String, path: String, directions: Set<Direction>
     ) {
         let what = member.isOptional ? "optional member" : "member"
+        let named = item(member.name, member.features, member.documentation, side: added ? .new : .old)
         if added {
             difference(
                 .memberAdded(optional: member.isOptional), subject: subject, path: path,
-                "\(what) '\(member.name)' added", directions, addedName: member.name)
+                "\(what) '\(member.name)' added", directions, item: named)
         } else {
             difference(
                 .memberRemoved(wasOptional: member.isOptional), subject: subject, path: path,
-                "\(what) '\(member.name)' removed", directions)
+                "\(what) '\(member.name)' removed", directions, item: named)
         }
     }
 
@@ -321,30 +381,68 @@ struct SchemaComparison {
 
     // MARK: Recording
 
+    /// An added or removed name inside a definition, with what its own documentation and
+    /// features say.
+    struct Item {
+        var name: String
+        var since: Version?
+        var isUnstable: Bool
+    }
+
+    /// Which schema an item is read from.
+    enum Side {
+        case old, new
+    }
+
+    /// An item named `name`: its own `(since X.Y)`, else what the enclosing definition's doc on
+    /// that side says of it or of itself; unstable when it or its definition is.
+    private func item(_ name: String, _ features: [Feature], _ documentation: String?, side: Side) -> Item {
+        let doc = side == .old ? scope.oldDoc : scope.newDoc
+        return Item(
+            name: name,
+            since: documentation.flatMap(DocComment.since(inDescription:)) ?? doc?.since(ofItem: name) ?? doc?.since,
+            isUnstable: scope.isUnstable || Self.isUnstable(name, features))
+    }
+
+    /// Whether a name or its features mark it outside the stable interface (`x-` names, the
+    /// `unstable` feature).
+    static func isUnstable(_ name: String, _ features: [Feature]) -> Bool {
+        name.hasPrefix("x-") || features.contains { $0.name == "unstable" }
+    }
+
     private mutating func difference(
         _ difference: Difference, subject: String, path: String, _ detail: String, _ directions: Set<Direction>,
-        addedName: String? = nil
+        item: Item? = nil
     ) {
         let compatibility = directions.map { difference.compatibility($0) }.max() ?? .compatible
-        let kind: SchemaDiff.Change.Kind =
+        let (kind, aspect): (SchemaDiff.Change.Kind, SchemaDiff.Change.Aspect) =
             switch difference {
-            case .memberAdded, .valueAdded, .branchAdded: .added
-            case .memberRemoved, .valueRemoved, .branchRemoved: .removed
-            default: .changed
+            case .memberAdded: (.added, .member)
+            case .valueAdded: (.added, .enumValue)
+            case .branchAdded: (.added, .branch)
+            case .memberRemoved: (.removed, .member)
+            case .valueRemoved: (.removed, .enumValue)
+            case .branchRemoved: (.removed, .branch)
+            case .becameRequired, .becameOptional: (.changed, .member)
+            case .kindChanged, .rangeWidened, .rangeNarrowed: (.changed, .type)
             }
-        record(subject, kind, path.isEmpty ? detail : "\(path): \(detail)", compatibility, addedName: addedName)
+        record(
+            subject, kind, path.isEmpty ? detail : "\(path): \(detail)", compatibility, aspect: aspect,
+            name: item?.name, since: item?.since, unstable: item?.isUnstable)
     }
 
     private mutating func record(
         _ subject: String, _ kind: SchemaDiff.Change.Kind, _ detail: String,
-        _ compatibility: SchemaDiff.Change.Compatibility,
-        addedName: String? = nil
+        _ compatibility: SchemaDiff.Change.Compatibility, aspect: SchemaDiff.Change.Aspect,
+        name: String? = nil, since: Version? = nil, unstable: Bool? = nil
     ) {
-        let violates = downstream && (addedName.map { !$0.hasPrefix("__") } ?? false)
+        let violates = downstream && kind == .added && (name.map { !$0.hasPrefix("__") } ?? false)
+        let side = (kind == .added ? scope.newDoc : scope.oldDoc)?.since
         changes.append(
             SchemaDiff.Change(
                 subject: subject, kind: kind, detail: detail, compatibility: compatibility,
-                violatesDownstreamNaming: violates))
+                violatesDownstreamNaming: violates, aspect: aspect, name: name, since: since ?? side,
+                isUnstable: unstable ?? scope.isUnstable))
     }
 
     // MARK: Usage

@@ -15,6 +15,27 @@ public struct SchemaDiff: Sendable, Hashable {
             case added, removed, changed
         }
 
+        /// What part of a definition the change is about, so that certification can name the
+        /// rule it breaks (a removed command, a removed enum value, a changed member, ...).
+        public enum Aspect: String, Sendable, Hashable {
+            /// A file of the source tree.
+            case include
+            /// A whole command, event or named type.
+            case definition
+            /// A member of arguments, returns, event data or a type.
+            case member
+            /// An enum value.
+            case enumValue = "enum-value"
+            /// A union branch or an alternate's JSON kind.
+            case branch
+            /// A type's kind, range or discriminator.
+            case type
+            /// A feature flag.
+            case feature
+            /// `exec-oob` support.
+            case oob
+        }
+
         /// Whether existing clients keep working.
         public enum Compatibility: String, Sendable, Hashable, Comparable {
             case compatible, breaking
@@ -34,6 +55,18 @@ public struct SchemaDiff: Sendable, Hashable {
         public var compatibility: Compatibility
         /// Set when `downstream` is on and an added name lacks the `__` prefix (QMP spec section 6).
         public var violatesDownstreamNaming: Bool
+        /// What part of the definition changed.
+        public var aspect: Aspect
+        /// The added or removed name (command, event, type, member, enum value or branch); nil
+        /// for a change in place.
+        public var name: String?
+        /// The release that introduced the item, from the doc comments of the side that has it
+        /// (the new side for additions, the old side otherwise): the item's own `(since X.Y)`,
+        /// else its definition's `Since:` section; nil without doc comments.
+        public var since: Version?
+        /// Whether the item is outside the stable interface: an `x-` name on its way, or an
+        /// `unstable` feature on it or its definition.
+        public var isUnstable: Bool
 
         public var description: String {
             let mark =
@@ -70,6 +103,19 @@ public struct SchemaDiff: Sendable, Hashable {
         var comparison = SchemaComparison(old: old, new: new, downstream: downstream)
         comparison.run()
         return SchemaDiff(changes: Array(Set(comparison.changes)).sorted())
+    }
+
+    /// The changes grouped by the release their item came in (`Since:`, see `Change.since`),
+    /// oldest release first; changes without one (no doc comments) come last, under nil.
+    public var byRelease: [(release: Version?, changes: [Change])] {
+        let groups = Dictionary(grouping: changes) { $0.since?.release }
+        return groups.keys.sorted { lhs, rhs in
+            switch (lhs, rhs) {
+            case (let lhs?, let rhs?): lhs < rhs
+            case (_?, nil): true
+            default: false
+            }
+        }.map { ($0, groups[$0] ?? []) }
     }
 
     /// The changes as JSON (for tools and reports).

@@ -35,6 +35,9 @@ public struct ValueValidator: Sendable {
     public let schema: Schema
     /// Which extra members are tolerated.
     public var extraMembers: ExtraMembers
+    /// Features whose members the endpoint's output policy hides (`-compat
+    /// deprecated-output=hide`): a required member carrying one of them may be absent.
+    public var hiddenFeatures: Set<String> = []
 
     /// Creates a validator.
     /// - Parameters:
@@ -207,7 +210,7 @@ public struct ValueValidator: Sendable {
                 let memberPath = path.appending(member.name)
                 let isTag = current.variants?.tag == member.name
                 guard let memberValue = members[member.name] else {
-                    if !member.isOptional {
+                    if !member.isOptional, !member.features.contains(where: { hiddenFeatures.contains($0.name) }) {
                         violations.append(
                             Violation(
                                 rule: isTag ? .missingDiscriminator : .missingMember, path: memberPath,

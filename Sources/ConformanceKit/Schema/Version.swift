@@ -31,6 +31,9 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public var description: String { "\(major).\(minor).\(micro)" }
 
+    /// The release: major and minor, micro dropped (`7.2.22` is of release `7.2`).
+    public var release: Version { Version(major, minor) }
+
     public static func < (lhs: Version, rhs: Version) -> Bool {
         (lhs.major, lhs.minor, lhs.micro) < (rhs.major, rhs.minor, rhs.micro)
     }

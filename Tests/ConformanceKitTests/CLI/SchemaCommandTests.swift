@@ -38,6 +38,13 @@ struct SchemaCommandTests {
         #expect(backward.status == 1)
     }
 
+    @Test(.needsShared) func diffSinceGroupsTheChangesByTheReleaseTheDocSectionsName() throws {
+        let (old, new) = (TestPaths.qapi("net-7.1/net.json"), TestPaths.qapi("net-7.2/net.json"))
+        let outcome = try CLIRunner.run(["schema", "diff", "--since", old, new])
+        #expect(outcome.status == 0)
+        assertGolden(outcome.stdout, named: "Schema/net-7.1-to-7.2-since.diff")
+    }
+
     @Test(.needsShared) func showPrintsOneDefinitionInFull() throws {
         let outcome = try CLIRunner.run([
             "schema", "show", TestPaths.qapi("net-7.2/net.json"), "NetdevVhostVDPAOptions",
@@ -107,7 +114,7 @@ struct SchemaCommandTests {
 
     @Test(arguments: [
         ["--help"], ["schema", "--help"], ["schema", "diff", "--help"], ["schema", "check", "--help"],
-        ["run", "--help"],
+        ["run", "--help"], ["certify", "--help"],
         ["cases", "list", "--help"], ["probe", "--help"], ["exec", "--help"], ["report", "diff", "--help"],
         ["report", "merge", "--help"],
     ])
