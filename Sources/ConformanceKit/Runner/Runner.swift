@@ -366,24 +366,34 @@ public struct Runner: Sendable {
 
     /// Ends a job a valid case started, after its observation (not judged, not in its
     /// transcript): cancels it, then finalizes or dismisses it as `query-jobs` shows it pending
-    /// or concluded, until the job is no longer listed or the liveness timeout has passed.
+    /// or concluded, until the job is no longer listed. It waits for a running job to move for
+    /// at most the liveness timeout after the cancel, and takes at most two steps (finalize,
+    /// dismiss) before giving up, each confirmed by a look at `query-jobs`.
     /// - Parameters:
     ///   - id: the job's id.
     ///   - client: the case's client.
     func endJob(_ id: String, on client: QMPClient) async {
         let timeout = configuration.livenessTimeout
-        let deadline = ContinuousClock.now + timeout
         _ = try? await client.execute("job-cancel", arguments: ["id": .string(id)], timeout: timeout)
-        while ContinuousClock.now < deadline {
+        let deadline = ContinuousClock.now + timeout
+        var stepsLeft = 2
+        while true {
             guard case .success(let jobs)? = try? await client.execute("query-jobs", timeout: timeout).outcome,
                 let job = jobs.arrayValue?.first(where: { $0["id"]?.stringValue == id })
             else { return }
-            switch job["status"]?.stringValue {
-            case "pending":
-                _ = try? await client.execute("job-finalize", arguments: ["id": .string(id)], timeout: timeout)
-            case "concluded":
-                _ = try? await client.execute("job-dismiss", arguments: ["id": .string(id)], timeout: timeout)
-            default: try? await Task.sleep(for: .milliseconds(2))
+            let step: String? =
+                switch job["status"]?.stringValue {
+                case "pending": "job-finalize"
+                case "concluded": "job-dismiss"
+                default: nil
+                }
+            if let step {
+                guard stepsLeft > 0 else { return }
+                stepsLeft -= 1
+                _ = try? await client.execute(step, arguments: ["id": .string(id)], timeout: timeout)
+            } else {
+                guard ContinuousClock.now < deadline else { return }
+                try? await Task.sleep(for: .milliseconds(2))
             }
         }
     }
