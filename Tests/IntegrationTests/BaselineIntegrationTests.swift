@@ -26,15 +26,16 @@ struct BaselineIntegrationTests {
         try JSONReportReader.read(Array(try String(contentsOfFile: path, encoding: .utf8).utf8), file: path)
     }
 
-    @Test func aRerunMatchesItsBaselineAndAnotherCompatPolicyChangesExactlyTheDeprecatedCommandsCases() throws {
+    @Test func aRerunMatchesItsBaselineAndAnotherCompatPolicyChangesExactlyTheDeprecatedCommandsCases() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let baseline = directory.appendingPathComponent("baseline.json").path
         let first = directory.appendingPathComponent("first.json").path
-        let recorded = try CLIRunner.run(["run"] + Self.filter + ["--record-baseline", baseline, "--json", first])
+        let recorded = try await CLIRunner.run(
+            ["run"] + Self.filter + ["--record-baseline", baseline, "--json", first])
         #expect(recorded.status == 0, "\(recorded.stdout)\(recorded.stderr)")
 
-        let again = try CLIRunner.run(
+        let again = try await CLIRunner.run(
             ["run"] + Self.filter + ["--baseline", baseline, "--json", directory.path + "/again.json"])
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         #expect(
@@ -43,12 +44,14 @@ struct BaselineIntegrationTests {
 
         let launch = LaunchedEndpoint.Configuration.defaultCommand.joined(separator: " ")
         let rejecting = directory.appendingPathComponent("rejecting.json").path
-        let deviating = try CLIRunner.run(
+        let deviating = try await CLIRunner.run(
             ["run", "--launch", launch + " -compat deprecated-input=reject"] + Self.filter + [
                 "--baseline", baseline, "--json", rejecting,
             ])
         #expect(deviating.status == 1, "\(deviating.stderr)")
-        let diff = try CLIRunner.run(["report", "diff", "--json", directory.path + "/diff.json", first, rejecting])
+        let diff = try await CLIRunner.run([
+            "report", "diff", "--json", directory.path + "/diff.json", first, rejecting,
+        ])
         #expect(diff.status == 1, "a regression: \(diff.stdout)\(diff.stderr)")
         let changes = try #require(
             JSONParser.parse(try String(contentsOfFile: directory.path + "/diff.json", encoding: .utf8))["changes"]?
@@ -64,21 +67,21 @@ struct BaselineIntegrationTests {
         #expect(changes.allSatisfy { $0["kind"] == "regression" })
     }
 
-    @Test func threeShardsMergedEqualTheUnsplitRun() throws {
+    @Test func threeShardsMergedEqualTheUnsplitRun() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let whole = directory.appendingPathComponent("whole.json").path
-        let unsplit = try CLIRunner.run(["run"] + Self.filter + ["--json", whole])
+        let unsplit = try await CLIRunner.run(["run"] + Self.filter + ["--json", whole])
         #expect(unsplit.status == 0, "\(unsplit.stderr)")
         var shards: [String] = []
         for index in 1...3 {
             let path = directory.appendingPathComponent("shard-\(index).json").path
-            let shard = try CLIRunner.run(["run"] + Self.filter + ["--shard", "\(index)/3", "--json", path])
+            let shard = try await CLIRunner.run(["run"] + Self.filter + ["--shard", "\(index)/3", "--json", path])
             #expect(shard.status == 0, "\(shard.stderr)")
             shards.append(path)
         }
         let mergedPath = directory.appendingPathComponent("merged.json").path
-        let merge = try CLIRunner.run(
+        let merge = try await CLIRunner.run(
             [
                 "report", "merge", "--json", mergedPath, "--junit", directory.path + "/merged.xml", "--html",
                 directory.path + "/merged.html",
@@ -88,7 +91,7 @@ struct BaselineIntegrationTests {
             report.results.map { "\($0.caseID) \($0.verdict.kind.rawValue)" }.sorted()
         }
         #expect(rows(try Self.report(mergedPath)) == rows(try Self.report(whole)))
-        let missing = try CLIRunner.run(["report", "merge", "--json", mergedPath, shards[0], shards[2]])
+        let missing = try await CLIRunner.run(["report", "merge", "--json", mergedPath, shards[0], shards[2]])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("shard 2/3 missing"))
     }

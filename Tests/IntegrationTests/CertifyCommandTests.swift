@@ -16,7 +16,7 @@ import Testing
 struct CertifyCommandTests {
     /// Runs `certify` with Debian's x86_64 defines and the protocol checks as its run (the rules
     /// are judged in full whatever the run's filter).
-    static func certify(reference: String, _ extra: [String] = []) throws -> (
+    static func certify(reference: String, _ extra: [String] = []) async throws -> (
         outcome: CLIRunner.Outcome, results: [JSONValue]
     ) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -25,7 +25,7 @@ struct CertifyCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("report.json").path
         let defines = try IntegrationSupport.debianDefines().sorted().flatMap { ["-D", $0] }
-        let outcome = try CLIRunner.run(
+        let outcome = try await CLIRunner.run(
             ["certify", "--reference", TestPaths.qapi(reference)] + defines + [
                 "--kind", "protocol", "--json", json, "--junit", directory.appendingPathComponent("r.xml").path,
                 "--html", directory.appendingPathComponent("r.html").path,
@@ -34,8 +34,8 @@ struct CertifyCommandTests {
         return (outcome, try #require(report["results"]?.arrayValue))
     }
 
-    @Test func qemu72IsCertifiedAgainstTheSourceTreeOfItsRelease() throws {
-        let (outcome, results) = try Self.certify(reference: "qemu-7.2/qapi-schema.json")
+    @Test func qemu72IsCertifiedAgainstTheSourceTreeOfItsRelease() async throws {
+        let (outcome, results) = try await Self.certify(reference: "qemu-7.2/qapi-schema.json")
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         #expect(outcome.stdout.hasSuffix("CERTIFIED\n"))
         let rules = results.filter { $0["suite"] == "certify" }
@@ -43,8 +43,8 @@ struct CertifyCommandTests {
         #expect(rules.count >= CertificationRule.allCases.count)
     }
 
-    @Test func againstNet71TheAdditionsOf72AreReportedAsCompatible() throws {
-        let (outcome, results) = try Self.certify(reference: "net-7.1/net.json")
+    @Test func againstNet71TheAdditionsOf72AreReportedAsCompatible() async throws {
+        let (outcome, results) = try await Self.certify(reference: "net-7.1/net.json")
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         #expect(outcome.stdout.hasSuffix("CERTIFIED\n"))
         let newer = try #require(

@@ -11,13 +11,13 @@ import Testing
     .enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"),
     .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct CompatPolicyTests {
-    @Test func deprecatedCommandsAndArgumentsAreRefusedUnderRejectAndNotByTheControl() throws {
+    @Test func deprecatedCommandsAndArgumentsAreRefusedUnderRejectAndNotByTheControl() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "qmp-conform-compat-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("report.json").path
-        let outcome = try CLIRunner.run([
+        let outcome = try await CLIRunner.run([
             "run", "--compat", "deprecated-input=reject", "--kind", "compat", "--filter", "drive-backup/*",
             "--filter", "eject/*", "--json", json, "--junit", directory.appendingPathComponent("r.xml").path,
             "--html", directory.appendingPathComponent("r.html").path,

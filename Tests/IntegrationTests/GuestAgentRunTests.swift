@@ -56,8 +56,8 @@ struct GuestAgentRunTests {
     }
 
     @Test(.enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
-    func autoTellsALaunchedAgentByItsSilenceAndResynchronises() throws {
-        let outcome = try CLIRunner.run([
+    func autoTellsALaunchedAgentByItsSilenceAndResynchronises() async throws {
+        let outcome = try await CLIRunner.run([
             "exec", "--launch", "qemu-ga -m unix-listen -p {qmp} -t {scratch}", "guest-ping",
         ])
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")

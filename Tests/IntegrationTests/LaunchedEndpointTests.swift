@@ -16,7 +16,7 @@ struct LaunchedEndpointTests {
         let greeting = try #require(await client.greeting)
         #expect(greeting.qemuVersion?.major ?? 0 >= 7)
         #expect(await client.oobEnabled)
-        let reply = try await client.execute("query-status", timeout: .seconds(5))
+        let reply = try await client.execute("query-status", timeout: .seconds(60))
         #expect(reply.returnValue?["status"] == "prelaunch", "the fixture endpoint's guest is stopped (-S)")
         let exit = await endpoint.stop(using: client)
         #expect(exit == .exited(0))
@@ -52,7 +52,7 @@ struct LaunchedEndpointTests {
         try await endpoint.launch()
         let directory = try #require(await endpoint.scratchDirectory)
         let client = try await endpoint.connect()
-        let reply = try await client.execute("query-named-block-nodes", timeout: .seconds(5))
+        let reply = try await client.execute("query-named-block-nodes", timeout: .seconds(60))
         #expect(reply.returnValue != nil)
         #expect(access(directory + "/daemon.pid", F_OK) == 0, "{scratch} names the launch's scratch directory")
         await endpoint.stop(using: client)
@@ -73,12 +73,12 @@ struct LaunchedEndpointTests {
         try await endpoint.launch()
         let client = try await endpoint.connect()
         // `query-qmp-schema` keeps QEMU busy for a while; kill it meanwhile.
-        let pending = Task { try await client.execute("query-qmp-schema", timeout: .seconds(5)) }
+        let pending = Task { try await client.execute("query-qmp-schema", timeout: .seconds(60)) }
         await endpoint.kill(SIGKILL)
         do {
             _ = try await pending.value
             // The reply may have won the race; the next command must then see the death.
-            _ = try await client.execute("query-status", timeout: .seconds(5))
+            _ = try await client.execute("query-status", timeout: .seconds(60))
             Issue.record("expected the endpoint to be dead")
         } catch let error as QMPProtocolError {
             guard case .transport(.endpointDied(let exit, _)) = error else {
@@ -90,7 +90,7 @@ struct LaunchedEndpointTests {
         await client.close()
         try await endpoint.relaunch()
         let again = try await endpoint.connect()
-        #expect(try await again.execute("query-status", timeout: .seconds(5)).isSuccess)
+        #expect(try await again.execute("query-status", timeout: .seconds(60)).isSuccess)
         await endpoint.stop(using: again)
         await again.close()
     }
@@ -99,14 +99,14 @@ struct LaunchedEndpointTests {
         let endpoint = LaunchedEndpoint()
         try await endpoint.launch()
         let client = try await endpoint.connect()
-        let schema = try await client.execute("query-qmp-schema", timeout: .seconds(5))
+        let schema = try await client.execute("query-qmp-schema", timeout: .seconds(60))
         #expect((schema.returnValue?.arrayValue?.count ?? 0) > 1000)
         await client.close()
         let small = try await endpoint.connect(options: .init(maximumMessageSize: 100_000))
         await #expect(throws: QMPProtocolError.messageTooLarge(limit: 100_000)) {
-            try await small.execute("query-qmp-schema", timeout: .seconds(5))
+            try await small.execute("query-qmp-schema", timeout: .seconds(60))
         }
-        #expect(try await small.execute("query-status", timeout: .seconds(5)).isSuccess)
+        #expect(try await small.execute("query-status", timeout: .seconds(60)).isSuccess)
         await endpoint.stop(using: small)
         await small.close()
     }

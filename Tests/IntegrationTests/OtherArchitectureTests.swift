@@ -12,12 +12,12 @@ import Testing
     .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct OtherArchitectureTests {
     /// Runs the scenarios against `qemu-system-aarch64 -machine <machine>`; the JSON results.
-    static func scenarios(machine: String) throws -> [JSONValue] {
+    static func scenarios(machine: String) async throws -> [JSONValue] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-conform-arm-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("r.json").path
-        let outcome = try CLIRunner.run([
+        let outcome = try await CLIRunner.run([
             "run", "--launch", "qemu-system-aarch64 -machine \(machine) -nodefaults -display none", "--kind",
             "scenario", "--json", json, "--junit", directory.appendingPathComponent("r.xml").path,
         ])
@@ -26,8 +26,8 @@ struct OtherArchitectureTests {
         return try #require(report["results"]?.arrayValue)
     }
 
-    @Test func scenariosForX86OrADefaultMachineAreSkippedWithTheReasonOnAarch64None() throws {
-        let results = try Self.scenarios(machine: "none")
+    @Test func scenariosForX86OrADefaultMachineAreSkippedWithTheReasonOnAarch64None() async throws {
+        let results = try await Self.scenarios(machine: "none")
         let skipped = results.filter { $0["verdict"] == "skipped" }
         #expect(!skipped.isEmpty)
         for result in skipped {
@@ -39,8 +39,8 @@ struct OtherArchitectureTests {
         #expect(results.allSatisfy { $0["verdict"] == "passed" || $0["verdict"] == "skipped" })
     }
 
-    @Test func runStateScenariosRunOnTheMachineTheTargetWasLaunchedWith() throws {
-        let runState = try Self.scenarios(machine: "virt").filter {
+    @Test func runStateScenariosRunOnTheMachineTheTargetWasLaunchedWith() async throws {
+        let runState = try await Self.scenarios(machine: "virt").filter {
             $0["id"]?.stringValue?.hasPrefix("run-state.") == true
         }
         #expect(!runState.isEmpty)

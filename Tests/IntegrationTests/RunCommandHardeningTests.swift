@@ -18,7 +18,7 @@ struct RunCommandHardeningTests {
         let directory = try RunCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("report").path
-        let outcome = try await CLIRunner.runInBackground([
+        let outcome = try await CLIRunner.run([
             "run", "--junit", path, "--json", directory.path + "/./report", "--html", "x",
         ])
         #expect(outcome.status == 64, "\(outcome.stderr)")
@@ -31,7 +31,7 @@ struct RunCommandHardeningTests {
         let directory = try RunCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("report.json").path
-        let outcome = try await CLIRunner.runInBackground([
+        let outcome = try await CLIRunner.run([
             "run", "--filter", "query-status/*", "--no-protocol-checks", "--junit", "/dev/full", "--json", json,
         ])
         #expect(outcome.status == ExitStatus.runNotPossible.rawValue, "\(outcome.stderr)")
@@ -74,7 +74,8 @@ struct RunCommandHardeningTests {
             let latest = try Data(contentsOf: reports.appendingPathComponent("latest.\(suffix)"))
             #expect(latest == (try Data(contentsOf: reports.appendingPathComponent(stamped))))
         }
-        let lint = try CLIRunner.tool("xmllint", ["--noout", reports.appendingPathComponent("latest.junit.xml").path])
+        let lint = try await CLIRunner.tool(
+            "xmllint", ["--noout", reports.appendingPathComponent("latest.junit.xml").path])
         #expect(lint.status == 0, "\(lint.stderr)")
         for endpoint in endpoints { #expect(await ProcessLifetime.ends(endpoint, within: .seconds(1))) }
         for path in scratch { #expect(!FileManager.default.fileExists(atPath: path), "\(path) left behind") }
@@ -91,7 +92,7 @@ struct RunCommandHardeningTests {
         for endpoint in endpoints {
             #expect(await ProcessLifetime.ends(endpoint), "endpoint \(endpoint) outlived the tool")
         }
-        _ = try await CLIRunner.runInBackground(["cases", "list", "--help"])
+        _ = try await CLIRunner.run(["cases", "list", "--help"])
         for path in scratch { #expect(!FileManager.default.fileExists(atPath: path), "\(path) left behind") }
     }
 
@@ -139,7 +140,7 @@ struct RunCommandHardeningTests {
     }
 
     @Test func aLaunchCommandThatDaemonizesIsRefused() async throws {
-        let outcome = try await CLIRunner.runInBackground([
+        let outcome = try await CLIRunner.run([
             "probe", "--launch", "qemu-system-x86_64 -machine none -display none -daemonize",
         ])
         #expect(outcome.status == ExitStatus.runNotPossible.rawValue)
@@ -152,7 +153,7 @@ struct RunCommandHardeningTests {
         let marker = directory.appendingPathComponent("detached.pid").path
         let script = try ProcessLifetime.script(
             in: directory, "setsid sleep 1000 & echo $! > \(marker)\nexec qemu-system-x86_64 \"$@\"")
-        let outcome = try await CLIRunner.runInBackground([
+        let outcome = try await CLIRunner.run([
             "probe", "--launch", "\(script) -machine none -display none",
         ])
         #expect(outcome.status == 0, "\(outcome.stderr)")

@@ -17,12 +17,12 @@ struct RunCommandTests {
         return directory
     }
 
-    @Test func aFilteredRunWritesJUnitThatValidatesAndLoadsInJunitparser() throws {
+    @Test func aFilteredRunWritesJUnitThatValidatesAndLoadsInJunitparser() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let junit = directory.appendingPathComponent("report.xml").path
         let json = directory.appendingPathComponent("report.json").path
-        let outcome = try CLIRunner.run([
+        let outcome = try await CLIRunner.run([
             "run", "--filter", "set_link/*", "--filter", "*/protocol/*", "--junit", junit, "--json", json,
         ])
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
@@ -31,7 +31,7 @@ struct RunCommandTests {
         let results = try #require(report["results"]?.arrayValue)
         #expect(
             results.allSatisfy { $0["id"]?.stringValue?.hasPrefix("set_link/") == true || $0["kind"] == "protocol" })
-        let planned = try CLIRunner.run([
+        let planned = try await CLIRunner.run([
             "cases", "list", "--filter", "set_link/*", "--filter", "*/protocol/*", "--format", "json",
         ])
         let plannedCount = try #require(JSONParser.parse(planned.stdout).arrayValue?.count)
@@ -39,7 +39,7 @@ struct RunCommandTests {
 
         let schema = TestPaths.junitSchema
         if LaunchedEndpoint.isOnPath("xmllint") {
-            let lint = try CLIRunner.tool("xmllint", ["--noout", "--schema", schema, junit])
+            let lint = try await CLIRunner.tool("xmllint", ["--noout", "--schema", schema, junit])
             #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
         } else {
             Issue.record("xmllint is missing: scripts/ensure-deps installs libxml2-utils")
@@ -50,7 +50,7 @@ struct RunCommandTests {
             cases = [c for s in xml for c in s]
             print(len(cases), sum(1 for c in cases if c.is_passed))
             """
-        let parsed = try CLIRunner.tool("python3", ["-c", python, junit])
+        let parsed = try await CLIRunner.tool("python3", ["-c", python, junit])
         if parsed.stderr.contains("No module named") {
             Issue.record("junitparser is missing: scripts/ensure-deps installs it with pip")
         } else {
@@ -60,11 +60,11 @@ struct RunCommandTests {
         }
     }
 
-    @Test func scenariosRunAndTheReportShowsEachEventsLatencyBesideItsWindow() throws {
+    @Test func scenariosRunAndTheReportShowsEachEventsLatencyBesideItsWindow() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let junit = directory.appendingPathComponent("scenarios.xml").path
-        let outcome = try CLIRunner.run(["run", "--kind", "scenario", "--junit", junit])
+        let outcome = try await CLIRunner.run(["run", "--kind", "scenario", "--junit", junit])
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         for event in ["RESUME", "STOP", "RESET", "NETDEV_STREAM_CONNECTED", "NETDEV_STREAM_DISCONNECTED"] {
@@ -75,21 +75,21 @@ struct RunCommandTests {
         #expect(xml.contains("classname=\"qmp.run-state.cont-resume\""))
     }
 
-    @Test func oneCaseIdRerunsJustThatCase() throws {
+    @Test func oneCaseIdRerunsJustThatCase() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("one.json").path
-        let outcome = try CLIRunner.run(["run", "--filter", "set_link/invalid/406a5844", "--json", json])
+        let outcome = try await CLIRunner.run(["run", "--filter", "set_link/invalid/406a5844", "--json", json])
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         let report = try JSONParser.parse(String(contentsOfFile: json, encoding: .utf8))
         #expect(report["results"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["set_link/invalid/406a5844"])
     }
 
-    @Test func theTranscriptBytesKeptPerCaseAreAFlag() throws {
+    @Test func theTranscriptBytesKeptPerCaseAreAFlag() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("small.json").path
-        let outcome = try CLIRunner.run([
+        let outcome = try await CLIRunner.run([
             "run", "--filter", "set_link/invalid/*", "--shard", "1/8", "--transcript-bytes", "64", "--json", json,
         ])
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
@@ -101,8 +101,8 @@ struct RunCommandTests {
         #expect(transcripts.allSatisfy { $0.contains("bytes elided") }, "\(transcripts.first ?? "")")
     }
 
-    @Test func anUnreachableSocketIsARunThatCouldNotHappen() throws {
-        let outcome = try CLIRunner.run(["run", "--socket", "/nonexistent/qmp.sock", "--filter", "set_link/*"])
+    @Test func anUnreachableSocketIsARunThatCouldNotHappen() async throws {
+        let outcome = try await CLIRunner.run(["run", "--socket", "/nonexistent/qmp.sock", "--filter", "set_link/*"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("cannot talk to the endpoint"))
     }
@@ -113,7 +113,7 @@ struct RunCommandTests {
     .enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"),
     .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct RunInterruptionTests {
-    @Test func anInterruptedRunExits130WithWellFormedReports() throws {
+    @Test func anInterruptedRunExits130WithWellFormedReports() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "qmp-conform-int-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -147,7 +147,7 @@ struct RunInterruptionTests {
         #expect(results.contains { $0["reason"] == "interrupted before it ran" }, "the rest are skipped as interrupted")
         if LaunchedEndpoint.isOnPath("xmllint") {
             let schema = TestPaths.junitSchema
-            let lint = try CLIRunner.tool("xmllint", ["--noout", "--schema", schema, junit])
+            let lint = try await CLIRunner.tool("xmllint", ["--noout", "--schema", schema, junit])
             #expect(lint.status == 0, "\(lint.stderr)")
         }
     }
@@ -158,8 +158,8 @@ struct RunInterruptionTests {
     .enabled(if: IntegrationSupport.qemuAvailable, "qemu-system-x86_64 is not on PATH"),
     .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct ProbeCommandTests {
-    @Test func probePrintsTheGreetingVersionCapabilitiesAndSchemaSize() throws {
-        let outcome = try CLIRunner.run(["probe"])
+    @Test func probePrintsTheGreetingVersionCapabilitiesAndSchemaSize() async throws {
+        let outcome = try await CLIRunner.run(["probe"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let version = try #require(IntegrationSupport.qemuVersion)
         #expect(outcome.stdout.contains("version: \(version)"), "the version qemu-system-x86_64 --version prints")
@@ -168,14 +168,14 @@ struct ProbeCommandTests {
         #expect((Int(counts.1) ?? 0) > 0 && (Int(counts.2) ?? 0) > 0, "\(outcome.stdout)")
     }
 
-    @Test func execPrintsTheReplyAndExitsByItsOutcome() throws {
-        let status = try CLIRunner.run(["exec", "query-status"])
+    @Test func execPrintsTheReplyAndExitsByItsOutcome() async throws {
+        let status = try await CLIRunner.run(["exec", "query-status"])
         #expect(status.status == 0)
         #expect(status.stdout.contains("\"status\": \"prelaunch\""), "the fixture endpoint's guest is stopped (-S)")
-        let missing = try CLIRunner.run(["exec", "set_link", #"{"name": "nope", "up": true}"#])
+        let missing = try await CLIRunner.run(["exec", "set_link", #"{"name": "nope", "up": true}"#])
         #expect(missing.status == 1)
         #expect(missing.stdout.contains("DeviceNotFound"))
-        let malformed = try CLIRunner.run(["exec", "set_link", "{nope"])
+        let malformed = try await CLIRunner.run(["exec", "set_link", "{nope"])
         #expect(malformed.status == 64)
         #expect(malformed.stderr.contains("not valid JSON"))
     }
@@ -184,12 +184,12 @@ struct ProbeCommandTests {
 /// A run that cannot start still writes its reports, with one errored case that says why.
 @Suite(.enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct RunCommandStartTests {
-    @Test func aRunThatCannotReachItsEndpointWritesReportsThatSayWhy() throws {
+    @Test func aRunThatCannotReachItsEndpointWritesReportsThatSayWhy() async throws {
         let directory = try RunCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let junit = directory.appendingPathComponent("r.xml").path
         let json = directory.appendingPathComponent("r.json").path
-        let outcome = try CLIRunner.run([
+        let outcome = try await CLIRunner.run([
             "run", "--socket", directory.appendingPathComponent("no-such.sock").path, "--junit", junit, "--json", json,
         ])
         #expect(outcome.status == 2, "\(outcome.stderr)")
@@ -201,7 +201,7 @@ struct RunCommandStartTests {
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(xml.contains("<error"), "\(xml)")
         if LaunchedEndpoint.isOnPath("xmllint") {
-            let lint = try CLIRunner.tool("xmllint", ["--noout", "--schema", TestPaths.junitSchema, junit])
+            let lint = try await CLIRunner.tool("xmllint", ["--noout", "--schema", TestPaths.junitSchema, junit])
             #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
         }
     }

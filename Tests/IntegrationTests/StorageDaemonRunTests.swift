@@ -10,14 +10,14 @@ import Testing
     .enabled(if: LaunchedEndpoint.isOnPath("qemu-storage-daemon"), "qemu-storage-daemon is not on PATH"),
     .enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct StorageDaemonRunTests {
-    @Test func aFilteredRunByProfileReachesTheDaemonForEveryCase() throws {
+    @Test func aFilteredRunByProfileReachesTheDaemonForEveryCase() async throws {
         let directory = try RunCommandTests.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("report.json").path
         // blockdev-reopen's valid cases sit among the query cases (schema order) and may kill the
         // daemon (QEMU 7.2 aborts on an empty 'options'); the cases after them must still reach a
         // relaunched daemon, so only a case that killed it may be errored.
-        let outcome = try CLIRunner.run([
+        let outcome = try await CLIRunner.run([
             "run", "--target", "qsd", "--jobs", "1", "--filter", "blockdev-reopen/valid/*", "--filter",
             "query-*/valid/*", "--filter", "*/protocol/*", "--json", json, "--junit",
             directory.appendingPathComponent("report.xml").path, "--html",

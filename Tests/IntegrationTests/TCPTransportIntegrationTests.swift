@@ -37,7 +37,7 @@ struct TCPTransportIntegrationTests {
             if transport == nil { try await Task.sleep(for: .milliseconds(10)) }
         }
         let status = try await QMPClient.withConnection(over: try #require(transport)) { client in
-            try await client.execute("query-status", timeout: .seconds(5)).returnValue?["status"]
+            try await client.execute("query-status", timeout: .seconds(60)).returnValue?["status"]
         }
         #expect(status == "prelaunch", "the fixture endpoint's guest is stopped (-S)")
         await endpoint.stop()
@@ -54,7 +54,7 @@ struct TCPTransportIntegrationTests {
         }
         // `sh -c SCRIPT` gets the appended `-qmp` and `unix:PATH,...` as $0 and $1; it lists its
         // descriptors' targets on stderr, then creates the socket path so launch() returns.
-        let script = #"ls -l /proc/$$/fd >&2; s=${1#unix:}; s=${s%%,*}; : > "$s"; exec sleep 60"#
+        let script = #"ls -l /proc/$$/fd >&2; s=${1#unix:}; s=${s%%,*}; : > "$s"; exec sleep 600"#
         let endpoint = LaunchedEndpoint(configuration: .init(command: ["sh", "-c", script]))
         try await endpoint.launch()
         try await Task.sleep(for: .milliseconds(100))

@@ -18,24 +18,35 @@ package enum CLIRunner {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    /// Runs the built `qmp-conform` with arguments, from the package root.
-    package static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Outcome {
+    /// Runs the built `qmp-conform` with arguments, from the package root, waiting on a thread
+    /// of its own: a test then does not hold one of the few cooperative threads for the whole
+    /// run (which stalls every other test's timeouts on a small machine).
+    package static func run(_ arguments: [String], timeout: TimeInterval = 120) async throws -> Outcome {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
-        return try execute(executable, arguments, timeout: timeout)
-    }
-
-    /// Runs the built `qmp-conform` as `run(_:timeout:)` does, waiting on a thread of its own:
-    /// an async test then does not hold one of the few cooperative threads for the whole run
-    /// (which stalls every other test's timeouts on a small machine).
-    package static func runInBackground(_ arguments: [String], timeout: TimeInterval = 120) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try run(arguments, timeout: timeout) }) }.start()
-        }
+        return try await onOwnThread { try execute(executable, arguments, timeout: timeout) }
     }
 
     /// Runs another program found on PATH (xmllint, python3) the same way.
-    package static func tool(_ program: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> Outcome {
+    package static func tool(_ program: String, _ arguments: [String], timeout: TimeInterval = 120) async throws
+        -> Outcome
+    {
+        try await onOwnThread { try toolBlocking(program, arguments, timeout: timeout) }
+    }
+
+    /// Runs another program found on PATH on the calling thread: only for a fact computed once
+    /// outside any test (a static property, such as the installed QEMU's version).
+    package static func toolBlocking(_ program: String, _ arguments: [String], timeout: TimeInterval = 120) throws
+        -> Outcome
+    {
         try execute(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments, timeout: timeout)
+    }
+
+    /// Runs blocking work on a thread of its own and waits for it without holding a
+    /// cooperative thread.
+    package static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
     }
 
     private static func execute(_ executable: URL, _ arguments: [String], timeout: TimeInterval) throws -> Outcome {

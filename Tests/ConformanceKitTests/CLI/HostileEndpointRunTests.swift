@@ -24,7 +24,7 @@ struct HostileEndpointRunTests {
         }
         defer { server.stop() }
         let reports = try ExternalTool.temporaryDirectory()
-        let outcome = try await CLIRunner.runInBackground([
+        let outcome = try await CLIRunner.run([
             "run", "--socket", server.path, "--dialect", "qmp", "--schema", Fixtures.introspectionPath, "--filter",
             "query-status/valid/*",
             "--no-protocol-checks", "--timeout-ms", "\(timeoutMs)", "--reports", reports.path,
@@ -35,13 +35,14 @@ struct HostileEndpointRunTests {
         return (outcome.status, result, reports)
     }
 
-    func expectSmallWellFormedReports(in reports: URL) throws {
+    func expectSmallWellFormedReports(in reports: URL) async throws {
         for name in try FileManager.default.contentsOfDirectory(atPath: reports.path) {
             let size = try FileManager.default.attributesOfItem(atPath: reports.appendingPathComponent(name).path)[
                 .size]
             #expect((size as? Int ?? .max) < 1 << 20, "\(name) is \(size ?? 0) bytes")
         }
-        let lint = try CLIRunner.tool("xmllint", ["--noout", reports.appendingPathComponent("latest.junit.xml").path])
+        let lint = try await CLIRunner.tool(
+            "xmllint", ["--noout", reports.appendingPathComponent("latest.junit.xml").path])
         #expect(lint.status == 0, "\(lint.stderr)")
     }
 
@@ -51,7 +52,7 @@ struct HostileEndpointRunTests {
         #expect(status == ExitStatus.conformanceFailures.rawValue)
         #expect(result["verdict"] == "errored")
         #expect(result["reason"]?.stringValue?.contains("timed out after 1.0 seconds") == true, "\(result)")
-        try expectSmallWellFormedReports(in: reports)
+        try await expectSmallWellFormedReports(in: reports)
     }
 
     @Test func aCaseAgainstHugeRepliesKeepsItsReportsSmallAndWellFormed() async throws {
@@ -61,6 +62,6 @@ struct HostileEndpointRunTests {
         defer { try? FileManager.default.removeItem(at: reports) }
         let transcript = result["transcript"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "\n") ?? ""
         #expect(transcript.contains("bytes elided, fnv1a 0x"))
-        try expectSmallWellFormedReports(in: reports)
+        try await expectSmallWellFormedReports(in: reports)
     }
 }

@@ -45,7 +45,7 @@ struct LaunchedCommandLifetimeTests {
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let marker = directory.appendingPathComponent("detached.pid").path
-        let outcome = try await CLIRunner.runInBackground(
+        let outcome = try await CLIRunner.run(
             try Self.probeArguments(
                 directory, marker: marker, then: "while [ ! -s \(marker) ]; do sleep 0.05; done\nexit 3"))
         #expect(outcome.status == ExitStatus.runNotPossible.rawValue)

@@ -7,60 +7,60 @@ import Testing
 /// `qmp-conform schema ...` as a user runs it: output, diagnostics and exit status.
 @Suite(.enabled(if: CLIRunner.executable != nil, "build the qmp-conform binary first (swift build)"))
 struct SchemaCommandTests {
-    @Test(.needsShared) func checkOfQemu72TreeSucceeds() throws {
-        let outcome = try CLIRunner.run(["schema", "check", TestPaths.qapi("qemu-7.2/qapi-schema.json")])
+    @Test(.needsShared) func checkOfQemu72TreeSucceeds() async throws {
+        let outcome = try await CLIRunner.run(["schema", "check", TestPaths.qapi("qemu-7.2/qapi-schema.json")])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.hasSuffix("ok: 220 commands, 52 events, 618 types\n"))
     }
 
-    @Test(.needsShared) func checkOfTheLineNumberedSeedFailsWithALocatedError() throws {
+    @Test(.needsShared) func checkOfTheLineNumberedSeedFailsWithALocatedError() async throws {
         let path = TestPaths.shared.appendingPathComponent("seeds/003_ff5165e49ed48a9c.txt").path
-        let outcome = try CLIRunner.run(["schema", "check", path])
+        let outcome = try await CLIRunner.run(["schema", "check", path])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.hasPrefix("\(path):1:1: error: stray '8'"))
         #expect(outcome.stderr.contains("hint: the line starts with a number"))
     }
 
-    @Test(.needsShared) func strictTurnsStyleWarningsIntoAFailedCheck() throws {
+    @Test(.needsShared) func strictTurnsStyleWarningsIntoAFailedCheck() async throws {
         let path = TestPaths.qapi("net-7.2/net.json")
-        #expect(try CLIRunner.run(["schema", "check", path]).status == 0)
-        let strict = try CLIRunner.run(["schema", "check", "--strict", path])
+        #expect(try await CLIRunner.run(["schema", "check", path]).status == 0)
+        let strict = try await CLIRunner.run(["schema", "check", "--strict", path])
         #expect(strict.status == 2)
         #expect(strict.stderr.contains("error: command name 'set_link' should use '-', not '_'"))
     }
 
-    @Test(.needsShared) func diffExitsOneOnlyWhenAChangeBreaksClients() throws {
+    @Test(.needsShared) func diffExitsOneOnlyWhenAChangeBreaksClients() async throws {
         let (old, new) = (TestPaths.qapi("net-7.1/net.json"), TestPaths.qapi("net-7.2/net.json"))
-        let forward = try CLIRunner.run(["schema", "diff", old, new])
+        let forward = try await CLIRunner.run(["schema", "diff", old, new])
         #expect(forward.status == 0)
         #expect(forward.stdout.hasSuffix("23 changes, 0 breaking\n"))
-        let backward = try CLIRunner.run(["schema", "diff", new, old])
+        let backward = try await CLIRunner.run(["schema", "diff", new, old])
         #expect(backward.status == 1)
     }
 
-    @Test(.needsShared) func diffSinceGroupsTheChangesByTheReleaseTheDocSectionsName() throws {
+    @Test(.needsShared) func diffSinceGroupsTheChangesByTheReleaseTheDocSectionsName() async throws {
         let (old, new) = (TestPaths.qapi("net-7.1/net.json"), TestPaths.qapi("net-7.2/net.json"))
-        let outcome = try CLIRunner.run(["schema", "diff", "--since", old, new])
+        let outcome = try await CLIRunner.run(["schema", "diff", "--since", old, new])
         #expect(outcome.status == 0)
         assertGolden(outcome.stdout, named: "Schema/net-7.1-to-7.2-since.diff")
     }
 
-    @Test(.needsShared) func showPrintsOneDefinitionInFull() throws {
-        let outcome = try CLIRunner.run([
+    @Test(.needsShared) func showPrintsOneDefinitionInFull() async throws {
+        let outcome = try await CLIRunner.run([
             "schema", "show", TestPaths.qapi("net-7.2/net.json"), "NetdevVhostVDPAOptions",
         ])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.contains("x-svq (optional): bool  [features: unstable]"))
     }
 
-    @Test(.needsShared) func showOfAnUnknownNameSuggestsTheClosest() throws {
-        let outcome = try CLIRunner.run(["schema", "show", TestPaths.qapi("net-7.2/net.json"), "set-link"])
+    @Test(.needsShared) func showOfAnUnknownNameSuggestsTheClosest() async throws {
+        let outcome = try await CLIRunner.run(["schema", "show", TestPaths.qapi("net-7.2/net.json"), "set-link"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("Did you mean 'set_link'?"))
     }
 
-    @Test(.needsShared) func dumpWritesIntrospectionThatLoadsBack() throws {
-        let outcome = try CLIRunner.run(["schema", "dump", "--introspection", TestPaths.qapi("net-7.2/net.json")])
+    @Test(.needsShared) func dumpWritesIntrospectionThatLoadsBack() async throws {
+        let outcome = try await CLIRunner.run(["schema", "dump", "--introspection", TestPaths.qapi("net-7.2/net.json")])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.hasPrefix("[{\"name\":\"set_link\",\"meta-type\":\"command\""))
         let reloaded = try IntrospectionLoader.load(
@@ -71,8 +71,8 @@ struct SchemaCommandTests {
             ])
     }
 
-    @Test func misspelledSubcommandIsAUsageError() throws {
-        let outcome = try CLIRunner.run(["schema", "chek", "x.json"])
+    @Test func misspelledSubcommandIsAUsageError() async throws {
+        let outcome = try await CLIRunner.run(["schema", "chek", "x.json"])
         #expect(outcome.status == 64)
         #expect(outcome.stderr.contains("Did you mean 'check'?"))
         #expect(outcome.stderr.contains("See 'qmp-conform schema --help'."))
@@ -84,8 +84,8 @@ struct SchemaCommandTests {
         ["exec", "--target", "qsd", "--launch", "qemu-storage-daemon", "query-version"],
         ["cases", "list", "--socket", "/nonexistent/qmp.sock", "--launch", "qemu-system-x86_64"],
     ])
-    func twoEndpointOptionsAreAUsageError(arguments: [String]) throws {
-        let outcome = try CLIRunner.run(arguments)
+    func twoEndpointOptionsAreAUsageError(arguments: [String]) async throws {
+        let outcome = try await CLIRunner.run(arguments)
         #expect(outcome.status == 64, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("error: choose one of --socket, --tcp, --launch and --target (got --"))
         #expect(outcome.stderr.contains("USAGE: qmp-conform"))
@@ -93,21 +93,21 @@ struct SchemaCommandTests {
     }
 
     @Test(arguments: [["probe", "--schema-timeout-ms", "0"], ["run", "--schema-timeout-ms", "x"]])
-    func aMalformedSchemaTimeoutIsAUsageError(arguments: [String]) throws {
-        let outcome = try CLIRunner.run(arguments)
+    func aMalformedSchemaTimeoutIsAUsageError(arguments: [String]) async throws {
+        let outcome = try await CLIRunner.run(arguments)
         #expect(outcome.status == 64, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("--schema-timeout-ms takes 1 to 3600000"))
     }
 
-    @Test func anUnknownProfileIsAUsageErrorListingTheProfiles() throws {
-        let outcome = try CLIRunner.run(["probe", "--target", "qgx"])
+    @Test func anUnknownProfileIsAUsageErrorListingTheProfiles() async throws {
+        let outcome = try await CLIRunner.run(["probe", "--target", "qgx"])
         #expect(outcome.status == 64)
         #expect(outcome.stderr.contains("expected one of: qemu, qsd, qga"))
     }
 
     @Test(arguments: [["run", "--target", "qga"], ["run", "--socket", "/nonexistent", "--dialect", "guest-agent"]])
-    func theGuestAgentWithoutASchemaIsAUsageErrorSayingToPassOne(arguments: [String]) throws {
-        let outcome = try CLIRunner.run(arguments)
+    func theGuestAgentWithoutASchemaIsAUsageErrorSayingToPassOne(arguments: [String]) async throws {
+        let outcome = try await CLIRunner.run(arguments)
         #expect(outcome.status == 64, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("pass --schema with the agent's qapi-schema.json"))
     }
@@ -118,8 +118,8 @@ struct SchemaCommandTests {
         ["cases", "list", "--help"], ["probe", "--help"], ["exec", "--help"], ["report", "diff", "--help"],
         ["report", "merge", "--help"],
     ])
-    func helpMatchesItsGoldenFile(arguments: [String]) throws {
-        let outcome = try CLIRunner.run(arguments)
+    func helpMatchesItsGoldenFile(arguments: [String]) async throws {
+        let outcome = try await CLIRunner.run(arguments)
         #expect(outcome.status == 0)
         let name = (["qmp-conform"] + arguments.dropLast()).joined(separator: "-") + "-help.txt"
         assertGolden(outcome.stdout, named: "CLI/\(name)")

@@ -22,7 +22,7 @@ struct WaiverRunTests {
         let waivers = directory.appendingPathComponent("w.json")
         try #"{"waivers": [{"case": "gone/*", "reason": "fixed in 8.0"}]}"#.write(
             to: waivers, atomically: true, encoding: .utf8)
-        return try await CLIRunner.runInBackground(
+        return try await CLIRunner.run(
             [
                 "run", "--socket", server.path, "--dialect", "qmp", "--schema", Fixtures.introspectionPath, "--filter",
                 "query-status/valid/*", "--no-protocol-checks", "--reports", directory.appendingPathComponent("r").path,

@@ -33,8 +33,8 @@ struct TextEscapingTests {
     }
 
     @Test(arguments: ["plain", "it's", "''", "a b $HOME `x`"])
-    func shellQuotedWordsSurviveTheShell(word: String) throws {
-        let outcome = try ExternalTool.run(
+    func shellQuotedWordsSurviveTheShell(word: String) async throws {
+        let outcome = try await ExternalTool.run(
             URL(fileURLWithPath: "/bin/sh"), ["-c", "printf %s " + TextEscaping.shellQuoted(word)])
         #expect(outcome.output == word)
     }

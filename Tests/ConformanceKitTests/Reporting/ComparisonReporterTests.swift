@@ -51,12 +51,12 @@ struct ComparisonReporterTests {
     }
 
     @Test(.enabled(if: xmllint != nil, "xmllint is not installed; scripts/ensure-deps installs libxml2-utils"))
-    func theJUnitValidatesAgainstTheJUnitSchema() throws {
+    func theJUnitValidatesAgainstTheJUnitSchema() async throws {
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("diff.xml")
         try ComparisonReporter().junit(Self.comparison).write(to: file, atomically: true, encoding: .utf8)
-        let outcome = try ExternalTool.run(
+        let outcome = try await ExternalTool.run(
             try #require(Self.xmllint), ["--noout", "--schema", TestPaths.junitSchema, file.path])
         #expect(outcome.status == 0, "xmllint: \(outcome.output)")
     }

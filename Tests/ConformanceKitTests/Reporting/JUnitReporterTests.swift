@@ -10,7 +10,7 @@ struct JUnitReporterTests {
     static let python = ExternalTool.find("python3")
     static let hasJunitparser: Bool = {
         guard let python else { return false }
-        return (try? ExternalTool.run(python, ["-c", "import junitparser"]).status) == 0
+        return (try? ExternalTool.runBlocking(python, ["-c", "import junitparser"]).status) == 0
     }()
 
     @Test func sampleReportMatchesGoldenFile() {
@@ -18,18 +18,19 @@ struct JUnitReporterTests {
     }
 
     @Test(.enabled(if: xmllint != nil, "xmllint is not installed; scripts/ensure-deps installs libxml2-utils"))
-    func validatesAgainstTheJUnitSchema() throws {
+    func validatesAgainstTheJUnitSchema() async throws {
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("report.xml")
         try Self.xml.write(to: file, atomically: true, encoding: .utf8)
         let schema = TestPaths.junitSchema
-        let outcome = try ExternalTool.run(try #require(Self.xmllint), ["--noout", "--schema", schema, file.path])
+        let outcome = try await ExternalTool.run(
+            try #require(Self.xmllint), ["--noout", "--schema", schema, file.path])
         #expect(outcome.status == 0, "xmllint: \(outcome.output)")
     }
 
     @Test(.enabled(if: hasJunitparser, "python3 with junitparser is missing; scripts/ensure-deps installs it"))
-    func loadsInJunitparserWithTheRightCounts() throws {
+    func loadsInJunitparserWithTheRightCounts() async throws {
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("report.xml")
@@ -46,13 +47,13 @@ struct JUnitReporterTests {
                         counts[kinds[type(result)]] += 1
             print(counts["tests"], counts["failures"], counts["errors"], counts["skipped"], xml.tests, xml.failures, xml.errors)
             """
-        let outcome = try ExternalTool.run(try #require(Self.python), ["-c", script, file.path])
+        let outcome = try await ExternalTool.run(try #require(Self.python), ["-c", script, file.path])
         #expect(outcome.status == 0, "python3: \(outcome.output)")
         #expect(outcome.output == "7 1 1 2 7 1 1\n")
     }
 
     @Test(.enabled(if: python != nil, "python3 is not installed"))
-    func attributesAndTextRoundTripThroughAnXMLParser() throws {
+    func attributesAndTextRoundTripThroughAnXMLParser() async throws {
         let tricky = "tab\there\nnew line\r'single' \"double\" <&> ]]> é \u{01}"
         let visible = tricky.replacing("\u{01}", with: "\\x01")
         let report = RunReport(
@@ -75,7 +76,7 @@ struct JUnitReporterTests {
                 case.get("name"), case.find("error").get("message"), case.find("error").text,
                 case.find("system-out").text]))
             """
-        let outcome = try ExternalTool.run(try #require(Self.python), ["-c", script, file.path])
+        let outcome = try await ExternalTool.run(try #require(Self.python), ["-c", script, file.path])
         #expect(outcome.status == 0, "python3: \(outcome.output)")
         let values = try JSONParser.parse(outcome.output).arrayValue?.compactMap(\.stringValue)
         #expect(values == [visible, visible, "c: " + visible, visible, visible, visible + "\n"])

@@ -27,7 +27,7 @@ struct RunnerTests {
 
     static func run(
         _ items: [Runner.Item], on server: ScriptedEndpoint, launched: Bool = true,
-        caseTimeout: Duration = .seconds(5), itemWallTime: Duration = .seconds(600)
+        caseTimeout: Duration = .seconds(60), itemWallTime: Duration = .seconds(600)
     ) async -> ConformanceRun.Result {
         let runner = Runner(
             configuration: server.configuration(

@@ -59,11 +59,11 @@ final class ScriptedEndpoint: @unchecked Sendable {
     ///   - caseTimeout: the reply timeout.
     /// - Returns: the configuration.
     func configuration(
-        launched: Bool = true, caseTimeout: Duration = .seconds(5), itemWallTime: Duration = .seconds(600)
+        launched: Bool = true, caseTimeout: Duration = .seconds(60), itemWallTime: Duration = .seconds(600)
     ) -> Runner.Configuration {
         Runner.Configuration(
             target: launched ? .launch(["scripted"]) : .unixSocket("scripted"), caseTimeout: caseTimeout,
-            livenessTimeout: .milliseconds(200), reconnectTimeout: .milliseconds(300), itemWallTime: itemWallTime,
+            livenessTimeout: .seconds(10), reconnectTimeout: .milliseconds(300), itemWallTime: itemWallTime,
             makeEndpoint: { target in Endpoint(target: target, opener: self.open) })
     }
 

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 
 /// Finds and runs programs the tests use but the package does not ship (`xmllint`, `python3`).
 enum ExternalTool {
-    struct Outcome {
+    struct Outcome: Sendable {
         var status: Int32
         var output: String
     }
@@ -14,8 +15,14 @@ enum ExternalTool {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    /// Runs a program and returns its exit status and its stdout and stderr, interleaved.
-    static func run(_ executable: URL, _ arguments: [String]) throws -> Outcome {
+    /// Runs a program and returns its exit status and its stdout and stderr, interleaved,
+    /// waiting on a thread of its own (see `CLIRunner.run`).
+    static func run(_ executable: URL, _ arguments: [String]) async throws -> Outcome {
+        try await CLIRunner.onOwnThread { try runBlocking(executable, arguments) }
+    }
+
+    /// Runs a program on the calling thread: only for a fact computed once outside any test.
+    static func runBlocking(_ executable: URL, _ arguments: [String]) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

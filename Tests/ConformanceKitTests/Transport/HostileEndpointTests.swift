@@ -205,7 +205,7 @@ struct HostileEndpointTests {
             #expect(text.utf8.count < 4 << 20, "\(suffix) is \(text.utf8.count) bytes")
             try text.write(to: directory.appendingPathComponent("report.\(suffix)"), atomically: false, encoding: .utf8)
         }
-        let lint = try ExternalTool.run(
+        let lint = try await ExternalTool.run(
             try #require(ExternalTool.find("xmllint")),
             ["--noout", directory.appendingPathComponent("report.junit.xml").path])
         #expect(lint.status == 0, "xmllint: \(lint.output)")

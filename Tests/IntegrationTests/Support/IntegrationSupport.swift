@@ -11,7 +11,7 @@ enum IntegrationSupport {
 
     /// The version `qemu-system-x86_64 --version` prints (`7.2.22`), when it is installed.
     static let qemuVersion: String? = {
-        guard qemuAvailable, let output = try? CLIRunner.tool("qemu-system-x86_64", ["--version"]).stdout else {
+        guard qemuAvailable, let output = try? CLIRunner.toolBlocking("qemu-system-x86_64", ["--version"]).stdout else {
             return nil
         }
         return output.firstMatch(of: /version (\d+\.\d+\.\d+)/).map { String($0.1) }
