@@ -72,6 +72,8 @@ struct DifferentialRunTests {
             "\(failing)")
         let junit = try String(contentsOfFile: directory.path + "/reject.xml", encoding: .utf8)
         #expect(junit.contains("differs-from-reference"))
+        #expect(junit.contains(ConformanceRun.referenceTranscriptHeading))
+        #expect(junit.contains("disabled by policy"), "the reference's own reply, in full")
         #expect(run.stdout.contains("CHANGED-OUTCOME drive-backup/"), "\(run.stdout)")
     }
 }

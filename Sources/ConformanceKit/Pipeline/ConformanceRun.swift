@@ -108,7 +108,26 @@ public struct ConformanceRun: Sendable {
             guard !there.outcome.interrupted else { return result }
             var compared = Self.compared(result, with: there.observed, tolerance: tolerance, source: .otherEndpoint)
             compared.referenceOutcome = there.outcome
+            compared.results = Self.withReferenceTranscripts(compared, reference: there.results)
             return compared
+        }
+    }
+
+    /// The heading that separates the reference endpoint's transcript from the case's own.
+    public static let referenceTranscriptHeading = "--- the reference endpoint ---"
+
+    /// The results with the reference endpoint's transcript appended to each differing case's
+    /// own, under `referenceTranscriptHeading`, so reports show both sides' replies in full.
+    private static func withReferenceTranscripts(_ result: Result, reference: [CaseResult]) -> [CaseResult] {
+        let differing = Set((result.comparison?.changes ?? []).filter(\.kind.isRegression).map(\.caseID))
+        let theirs = Dictionary(reference.map { ($0.caseID, $0.transcript) }, uniquingKeysWith: { first, _ in first })
+        return result.results.map { item in
+            guard differing.contains(item.caseID), let transcript = theirs[item.caseID] else { return item }
+            var both = item
+            let own =
+                both.transcript.isEmpty || both.transcript.hasSuffix("\n") ? both.transcript : both.transcript + "\n"
+            both.transcript = own + referenceTranscriptHeading + "\n" + transcript
+            return both
         }
     }
 

@@ -5,7 +5,8 @@ import Testing
 
 /// A differential run (`run --compare-with`): the same items run on a second, scripted endpoint,
 /// and exactly the cases whose normalized outcome differs there fail with
-/// `differs-from-reference`, showing the reply of each side.
+/// `differs-from-reference`, showing the reply of each side (normalized in the failure, in full
+/// in the transcript).
 struct ConformanceRunTests {
     typealias Items = BaselineComparisonTests
 
@@ -61,6 +62,10 @@ struct ConformanceRunTests {
             failure.expected.hasPrefix("as on the reference endpoint: ")
                 && failure.expected.contains("poke: error DeviceNotFound"))
         #expect(failure.actual.contains("poke: return {}"))
+        let heading = ConformanceRun.referenceTranscriptHeading
+        #expect(poke.transcript.contains(heading), "the reference's transcript follows the case's own")
+        #expect(poke.transcript.components(separatedBy: heading).last?.contains("DeviceNotFound") == true)
+        #expect(run.results.filter { $0.transcript.contains(heading) }.count == 2, "only the differing cases")
         let get = try #require(failing.first { $0.caseID == Items.id("get", "c") })
         guard case .failed(let getFailures) = get.verdict, let getFailure = getFailures.first else {
             Issue.record("not failed: \(get.verdict)")
