@@ -17,6 +17,10 @@ enum RunCommand {
             Nightly: --record-baseline FILE stores what each case did; --baseline FILE
             fails the cases that changed since (and reports fixes); 'report diff' and
             'report merge' compare and join JSON reports.
+            Differential: --compare-with KIND:VALUE (socket:PATH, tcp:HOST:PORT,
+            launch:COMMAND, target:NAME [WORDS]) runs the same cases on a second
+            endpoint afterwards and fails each case whose normalized outcome differs
+            there (differs-from-reference), showing both sides' replies.
             Exit status: 0 all passed, 1 conformance failures, 2 the run could not
             happen, 64 usage error, 130 interrupted (reports still written).
             """,
@@ -93,6 +97,14 @@ enum RunCommand {
                 help:
                     "How much slower than the baseline a round trip or event latency may get: a time fails only past both N times and M ms more.",
                 defaultValue: TimingTolerance.standard.description),
+            .option(
+                "compare-with", value: "endpoint",
+                help:
+                    "After the run, run the same cases (same plan and seed, same --jobs) on this second endpoint and fail each case whose normalized outcome differs there (differs-from-reference), with both sides' replies. KIND:VALUE, KIND one of socket, tcp, launch, target, read as that option reads VALUE; 'target:NAME WORDS' appends the words to the named target's command, e.g. 'target:qemu -compat deprecated-input=reject'. Not with --baseline."
+            ),
+            .flag(
+                "compare-timings",
+                help: "With --compare-with: also fail times past --timing-tolerance against the second endpoint."),
             .flag(
                 "allow-unsafe",
                 help:
@@ -117,6 +129,8 @@ enum RunCommand {
         }
         guard let baselineOptions = baselineOptions(parsed) else { return .usage }
         guard let target = TargetOptions.target(parsed) else { return TargetOptions.failureStatus(parsed) }
+        let (comparedWith, comparedFailure) = comparedTarget(parsed, baseline: baselineOptions.compare)
+        if let comparedFailure { return comparedFailure }
         let dialect: QMPSession.Dialect
         do {
             dialect = try await TargetOptions.dialect(parsed, target: target, timeout: limits.connectTimeout)
@@ -152,14 +166,25 @@ enum RunCommand {
             )
             return .runNotPossible
         }
-        let runner = Runner(
-            configuration: .init(
-                target: target, jobs: limits.jobs, caseTimeout: limits.caseTimeout,
-                livenessTimeout: limits.livenessTimeout, connectTimeout: limits.connectTimeout,
-                reconnectTimeout: limits.reconnectTimeout, itemWallTime: limits.itemWallTime,
-                allowUnsafe: parsed.flag("allow-unsafe"),
-                clientOptions: limits.client),
-            schema: setup.schema)
+        let runner = { (target: EndpointTarget) in
+            Runner(
+                configuration: .init(
+                    target: target, jobs: limits.jobs, caseTimeout: limits.caseTimeout,
+                    livenessTimeout: limits.livenessTimeout, connectTimeout: limits.connectTimeout,
+                    reconnectTimeout: limits.reconnectTimeout, itemWallTime: limits.itemWallTime,
+                    allowUnsafe: parsed.flag("allow-unsafe"),
+                    clientOptions: limits.client),
+                schema: setup.schema)
+        }
+        let reference: ConformanceRun.Reference? =
+            if let baseline {
+                .baseline(baseline, tolerance: baselineOptions.tolerance)
+            } else if let other = comparedWith {
+                .endpoint(
+                    runner(other), tolerance: parsed.flag("compare-timings") ? baselineOptions.tolerance : nil)
+            } else {
+                nil
+            }
         let interruption = Interruption.shared
         interruption.stopsBetweenCases()
         let progress = ProgressPrinter(
@@ -167,10 +192,11 @@ enum RunCommand {
             write: { FileHandle.standardError.write(Data($0.utf8)) })
         Output.error(
             "qmp-conform: running \(items.count) cases against \(target) with \(limits.jobs) job\(limits.jobs == 1 ? "" : "s")"
+                + (comparedWith.map { ", then against \($0)" } ?? "")
         )
         let run = await ConformanceRun(
-            runner: runner, oracle: setup.oracle, waivers: setup.waivers, strictWaivers: parsed.flag("strict-waivers"),
-            baseline: baseline.map { ($0, baselineOptions.tolerance) }
+            runner: runner(target), oracle: setup.oracle, waivers: setup.waivers,
+            strictWaivers: parsed.flag("strict-waivers"), reference: reference
         )
         .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
         progress.finish()
@@ -191,7 +217,8 @@ enum RunCommand {
             name: certification == nil ? "qmp-conform" : "qmp-conform certify",
             properties: properties(
                 parsed, target: target, digest: setup.schema.digest, seed: selection.generator.seed,
-                outcome: run.outcome),
+                outcome: run.outcome)
+                + referenceProperties(comparedWith, outcome: run.referenceOutcome),
             startedAt: startedAt, duration: Date().timeIntervalSince(startedAt), results: results,
             interrupted: run.outcome.interrupted, waiverReview: run.waiverReview)
         guard writeReports(report, parsed) else { return .runNotPossible }
@@ -232,6 +259,44 @@ enum RunCommand {
             record = compare
         }
         return (compare, record, tolerance)
+    }
+
+    /// The second endpoint `--compare-with` names (nil without it), or the exit status after
+    /// printing why there is none: a usage error when the description is malformed, comes with
+    /// `--baseline`, or `--compare-timings` comes without it; the run is not possible when the
+    /// program it launches is not installed.
+    static func comparedTarget(_ parsed: ParsedCommand, baseline: String?) -> (
+        target: EndpointTarget?, failure: ExitStatus?
+    ) {
+        guard let description = parsed.value("compare-with") else {
+            guard !parsed.flag("compare-timings") else {
+                Output.usageError("--compare-timings needs --compare-with <endpoint>", parsed)
+                return (nil, .usage)
+            }
+            return (nil, nil)
+        }
+        guard baseline == nil else {
+            Output.usageError("choose one of --baseline and --compare-with", parsed)
+            return (nil, .usage)
+        }
+        guard let (option, value) = TargetOptions.described(description) else {
+            Output.usageError(TargetOptions.descriptionMessage(description), parsed)
+            return (nil, .usage)
+        }
+        guard let target = TargetOptions.target(option: option, value: value, parsed) else {
+            return (nil, .runNotPossible)
+        }
+        return (target, nil)
+    }
+
+    /// The report properties of the reference endpoint: what it is and the version it greeted
+    /// with; none without `--compare-with`.
+    static func referenceProperties(_ target: EndpointTarget?, outcome: Runner.Outcome?) -> [(
+        key: String, value: String
+    )] {
+        guard let target else { return [] }
+        let version = outcome?.greeting?.qemuVersion.map { "\($0.major).\($0.minor).\($0.micro)" } ?? "unknown"
+        return [("reference", target.description), ("reference.version", version)]
     }
 
     /// Reads the baseline file a run compares with.

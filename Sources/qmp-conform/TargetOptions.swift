@@ -48,7 +48,7 @@ enum TargetOptions {
 
     /// The endpoint options given; more than one is a usage error.
     static func chosen(_ parsed: ParsedCommand) -> [String] {
-        ["socket", "tcp", "launch", "target"].filter { parsed.value($0) != nil }
+        descriptionKinds.filter { parsed.value($0) != nil }
     }
 
     /// Why `target(_:)` gave no target: a usage error when the options conflict, else the run is
@@ -71,28 +71,62 @@ enum TargetOptions {
                 parsed)
             return nil
         }
-        let target: EndpointTarget
-        if let path = parsed.value("socket") {
-            target = .unixSocket(path)
-        } else if let address = parsed.value("tcp") {
-            target = .tcp(address)
-        } else if let command = parsed.value("launch") {
-            target = .launch(command.split(separator: " ").map(String.init))
-        } else if let name = parsed.value("target"), let profile = EndpointProfile(rawValue: name) {
-            guard profile == .qga else {
-                target = profile.target(blocking: [])
-                return installed(target)
-            }
-            do {
-                target = profile.target(blocking: try PlanOptions.caseDirectory(parsed).policy.beyondLaunchCommands)
-            } catch {
-                Output.error("error: \(error.message)")
+        guard let option = chosen.first, let value = parsed.value(option) else { return installed(.defaultLaunch) }
+        return target(option: option, value: value, parsed)
+    }
+
+    /// The target one endpoint option names (`socket`, `tcp`, `launch`, `target`), as given
+    /// on its own or in an endpoint description; a `target` value may carry words after the
+    /// profile's name, appended to its command. Nil after printing why (a policy file that
+    /// cannot be read, a program not installed).
+    static func target(option: String, value: String, _ parsed: ParsedCommand) -> EndpointTarget? {
+        let words = value.split(separator: " ").map(String.init)
+        switch option {
+        case "socket": return .unixSocket(value)
+        case "tcp": return .tcp(value)
+        case "launch": return installed(.launch(words))
+        default:
+            guard let profile = words.first.flatMap(EndpointProfile.init(rawValue:)) else {
+                Output.error("error: no target named '\(value)'")
                 return nil
             }
-        } else {
-            target = .defaultLaunch
+            var blocked: [String] = []
+            if profile == .qga {
+                do {
+                    blocked = try PlanOptions.caseDirectory(parsed).policy.beyondLaunchCommands
+                } catch {
+                    Output.error("error: \(error.message)")
+                    return nil
+                }
+            }
+            return installed(profile.target(blocking: blocked, appending: Array(words.dropFirst())))
         }
-        return installed(target)
+    }
+
+    /// The endpoint kinds an endpoint description (`KIND:VALUE`, `run --compare-with`) names:
+    /// the endpoint options' names.
+    static let descriptionKinds = ["socket", "tcp", "launch", "target"]
+
+    /// The option and value an endpoint description names: `socket:PATH`, `tcp:HOST:PORT`,
+    /// `launch:COMMAND` or `target:NAME [WORDS]`, read as the option of that name reads its
+    /// value (`target(option:value:_:)`). Nil when it names no kind, no value or no known target.
+    static func described(_ description: String) -> (option: String, value: String)? {
+        guard let colon = description.firstIndex(of: ":") else { return nil }
+        let (option, value) = (String(description[..<colon]), String(description[description.index(after: colon)...]))
+        guard descriptionKinds.contains(option), !value.isEmpty else { return nil }
+        if option == "target",
+            value.split(separator: " ").first.flatMap({ EndpointProfile(rawValue: String($0)) }) == nil
+        {
+            return nil
+        }
+        return (option, value)
+    }
+
+    /// The usage error for a description `described(_:)` cannot read.
+    static func descriptionMessage(_ description: String) -> String {
+        "'\(description)' names no endpoint: write " + descriptionKinds.map { "\($0):..." }.joined(separator: ", ")
+            + " (targets: \(EndpointProfile.allCases.map(\.rawValue).joined(separator: ", "))), e.g. "
+            + "'target:qemu -compat deprecated-input=reject'"
     }
 
     /// The target, or nil after saying so when the program it launches is not on PATH.

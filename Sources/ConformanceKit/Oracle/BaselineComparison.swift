@@ -3,6 +3,13 @@
 /// Cases match by their stable id; outcomes compare by value (`NormalizedOutcome`), times by a
 /// `TimingTolerance`.
 ///
+/// The reference side is an earlier run of the endpoint (`Source.earlierRun`) or another
+/// endpoint that ran the same plan (`Source.otherEndpoint`, `run --compare-with`). Against
+/// another endpoint only the normalized outcomes count: every case whose outcome differs is a
+/// changed outcome that fails with `differs-from-reference` (verdicts alone are each endpoint's
+/// own judgement, and times differ between builds), and times count only when a tolerance is
+/// given.
+///
 /// A time is a timing regression when both it (against the same case's baseline time) and the
 /// lower median over the cases of its command exceed the tolerance: one value per case, the
 /// longest of its round trips of that command and latencies of the events that came while it
@@ -31,12 +38,30 @@ public struct BaselineComparison: Sendable, Hashable {
         public var isRegression: Bool { self == .regression || self == .changedOutcome || self == .timingRegression }
 
         /// The failure rule a failing change adds to its case.
-        var rule: FailureRule? {
+        /// - Parameter source: what the case was compared with.
+        /// - Returns: the rule, nil for a change that does not fail.
+        func rule(_ source: Source) -> FailureRule? {
             switch self {
             case .regression: .baselineRegression
-            case .changedOutcome: .baselineChanged
+            case .changedOutcome: source == .otherEndpoint ? .differsFromReference : .baselineChanged
             case .timingRegression: .timingRegression
             case .fix, .added, .gone: nil
+            }
+        }
+    }
+
+    /// What the reference side of a comparison is; its raw value names that side in reports.
+    public enum Source: String, Sendable, Hashable, CaseIterable {
+        /// An earlier run of the same endpoint (a baseline file, an older report).
+        case earlierRun = "baseline"
+        /// Another endpoint that ran the same plan (`run --compare-with`).
+        case otherEndpoint = "reference"
+
+        /// How a failure states what the reference side had.
+        func expected(_ before: String) -> String {
+            switch self {
+            case .earlierRun: "as in the baseline: \(before)"
+            case .otherEndpoint: "as on the reference endpoint: \(before)"
             }
         }
     }
@@ -74,13 +99,19 @@ public struct BaselineComparison: Sendable, Hashable {
     public var changes: [Change]
     /// How many cases both sides have.
     public var compared: Int
+    /// What the reference side is.
+    public var source: Source
 
     /// Compares a run with a baseline.
     /// - Parameters:
-    ///   - baseline: the stored baseline (or the older report).
+    ///   - baseline: the stored baseline, the older report, or the reference endpoint's run.
     ///   - current: the run (or the newer report).
-    ///   - tolerance: how much slower a time may get.
-    public init(baseline: Baseline, current: Baseline, tolerance: TimingTolerance = .standard) {
+    ///   - tolerance: how much slower a time may get; nil compares no times.
+    ///   - source: what `baseline` is (default: an earlier run).
+    public init(
+        baseline: Baseline, current: Baseline, tolerance: TimingTolerance? = .standard,
+        source: Source = .earlierRun
+    ) {
         var changes: [Change] = []
         var compared = 0
         var times: [TimePair] = []
@@ -90,10 +121,10 @@ public struct BaselineComparison: Sendable, Hashable {
                 continue
             }
             compared += 1
-            changes += Self.outcomeChanges(old, now)
+            changes += Self.outcomeChanges(old, now, source: source)
             times += Self.timePairs(old, now)
         }
-        changes += Self.timingChanges(times, tolerance: tolerance)
+        if let tolerance { changes += Self.timingChanges(times, tolerance: tolerance) }
         for id in baseline.entries.keys where current.entries[id] == nil {
             changes.append(
                 Change(caseID: id, kind: .gone, before: baseline.entries[id]!.verdict.rawValue, after: "absent"))
@@ -103,6 +134,7 @@ public struct BaselineComparison: Sendable, Hashable {
             (order[$0.kind]!, $0.caseID, $0.before) < (order[$1.kind]!, $1.caseID, $1.before)
         }
         self.compared = compared
+        self.source = source
     }
 
     /// Whether any change is a regression.
@@ -114,16 +146,17 @@ public struct BaselineComparison: Sendable, Hashable {
     public func changes(_ kind: Kind) -> [Change] { changes.filter { $0.kind == kind } }
 
     /// The results with each regressed case failed by its change's rule (`baseline-regression`,
-    /// `baseline-changed`, `timing-regression`) showing before and after; an errored case stays
+    /// `baseline-changed`, `timing-regression`; `differs-from-reference` against another
+    /// endpoint) showing both sides; an errored case stays
     /// errored (it already fails). Fixes, added and gone cases are reported, not failed.
     /// - Parameter results: the run's results.
     /// - Returns: the results, in the same order.
     public func apply(to results: [CaseResult]) -> [CaseResult] {
         var failures: [String: [Verdict.Failure]] = [:]
         for change in changes {
-            guard let rule = change.kind.rule else { continue }
+            guard let rule = change.kind.rule(source) else { continue }
             failures[change.caseID, default: []].append(
-                Verdict.Failure(rule: rule, expected: "as in the baseline: \(change.before)", actual: change.after))
+                Verdict.Failure(rule: rule, expected: source.expected(change.before), actual: change.after))
         }
         return results.map { result in
             guard let added = failures[result.caseID] else { return result }
@@ -137,14 +170,16 @@ public struct BaselineComparison: Sendable, Hashable {
         }
     }
 
-    /// The change of one case's verdict or outcome, if any.
-    private static func outcomeChanges(_ old: Baseline.Entry, _ now: Baseline.Entry) -> [Change] {
+    /// The change of one case's verdict or outcome, if any; against another endpoint only a
+    /// different outcome, always a changed outcome.
+    private static func outcomeChanges(_ old: Baseline.Entry, _ now: Baseline.Entry, source: Source) -> [Change] {
         let difference = old.outcome == now.outcome ? nil : Self.difference(old.outcome, now.outcome)
-        guard old.verdict != now.verdict || difference != nil else { return [] }
+        guard difference != nil || (source == .earlierRun && old.verdict != now.verdict) else { return [] }
         let kind: Kind =
-            switch (old.verdict.isFailure, now.verdict.isFailure) {
-            case (false, true): .regression
-            case (true, false): .fix
+            switch (source, old.verdict.isFailure, now.verdict.isFailure) {
+            case (.otherEndpoint, _, _): .changedOutcome
+            case (.earlierRun, false, true): .regression
+            case (.earlierRun, true, false): .fix
             default: .changedOutcome
             }
         return [

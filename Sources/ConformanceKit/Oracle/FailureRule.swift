@@ -63,6 +63,9 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
     case baselineChanged
     /// A round trip or event latency past the baseline's tolerance.
     case timingRegression
+    /// A case whose normalized outcome differs from the reference endpoint's, which ran the same
+    /// case (`run --compare-with`).
+    case differsFromReference
 
     /// The rules without a parameter, to read names back.
     private static let plain: [FailureRule] = [
@@ -71,7 +74,7 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         .eventTimestampOrder, .returnMismatch, .errorMismatch, .captureMissing, .eventMissing, .eventLate, .eventOrder,
         .eventUnexpected, .invalidChangedState, .consumerTargetMissing, .protocolFault, .errored, .waiverExpired,
         .baselineRegression,
-        .baselineChanged, .timingRegression,
+        .baselineChanged, .timingRegression, .differsFromReference,
     ]
 
     /// Reads a rule's name as `description` writes it (from a JSON report).
@@ -125,6 +128,7 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         case .baselineRegression: "baseline-regression"
         case .baselineChanged: "baseline-changed"
         case .timingRegression: "timing-regression"
+        case .differsFromReference: "differs-from-reference"
         case .certification(let rule): rule.rawValue
         }
     }

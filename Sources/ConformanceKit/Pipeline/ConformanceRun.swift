@@ -1,6 +1,8 @@
 /// The whole pipeline after planning, as one library call: fire the planned items (`Runner`),
-/// judge each observation as it arrives (`Oracle`), apply the waivers, compare with a baseline
-/// when one is given (failing the regressed cases), and hand back the results in plan order. The CLI parses flags, calls this, and writes the reports.
+/// judge each observation as it arrives (`Oracle`), apply the waivers, compare with a reference
+/// when one is given (a baseline, or a second endpoint the same items then run against: failing
+/// the regressed or differing cases), and hand back the results in plan order. The CLI parses
+/// flags, calls this, and writes the reports.
 ///
 /// Pipeline position: `RunPlan` → `ConformanceRun` (`Runner` → `Oracle` → `Waivers` →
 /// `BaselineComparison`) →
@@ -29,8 +31,19 @@ public struct ConformanceRun: Sendable {
         public var waiverReview: Waivers.Review
         /// What this run did, before any baseline comparison: what `--record-baseline` stores.
         public var observed: Baseline
-        /// The changes against the baseline, when one was given.
+        /// The changes against the reference, when one was given.
         public var comparison: BaselineComparison?
+        /// The facts of the reference endpoint's run (`Reference.endpoint`).
+        public var referenceOutcome: Runner.Outcome?
+    }
+
+    /// What a run is compared with.
+    public enum Reference: Sendable {
+        /// A stored run of this endpoint, and how much slower a time may get.
+        case baseline(Baseline, tolerance: TimingTolerance)
+        /// Another endpoint (an upstream build, another version or architecture), whose runner
+        /// fires the same items after this run's; times count only with a tolerance.
+        case endpoint(Runner, tolerance: TimingTolerance?)
     }
 
     /// Fires the items.
@@ -43,8 +56,8 @@ public struct ConformanceRun: Sendable {
     public var today: CalendarDate
     /// Whether a waiver that matches no failing case fails the run (`--strict-waivers`).
     public var strictWaivers: Bool
-    /// The baseline to compare with, and how much slower a time may get; nil for no comparison.
-    public var baseline: (baseline: Baseline, tolerance: TimingTolerance)?
+    /// What to compare with; nil for no comparison.
+    public var reference: Reference?
 
     /// Creates a run.
     /// - Parameters:
@@ -53,29 +66,87 @@ public struct ConformanceRun: Sendable {
     ///   - waivers: known deviations.
     ///   - today: the day of the run (default: the host's, in UTC).
     ///   - strictWaivers: whether a stale waiver fails the run.
-    ///   - baseline: the baseline to compare with and its timing tolerance.
+    ///   - reference: what to compare with.
     public init(
         runner: Runner, oracle: Oracle, waivers: Waivers = .none,
         today: CalendarDate = CalendarDate(secondsSince1970: Host.wallClock()), strictWaivers: Bool = false,
-        baseline: (baseline: Baseline, tolerance: TimingTolerance)? = nil
+        reference: Reference? = nil
     ) {
         self.runner = runner
         self.oracle = oracle
         self.waivers = waivers
         self.today = today
         self.strictWaivers = strictWaivers
-        self.baseline = baseline
+        self.reference = reference
     }
 
-    /// Runs the items of a plan.
+    /// Runs the items of a plan (then, against a reference endpoint, the same items there).
     /// - Parameters:
     ///   - items: the plan's items.
     ///   - progress: called after each item (from any task).
     ///   - isCancelled: polled between items; when it turns true the rest are not run.
-    /// - Returns: the judged results and the facts of the run.
+    /// - Returns: the judged results and the facts of the run; when the reference endpoint's run
+    ///   cannot start, one errored result that says why, with that run's outcome.
     public func run(
         _ items: [Runner.Item], progress: @escaping @Sendable (Progress) -> Void = { _ in },
         isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) async -> Result {
+        let result = await judged(items, on: runner, progress: progress, isCancelled: isCancelled)
+        guard result.outcome.fatal == nil, !result.outcome.interrupted else { return result }
+        switch reference {
+        case nil:
+            return result
+        case .baseline(let baseline, let tolerance):
+            return Self.compared(result, with: baseline, tolerance: tolerance, source: .earlierRun)
+        case .endpoint(let other, let tolerance):
+            let there = await judged(items, on: other, progress: progress, isCancelled: isCancelled)
+            if let fatal = there.outcome.fatal {
+                var failed = there
+                failed.results = [Self.couldNotStart("the reference endpoint: \(fatal)")]
+                return failed
+            }
+            guard !there.outcome.interrupted else { return result }
+            var compared = Self.compared(result, with: there.observed, tolerance: tolerance, source: .otherEndpoint)
+            compared.referenceOutcome = there.outcome
+            compared.results = Self.withReferenceTranscripts(compared, reference: there.results)
+            return compared
+        }
+    }
+
+    /// The heading that separates the reference endpoint's transcript from the case's own.
+    public static let referenceTranscriptHeading = "--- the reference endpoint ---"
+
+    /// The results with the reference endpoint's transcript appended to each differing case's
+    /// own, under `referenceTranscriptHeading`, so reports show both sides' replies in full.
+    private static func withReferenceTranscripts(_ result: Result, reference: [CaseResult]) -> [CaseResult] {
+        let differing = Set((result.comparison?.changes ?? []).filter(\.kind.isRegression).map(\.caseID))
+        let theirs = Dictionary(reference.map { ($0.caseID, $0.transcript) }, uniquingKeysWith: { first, _ in first })
+        return result.results.map { item in
+            guard differing.contains(item.caseID), let transcript = theirs[item.caseID] else { return item }
+            var both = item
+            let own =
+                both.transcript.isEmpty || both.transcript.hasSuffix("\n") ? both.transcript : both.transcript + "\n"
+            both.transcript = own + referenceTranscriptHeading + "\n" + transcript
+            return both
+        }
+    }
+
+    /// A result with the comparison against a reference applied.
+    private static func compared(
+        _ result: Result, with reference: Baseline, tolerance: TimingTolerance?, source: BaselineComparison.Source
+    ) -> Result {
+        let comparison = BaselineComparison(
+            baseline: reference, current: result.observed, tolerance: tolerance, source: source)
+        var compared = result
+        compared.results = comparison.apply(to: result.results)
+        compared.comparison = comparison
+        return compared
+    }
+
+    /// Runs the items on one runner, judges them and applies the waivers.
+    private func judged(
+        _ items: [Runner.Item], on runner: Runner, progress: @escaping @Sendable (Progress) -> Void,
+        isCancelled: @escaping @Sendable () -> Bool
     ) async -> Result {
         let collector = ResultCollector(total: items.count, progress: progress) { [waivers, today] in
             waivers.apply(to: $0, today: today)
@@ -92,15 +163,7 @@ public struct ConformanceRun: Sendable {
         let judged = await collector.results
         let results = waivers.apply(to: judged, today: today)
         let review = waivers.review(judged, today: today, staleFailsRun: strictWaivers)
-        let observed = Baseline(results: results)
-        guard let baseline else {
-            return Result(results: results, outcome: outcome, waiverReview: review, observed: observed)
-        }
-        let comparison = BaselineComparison(
-            baseline: baseline.baseline, current: observed, tolerance: baseline.tolerance)
-        return Result(
-            results: comparison.apply(to: results), outcome: outcome, waiverReview: review, observed: observed,
-            comparison: comparison)
+        return Result(results: results, outcome: outcome, waiverReview: review, observed: Baseline(results: results))
     }
 
     /// The one result of a run that could not start (no endpoint reached, no schema read), so

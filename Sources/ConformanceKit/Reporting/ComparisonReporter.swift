@@ -6,14 +6,16 @@ public struct ComparisonReporter: Sendable {
     /// Creates a reporter.
     public init() {}
 
-    /// The counts line: `baseline: 1 regression, 2 fixes, ... (120 cases compared)`.
+    /// The counts line: `baseline: 1 regression, 2 fixes, ... (120 cases compared)`, starting
+    /// `reference:` against another endpoint.
     /// - Parameter comparison: the comparison.
     /// - Returns: one line.
     public func countsLine(_ comparison: BaselineComparison) -> String {
         let counts = BaselineComparison.Kind.allCases.map { kind in
             "\(comparison.changes(kind).count) \(kind.rawValue)"
         }
-        return "baseline: " + counts.joined(separator: ", ") + " (\(comparison.compared) cases compared)"
+        return "\(comparison.source.rawValue): " + counts.joined(separator: ", ")
+            + " (\(comparison.compared) cases compared)"
     }
 
     /// The text: the counts line, then each change, regressions and fixes first.
@@ -50,7 +52,7 @@ public struct ComparisonReporter: Sendable {
         return JSONWriter.pretty.string(document) + "\n"
     }
 
-    /// The JUnit XML document: one suite, `baseline`, with a test case per change named by the
+    /// The JUnit XML document: one suite, `baseline` (or `reference`), with a test case per change named by the
     /// case id and classed by the kind of change.
     /// - Parameter comparison: the comparison.
     /// - Returns: the XML text, ending in a newline.
@@ -59,11 +61,12 @@ public struct ComparisonReporter: Sendable {
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
             #"<testsuites name="qmp-conform report diff" tests="\#(comparison.changes.count)" failures="\#(failing)">"#,
-            #"  <testsuite name="baseline" tests="\#(comparison.changes.count)" failures="\#(failing)" errors="0" skipped="0">"#,
+            #"  <testsuite name="\#(comparison.source.rawValue)" tests="\#(comparison.changes.count)" failures="\#(failing)" errors="0" skipped="0">"#,
         ]
         for change in comparison.changes {
             let name = TextEscaping.xmlAttribute(change.caseID)
-            lines.append(#"    <testcase classname="baseline.\#(change.kind.rawValue)" name="\#(name)">"#)
+            lines.append(
+                #"    <testcase classname="\#(comparison.source.rawValue).\#(change.kind.rawValue)" name="\#(name)">"#)
             let detail = TextEscaping.xmlText("\(change.before) -> \(change.after)")
             let kind = change.kind.rawValue
             lines.append(

@@ -57,7 +57,11 @@ public enum EndpointProfile: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The target that launches it.
-    /// - Parameter blocked: the commands the guest agent must have disabled.
+    /// - Parameters:
+    ///   - blocked: the commands the guest agent must have disabled.
+    ///   - extra: words appended to the command (`--compare-with 'target:qemu -compat ...'`).
     /// - Returns: the target.
-    public func target(blocking blocked: [String]) -> EndpointTarget { .launch(command(blocking: blocked)) }
+    public func target(blocking blocked: [String], appending extra: [String] = []) -> EndpointTarget {
+        .launch(command(blocking: blocked) + extra)
+    }
 }

@@ -530,11 +530,16 @@ public struct Runner: Sendable {
         return program.hasPrefix("qemu-system-") || !machine(of: command).isEmpty
     }
 
-    /// A launch command without the fixture's arguments (a scenario brings what it needs).
+    /// A launch command without the fixture's arguments (a scenario brings what it needs),
+    /// wherever they sit: words after them (`--compare-with 'target:qemu -compat ...'`) stay.
     static func withoutFixture(_ command: [String]) -> [String] {
         let fixture = LaunchedEndpoint.Configuration.fixtureArguments
-        guard command.count >= fixture.count, Array(command.suffix(fixture.count)) == fixture else { return command }
-        return Array(command.dropLast(fixture.count))
+        guard command.count >= fixture.count,
+            let start = (0...(command.count - fixture.count)).first(where: {
+                command[$0..<($0 + fixture.count)].elementsEqual(fixture)
+            })
+        else { return command }
+        return Array(command[..<start] + command[(start + fixture.count)...])
     }
 
     /// A launch command without its `-machine` option (a scenario names its own machine).

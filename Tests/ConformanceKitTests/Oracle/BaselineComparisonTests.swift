@@ -34,7 +34,8 @@ struct BaselineComparisonTests {
         }
         let runner = Runner(configuration: server.configuration(), schema: schema)
         return await ConformanceRun(
-            runner: runner, oracle: Oracle(schema: schema), baseline: baseline.map { ($0, .standard) }
+            runner: runner, oracle: Oracle(schema: schema),
+            reference: baseline.map { .baseline($0, tolerance: .standard) }
         ).run(items)
     }
 

@@ -134,6 +134,10 @@ struct StatefulSequenceTests {
             Runner.withoutFixture(["qemu-system-x86_64", "-machine", "none"]) == [
                 "qemu-system-x86_64", "-machine", "none",
             ])
+        #expect(
+            Runner.withoutFixture(command + ["-compat", "deprecated-input=reject"])
+                == Runner.withoutFixture(command) + ["-compat", "deprecated-input=reject"],
+            "words after the fixture stay, the fixture goes")
     }
 
     static func invalidCase() -> TestCase {
