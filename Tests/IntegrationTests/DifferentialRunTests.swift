@@ -35,11 +35,11 @@ struct DifferentialRunTests {
         }
     }
 
-    @Test func qemuAgainstItselfShowsNoDifference() throws {
+    @Test func qemuAgainstItselfShowsNoDifference() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("self.json").path
-        let run = try CLIRunner.run(["run"] + Self.filter + ["--compare-with", "target:qemu", "--json", json])
+        let run = try await CLIRunner.run(["run"] + Self.filter + ["--compare-with", "target:qemu", "--json", json])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(
             run.stdout.hasPrefix(
@@ -48,11 +48,11 @@ struct DifferentialRunTests {
         #expect(try Self.failing(json).isEmpty)
     }
 
-    @Test func aRejectPolicyMakesExactlyTheDeprecatedCommandsCasesDiffer() throws {
+    @Test func aRejectPolicyMakesExactlyTheDeprecatedCommandsCasesDiffer() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("reject.json").path
-        let run = try CLIRunner.run(
+        let run = try await CLIRunner.run(
             ["run"] + Self.filter + [
                 "--compare-with", "target:qemu -compat deprecated-input=reject", "--json", json,
                 "--junit", directory.path + "/reject.xml",
