@@ -25,7 +25,9 @@ struct ValidCaseSuccessTests {
 
     @Test func jobStartingCasesEachFindTheFixtureNodesFreeBecauseTheRunnerEndsTheirJobs() async throws {
         let replies = try await Self.replies(["blockdev-mirror/valid/*"])
-        #expect(replies.allSatisfy { $0.request.jobToEnd?.hasPrefix("qcn-") == true })
+        #expect(
+            replies.allSatisfy { if case .endJob(let id)? = $0.request.cleanup { id.hasPrefix("qcn-") } else { false } }
+        )
         let successes = replies.filter { if case .success? = $0.reply { true } else { false } }
         #expect(successes.count >= 2, "a job left running would make every later mirror of the node fail: \(replies)")
     }
@@ -42,6 +44,25 @@ struct ValidCaseSuccessTests {
                 if case .success? = $0.reply { $0.request.command == "block_set_io_throttle" } else { false }
             })
         #expect(replies.contains { if case .success? = $0.reply { $0.request.command == "eject" } else { false } })
+    }
+
+    @Test func eachNBDServerStartFindsNoServerRunningBecauseTheRunnerStopsTheOneBefore() async throws {
+        let replies = try await Self.replies(["nbd-server-start/valid/*"])
+        let successes = replies.filter { if case .success? = $0.reply { true } else { false } }
+        #expect(successes.count >= 2, "the first server left running would refuse every later one: \(replies)")
+        for (request, reply) in replies {
+            if case .error(let error)? = reply { #expect(!error.desc.contains("already running"), "\(request.id)") }
+        }
+    }
+
+    @Test func eachBlockExportAddFindsItsNameFreeBecauseTheRunnerDeletesTheExportBefore() async throws {
+        let replies = try await Self.replies(["nbd-server-start/valid/*", "block-export-add/valid/*"])
+        for (request, reply) in replies {
+            if case .error(let error)? = reply {
+                #expect(!error.desc.contains("already has export"), "\(request.id): \(error.desc)")
+                #expect(!error.desc.contains("already in use"), "\(request.id): \(error.desc)")
+            }
+        }
     }
 
     @Test func aNodeReferenceInBlockdevAddNamesAFixtureNode() async throws {

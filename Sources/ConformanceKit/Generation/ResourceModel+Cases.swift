@@ -7,8 +7,12 @@ extension ResourceModel {
     /// fixture endpoint already holds, for the consumers) or none (QEMU requires `node-name` at
     /// the top of `blockdev-add`; a job without `job-id` takes its device's name), so that no
     /// producer case fails for a name an earlier one took or left out; a job it starts is its
-    /// `jobToEnd`, which the runner ends after it. Nothing else is removed afterwards: removing
-    /// is what the stateful sequences test, judged. An invalid case of a
+    /// `cleanup`, which the runner ends after it. A valid case of a command the table's `undo`
+    /// lists gets that command (with the case's value of its member) as its `cleanup`, so that
+    /// an export of the same name can start, and one of a command its `clear` lists gets that
+    /// command as its `clearing`, so that a second NBD server can start while the last one
+    /// started stays for the exports after it. Nothing else is removed
+    /// afterwards: removing is what the stateful sequences test, judged. An invalid case of a
     /// command that creates, destroys or uses a resource gets the state queries to snapshot.
     /// Other cases are returned as they are.
     /// - Parameters:
@@ -39,12 +43,21 @@ extension ResourceModel {
             arguments[producer.member] = .string(name)
             if kind == .job { job = name }
         }
-        guard .object(arguments) != testCase.arguments else { return testCase }
+        let cleanup =
+            job.map { TestCase.Cleanup.endJob(id: $0) }
+            ?? undo[testCase.command].map { undo in
+                var undoing: JSONObject = [:]
+                if let member = undo.member { undoing[member] = arguments[member] }
+                return TestCase.Cleanup.execute(command: undo.command, arguments: undoing)
+            }
+        let clearing = clear[testCase.command].map { TestCase.Cleanup.execute(command: $0.command, arguments: [:]) }
+        guard .object(arguments) != testCase.arguments || cleanup != nil || clearing != nil else { return testCase }
         var prepared = TestCase(
             command: testCase.command, kind: testCase.kind, summary: testCase.summary, arguments: .object(arguments),
             expectation: testCase.expectation, tags: testCase.labels, effects: testCase.effects, origin: testCase.origin
         )
-        prepared.jobToEnd = job
+        prepared.cleanup = cleanup
+        prepared.clearing = clearing
         return prepared
     }
 

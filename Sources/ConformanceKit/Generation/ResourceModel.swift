@@ -15,6 +15,10 @@ public struct ResourceModel: Sendable {
     /// Per command, the members naming one thing of which a call takes exactly one (the
     /// table's `exactly-one`; the first is used when a case has none).
     public var exactlyOne: [String: [String]]
+    /// Per command, what undoes a valid case's success (the table's `undo`).
+    public var undo: [String: ResourceTable.Undo]
+    /// Per command, what clears the way before a valid case (the table's `clear`).
+    public var clear: [String: ResourceTable.Undo]
 
     /// Infers the model.
     /// - Parameters:
@@ -35,6 +39,8 @@ public struct ResourceModel: Sendable {
         for index in resources.indices { resources[index].consumers.sort() }
         self.resources = resources
         exactlyOne = table.exactlyOne
+        undo = table.undo
+        clear = table.clear
     }
 
     /// The resource of a kind.

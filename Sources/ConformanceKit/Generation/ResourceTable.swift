@@ -33,6 +33,16 @@ public struct ResourceTable: Sendable, Hashable {
         public var kind: ResourceKind
     }
 
+    /// What undoes a valid case's success when the next case would trip over what it left (a
+    /// second `nbd-server-start` fails while the first server runs): a command, given the
+    /// case's own value of `member` under the same name, if it names one.
+    public struct Undo: Sendable, Hashable {
+        /// The command that undoes it (`nbd-server-stop`, `block-export-del`).
+        public var command: String
+        /// The member whose value the case sent and the undoing command takes (`id`), if any.
+        public var member: String?
+    }
+
     /// What the table says about one kind.
     public struct Entry: Sendable, Hashable {
         /// Producer command stems: `blockdev` finds `blockdev-add` and `blockdev-del`.
@@ -70,6 +80,13 @@ public struct ResourceTable: Sendable, Hashable {
     /// its device's id), of which a call takes exactly one though the schema makes each
     /// optional; the first is the one a valid case uses when it has none.
     public var exactlyOne: [String: [String]] = [:]
+    /// Per command, what undoes a valid case's success (the table's `undo`); jobs are ended by
+    /// the runner without it.
+    public var undo: [String: Undo] = [:]
+    /// Per command, what clears the way before a valid case (the table's `clear`, without a
+    /// member): a running NBD server stopped before `nbd-server-start`, so that the last one
+    /// started stays for the exports after it.
+    public var clear: [String: Undo] = [:]
 
     /// The entry of a kind (empty when the table has none).
     /// - Parameter kind: the kind.
@@ -106,6 +123,21 @@ public struct ResourceTable: Sendable, Hashable {
                     hint: "the first is the one a valid case uses when it has none")
             }
             table.exactlyOne[member.key] = list
+        }
+        for (section, keys) in [("undo", ["command", "member"]), ("clear", ["command"])] {
+            for member in document.value[section]?.objectValue ?? [:] {
+                let path = JSONPath.root.appending(section).appending(member.key)
+                let name = member.value["member"]
+                guard let command = member.value["command"]?.stringValue, name == nil || name?.stringValue != nil,
+                    member.value.objectValue?.keys.allSatisfy(keys.contains) == true
+                else {
+                    throw document.error(
+                        "expected an object with " + keys.map { "'\($0)'" }.joined(separator: " and maybe "), at: path,
+                        hint: "'member' is the case's member whose value the command takes under the same name")
+                }
+                let undo = Undo(command: command, member: name?.stringValue)
+                if section == "undo" { table.undo[member.key] = undo } else { table.clear[member.key] = undo }
+            }
         }
         return table
     }

@@ -60,10 +60,14 @@ public struct TestCase: Sendable, Hashable, Comparable {
     /// the same after the case as before (QMP spec section 5: an invalid call changes nothing).
     /// Set by `ResourceModel.preparing(_:)`; the runner snapshots them, the oracle compares.
     public var stateQueries: [Resource.Query] = []
-    /// For a valid case that starts a job: the job's id. The runner ends the job after the case
-    /// (cancel, then finalize and dismiss as it gets there), so that it does not hold the
-    /// fixture's nodes against the next case. Set by `ResourceModel.preparing(_:)`; not judged.
-    public var jobToEnd: String?
+    /// For a valid case that starts something the next case would trip over (a job, an NBD
+    /// server, an export): what the runner does after the case when it succeeded. Set by
+    /// `ResourceModel.preparing(_:)`; not judged.
+    public var cleanup: Cleanup?
+    /// For a valid case that an earlier case's leftovers would fail (a second NBD server): what
+    /// the runner does before the case, whatever it finds. Set by `ResourceModel.preparing(_:)`;
+    /// not judged, not in the case's transcript.
+    public var clearing: Cleanup?
 
     /// Creates a case; the id is derived from the command, kind and request.
     public init(

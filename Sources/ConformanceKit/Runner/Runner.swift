@@ -309,6 +309,7 @@ public struct Runner: Sendable {
             try? await endpoint.restart()
             return CaseRun(observation: Observation(ending: .unreachable("\(error)")), roundTrips: 0)
         }
+        if let clearing = testCase.clearing { await clean(up: clearing, on: client) }
         let marks = await Marks(client)
         let before = await snapshot(testCase.stateQueries, on: client)
         var request: JSONObject = ["execute": .string(testCase.command)]
@@ -349,8 +350,8 @@ public struct Runner: Sendable {
             Observation.Snapshot(query: $0.0, before: $0.1.0, after: $0.1.1)
         }
         observation.previousEventTimestamp = previousEvent
-        if livenessProblem == nil, let job = testCase.jobToEnd, case .success? = exchange.reply?.outcome {
-            await endJob(job, on: client)
+        if livenessProblem == nil, let cleanup = testCase.cleanup, case .success? = exchange.reply?.outcome {
+            await clean(up: cleanup, on: client)
         }
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
@@ -362,6 +363,19 @@ public struct Runner: Sendable {
             try? await endpoint.restart()
         }
         return CaseRun(observation: observation, roundTrips: batch.count)
+    }
+
+    /// Clears the way before a valid case, or undoes what one that succeeded started after its
+    /// observation (not judged, not in its transcript): ends a job, or executes a command once.
+    /// - Parameters:
+    ///   - cleanup: what to do.
+    ///   - client: the case's client.
+    func clean(up cleanup: TestCase.Cleanup, on client: QMPClient) async {
+        switch cleanup {
+        case .endJob(let id): await endJob(id, on: client)
+        case .execute(let command, let arguments):
+            _ = try? await client.execute(command, arguments: arguments, timeout: configuration.livenessTimeout)
+        }
     }
 
     /// Ends a job a valid case started, after its observation (not judged, not in its

@@ -88,6 +88,49 @@ struct ResourceModelTests {
         #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
     }
 
+    @Test func aValidCaseOfACommandTheTableUndoesGetsTheUndoingCommandWithItsOwnValueOfTheMember() throws {
+        let schema = try SchemaLoader.loadSource(files: ["x": Self.trayCommands], main: "x").schema
+        var table = Fixtures.caseDirectory.resources
+        table.undo = ["open-it": .init(command: "close-it", member: "id")]
+        let testCase = TestCase(
+            command: "open-it", kind: .valid, summary: "a case", arguments: ["id": "i", "force": true],
+            expectation: .accept, origin: "test")
+        let prepared = ResourceModel(schema: schema, table: table).preparing(
+            testCase, schema: schema, values: Fixtures.caseDirectory.values)
+        #expect(prepared.cleanup == .execute(command: "close-it", arguments: ["id": "i"]))
+        #expect(prepared.arguments == testCase.arguments)
+    }
+
+    @Test func anUndoEntryNeedsACommand() throws {
+        let text = #"{ "kinds": {}, "undo": { "nbd-server-start": { "member": "id" } } }"#
+        #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
+    }
+
+    @Test func aValidCaseOfACommandTheTableClearsForGetsTheClearingCommandBeforeIt() throws {
+        let schema = try SchemaLoader.loadSource(files: ["x": Self.trayCommands], main: "x").schema
+        var table = Fixtures.caseDirectory.resources
+        table.clear = ["open-it": .init(command: "close-all", member: nil)]
+        let testCase = TestCase(
+            command: "open-it", kind: .valid, summary: "a case", arguments: ["id": "i"], expectation: .accept,
+            origin: "test")
+        let prepared = ResourceModel(schema: schema, table: table).preparing(
+            testCase, schema: schema, values: Fixtures.caseDirectory.values)
+        #expect(prepared.clearing == .execute(command: "close-all", arguments: [:]))
+        #expect(prepared.cleanup == nil)
+    }
+
+    @Test func aClearEntryTakesNoMember() throws {
+        let text =
+            #"{ "kinds": {}, "clear": { "nbd-server-start": { "command": "nbd-server-stop", "member": "id" } } }"#
+        #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
+    }
+
+    @Test func theReviewedTableStopsARunningNBDServerBeforeAStartAndDeletesAnExportAfterItsCase() {
+        let table = Fixtures.caseDirectory.resources
+        #expect(table.clear["nbd-server-start"] == .init(command: "nbd-server-stop", member: nil))
+        #expect(table.undo["block-export-add"] == .init(command: "block-export-del", member: "id"))
+    }
+
     @Test func theReviewedTableNamesTheTrayCommandsByTheirRemovableDevice() {
         #expect(Fixtures.caseDirectory.resources.exactlyOne["eject"] == ["id", "device"])
         #expect(Fixtures.caseDirectory.resources.exactlyOne["block_set_io_throttle"] == ["device", "id"])

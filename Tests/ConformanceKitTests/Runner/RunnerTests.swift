@@ -70,7 +70,7 @@ struct RunnerTests {
             }
         }
         var starts = Self.valid("poke", "a")
-        starts.jobToEnd = "j1"
+        starts.cleanup = .endJob(id: "j1")
         let run = await Self.run([.testCase(starts), .testCase(Self.valid("poke", "b"))], on: server)
         #expect(run.results.map(\.verdict) == [.passed, .passed], "the ending is not judged")
         let commands = server.requests.compactMap { $0["execute"]?.stringValue }.filter { $0 != "qmp_capabilities" }
@@ -79,6 +79,40 @@ struct RunnerTests {
                 "poke", "query-status", "job-cancel", "query-jobs", "job-dismiss", "query-jobs", "poke", "query-status",
             ])
         #expect(!run.results[0].transcript.contains("job-cancel"), "the ending is not in the case's transcript")
+    }
+
+    @Test func anUndoingCommandRunsOnceAfterAValidCaseThatSucceededAndNotAfterOneThatFailed() async throws {
+        let server = ScriptedEndpoint { _, request in
+            guard request["arguments"]?["name"] == "refused" else { return nil }
+            return .lines([ScriptedEndpoint.reply(request, #""error": {"class": "GenericError", "desc": "no"}"#)])
+        }
+        var cases = [Self.valid("poke", "a"), Self.valid("poke", "refused")]
+        for index in cases.indices {
+            cases[index].cleanup = .execute(command: "unpoke", arguments: ["name": cases[index].arguments!["name"]!])
+        }
+        let run = await Self.run(cases.map { .testCase($0) }, on: server)
+        #expect(run.results.map(\.verdict) == [.passed, .passed], "the undoing is not judged")
+        let sent = server.requests.filter { $0["execute"] != "qmp_capabilities" }
+        #expect(
+            sent.compactMap { $0["execute"]?.stringValue } == [
+                "poke", "query-status", "unpoke", "poke", "query-status",
+            ])
+        #expect(sent[2]["arguments"] == ["name": "a"], "it takes the case's own value of its member")
+        #expect(!run.results[0].transcript.contains("unpoke"), "the undoing is not in the case's transcript")
+    }
+
+    @Test func aClearingCommandRunsBeforeItsCaseOutsideTheTranscript() async {
+        let server = ScriptedEndpoint { _, request in
+            guard request["execute"] == "stop-all" else { return nil }
+            return .lines([ScriptedEndpoint.reply(request, #""error": {"class": "GenericError", "desc": "none"}"#)])
+        }
+        var clears = Self.valid("poke", "a")
+        clears.clearing = .execute(command: "stop-all", arguments: [:])
+        let run = await Self.run([.testCase(clears)], on: server)
+        #expect(run.results.map(\.verdict) == [.passed], "its error is not judged")
+        let sent = server.requests.compactMap { $0["execute"]?.stringValue }.filter { $0 != "qmp_capabilities" }
+        #expect(sent == ["stop-all", "poke", "query-status"])
+        #expect(!run.results[0].transcript.contains("stop-all"))
     }
 
     @Test func anEndpointThatDiesInACaseErrorsThatCaseAndIsRelaunched() async {
