@@ -9,6 +9,7 @@ let benchmarks: [(name: String, abstract: String, run: @Sendable ([String]) asyn
         SchemaBenchmark.run
     ),
     ("cases", "Generating every case of the QEMU 7.2 schema", CaseBenchmark.run),
+    ("reports", "Peak memory of writing a synthetic 5,000-case run's reports, streamed vs whole", ReportBenchmark.run),
     (
         "run", "The full generated suite against launched QEMU 7.2 with --jobs 1 and 2, vs the C client",
         RunBenchmark.run

@@ -151,15 +151,20 @@ enum RunCommand {
             Output.error("error: \(error.message)")
             return .runNotPossible
         }
-        let setup: (plan: RunPlan, schema: Schema, oracle: Oracle, waivers: Waivers)
+        let plan: RunPlan
+        let setup: (schema: Schema, oracle: Oracle, waivers: Waivers)
         do {
-            setup = try await prepare(parsed, target: target, selection: selection)
+            let prepared = try await prepare(parsed, target: target, selection: selection)
+            (plan, setup) = (prepared.plan, (prepared.schema, prepared.oracle, prepared.waivers))
         } catch {
             return report(
                 notStarted: error.message, parsed, target: target, startedAt: startedAt, seed: selection.generator.seed)
         }
-        Output.diagnostics(setup.plan.notes, verbose: false)
-        let items = setup.plan.items
+        Output.diagnostics(plan.notes, verbose: false)
+        let items = plan.items
+        // Only the items outlive planning, and only until the run ends: the reports are
+        // rendered without every case's values in memory.
+        _ = consume plan
         guard !items.isEmpty else {
             Output.error(
                 "error: no case matches the filter\n    hint: list the cases with 'qmp-conform cases list' and check --filter/--kind/--shard"
@@ -199,6 +204,7 @@ enum RunCommand {
             strictWaivers: parsed.flag("strict-waivers"), reference: reference
         )
         .run(items, progress: { progress.update($0) }, isCancelled: { interruption.requested })
+        _ = consume items
         progress.finish()
         if let fatal = run.outcome.fatal { Output.error("error: \(fatal)") }
         if let gone = run.outcome.endpointGone {
@@ -467,7 +473,8 @@ enum RunCommand {
             var written: [URL] = []
             let named = namedReportPaths(parsed).compactMap { option, path in
                 reporters[option].map { reporter in
-                    AtomicFileWriter.File(to: [URL(fileURLWithPath: path)], rendering: { reporter.render(report) })
+                    AtomicFileWriter.File(
+                        to: [URL(fileURLWithPath: path)], writing: { reporter.write(report, to: &$0) })
                 }
             }
             if named.isEmpty {

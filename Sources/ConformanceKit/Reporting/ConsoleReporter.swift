@@ -21,10 +21,11 @@ public struct ConsoleReporter: Reporter {
         self.comparison = comparison
     }
 
-    /// The summary of a run.
-    /// - Parameter report: the run.
-    /// - Returns: the text, ending in a newline.
-    public func render(_ report: RunReport) -> String {
+    /// Writes the summary of a run.
+    /// - Parameters:
+    ///   - report: the run.
+    ///   - output: receives the text, ending in a newline.
+    public func write(_ report: RunReport, to output: inout some TextOutputStream) {
         let outline = ReportOutline(report)
         var lines =
             comparison.map { ComparisonReporter().text($0).split(separator: "\n").map(String.init) + [""] } ?? []
@@ -56,7 +57,7 @@ public struct ConsoleReporter: Reporter {
         }
         lines += review.expired.map { painted("EXPIRED", .red) + " " + text($0) }
         lines += review.stale.map { "STALE " + text($0) }
-        return lines.joined(separator: "\n") + "\n"
+        output.write(lines.joined(separator: "\n") + "\n")
     }
 
     private enum Colour: String {

@@ -20,24 +20,26 @@ public struct HTMLReporter: Reporter {
     /// Creates a reporter.
     public init() {}
 
-    /// The HTML page of a run.
-    /// - Parameter report: the run.
-    /// - Returns: the page, ending in a newline.
-    public func render(_ report: RunReport) -> String {
+    /// Writes the HTML page of a run, a section at a time (the list of all cases a command at a
+    /// time).
+    /// - Parameters:
+    ///   - report: the run.
+    ///   - output: receives the page, ending in a newline.
+    public func write(_ report: RunReport, to output: inout some TextOutputStream) {
         let outline = ReportOutline(report)
         let suites = outline.suites.enumerated().map { (anchor: "s\($0.offset)", suite: $0.element) }
             .sorted { Self.readingOrder($0.suite, $1.suite) }
-        var html = head(outline)
-        html += verdict(outline)
-        html += "<h2 id=\"kinds\">By kind</h2>\n" + HTMLCharts.kindBars(outline.kinds)
-        html += waiverReview(report.waiverReview)
-        html += failures(outline)
-        html += commandTable(suites)
-        html += latency(report)
-        html += waived(outline)
-        html += allCases(suites)
-        html += facts(outline)
-        return html + "<script>\(Self.sortScript)</script>\n</body>\n</html>\n"
+        output.write(head(outline))
+        output.write(verdict(outline))
+        output.write("<h2 id=\"kinds\">By kind</h2>\n" + HTMLCharts.kindBars(outline.kinds))
+        output.write(waiverReview(report.waiverReview))
+        output.write(failures(outline))
+        output.write(commandTable(suites))
+        output.write(latency(report))
+        output.write(waived(outline))
+        allCases(suites, to: &output)
+        output.write(facts(outline))
+        output.write("<script>\(Self.sortScript)</script>\n</body>\n</html>\n")
     }
 
     /// Suites with the most failing cases first, then the most waived, then by name.
@@ -170,11 +172,11 @@ public struct HTMLReporter: Reporter {
         return html + "</details>\n"
     }
 
-    private func allCases(_ suites: [(anchor: String, suite: ReportSuite)]) -> String {
-        var html = "<h2 id=\"cases\">All cases</h2>\n"
+    private func allCases(_ suites: [(anchor: String, suite: ReportSuite)], to output: inout some TextOutputStream) {
+        output.write("<h2 id=\"cases\">All cases</h2>\n")
         for (anchor, suite) in suites {
             let open = suite.counts.failing > 0 ? " open" : ""
-            html += "<details id=\"\(anchor)\"\(open)><summary>\(TextEscaping.html(suite.name)): "
+            var html = "<details id=\"\(anchor)\"\(open)><summary>\(TextEscaping.html(suite.name)): "
             html += "\(TextEscaping.html(ReportText.countsPhrase(suite.counts)))</summary>\n<table class=\"cases\">\n"
             for result in suite.results {
                 let verdict = ReportText.name(of: result.verdict)
@@ -184,8 +186,8 @@ public struct HTMLReporter: Reporter {
                 html += "<td class=\"n\">\(ReportText.seconds(result.duration))</td></tr>\n"
             }
             html += "</table></details>\n"
+            output.write(html)
         }
-        return html
     }
 
     private func facts(_ outline: ReportOutline) -> String {

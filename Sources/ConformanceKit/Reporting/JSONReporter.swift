@@ -8,19 +8,18 @@ public struct JSONReporter: Reporter {
     /// Creates a reporter.
     public init() {}
 
-    /// The JSON document of a run.
-    /// - Parameter report: the run.
-    /// - Returns: the JSON text, ending in a newline.
+    /// Writes the JSON document of a run.
+    /// - Parameters:
+    ///   - report: the run.
+    ///   - output: receives the JSON text, ending in a newline.
     ///
     /// The text is what `JSONWriter.pretty` writes for the whole document, written one result at
-    /// a time, so that a large run never holds its whole report as a value tree and a byte copy
-    /// besides.
-    public func render(_ report: RunReport) -> String {
+    /// a time, so that a large run never holds its whole report as a value tree or as text.
+    public func write(_ report: RunReport, to output: inout some TextOutputStream) {
         let writer = JSONWriter.pretty
-        var text = ""
         var chunk: [UInt8] = []
         func flush() {
-            text += String(decoding: chunk, as: UTF8.self)
+            output.write(String(decoding: chunk, as: UTF8.self))
             chunk.removeAll(keepingCapacity: true)
         }
         var head = self.head(of: report)
@@ -44,7 +43,6 @@ public struct JSONReporter: Reporter {
         }
         chunk.append(contentsOf: "\n}\n".utf8)
         flush()
-        return text
     }
 
     /// The members of a run's document other than its results.

@@ -22,38 +22,42 @@ public struct JUnitReporter: Reporter {
         self.classnamePrefix = classnamePrefix
     }
 
-    /// The JUnit XML document of a run.
-    /// - Parameter report: the run.
-    /// - Returns: the XML text, UTF-8, ending in a newline.
-    public func render(_ report: RunReport) -> String {
+    /// Writes the JUnit XML document of a run, one test case at a time.
+    /// - Parameters:
+    ///   - report: the run.
+    ///   - output: receives the XML text, UTF-8, ending in a newline.
+    public func write(_ report: RunReport, to output: inout some TextOutputStream) {
         let outline = ReportOutline(report)
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml +=
+        output.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        output.write(
             "<testsuites"
-            + attributes([
-                ("name", report.name), ("tests", "\(outline.totals.tests)"), ("failures", "\(outline.totals.failures)"),
-                ("errors", "\(outline.totals.errors)"), ("time", ReportText.seconds(report.duration)),
-            ]) + ">\n"
+                + attributes([
+                    ("name", report.name), ("tests", "\(outline.totals.tests)"),
+                    ("failures", "\(outline.totals.failures)"), ("errors", "\(outline.totals.errors)"),
+                    ("time", ReportText.seconds(report.duration)),
+                ]) + ">\n")
         let timestamp = ReportText.timestamp(report.startedAt)
         for suite in outline.suites {
-            xml +=
+            output.write(
                 "  <testsuite"
-                + attributes([
-                    ("name", suite.name), ("tests", "\(suite.counts.tests)"), ("failures", "\(suite.counts.failures)"),
-                    ("errors", "\(suite.counts.errors)"), ("skipped", "\(suite.counts.skipped)"),
-                    ("time", ReportText.seconds(suite.counts.time)), ("timestamp", timestamp), ("hostname", hostname),
-                ]) + ">\n"
+                    + attributes([
+                        ("name", suite.name), ("tests", "\(suite.counts.tests)"),
+                        ("failures", "\(suite.counts.failures)"), ("errors", "\(suite.counts.errors)"),
+                        ("skipped", "\(suite.counts.skipped)"), ("time", ReportText.seconds(suite.counts.time)),
+                        ("timestamp", timestamp), ("hostname", hostname),
+                    ]) + ">\n")
             if !outline.properties.isEmpty {
-                xml += "    <properties>\n"
+                output.write("    <properties>\n")
                 for property in outline.properties {
-                    xml += "      <property" + attributes([("name", property.key), ("value", property.value)]) + "/>\n"
+                    output.write(
+                        "      <property" + attributes([("name", property.key), ("value", property.value)]) + "/>\n")
                 }
-                xml += "    </properties>\n"
+                output.write("    </properties>\n")
             }
-            for result in suite.results { xml += testcase(result) }
-            xml += "  </testsuite>\n"
+            for result in suite.results { output.write(testcase(result)) }
+            output.write("  </testsuite>\n")
         }
-        return xml + "</testsuites>\n"
+        output.write("</testsuites>\n")
     }
 
     /// The `classname` of a suite's cases: the prefix, then the suite with a trailing `.json`

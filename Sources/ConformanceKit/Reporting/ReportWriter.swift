@@ -1,8 +1,8 @@
 package import Foundation
 
-/// Writes a run's rendered reports to files, all together and atomically, through
-/// `AtomicFileWriter` (which replaces only regular files, all or none). Rendering is the
-/// reporters' job.
+/// Writes a run's reports to files, all together and atomically, through `AtomicFileWriter`
+/// (which replaces only regular files, all or none), each streamed from its reporter into its
+/// temporary files one at a time. Rendering is the reporters' job.
 package struct ReportWriter: Sendable {
     /// The formats `writeOutputs` writes, as file-name suffixes with their reporters.
     package var outputs: [(suffix: String, reporter: any Reporter)]
@@ -30,7 +30,7 @@ package struct ReportWriter: Sendable {
             let reporter = output.reporter
             return AtomicFileWriter.File(
                 to: ["\(stem).\(output.suffix)", "latest.\(output.suffix)"].map(directory.appendingPathComponent),
-                rendering: { reporter.render(report) })
+                writing: { reporter.write(report, to: &$0) })
         }
         try AtomicFileWriter.write(files)
         return files.map { $0.urls[0] } + files.map { $0.urls[1] }

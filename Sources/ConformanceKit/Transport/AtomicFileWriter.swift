@@ -12,12 +12,12 @@ import Glibc
 /// only once every file of the batch is on disk, so a failure leaves all the targets as they were
 /// and no temporary file; a reader sees the old file or the new one, never a part.
 package enum AtomicFileWriter {
-    /// One text of a batch and the paths it goes to. The text is rendered only when its
-    /// temporary files are written and dropped right after, so a batch of large reports holds
-    /// one text in memory at a time.
+    /// One text of a batch and the paths it goes to. The text is written into its temporary
+    /// files while it is produced (a chunk at a time, through `Stream`), so a batch of large
+    /// reports never holds a whole report in memory.
     package struct File: Sendable {
-        /// Renders the contents, written as UTF-8 (called once).
-        package var render: @Sendable () -> String
+        /// Writes the contents into the stream (called once; the same text goes to each path).
+        package var write: @Sendable (inout Stream) -> Void
         /// The paths (the same text to each: a report and its `latest` copy).
         package var urls: [URL]
 
@@ -26,16 +26,16 @@ package enum AtomicFileWriter {
         ///   - text: the contents.
         ///   - url: the path.
         package init(_ text: String, to url: URL) {
-            render = { text }
+            write = { $0.write(text) }
             urls = [url]
         }
 
-        /// Creates a file of a batch whose text is rendered when it is written.
+        /// Creates a file of a batch whose text is produced when it is written.
         /// - Parameters:
         ///   - urls: the paths, each getting the same text.
-        ///   - render: renders the contents.
-        package init(to urls: [URL], rendering render: @escaping @Sendable () -> String) {
-            self.render = render
+        ///   - write: writes the contents into the stream it is given.
+        package init(to urls: [URL], writing write: @escaping @Sendable (inout Stream) -> Void) {
+            self.write = write
             self.urls = urls
         }
     }
@@ -56,11 +56,16 @@ package enum AtomicFileWriter {
         defer { for temporary in temporaries { unlink(temporary) } }
         var remaining = targets[...]
         for file in files {
-            let text = file.render()
+            var stream = Stream()
+            defer { stream.close() }
             for target in remaining.prefix(file.urls.count) {
                 try Self.createDirectory((target as NSString).deletingLastPathComponent)
-                temporaries.append(try Self.writeTemporary(text, beside: target))
+                let (path, descriptor) = try Self.createTemporary(beside: target)
+                temporaries.append(path)
+                stream.add(descriptor: descriptor, path: path)
             }
+            file.write(&stream)
+            try stream.finish()
             remaining = remaining.dropFirst(file.urls.count)
         }
         for (index, target) in targets.enumerated() {
@@ -150,8 +155,9 @@ package enum AtomicFileWriter {
 
     // MARK: - System calls
 
-    /// Writes and syncs `<target>.tmp-<pid>-<n>`, created exclusively; returns its path.
-    private static func writeTemporary(_ text: String, beside target: String) throws -> String {
+    /// Creates `<target>.tmp-<pid>-<n>` exclusively; returns its path and a descriptor open
+    /// for writing.
+    private static func createTemporary(beside target: String) throws -> (path: String, descriptor: Int32) {
         var attempt = 0
         var temporary: String
         var descriptor: Int32
@@ -161,30 +167,7 @@ package enum AtomicFileWriter {
             descriptor = retrying { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644) }
         } while descriptor < 0 && errno == EEXIST && attempt < 100
         guard descriptor >= 0 else { throw FileWriteError.failed(.open, path: temporary, errno: errno) }
-        defer { close(descriptor) }
-        do {
-            try writeAll(text, to: descriptor, path: temporary)
-            guard retrying({ fsync(descriptor) }) == 0 else {
-                throw FileWriteError.failed(.sync, path: temporary, errno: errno)
-            }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        return temporary
-    }
-
-    /// Writes the text's UTF-8 bytes in place (no copy of a report-sized text).
-    private static func writeAll(_ text: String, to descriptor: Int32, path: String) throws {
-        var text = text
-        try text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let count = retrying { Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset) }
-                guard count > 0 else { throw FileWriteError.failed(.write, path: path, errno: errno) }
-                offset += count
-            }
-        }
+        return (temporary, descriptor)
     }
 
     /// Makes a rename durable; a failure here leaves a complete file, so it is not fatal.
@@ -206,7 +189,8 @@ package enum AtomicFileWriter {
         }
     }
 
-    private static func retrying<Result: BinaryInteger>(_ call: () -> Result) -> Result {
+    /// Makes a system call again while it fails with `EINTR`.
+    static func retrying<Result: BinaryInteger>(_ call: () -> Result) -> Result {
         while true {
             let result = call()
             if result == -1, errno == EINTR { continue }

@@ -17,6 +17,17 @@ struct ReportWriterTests {
         )
     }
 
+    @Test func textWrittenInPiecesAcrossManyChunksArrivesWholeAtEveryPath() throws {
+        let directory = try ExternalTool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let urls = ["report.txt", "latest.txt"].map(directory.appendingPathComponent)
+        let pieces = (0..<20_000).map { "line \($0) é ✓\n" }
+        #expect(pieces.joined().utf8.count > 4 * AtomicFileWriter.Stream.chunkSize)
+        try AtomicFileWriter.write([.init(to: urls, writing: { stream in for piece in pieces { stream.write(piece) } })])
+        for url in urls { #expect(try String(contentsOf: url, encoding: .utf8) == pieces.joined()) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).count == 2)
+    }
+
     /// What a report must never replace: the name in the directory, what it is, and a check
     /// that it is still that afterwards.
     enum Special: String, CaseIterable {
@@ -132,5 +143,21 @@ struct ReportWriterTests {
         }
         let xml = try String(contentsOf: reports.appendingPathComponent("latest.junit.xml"), encoding: .utf8)
         #expect(xml == JUnitReporter(hostname: "ci-runner-1").render(report))
+    }
+
+    @Test func reportsStreamedToFilesAreTheTextsTheReportersRender() throws {
+        let directory = try ExternalTool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Many results, so each report spans many chunks of the stream.
+        var report = SampleReport.report
+        report.results = (0..<300).flatMap { _ in SampleReport.report.results }
+        let writer = ReportWriter(hostname: "ci-runner-1")
+        try writer.writeOutputs(of: report, to: directory)
+        for output in writer.outputs {
+            let text = try String(
+                contentsOf: directory.appendingPathComponent("latest.\(output.suffix)"), encoding: .utf8)
+            #expect(text.utf8.count > AtomicFileWriter.Stream.chunkSize)
+            #expect(text == output.reporter.render(report))
+        }
     }
 }
