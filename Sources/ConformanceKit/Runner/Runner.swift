@@ -302,18 +302,32 @@ public struct Runner: Sendable {
         -> CaseRun
     {
         let start = ContinuousClock.now
+        // A valid `qmp_capabilities` belongs in capabilities negotiation: it goes first on a
+        // fresh connection of its own (in command mode it can only fail).
+        let negotiates =
+            testCase.kind != .invalid && testCase.command == QMPSession.negotiationCommand
+            && configuration.clientOptions.dialect == .qmp
         let client: QMPClient
         do {
-            client = try await endpoint.connect()
+            if negotiates {
+                await endpoint.disconnect()
+                client = try await endpoint.openClient(negotiate: false)
+                _ = await client.takeTranscript()
+            } else {
+                client = try await endpoint.connect()
+            }
         } catch {
             try? await endpoint.restart()
             return CaseRun(observation: Observation(ending: .unreachable("\(error)")), roundTrips: 0)
         }
-        if let clearing = testCase.clearing { await clean(up: clearing, on: client) }
+        if let clearing = testCase.clearing { await clean(up: clearing, on: client, endpoint: endpoint) }
         let marks = await Marks(client)
         let before = await snapshot(testCase.stateQueries, on: client)
         var request: JSONObject = ["execute": .string(testCase.command)]
         if let arguments = testCase.arguments {
+            // A valid call that names a file in the scratch directory finds one there (an
+            // image to insert, a tty to open); the call itself may still replace it.
+            if testCase.kind == .valid { await endpoint.provideScratchFiles(CaseVariables.scratchFiles(in: arguments)) }
             do {
                 request["arguments"] = try await variables(for: [arguments], on: endpoint).substitute(arguments)
             } catch {
@@ -344,14 +358,19 @@ public struct Runner: Sendable {
             exchange.failure = "\(error)"
             livenessProblem = stopsEndpoint ? nil : "\(error)"
         }
-        let after = livenessProblem == nil ? await snapshot(testCase.stateQueries, on: client) : []
+        // Only a call that must change nothing is judged by the snapshots: an invalid one, or one
+        // answered with an error. A success's change is what it was for.
+        let mustChangeNothing: Bool =
+            if case .success? = exchange.reply?.outcome { testCase.kind == .invalid } else { true }
+        let after =
+            livenessProblem == nil && mustChangeNothing ? await snapshot(testCase.stateQueries, on: client) : []
         var observation = await marks.observation(of: client, exchanges: [exchange], since: start)
         observation.snapshots = zip(testCase.stateQueries, zip(before, after)).map {
             Observation.Snapshot(query: $0.0, before: $0.1.0, after: $0.1.1)
         }
         observation.previousEventTimestamp = previousEvent
         if livenessProblem == nil, let cleanup = testCase.cleanup, case .success? = exchange.reply?.outcome {
-            await clean(up: cleanup, on: client)
+            await clean(up: cleanup, on: client, endpoint: endpoint)
         }
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
@@ -359,6 +378,7 @@ public struct Runner: Sendable {
             observation.endpointLost =
                 "\(livenessProblem)\(exit)" + (tail.isEmpty ? "" : "; stderr tail:\n\(tail)")
         }
+        if negotiates { await client.close() }
         if livenessProblem != nil || stopsEndpoint {
             try? await endpoint.restart()
         }
@@ -370,11 +390,17 @@ public struct Runner: Sendable {
     /// - Parameters:
     ///   - cleanup: what to do.
     ///   - client: the case's client.
-    func clean(up cleanup: TestCase.Cleanup, on client: QMPClient) async {
+    ///   - endpoint: the case's endpoint, whose scratch directory `${scratch}` names.
+    func clean(up cleanup: TestCase.Cleanup, on client: QMPClient, endpoint: Endpoint) async {
         switch cleanup {
         case .endJob(let id): await endJob(id, on: client)
         case .execute(let command, let arguments):
-            _ = try? await client.execute(command, arguments: arguments, timeout: configuration.livenessTimeout)
+            guard
+                let substituted = try? await variables(for: [.object(arguments)], on: endpoint).substitute(
+                    .object(arguments)
+                ).objectValue
+            else { return }
+            _ = try? await client.execute(command, arguments: substituted, timeout: configuration.livenessTimeout)
         }
     }
 
