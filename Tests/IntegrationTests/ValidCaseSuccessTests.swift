@@ -121,6 +121,20 @@ struct ValidCaseSuccessTests {
         }
     }
 
+    @Test func numaCasesRunEachOnAnEndpointOfTheirOwnBeforeTheMachineExists() async throws {
+        let replies = try await Self.replies(["set-numa-node/valid/*", "x-exit-preconfig/valid/*"])
+        #expect(replies.allSatisfy { $0.request.launch.contains("-preconfig") })
+        for command in ["set-numa-node", "x-exit-preconfig"] {
+            #expect(replies.contains { $0.request.command == command && Self.succeeded($0.reply) }, "\(command)")
+        }
+        for (request, reply) in replies {
+            if case .error(let error)? = reply {
+                #expect(!error.desc.contains("permitted only before"), "\(request.id)")
+                #expect(!error.desc.contains("Duplicate NUMA nodeid"), "\(request.id): a node an earlier case set")
+            }
+        }
+    }
+
     @Test func aNodeReferenceInBlockdevAddNamesAFixtureNode() async throws {
         let replies = try await Self.replies(["blockdev-add/valid/*"])
         let raw = replies.filter { $0.request.arguments?["driver"] == "raw" }

@@ -11,7 +11,8 @@ extension ResourceModel {
     /// lists gets that command (with the case's value of its member) as its `cleanup`, so that
     /// an export of the same name can start, and one of a command its `clear` lists gets that
     /// command as its `clearing`, so that a second NBD server can start while the last one
-    /// started stays for the exports after it. Nothing else is removed
+    /// started stays for the exports after it; one of a command its `launch` lists runs on an
+    /// endpoint of its own launched with those words. Nothing else is removed
     /// afterwards: removing is what the stateful sequences test, judged. A valid or invalid case
     /// of a command that creates, destroys or uses a resource gets the state queries to snapshot
     /// (an invalid call, or a valid one answered with an error, must change nothing). Other
@@ -24,6 +25,8 @@ extension ResourceModel {
     public func preparing(_ testCase: TestCase, schema: Schema, values: ValueTable) -> TestCase {
         if testCase.kind == .invalid { return withStateQueries(testCase) }
         guard testCase.kind == .valid else { return testCase }
+        var testCase = testCase
+        testCase.launch = launch[testCase.command] ?? []
         guard var arguments = testCase.arguments?.objectValue, let command = schema.command(named: testCase.command)
         else { return withStateQueries(testCase) }
         let members = schema.argumentMembers(of: command)
@@ -63,6 +66,7 @@ extension ResourceModel {
         )
         prepared.cleanup = cleanup
         prepared.clearing = clearing
+        prepared.launch = testCase.launch
         return withStateQueries(prepared)
     }
 

@@ -90,6 +90,10 @@ public struct ResourceTable: Sendable, Hashable {
     /// member): a running NBD server stopped before `nbd-server-start`, so that the last one
     /// started stays for the exports after it.
     public var clear: [String: Undo] = [:]
+    /// Per command, the words a valid case's own endpoint is launched with, appended to the
+    /// target's command (the table's `launch`): for commands that work only in a state no shared
+    /// endpoint is in (`set-numa-node` before the machine exists, `-preconfig`).
+    public var launch: [String: [String]] = [:]
 
     /// The entry of a kind (empty when the table has none).
     /// - Parameter kind: the kind.
@@ -126,6 +130,17 @@ public struct ResourceTable: Sendable, Hashable {
                     hint: "the first is the one a valid case uses when it has none")
             }
             table.exactlyOne[member.key] = list
+        }
+        for member in document.value["launch"]?.objectValue ?? [:] {
+            guard let words = member.value.arrayValue?.compactMap(\.stringValue), !words.isEmpty,
+                words.count == member.value.arrayValue?.count
+            else {
+                throw document.error(
+                    "expected a non-empty list of command-line words",
+                    at: JSONPath.root.appending("launch").appending(member.key),
+                    hint: "the words are appended to the launched target's command, e.g. [\"-preconfig\"]")
+            }
+            table.launch[member.key] = words
         }
         for (section, keys) in [("undo", ["command", "member", "arguments"]), ("clear", ["command", "arguments"])] {
             for member in document.value[section]?.objectValue ?? [:] {

@@ -207,27 +207,40 @@ public struct Runner: Sendable {
                         && !configuration.allowUnsafe
                     {
                         observation = .notRun(Self.effectsUnknown)
+                    } else if !testCase.launch.isEmpty && !configuration.target.isLaunched {
+                        observation = .notRun(
+                            "needs its own launched endpoint with '\(testCase.launch.joined(separator: " "))'; "
+                                + "the target is not launched by qmp-conform")
                     } else if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
                         observation = .notRun(
                             "has effects beyond the endpoint (\(testCase.effects.names.joined(separator: ", "))); "
                                 + "runs only on a launched endpoint or with --allow-unsafe")
                     } else {
                         var endpoint = main
-                        if item.isDestructive && configuration.target.isLaunched {
+                        // An endpoint of its own, launched with the case's words, for this case only.
+                        var fresh: Endpoint?
+                        if case .launch(let command) = configuration.target, !testCase.launch.isEmpty {
+                            fresh = configuration.makeEndpoint(.launch(command + testCase.launch))
+                            endpoint = fresh!
+                        } else if item.isDestructive && configuration.target.isLaunched {
                             let own = disposable ?? configuration.makeEndpoint(configuration.target)
                             disposable = own
                             endpoint = own
                         }
-                        let (previous, target) = (lastEvent, endpoint)
+                        // Events of another process are not ordered after the job endpoint's.
+                        let (previous, target) = (fresh == nil ? lastEvent : nil, endpoint)
                         var run =
                             await withinWallTime(restarting: target) {
                                 await runCase(testCase, index: index, on: target, previousEvent: previous)
                             } ?? CaseRun(observation: cutShort, roundTrips: 0)
+                        await fresh?.shutDown()
                         run.observation.commandDisabled = outcome.facts.disabledCommands.contains(testCase.command)
                         observation = run.observation
-                        lastEvent =
-                            run.observation.events.last(where: { !$0.timestamp.isUnknown })?.timestamp
-                            ?? lastEvent
+                        if fresh == nil {
+                            lastEvent =
+                                run.observation.events.last(where: { !$0.timestamp.isUnknown })?.timestamp
+                                ?? lastEvent
+                        }
                         outcome.roundTrips += run.roundTrips
                     }
                 }
