@@ -19,6 +19,8 @@ public struct ResourceModel: Sendable {
     public var undo: [String: ResourceTable.Undo]
     /// Per command, what clears the way before a valid case (the table's `clear`).
     public var clear: [String: ResourceTable.Undo]
+    /// The commands whose request carries a file descriptor (the table's `passes-fd`).
+    public var passesDescriptor: Set<String>
 
     /// Infers the model.
     /// - Parameters:
@@ -41,6 +43,7 @@ public struct ResourceModel: Sendable {
         exactlyOne = table.exactlyOne
         undo = table.undo
         clear = table.clear
+        passesDescriptor = table.passesDescriptor
     }
 
     /// The resource of a kind.

@@ -68,6 +68,10 @@ public struct TestCase: Sendable, Hashable, Comparable {
     /// the runner does before the case, whatever it finds. Set by `ResourceModel.preparing(_:)`;
     /// not judged, not in the case's transcript.
     public var clearing: Cleanup?
+    /// Whether the request carries a file descriptor (`SCM_RIGHTS`: `getfd`, `add-fd`): the
+    /// runner passes a file of the endpoint's scratch directory with it, and the transcript marks
+    /// the write `(+1 fd)`. Set by `ResourceModel.preparing(_:)` from the table's `passes-fd`.
+    public var passesDescriptor = false
 
     /// Creates a case; the id is derived from the command, kind and request.
     public init(

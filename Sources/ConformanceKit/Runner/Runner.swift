@@ -309,7 +309,7 @@ public struct Runner: Sendable {
             try? await endpoint.restart()
             return CaseRun(observation: Observation(ending: .unreachable("\(error)")), roundTrips: 0)
         }
-        if let clearing = testCase.clearing { await clean(up: clearing, on: client) }
+        if let clearing = testCase.clearing { await clean(up: clearing, on: client, of: endpoint) }
         let marks = await Marks(client)
         let before = await snapshot(testCase.stateQueries, on: client)
         var request: JSONObject = ["execute": .string(testCase.command)]
@@ -329,12 +329,31 @@ public struct Runner: Sendable {
         if !stopsEndpoint {
             batch.append(["execute": .string(livenessCommand), "id": .string("qmp-conform-\(index)-alive")])
         }
+        var files: [PassedFile] = []
+        if testCase.passesDescriptor {
+            do throws(TransportError) {
+                files = [try await passedFile(of: endpoint)]
+            } catch {
+                return CaseRun(observation: Observation(ending: .broken("\(error)")), roundTrips: 0)
+            }
+        }
         var exchange = Observation.Exchange(request: request, sentAt: client.options.clock())
         var livenessProblem: String?
         do {
             let outcomes = try await client.outcomes(
                 pipelined: batch,
-                timeouts: [configuration.caseTimeout, configuration.caseTimeout + configuration.livenessTimeout])
+                timeouts: [configuration.caseTimeout, configuration.caseTimeout + configuration.livenessTimeout],
+                passing: files)
+            // Nothing was sent: the transport cannot pass a descriptor, or the file cannot be opened.
+            if case .failure(.transport(let error)) = outcomes[0] {
+                switch error {
+                case .descriptorPassingNeedsUnixSocket:
+                    return CaseRun(observation: .notRun("\(error)"), roundTrips: 0)
+                case .passedFileUnavailable, .passedFileNotAllowed:
+                    return CaseRun(observation: Observation(ending: .broken("\(error)")), roundTrips: 0)
+                default: break
+                }
+            }
             switch outcomes[0] {
             case .success(let value): exchange.reply = value
             case .failure(let error): exchange.failure = "\(error)"
@@ -351,7 +370,7 @@ public struct Runner: Sendable {
         }
         observation.previousEventTimestamp = previousEvent
         if livenessProblem == nil, let cleanup = testCase.cleanup, case .success? = exchange.reply?.outcome {
-            await clean(up: cleanup, on: client)
+            await clean(up: cleanup, on: client, of: endpoint)
         }
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
@@ -366,16 +385,33 @@ public struct Runner: Sendable {
     }
 
     /// Clears the way before a valid case, or undoes what one that succeeded started after its
-    /// observation (not judged, not in its transcript): ends a job, or executes a command once.
+    /// observation (not judged, not in its transcript): ends a job, or executes a command once
+    /// (passing a descriptor when it takes one).
     /// - Parameters:
     ///   - cleanup: what to do.
     ///   - client: the case's client.
-    func clean(up cleanup: TestCase.Cleanup, on client: QMPClient) async {
+    ///   - endpoint: the case's endpoint, whose scratch directory holds a file to pass.
+    func clean(up cleanup: TestCase.Cleanup, on client: QMPClient, of endpoint: Endpoint) async {
         switch cleanup {
         case .endJob(let id): await endJob(id, on: client)
         case .execute(let command, let arguments):
             _ = try? await client.execute(command, arguments: arguments, timeout: configuration.livenessTimeout)
+        case .executePassingDescriptor(let command, let arguments):
+            guard let file = try? await passedFile(of: endpoint) else { return }
+            _ = try? await client.execute(
+                command, arguments: arguments, passing: [file], timeout: configuration.livenessTimeout)
         }
+    }
+
+    /// The file whose descriptor a request passes (`getfd`, `add-fd`): `PassedFile.defaultName`
+    /// in the endpoint's scratch directory, the launched endpoint's own or, for one the run did
+    /// not launch, the tool's private directory (`Endpoint.scratchDirectory`): never another host
+    /// file.
+    /// - Parameter endpoint: the endpoint.
+    /// - Returns: the file.
+    /// - Throws: `TransportError.passedFileNotAllowed` when the directory is no absolute path.
+    func passedFile(of endpoint: Endpoint) async throws(TransportError) -> PassedFile {
+        try PassedFile(directory: await endpoint.scratchDirectory)
     }
 
     /// Ends a job a valid case started, after its observation (not judged, not in its
@@ -500,13 +536,15 @@ public struct Runner: Sendable {
         return observation
     }
 
-    /// Connects, fills the scenario's variables and carries its steps out.
+    /// Connects, fills the scenario's variables (and the file its steps pass, if any pass one)
+    /// and carries its steps out.
     /// - Throws: when the endpoint cannot be reached or a port cannot be had.
     private func carryOut(_ scenario: Scenario, on endpoint: Endpoint) async throws -> Observation {
         let client = try await endpoint.connect()
         let variables = try await variables(scenario.references, on: endpoint)
+        let passes = (scenario.steps + scenario.cleanup).contains(where: \.passesDescriptor)
         return await ScenarioRunner(replyTimeout: configuration.caseTimeout).run(
-            scenario, on: client, variables: variables)
+            scenario, on: client, variables: variables, passing: passes ? try await passedFile(of: endpoint) : nil)
     }
 
     /// Runs a stateful sequence on the job's endpoint.
