@@ -498,8 +498,12 @@ public struct Runner: Sendable {
     /// Runs a scenario: on a fresh endpoint of its own when the run launches endpoints (with the
     /// scenario's `launch` arguments, e.g. `-machine pc -S`), else on the job's endpoint. A
     /// stateful sequence runs on the job's endpoint (it cleans up after itself), and only when
-    /// the run launched it or `allowUnsafe` says so; one that broke restarts the endpoint.
+    /// the run launched it or `allowUnsafe` says so; one that broke restarts the endpoint. One
+    /// whose steps pass a file descriptor is not run against a TCP endpoint, which cannot take one.
     func runScenario(_ scenario: Scenario, main: Endpoint, facts: EndpointFacts) async -> Observation {
+        if case .tcp(let address) = configuration.target, scenario.passesDescriptor {
+            return .notRun("\(TransportError.descriptorPassingNeedsUnixSocket(address: "tcp:\(address)"))")
+        }
         if scenario.kind == .stateful { return await runSequence(scenario, on: main, facts: facts) }
         var command: [String] = []
         if case .launch(let launched) = configuration.target { command = Self.withoutFixture(launched) }
@@ -542,9 +546,9 @@ public struct Runner: Sendable {
     private func carryOut(_ scenario: Scenario, on endpoint: Endpoint) async throws -> Observation {
         let client = try await endpoint.connect()
         let variables = try await variables(scenario.references, on: endpoint)
-        let passes = (scenario.steps + scenario.cleanup).contains(where: \.passesDescriptor)
         return await ScenarioRunner(replyTimeout: configuration.caseTimeout).run(
-            scenario, on: client, variables: variables, passing: passes ? try await passedFile(of: endpoint) : nil)
+            scenario, on: client, variables: variables,
+            passing: scenario.passesDescriptor ? try await passedFile(of: endpoint) : nil)
     }
 
     /// Runs a stateful sequence on the job's endpoint.

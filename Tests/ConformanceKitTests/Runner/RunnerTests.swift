@@ -357,6 +357,21 @@ struct RunnerTests {
                 == .notRun("launches a machine, and the target's program (qemu-storage-daemon) emulates none"))
     }
 
+    @Test func aScenarioThatPassesADescriptorIsNotRunOverTCPAndSaysWhatWould() async throws {
+        let unreachable: Runner.EndpointFactory = {
+            Endpoint(target: $0, opener: { _ throws(QMPProtocolError) in throw .endOfStream })
+        }
+        let runner = Runner(
+            configuration: .init(target: .tcp("127.0.0.1:4444"), makeEndpoint: unreachable), schema: Self.schema)
+        var scenario = try Self.scenario(#"[ { "execute": "getfd", "arguments": { "fdname": "f" } } ]"#)
+        scenario.steps[0].passesDescriptor = true
+        let observation = await runner.runScenario(
+            scenario, main: unreachable(.tcp("127.0.0.1:4444")), facts: EndpointFacts())
+        #expect(
+            observation.ending
+                == .notRun("\(TransportError.descriptorPassingNeedsUnixSocket(address: "tcp:127.0.0.1:4444"))"))
+    }
+
     static let vendorSchema = try! SchemaLoader.loadSource(
         files: ["v": "{ 'command': 'query-status' }\n{ 'command': '__com.vendor_x', 'data': { 'name': 'str' } }"],
         main: "v"
