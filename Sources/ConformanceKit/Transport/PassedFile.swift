@@ -20,9 +20,9 @@ public struct PassedFile: Sendable, Hashable, CustomStringConvertible {
 
     /// Names a file inside a scratch directory.
     /// - Parameters:
-    ///   - directory: the scratch directory.
+    ///   - directory: the scratch directory, an absolute path.
     ///   - name: a plain file name: not empty, not `.` or `..`, no `/` and no NUL.
-    /// - Throws: `TransportError.passedFileNotAllowed` for any other name.
+    /// - Throws: `TransportError.passedFileNotAllowed` for any other name or a relative directory.
     public init(directory: String, name: String = PassedFile.defaultName) throws(TransportError) {
         guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.utf8.contains(0),
             directory.hasPrefix("/")

@@ -157,6 +157,11 @@ struct ResourceModelTests {
         #expect(prepared.clearing == nil)
     }
 
+    @Test func aPassesFdEntryIsAListOfCommandNames() throws {
+        let text = #"{ "kinds": {}, "passes-fd": "getfd" }"#
+        #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
+    }
+
     @Test func theReviewedTablePassesDescriptorsWithGetfdAndAddFdAndMakesWhatClosefdAndRemoveFdName() {
         let table = Fixtures.caseDirectory.resources
         #expect(table.passesDescriptor == ["getfd", "add-fd"])
