@@ -40,9 +40,11 @@ struct ScenarioIntegrationTests {
                       "events": [ { "name": "STOP", "within_ms": 50 } ] } ] }
                 """#.utf8), file: "inline.json", relativePath: "inline/wrong.json")
         let schema = try await IntegrationSupport.liveSchema().schema
+        // As `RunPlan` does: the steps of `getfd` and `add-fd` pass a file descriptor.
+        let model = ResourceModel(schema: schema, table: try IntegrationSupport.caseDirectory().resources)
         let runner = Runner(configuration: .init(target: .defaultLaunch, jobs: 1), schema: schema)
         let run = await ConformanceRun(runner: runner, oracle: Oracle(schema: schema))
-            .run((scenarios + [wrong]).map { .scenario($0) })
+            .run((scenarios + [wrong]).map { .scenario(model.preparing($0)) })
         let path = IntegrationSupport.packageRoot.appendingPathComponent("cases/waivers-qemu-7.2.json").path
         let waivers = try Waivers.load(Array(try String(contentsOfFile: path, encoding: .utf8).utf8), file: path)
         let today = CalendarDate(secondsSince1970: Host.wallClock())
