@@ -94,7 +94,7 @@ public struct Waivers: Sendable, Hashable {
 
     /// What the waivers did in a run: which expired waivers failed cases again, and which
     /// waivers are stale: their cases ran, and none of them failed (a waiver whose cases did not
-    /// run at all is not stale: this run says nothing about its deviation).
+    /// run at all, or were all skipped, is not stale: this run says nothing about its deviation).
     /// - Parameters:
     ///   - results: the judged results before waivers were applied.
     ///   - today: the day of the run.
@@ -102,7 +102,10 @@ public struct Waivers: Sendable, Hashable {
     /// - Returns: the review, waivers in file order.
     public func review(_ results: [CaseResult], today: CalendarDate, staleFailsRun: Bool = false) -> Review {
         let failing = results.filter { Self.failures(of: $0.verdict) != nil }
-        let ran = Set(waivers.indices.filter { index in results.contains { waivers[index].matches($0) } })
+        let ran = Set(
+            waivers.indices.filter { index in
+                results.contains { if case .skipped = $0.verdict { false } else { waivers[index].matches($0) } }
+            })
         var deciding = Set<Int>()
         var matching = Set<Int>()
         for result in failing {
