@@ -1,8 +1,12 @@
 /// Generates the stateful sequences of a schema from its `ResourceModel`: for every kind with a
 /// producer and destroyer, a lifecycle (create, the query lists it as created, a second create
 /// fails, destroy, the query no longer lists it, a second destroy fails with the documented
-/// class, promised events within their windows); for every consumer, a valid call naming a
-/// resource the sequence created first, then the query, then clean-up.
+/// class, promised events within their windows; a kind's `setup` before and `teardown` after);
+/// for every consumer, a valid call naming a resource the sequence created first, then the
+/// query, then clean-up. Where the table has a `reach` recipe for the consumer, the sequence
+/// first puts the resource in the state the call needs (waiting for the events that mark it,
+/// within windows of seconds), and the call must then succeed, with its promised events and the
+/// recipe's queries showing its effect.
 ///
 /// Pipeline position: `ResourceModel` + `CaseDirectory` → [`Scenario`] of kind `.stateful` →
 /// `RunPlan` → `Runner` (as scenarios: `ScenarioRunner` observes, the `Oracle` judges). It does
