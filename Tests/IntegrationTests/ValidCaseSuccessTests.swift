@@ -65,6 +65,76 @@ struct ValidCaseSuccessTests {
         }
     }
 
+    /// Whether a reply is a success.
+    static func succeeded(_ reply: QMPReply.Outcome?) -> Bool { if case .success? = reply { true } else { false } }
+
+    @Test func aValidQmpCapabilitiesGoesFirstOnAFreshConnectionAndSucceeds() async throws {
+        let replies = try await Self.replies(["qmp_capabilities/valid/*", "query-version/valid/*"])
+        #expect(replies.count >= 2)
+        for (request, reply) in replies {
+            #expect(Self.succeeded(reply), "\(request.id) \(request.summary): \(String(describing: reply))")
+        }
+    }
+
+    @Test func membersWhoseMeaningDependsOnTheCommandFindWhatTheyName() async throws {
+        let commands = [
+            "qom-get", "qom-list", "qom-set", "x-query-virtio-status", "trace-event-get-state",
+            "query-cpu-model-expansion", "screendump", "dump-guest-memory",
+        ]
+        let replies = try await Self.replies(commands.map { "\($0)/valid/*" })
+        for command in commands {
+            #expect(
+                replies.contains { $0.request.command == command && Self.succeeded($0.reply) },
+                "\(command): \(replies.filter { $0.request.command == command }.map(\.reply))")
+        }
+    }
+
+    @Test func aValidCaseNamingAFileInTheScratchDirectoryFindsOne() async throws {
+        let replies = try await Self.replies(["blockdev-change-medium/valid/*", "chardev-add/valid/*"])
+        let medium = replies.filter { $0.request.command == "blockdev-change-medium" }
+        #expect(medium.contains { Self.succeeded($0.reply) }, "\(medium.map(\.reply))")
+        let serial = replies.filter { $0.request.arguments?["backend"]?["type"] == "serial" }
+        #expect(!serial.isEmpty && serial.allSatisfy { Self.succeeded($0.reply) }, "\(serial.map(\.reply))")
+    }
+
+    @Test func eachChardevChangeFindsItsChardevBecauseTheRunnerAddsItBackBefore() async throws {
+        let replies = try await Self.replies(["chardev-change/valid/*"])
+        #expect(replies.contains { Self.succeeded($0.reply) })
+        for (request, reply) in replies {
+            if case .error(let error)? = reply { #expect(!error.desc.contains("does not exist"), "\(request.id)") }
+        }
+    }
+
+    @Test func anExportFindsAnNBDServerRunningBecauseTheRunnerStartsOneBefore() async throws {
+        let replies = try await Self.replies(["block-export-add/valid/*"])
+        #expect(replies.contains { Self.succeeded($0.reply) })
+        for (request, reply) in replies {
+            if case .error(let error)? = reply { #expect(!error.desc.contains("not running"), "\(request.id)") }
+        }
+    }
+
+    @Test func aBackupOrMirrorCreatesItsTargetInTheScratchDirectory() async throws {
+        let replies = try await Self.replies(["drive-backup/valid/*", "drive-mirror/valid/*"])
+        #expect(replies.allSatisfy { $0.request.arguments?["target"]?.stringValue?.hasPrefix("${scratch}/") == true })
+        for command in ["drive-backup", "drive-mirror"] {
+            #expect(replies.contains { $0.request.command == command && Self.succeeded($0.reply) }, "\(command)")
+        }
+    }
+
+    @Test func numaCasesRunEachOnAnEndpointOfTheirOwnBeforeTheMachineExists() async throws {
+        let replies = try await Self.replies(["set-numa-node/valid/*", "x-exit-preconfig/valid/*"])
+        #expect(replies.allSatisfy { $0.request.launch.contains("-preconfig") })
+        for command in ["set-numa-node", "x-exit-preconfig"] {
+            #expect(replies.contains { $0.request.command == command && Self.succeeded($0.reply) }, "\(command)")
+        }
+        for (request, reply) in replies {
+            if case .error(let error)? = reply {
+                #expect(!error.desc.contains("permitted only before"), "\(request.id)")
+                #expect(!error.desc.contains("Duplicate NUMA nodeid"), "\(request.id): a node an earlier case set")
+            }
+        }
+    }
+
     @Test func aNodeReferenceInBlockdevAddNamesAFixtureNode() async throws {
         let replies = try await Self.replies(["blockdev-add/valid/*"])
         let raw = replies.filter { $0.request.arguments?["driver"] == "raw" }

@@ -34,7 +34,7 @@ public struct CaseGenerator: Sendable {
     }
 
     let schema: Schema
-    let synthesizer: ValueSynthesizer
+    private(set) var synthesizer: ValueSynthesizer
     let policy: SafetyPolicy
     let options: Options
 
@@ -72,6 +72,18 @@ public struct CaseGenerator: Sendable {
     ///   - notes: where budget cuts and arguments without a finite value are reported.
     /// - Returns: valid, invalid and doc cases, in that order.
     func cases(for command: Command, notes: inout [Diagnostic]) -> [TestCase] {
+        building(for: command.name).casesOfItsCommand(command, notes: &notes)
+    }
+
+    /// The same generator with its synthesizer building one command's arguments.
+    func building(for command: String) -> CaseGenerator {
+        var scoped = self
+        scoped.synthesizer = synthesizer.building(for: command)
+        return scoped
+    }
+
+    /// `cases(for:)` on a generator already scoped to the command.
+    private func casesOfItsCommand(_ command: Command, notes: inout [Diagnostic]) -> [TestCase] {
         if let arguments = command.arguments, !synthesizer.heights.isFinite(arguments) {
             notes.append(.noFiniteArguments(command, type: arguments))
         }

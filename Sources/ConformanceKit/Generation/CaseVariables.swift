@@ -128,6 +128,30 @@ public struct CaseVariables: Sendable, Hashable {
         }
     }
 
+    /// The files directly inside the scratch directory that a value's strings name as a whole
+    /// (`${scratch}/NAME`), in document order, each once.
+    /// - Parameter value: the value.
+    /// - Returns: the file names.
+    public static func scratchFiles(in value: JSONValue) -> [String] {
+        var names: [String] = []
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .string(let text):
+                let prefix = "${scratch}/"
+                guard text.hasPrefix(prefix) else { return }
+                let name = String(text.dropFirst(prefix.count))
+                if !name.isEmpty, !name.contains("/"), !name.contains("${"), !names.contains(name) {
+                    names.append(name)
+                }
+            case .array(let elements): elements.forEach(collect)
+            case .object(let object): object.members.forEach { collect($0.value) }
+            default: break
+            }
+        }
+        collect(value)
+        return names
+    }
+
     /// The value with every reference replaced.
     /// - Parameter value: a value from a scenario file.
     /// - Returns: the value to send or compare.

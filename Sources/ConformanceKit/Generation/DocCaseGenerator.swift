@@ -88,11 +88,11 @@ struct DocCaseGenerator {
             for member in shape {
                 guard let current = members[member.name] else { continue }
                 if case .string = current {
-                    let role = generator.synthesizer.table.role(
-                        member: member.name, documentation: member.documentation)
+                    let synthesizer = generator.synthesizer
+                    let role = synthesizer.table.role(
+                        member: member.name, documentation: member.documentation, command: synthesizer.command)
                     if Self.hostRoles.contains(role) {
-                        members[member.name] = .string(
-                            generator.synthesizer.table.value(member: member.name, documentation: member.documentation))
+                        members[member.name] = .string(synthesizer.table.value(role: role, member: member.name))
                         continue
                     }
                 }

@@ -11,10 +11,12 @@ extension ResourceModel {
     /// lists gets that command (with the case's value of its member) as its `cleanup`, so that
     /// an export of the same name can start, and one of a command its `clear` lists gets that
     /// command as its `clearing`, so that a second NBD server can start while the last one
-    /// started stays for the exports after it. Nothing else is removed
-    /// afterwards: removing is what the stateful sequences test, judged. An invalid case of a
-    /// command that creates, destroys or uses a resource gets the state queries to snapshot.
-    /// Other cases are returned as they are.
+    /// started stays for the exports after it; one of a command its `launch` lists runs on an
+    /// endpoint of its own launched with those words. Nothing else is removed
+    /// afterwards: removing is what the stateful sequences test, judged. A valid or invalid case
+    /// of a command that creates, destroys or uses a resource gets the state queries to snapshot
+    /// (an invalid call, or a valid one answered with an error, must change nothing). Other
+    /// cases are returned as they are.
     /// - Parameters:
     ///   - testCase: a generated case.
     ///   - schema: the schema it was generated from.
@@ -22,9 +24,11 @@ extension ResourceModel {
     /// - Returns: the case to run.
     public func preparing(_ testCase: TestCase, schema: Schema, values: ValueTable) -> TestCase {
         if testCase.kind == .invalid { return withStateQueries(testCase) }
-        guard testCase.kind == .valid, var arguments = testCase.arguments?.objectValue,
-            let command = schema.command(named: testCase.command)
-        else { return testCase }
+        guard testCase.kind == .valid else { return testCase }
+        var testCase = testCase
+        testCase.launch = launch[testCase.command] ?? []
+        guard var arguments = testCase.arguments?.objectValue, let command = schema.command(named: testCase.command)
+        else { return withStateQueries(testCase) }
         let members = schema.argumentMembers(of: command)
         if let group = exactlyOne[testCase.command]?.filter({ name in members.contains { $0.name == name } }),
             let kept = group.first(where: { arguments[$0] != nil }) ?? group.first
@@ -46,19 +50,24 @@ extension ResourceModel {
         let cleanup =
             job.map { TestCase.Cleanup.endJob(id: $0) }
             ?? undo[testCase.command].map { undo in
-                var undoing: JSONObject = [:]
+                var undoing = undo.arguments
                 if let member = undo.member { undoing[member] = arguments[member] }
                 return TestCase.Cleanup.execute(command: undo.command, arguments: undoing)
             }
-        let clearing = clear[testCase.command].map { TestCase.Cleanup.execute(command: $0.command, arguments: [:]) }
-        guard .object(arguments) != testCase.arguments || cleanup != nil || clearing != nil else { return testCase }
+        let clearing = clear[testCase.command].map {
+            TestCase.Cleanup.execute(command: $0.command, arguments: $0.arguments)
+        }
+        guard .object(arguments) != testCase.arguments || cleanup != nil || clearing != nil else {
+            return withStateQueries(testCase)
+        }
         var prepared = TestCase(
             command: testCase.command, kind: testCase.kind, summary: testCase.summary, arguments: .object(arguments),
             expectation: testCase.expectation, tags: testCase.labels, effects: testCase.effects, origin: testCase.origin
         )
         prepared.cleanup = cleanup
         prepared.clearing = clearing
-        return prepared
+        prepared.launch = testCase.launch
+        return withStateQueries(prepared)
     }
 
     /// The first producer link of a command, with its kind.
@@ -69,7 +78,7 @@ extension ResourceModel {
         return nil
     }
 
-    /// An invalid case of a command that creates, destroys or uses a resource, with the queries
+    /// A case of a command that creates, destroys or uses a resource, with the queries
     /// of those resources (and of the ones they live in) as its state queries.
     private func withStateQueries(_ testCase: TestCase) -> TestCase {
         var queries: [Resource.Query] = []

@@ -19,6 +19,8 @@ public struct ResourceModel: Sendable {
     public var undo: [String: ResourceTable.Undo]
     /// Per command, what clears the way before a valid case (the table's `clear`).
     public var clear: [String: ResourceTable.Undo]
+    /// Per command, the words a valid case's own endpoint is launched with (the table's `launch`).
+    public var launch: [String: [String]]
 
     /// Infers the model.
     /// - Parameters:
@@ -55,6 +57,7 @@ public struct ResourceModel: Sendable {
         exactlyOne = table.exactlyOne
         undo = table.undo
         clear = table.clear
+        launch = table.launch
     }
 
     /// The resource of a kind.

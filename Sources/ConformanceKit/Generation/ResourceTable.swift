@@ -70,13 +70,16 @@ public struct ResourceTable: Sendable, Hashable {
     }
 
     /// What undoes a valid case's success when the next case would trip over what it left (a
-    /// second `nbd-server-start` fails while the first server runs): a command, given the
-    /// case's own value of `member` under the same name, if it names one.
+    /// second `nbd-server-start` fails while the first server runs), or clears the way before
+    /// one: a command with fixed `arguments` (which may name `${scratch}`), given the case's own
+    /// value of `member` under the same name, if it names one.
     public struct Undo: Sendable, Hashable {
         /// The command that undoes it (`nbd-server-stop`, `block-export-del`).
         public var command: String
         /// The member whose value the case sent and the undoing command takes (`id`), if any.
         public var member: String?
+        /// The arguments it always takes.
+        public var arguments: JSONObject = [:]
     }
 
     /// What the table says about one kind.
@@ -131,6 +134,10 @@ public struct ResourceTable: Sendable, Hashable {
     /// Per consumer command, the recipe that puts what it names in the state it needs, so that
     /// its sequence expects success (the table's `reach`).
     public var reach: [String: Reach] = [:]
+    /// Per command, the words a valid case's own endpoint is launched with, appended to the
+    /// target's command (the table's `launch`): for commands that work only in a state no shared
+    /// endpoint is in (`set-numa-node` before the machine exists, `-preconfig`).
+    public var launch: [String: [String]] = [:]
 
     /// The entry of a kind (empty when the table has none).
     /// - Parameter kind: the kind.
@@ -168,18 +175,33 @@ public struct ResourceTable: Sendable, Hashable {
             }
             table.exactlyOne[member.key] = list
         }
-        for (section, keys) in [("undo", ["command", "member"]), ("clear", ["command"])] {
+        for member in document.value["launch"]?.objectValue ?? [:] {
+            guard let words = member.value.arrayValue?.compactMap(\.stringValue), !words.isEmpty,
+                words.count == member.value.arrayValue?.count
+            else {
+                throw document.error(
+                    "expected a non-empty list of command-line words",
+                    at: JSONPath.root.appending("launch").appending(member.key),
+                    hint: "the words are appended to the launched target's command, e.g. [\"-preconfig\"]")
+            }
+            table.launch[member.key] = words
+        }
+        for (section, keys) in [("undo", ["command", "member", "arguments"]), ("clear", ["command", "arguments"])] {
             for member in document.value[section]?.objectValue ?? [:] {
                 let path = JSONPath.root.appending(section).appending(member.key)
                 let name = member.value["member"]
+                let arguments = member.value["arguments"]
                 guard let command = member.value["command"]?.stringValue, name == nil || name?.stringValue != nil,
+                    arguments == nil || arguments?.objectValue != nil,
                     member.value.objectValue?.keys.allSatisfy(keys.contains) == true
                 else {
                     throw document.error(
                         "expected an object with " + keys.map { "'\($0)'" }.joined(separator: " and maybe "), at: path,
-                        hint: "'member' is the case's member whose value the command takes under the same name")
+                        hint: "'member' is the case's member whose value the command takes under the same name; "
+                            + "'arguments' an object of the arguments it always takes")
                 }
-                let undo = Undo(command: command, member: name?.stringValue)
+                let undo = Undo(
+                    command: command, member: name?.stringValue, arguments: arguments?.objectValue ?? [:])
                 if section == "undo" { table.undo[member.key] = undo } else { table.clear[member.key] = undo }
             }
         }

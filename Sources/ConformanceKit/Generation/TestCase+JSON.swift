@@ -6,6 +6,7 @@ extension TestCase {
             "expect": expectation.json, "tags": .array(tags.map { .string($0) }), "origin": .string(origin),
         ]
         if let arguments { object["arguments"] = arguments }
+        if !launch.isEmpty { object["launch"] = .array(launch.map { .string($0) }) }
         return .object(object)
     }
 }

@@ -68,6 +68,11 @@ public struct TestCase: Sendable, Hashable, Comparable {
     /// the runner does before the case, whatever it finds. Set by `ResourceModel.preparing(_:)`;
     /// not judged, not in the case's transcript.
     public var clearing: Cleanup?
+    /// For a valid case that needs an endpoint of its own in a state no shared one is in (before
+    /// the machine exists): the words appended to the launched target's command (`-preconfig`).
+    /// Empty: the job's endpoint. Set by `ResourceModel.preparing(_:)`; the case is skipped when
+    /// the run does not launch its endpoint.
+    public var launch: [String] = []
 
     /// Creates a case; the id is derived from the command, kind and request.
     public init(

@@ -9,6 +9,9 @@ enum ValueSafety {
     static let loopbackHosts: Set<String> = ["127.0.0.1", "::1", "localhost", "[::1]"]
     /// The placeholders a value-table template may use.
     static let placeholders = ["member", "scratch", "free_port"]
+    /// Where QOM paths start (`/machine/peripheral/...`, `/objects/...`): names inside QEMU, not
+    /// host paths. `ValueTable` lets a role hold one only where a command takes a QOM path.
+    static let qomRoots = ["/machine/", "/objects/"]
     /// Text that asks a shell or QEMU to run a program.
     static let spawning = ["exec:", "`", "$("]
 
@@ -29,12 +32,24 @@ enum ValueSafety {
         if lower.hasPrefix("tcp:") || lower.hasPrefix("udp:") || lower.hasPrefix("rdma:") {
             return lower.hasPrefix("tcp:127.0.0.1:") ? nil : "migration URI to a host other than loopback"
         }
+        if lower.hasPrefix("file:") {
+            let path = String(text.dropFirst(5))
+            return path.hasPrefix("${scratch}/") ? unsafety(path) : "file: URI outside the scratch directory"
+        }
+        if isQOMPath(text) { return nil }
         if text.hasPrefix("/") || text.hasPrefix("~") || text.hasPrefix("./") || text.hasPrefix("../") {
             return "host path outside the scratch directory"
         }
         if text.contains("/"), !text.hasPrefix("${scratch}") { return "path-like value outside the scratch directory" }
         if text.hasPrefix("${scratch}"), text.contains("..") { return "escapes the scratch directory" }
         return addressUnsafety(text, lower: lower)
+    }
+
+    /// Whether a value is a QOM path (under a QOM root, never climbing out of it).
+    /// - Parameter text: a value.
+    /// - Returns: whether it names a QOM object rather than a host path.
+    static func isQOMPath(_ text: String) -> Bool {
+        qomRoots.contains(where: text.hasPrefix) && !text.contains("..") && !text.contains("${")
     }
 
     /// What is unsafe about a value that is an address (a dotted quad, `host:port`, IPv6).

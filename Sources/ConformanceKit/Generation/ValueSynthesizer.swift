@@ -25,6 +25,8 @@ struct ValueSynthesizer: Sendable {
 
     let schema: Schema
     let table: ValueTable
+    /// The command whose arguments are being built, for the table's per-command entries.
+    private(set) var command: String?
     /// With 0, defaults are the first enum value, union branch and alternate branch; any other
     /// seed picks among them by hash, so different seeds spread the defaults over the choices.
     let seed: UInt64
@@ -46,6 +48,15 @@ struct ValueSynthesizer: Sendable {
         heights = ValueHeights(schema: schema)
     }
 
+    /// The same synthesizer building the arguments of one command.
+    /// - Parameter command: the command's name.
+    /// - Returns: the synthesizer.
+    func building(for command: String) -> ValueSynthesizer {
+        var scoped = self
+        scoped.command = command
+        return scoped
+    }
+
     /// A deterministic choice of `0..<count` for a named decision under the seed.
     func choice(_ count: Int, _ key: String) -> Int {
         guard seed != 0, count > 1 else { return 0 }
@@ -64,6 +75,11 @@ struct ValueSynthesizer: Sendable {
             case .builtin(let builtin): return minimal(builtin, slot: slot)
             case .enumeration(let enumeration):
                 guard !enumeration.values.isEmpty else { return "" }
+                if let slot, let wanted = table.enumValue(member: slot.name, command: command),
+                    enumeration.values.contains(where: { $0.name == wanted })
+                {
+                    return .string(wanted)
+                }
                 return .string(enumeration.values[choice(enumeration.values.count, name)].name)
             case .object(let object): return .object(minimalObject(object, branch: nil, depth: depth + 1))
             case .alternate(let alternate):
@@ -87,12 +103,25 @@ struct ValueSynthesizer: Sendable {
     func minimal(_ builtin: BuiltinType, slot: Slot?) -> JSONValue {
         switch builtin {
         case .str:
-            return .string(slot.map { table.value(member: $0.name, documentation: $0.documentation) } ?? "qmp-conform")
+            return .string(
+                slot.map { table.value(member: $0.name, documentation: $0.documentation, command: command) }
+                    ?? "qmp-conform")
         case .bool: return false
         case .null: return .null
-        case .any: return "qmp-conform"
+        case .any:
+            // A value of any type: the table's integer when it names one (a QOM property's).
+            guard let slot, let number = table.integer(member: slot.name, command: command) else {
+                return "qmp-conform"
+            }
+            return .int(number)
         case .number: return 1.5
-        default: return 0
+        default:
+            // The table's integer where the type's smallest value is one QEMU refuses (a
+            // bitmap granularity of 0), as long as the type takes it.
+            guard let slot, let number = table.integer(member: slot.name, command: command),
+                builtin.integerRange.map({ $0.min <= number && (number < 0 || UInt64(number) <= $0.max) }) ?? true
+            else { return 0 }
+            return .int(number)
         }
     }
 
@@ -143,6 +172,11 @@ struct ValueSynthesizer: Sendable {
             guard depth < maximumDepth else {
                 let measure = { heights.branchMeasure($0, of: object, in: schema)! }
                 return finite.min { measure($0) < measure($1) }?.name
+            }
+            if let wanted = table.enumValue(member: variants.tag, command: command),
+                finite.contains(where: { $0.name == wanted })
+            {
+                return wanted
             }
             guard !finite.isEmpty else { return nil }
             return finite[choice(finite.count, variants.cases.map(\.name).joined(separator: ","))].name

@@ -43,6 +43,10 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
     case eventUnexpected
     /// An invalid call changed what a query lists (QMP spec section 5: it must change nothing).
     case invalidChangedState
+    /// A valid call answered with an error changed what a query lists: an error reply means the
+    /// command did nothing, so the state must be as it was (a failed `chardev-change` must not
+    /// remove the chardev it was to change).
+    case failedCallChangedState
     /// A valid call of a stateful sequence did not find the resource the sequence created.
     case consumerTargetMissing
     /// A protocol check found the endpoint breaking a section of the QMP spec.
@@ -72,7 +76,8 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         .invalidAccepted, .notAValidationError, .errorClass, .errorNamesWrongMember, .validRejected,
         .docExampleRejected, .docReplyShape, .documentedErrorMissing, .returnsConformance, .eventUnknown,
         .eventTimestampOrder, .returnMismatch, .errorMismatch, .captureMissing, .eventMissing, .eventLate, .eventOrder,
-        .eventUnexpected, .invalidChangedState, .consumerTargetMissing, .protocolFault, .errored, .waiverExpired,
+        .eventUnexpected, .invalidChangedState, .failedCallChangedState, .consumerTargetMissing, .protocolFault,
+        .errored, .waiverExpired,
         .baselineRegression,
         .baselineChanged, .timingRegression, .differsFromReference,
     ]
@@ -121,6 +126,7 @@ public enum FailureRule: Sendable, Hashable, CustomStringConvertible {
         case .eventUnexpected: "event-unexpected"
         case .consumerTargetMissing: "consumer-target-missing"
         case .invalidChangedState: "invalid-changed-state"
+        case .failedCallChangedState: "failed-call-changed-state"
         case .qmpSpec(let section): "qmp-spec-\(section)"
         case .protocolFault: "protocol-fault"
         case .errored: "errored"

@@ -116,7 +116,11 @@ public struct Oracle: Sendable {
         }
         var findings = judgeReply(testCase, reply)
         if case .skipped(let reason) = findings.verdict { return .skipped(reason) }
-        findings.list += stateFailures(observation.snapshots)
+        if testCase.kind == .invalid {
+            findings.list += stateFailures(observation.snapshots, rule: .invalidChangedState, call: "invalid")
+        } else if reply.error != nil {
+            findings.list += stateFailures(observation.snapshots, rule: .failedCallChangedState, call: "failed")
+        }
         findings.list += commonFailures(observation)
         return Self.verdict(findings.list)
     }
@@ -215,8 +219,14 @@ public struct Oracle: Sendable {
     }
 
     /// Failures of a case that changed what its state queries list: names added or removed
-    /// between the snapshot before and the one after (QMP spec section 5).
-    func stateFailures(_ snapshots: [Observation.Snapshot]) -> [Verdict.Failure] {
+    /// between the snapshot before and the one after, by a call that must change nothing: an
+    /// invalid one (QMP spec section 5), or one answered with an error.
+    /// - Parameters:
+    ///   - snapshots: the state queries' answers before and after the call.
+    ///   - rule: the rule a change breaks.
+    ///   - call: what the call was, for the message ("invalid", "failed").
+    /// - Returns: one failure per query whose names changed.
+    func stateFailures(_ snapshots: [Observation.Snapshot], rule: FailureRule, call: String) -> [Verdict.Failure] {
         snapshots.compactMap { snapshot in
             guard let before = snapshot.before.map(snapshot.query.names),
                 let after = snapshot.after.map(snapshot.query.names),
@@ -225,8 +235,8 @@ public struct Oracle: Sendable {
             let added = after.subtracting(before).sorted()
             let removed = before.subtracting(after).sorted()
             return Verdict.Failure(
-                rule: .invalidChangedState, path: JSONPath.root.appending(snapshot.query.command),
-                expected: "the names listed before the invalid call: [\(before.sorted().joined(separator: ", "))]",
+                rule: rule, path: JSONPath.root.appending(snapshot.query.command),
+                expected: "the names listed before the \(call) call: [\(before.sorted().joined(separator: ", "))]",
                 actual: "added [\(added.joined(separator: ", "))], removed [\(removed.joined(separator: ", "))]")
         }
     }

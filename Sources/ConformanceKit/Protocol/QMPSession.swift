@@ -133,6 +133,9 @@ public struct QMPSession: Sendable {
         return try request(object)
     }
 
+    /// The command that moves a QMP session from capabilities negotiation to command mode.
+    public static let negotiationCommand = "qmp_capabilities"
+
     /// Builds the `qmp_capabilities` request: exactly `enable` when given, else `oob` when the
     /// greeting offered it and `wantsOOB`, else no arguments.
     /// - Parameters:
@@ -145,7 +148,7 @@ public struct QMPSession: Sendable {
     {
         let wanted = enable ?? ((wantsOOB && greeting?.offersOOB == true) ? ["oob"] : [])
         let arguments: JSONObject? = wanted.isEmpty ? nil : ["enable": .array(wanted.map { .string($0) })]
-        return try command("qmp_capabilities", arguments: arguments)
+        return try command(Self.negotiationCommand, arguments: arguments)
     }
 
     /// Registers an arbitrary request object (its `id`, if any, is matched to the reply).
@@ -172,7 +175,7 @@ public struct QMPSession: Sendable {
         if dialect == .guestAgent, object?["execute"]?.stringValue == "guest-sync-delimited" {
             delimitersExpected += 1
         }
-        if object?["execute"]?.stringValue == "qmp_capabilities" {
+        if object?["execute"]?.stringValue == Self.negotiationCommand {
             enable = object?["arguments"]?["enable"]?.arrayValue?.compactMap(\.stringValue) ?? []
         }
         if let id {

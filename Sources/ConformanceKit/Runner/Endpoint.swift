@@ -62,6 +62,13 @@ public actor Endpoint {
         }
     }
 
+    /// Makes the named empty files in the scratch directory where none exist yet.
+    /// - Parameter names: plain file names.
+    public func provideScratchFiles(_ names: [String]) async {
+        guard !names.isEmpty else { return }
+        ScratchDirectory.provideFiles(names, in: await scratchDirectory)
+    }
+
     /// The last bytes the launched process wrote to stderr (empty for other targets).
     public var stderrTail: String {
         get async { await launched?.stderrTail ?? "" }

@@ -20,14 +20,14 @@ public enum EndpointProfile: String, Sendable, Hashable, CaseIterable {
     /// The storage daemon's share of the fixture: `null-co` block nodes (no host file) and an
     /// iothread, named as `cases/values.json`'s identifier role names members.
     public static let storageDaemonFixtureArguments = [
-        "--blockdev", "driver=null-co,node-name=qmp-conform-node-name",
-        "--blockdev", "driver=null-co,node-name=qmp-conform-node",
-        "--blockdev", "driver=null-co,node-name=qmp-conform-target",
-        "--blockdev", "driver=null-co,node-name=qmp-conform-file",
-        "--blockdev", "driver=null-co,node-name=qmp-conform-image",
-        "--blockdev", "driver=null-co,node-name=qmp-conform-test",
-        "--blockdev", "driver=null-co,node-name=qmp-conform-raw",
-        "--blockdev", "driver=null-co,node-name=qmp-conform-log",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-node-name,size=1048576",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-node,size=1048576",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-target,size=1048576",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-file,size=1048576",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-image,size=1048576",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-test,size=1048576",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-raw,size=1048576",
+        "--blockdev", "driver=null-co,node-name=qmp-conform-log,size=1048576",
         "--object", "iothread,id=qmp-conform-iothread",
     ]
 

@@ -207,27 +207,40 @@ public struct Runner: Sendable {
                         && !configuration.allowUnsafe
                     {
                         observation = .notRun(Self.effectsUnknown)
+                    } else if !testCase.launch.isEmpty && !configuration.target.isLaunched {
+                        observation = .notRun(
+                            "needs its own launched endpoint with '\(testCase.launch.joined(separator: " "))'; "
+                                + "the target is not launched by qmp-conform")
                     } else if item.isDestructive && !configuration.target.isLaunched && !configuration.allowUnsafe {
                         observation = .notRun(
                             "has effects beyond the endpoint (\(testCase.effects.names.joined(separator: ", "))); "
                                 + "runs only on a launched endpoint or with --allow-unsafe")
                     } else {
                         var endpoint = main
-                        if item.isDestructive && configuration.target.isLaunched {
+                        // An endpoint of its own, launched with the case's words, for this case only.
+                        var fresh: Endpoint?
+                        if case .launch(let command) = configuration.target, !testCase.launch.isEmpty {
+                            fresh = configuration.makeEndpoint(.launch(command + testCase.launch))
+                            endpoint = fresh!
+                        } else if item.isDestructive && configuration.target.isLaunched {
                             let own = disposable ?? configuration.makeEndpoint(configuration.target)
                             disposable = own
                             endpoint = own
                         }
-                        let (previous, target) = (lastEvent, endpoint)
+                        // Events of another process are not ordered after the job endpoint's.
+                        let (previous, target) = (fresh == nil ? lastEvent : nil, endpoint)
                         var run =
                             await withinWallTime(restarting: target) {
                                 await runCase(testCase, index: index, on: target, previousEvent: previous)
                             } ?? CaseRun(observation: cutShort, roundTrips: 0)
+                        await fresh?.shutDown()
                         run.observation.commandDisabled = outcome.facts.disabledCommands.contains(testCase.command)
                         observation = run.observation
-                        lastEvent =
-                            run.observation.events.last(where: { !$0.timestamp.isUnknown })?.timestamp
-                            ?? lastEvent
+                        if fresh == nil {
+                            lastEvent =
+                                run.observation.events.last(where: { !$0.timestamp.isUnknown })?.timestamp
+                                ?? lastEvent
+                        }
                         outcome.roundTrips += run.roundTrips
                     }
                 }
@@ -302,18 +315,32 @@ public struct Runner: Sendable {
         -> CaseRun
     {
         let start = ContinuousClock.now
+        // A valid `qmp_capabilities` belongs in capabilities negotiation: it goes first on a
+        // fresh connection of its own (in command mode it can only fail).
+        let negotiates =
+            testCase.kind != .invalid && testCase.command == QMPSession.negotiationCommand
+            && configuration.clientOptions.dialect == .qmp
         let client: QMPClient
         do {
-            client = try await endpoint.connect()
+            if negotiates {
+                await endpoint.disconnect()
+                client = try await endpoint.openClient(negotiate: false)
+                _ = await client.takeTranscript()
+            } else {
+                client = try await endpoint.connect()
+            }
         } catch {
             try? await endpoint.restart()
             return CaseRun(observation: Observation(ending: .unreachable("\(error)")), roundTrips: 0)
         }
-        if let clearing = testCase.clearing { await clean(up: clearing, on: client) }
+        if let clearing = testCase.clearing { await clean(up: clearing, on: client, endpoint: endpoint) }
         let marks = await Marks(client)
         let before = await snapshot(testCase.stateQueries, on: client)
         var request: JSONObject = ["execute": .string(testCase.command)]
         if let arguments = testCase.arguments {
+            // A valid call that names a file in the scratch directory finds one there (an
+            // image to insert, a tty to open); the call itself may still replace it.
+            if testCase.kind == .valid { await endpoint.provideScratchFiles(CaseVariables.scratchFiles(in: arguments)) }
             do {
                 request["arguments"] = try await variables(for: [arguments], on: endpoint).substitute(arguments)
             } catch {
@@ -344,14 +371,19 @@ public struct Runner: Sendable {
             exchange.failure = "\(error)"
             livenessProblem = stopsEndpoint ? nil : "\(error)"
         }
-        let after = livenessProblem == nil ? await snapshot(testCase.stateQueries, on: client) : []
+        // Only a call that must change nothing is judged by the snapshots: an invalid one, or one
+        // answered with an error. A success's change is what it was for.
+        let mustChangeNothing: Bool =
+            if case .success? = exchange.reply?.outcome { testCase.kind == .invalid } else { true }
+        let after =
+            livenessProblem == nil && mustChangeNothing ? await snapshot(testCase.stateQueries, on: client) : []
         var observation = await marks.observation(of: client, exchanges: [exchange], since: start)
         observation.snapshots = zip(testCase.stateQueries, zip(before, after)).map {
             Observation.Snapshot(query: $0.0, before: $0.1.0, after: $0.1.1)
         }
         observation.previousEventTimestamp = previousEvent
         if livenessProblem == nil, let cleanup = testCase.cleanup, case .success? = exchange.reply?.outcome {
-            await clean(up: cleanup, on: client)
+            await clean(up: cleanup, on: client, endpoint: endpoint)
         }
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
@@ -359,6 +391,7 @@ public struct Runner: Sendable {
             observation.endpointLost =
                 "\(livenessProblem)\(exit)" + (tail.isEmpty ? "" : "; stderr tail:\n\(tail)")
         }
+        if negotiates { await client.close() }
         if livenessProblem != nil || stopsEndpoint {
             try? await endpoint.restart()
         }
@@ -370,11 +403,17 @@ public struct Runner: Sendable {
     /// - Parameters:
     ///   - cleanup: what to do.
     ///   - client: the case's client.
-    func clean(up cleanup: TestCase.Cleanup, on client: QMPClient) async {
+    ///   - endpoint: the case's endpoint, whose scratch directory `${scratch}` names.
+    func clean(up cleanup: TestCase.Cleanup, on client: QMPClient, endpoint: Endpoint) async {
         switch cleanup {
         case .endJob(let id): await endJob(id, on: client)
         case .execute(let command, let arguments):
-            _ = try? await client.execute(command, arguments: arguments, timeout: configuration.livenessTimeout)
+            guard
+                let substituted = try? await variables(for: [.object(arguments)], on: endpoint).substitute(
+                    .object(arguments)
+                ).objectValue
+            else { return }
+            _ = try? await client.execute(command, arguments: substituted, timeout: configuration.livenessTimeout)
         }
     }
 

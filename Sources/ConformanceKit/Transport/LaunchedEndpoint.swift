@@ -53,7 +53,9 @@ public actor LaunchedEndpoint {
         public var command: [String]
         /// How to ask for the QMP socket.
         public var socketOption: SocketOption
-        /// How long launch may take until the QMP socket exists.
+        /// How long launch may take until the QMP socket exists: generous, since QEMU takes a
+        /// quarter of a second on a quiet machine and many seconds on one busy with other
+        /// launches and builds; only a launch that never gets there waits it out.
         public var startTimeout: Duration
         /// How long each stop step (quit, SIGTERM) waits for the process to exit.
         public var stopStepTimeout: Duration
@@ -69,19 +71,22 @@ public actor LaunchedEndpoint {
         /// find what they name: each thing is named as `cases/values.json`'s identifier role names
         /// members (`qmp-conform-<member>`). Scratch-only and loopback-only: `null-co` block nodes
         /// (also under the names of `BlockdevRef` members, `file`, `image`, `test`, `raw`, `log`,
-        /// which values.json's reference role gives them) and a `null-co` drive named as block commands' `device` (no host file), a user-mode netdev without forwarding (no host socket), `null` and
+        /// which values.json's reference role gives them) and a 1 MiB raw drive over `null-co` named as block
+        /// commands' `device` (no host file; raw, so that a backup or mirror can create its target
+        /// image in the scratch directory), a user-mode netdev without forwarding (no host socket),
+        /// anonymous TLS credentials and a simple authorization for servers that ask for them, `null` and
         /// `ringbuf` chardevs, a RAM memory backend, an iothread, a USB controller for hot-plug, a
         /// balloon, a VM generation id, and a VNC display that listens nowhere (passwords on).
         public static let fixtureArguments = [
-            "-blockdev", "driver=null-co,node-name=qmp-conform-node-name",
-            "-blockdev", "driver=null-co,node-name=qmp-conform-node",
-            "-blockdev", "driver=null-co,node-name=qmp-conform-target",
-            "-blockdev", "driver=null-co,node-name=qmp-conform-file",
-            "-blockdev", "driver=null-co,node-name=qmp-conform-image",
-            "-blockdev", "driver=null-co,node-name=qmp-conform-test",
-            "-blockdev", "driver=null-co,node-name=qmp-conform-raw",
-            "-blockdev", "driver=null-co,node-name=qmp-conform-log",
-            "-drive", "if=none,id=qmp-conform-device,driver=null-co",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-node-name,size=1048576",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-node,size=1048576",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-target,size=1048576",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-file,size=1048576",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-image,size=1048576",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-test,size=1048576",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-raw,size=1048576",
+            "-blockdev", "driver=null-co,node-name=qmp-conform-log,size=1048576",
+            "-drive", "if=none,id=qmp-conform-device,driver=raw,file.driver=null-co,file.size=1048576",
             "-device", "virtio-blk-pci,drive=qmp-conform-device,id=qmp-conform-device",
             "-device", "ide-cd,id=qmp-conform-id",
             "-device", "qemu-xhci,id=qmp-conform-usb",
@@ -90,10 +95,13 @@ public actor LaunchedEndpoint {
             "-chardev", "null,id=qmp-conform-chardev",
             "-chardev", "null,id=qmp-conform-id",
             "-chardev", "ringbuf,id=qmp-conform-device",
-            "-object", "memory-backend-ram,id=qmp-conform-memdev,size=1M",
+            "-object", "memory-backend-ram,id=qmp-conform-memdev,size=1048576",
             "-object", "iothread,id=qmp-conform-iothread",
+            "-object", "tls-creds-anon,id=qmp-conform-tls-creds,endpoint=server",
+            "-object", "authz-simple,id=qmp-conform-tls-authz,identity=qmp-conform",
             "-device", "virtio-balloon-pci,id=qmp-conform-balloon",
             "-device", "vmgenid",
+            "-device", "VGA,id=qmp-conform-display",
             "-vnc", "none,password=on",
         ]
 
@@ -125,7 +133,7 @@ public actor LaunchedEndpoint {
         public init(
             command: [String] = Configuration.defaultCommand,
             socketOption: SocketOption = .qmp,
-            startTimeout: Duration = .seconds(10),
+            startTimeout: Duration = .seconds(30),
             stopStepTimeout: Duration = .seconds(2),
             stderrTailLimit: Int = 4096
         ) {

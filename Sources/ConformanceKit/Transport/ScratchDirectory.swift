@@ -14,6 +14,18 @@ public enum ScratchDirectory {
         return String(cString: created)
     }
 
+    /// Makes empty files in a scratch directory where none exist yet, so that a value naming a
+    /// file there finds one (an existing file is left as it is).
+    /// - Parameters:
+    ///   - names: plain file names (no `/`; others are ignored).
+    ///   - directory: the scratch directory.
+    public static func provideFiles(_ names: [String], in directory: String) {
+        for name in names where !name.isEmpty && !name.contains("/") && name != "." && name != ".." {
+            let descriptor = open(directory + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { close(descriptor) }
+        }
+    }
+
     /// Removes a scratch directory and everything in it (nothing when it is gone already).
     /// - Parameter path: the directory.
     public static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }

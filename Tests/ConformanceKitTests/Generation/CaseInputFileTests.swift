@@ -21,6 +21,19 @@ struct CaseInputFileTests {
             message: "unknown key 'rule' in a doc rule"),
         LocatedFault(marked: #"{"roles": {"text": "t"}, "default": 1️⃣7}"#, message: "expected a string, got integer"),
         LocatedFault(marked: #"1️⃣[]"#, message: "expected a value table (an object), got array"),
+        LocatedFault(
+            marked: #"{"roles": {"text": "t", "qom": "/objects/x"}, "members": {"path": 1️⃣"qom"}}"#,
+            message: "role 'qom' holds a QOM path"),
+        LocatedFault(
+            marked: #"{"roles": {"text": "t"}, "commands": {"c": {"m": 1️⃣"nope"}}}"#, message: "unknown role 'nope'"),
+        LocatedFault(
+            marked: #"{"roles": {"text": "t"}, "commands": {"c": {"m": 1️⃣{"value": 1}}}}"#,
+            message: "expected {\"enum\": VALUE}"),
+        LocatedFault(
+            marked: #"{"roles": {"text": "t"}, "commands": {"c": {"m": 1️⃣2.5}}}"#, message: "expected an integer"),
+        LocatedFault(
+            marked: #"{"roles": {"text": "t"}, "commands": 1️⃣[]}"#, message: "'commands' must be an object of commands"),
+        LocatedFault(marked: #"{"roles": {"text": "t"}, "integers": {"m": 1️⃣"1"}}"#, message: "expected an integer"),
     ]
 
     static let policyFaults: [LocatedFault] = [

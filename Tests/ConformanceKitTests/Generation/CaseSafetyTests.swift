@@ -41,6 +41,8 @@ struct CaseSafetyTests {
         ("192.168.1.1", true), ("127.0.0.1", false), ("::1", false), ("fe80::1", true), ("http://example.com/x", true),
         ("http://127.0.0.1:${free_port}/qmp-conform", false), ("qmp-conform", false), ("8.8.8.8", true),
         ("x; rm -rf /", true), ("$(reboot)", true), ("52:54:00:12:34:56", false), ("info version", false),
+        ("file:${scratch}/dump", false), ("file:/etc/passwd", true), ("file:${scratch}/../x", true),
+        ("/machine/peripheral/x/virtio-backend", false), ("/objects/x", false), ("/machine/../etc/passwd", true),
     ])
     func theSafetyCheckItselfTellsSafeFromUnsafe(text: String, unsafe: Bool) {
         #expect((ValueSafety.unsafety(text) != nil) == unsafe, "\(text)")

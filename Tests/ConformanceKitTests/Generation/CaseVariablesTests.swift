@@ -29,6 +29,13 @@ struct CaseVariablesTests {
             try Self.variables.substitute(value) == JSONParser.parse(#"{"id": "nic0", "list": [7, 1], "nic0": true}"#))
     }
 
+    @Test func theScratchFilesAValueNamesAreTheWholeStringsDirectlyInsideIt() throws {
+        let value = try JSONParser.parse(
+            #"{"a": "${scratch}/disk", "b": ["${scratch}/tty", "${scratch}/sub/x", "${scratch}/${port:p}"],"#
+                + #" "c": {"d": "${scratch}/disk", "e": "file:${scratch}/dump", "f": "${scratch}"}}"#)
+        #expect(CaseVariables.scratchFiles(in: value) == ["disk", "tty"])
+    }
+
     @Test func referencesAreListedInOrder() throws {
         let value = try JSONParser.parse(#"{"a": "${scratch}/${port:x}", "b": ["${v}", "$${w}"]}"#)
         #expect(try CaseVariables.references(in: value) == [.scratch, .port("x"), .captured("v")])

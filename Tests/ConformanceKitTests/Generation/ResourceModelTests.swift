@@ -125,6 +125,45 @@ struct ResourceModelTests {
         #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
     }
 
+    @Test func aClearEntrysArgumentsGoWithTheClearingCommand() throws {
+        let text = #"""
+            { "kinds": {}, "clear": { "open-it": { "command": "start", "arguments": { "path": "${scratch}/s" } } } }
+            """#
+        let table = try ResourceTable.load(Array(text.utf8), file: "resources.json")
+        let schema = try SchemaLoader.loadSource(files: ["x": Self.trayCommands], main: "x").schema
+        let testCase = TestCase(
+            command: "open-it", kind: .valid, summary: "a case", arguments: ["id": "i"], expectation: .accept,
+            origin: "test")
+        let prepared = ResourceModel(schema: schema, table: table).preparing(
+            testCase, schema: schema, values: Fixtures.caseDirectory.values)
+        #expect(prepared.clearing == .execute(command: "start", arguments: ["path": "${scratch}/s"]))
+    }
+
+    @Test func aValidCaseOfACommandTheTableLaunchesGetsItsWordsAndOthersNone() throws {
+        let text = #"{ "kinds": {}, "launch": { "open-it": ["-preconfig"] } }"#
+        let table = try ResourceTable.load(Array(text.utf8), file: "resources.json")
+        let schema = try SchemaLoader.loadSource(files: ["x": Self.trayCommands], main: "x").schema
+        let model = ResourceModel(schema: schema, table: table)
+        let valid = TestCase(
+            command: "open-it", kind: .valid, summary: "a case", arguments: nil, expectation: .accept, origin: "test")
+        #expect(model.preparing(valid, schema: schema, values: Fixtures.caseDirectory.values).launch == ["-preconfig"])
+        var invalid = valid
+        invalid.kind = .invalid
+        #expect(model.preparing(invalid, schema: schema, values: Fixtures.caseDirectory.values).launch.isEmpty)
+        #expect(
+            model.preparing(valid, schema: schema, values: Fixtures.caseDirectory.values).json["launch"]
+                == ["-preconfig"], "cases show prints it")
+    }
+
+    @Test(arguments: [#"{ "kinds": {}, "launch": { "x": [] } }"#, #"{ "kinds": {}, "launch": { "x": [1] } }"#])
+    func aLaunchEntryIsANonEmptyListOfWords(text: String) throws {
+        #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
+    }
+
+    @Test func theReviewedTableLaunchesNUMACasesBeforeTheMachineExists() {
+        #expect(Fixtures.caseDirectory.resources.launch["set-numa-node"]?.contains("-preconfig") == true)
+    }
+
     @Test func theReviewedTableStopsARunningNBDServerBeforeAStartAndDeletesAnExportAfterItsCase() {
         let table = Fixtures.caseDirectory.resources
         #expect(table.clear["nbd-server-start"] == .init(command: "nbd-server-stop", member: nil))

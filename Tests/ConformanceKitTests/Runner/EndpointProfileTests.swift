@@ -19,7 +19,7 @@ struct EndpointProfileTests {
                 "chardev=qmp0",
             ])
         #expect(!launched.contains("-qmp"))
-        #expect(launched.contains("driver=null-co,node-name=qmp-conform-node"))
+        #expect(launched.contains("driver=null-co,node-name=qmp-conform-node,size=1048576"))
     }
 
     @Test func profileNamesAreTheRawValues() {

@@ -169,6 +169,24 @@ struct RunnerTests {
         #expect(attached.requests.allSatisfy { $0["execute"] != "poke" }, "nothing was sent")
     }
 
+    @Test func aCaseWithLaunchWordsRunsOnAFreshEndpointOfItsOwnOrIsSkipped() async {
+        var early = Self.valid("poke", "early")
+        early.launch = ["-preconfig"]
+        let owned = ScriptedEndpoint()
+        let ownedRun = await Self.run(
+            [.testCase(Self.valid("poke", "a")), .testCase(early), .testCase(Self.valid("poke", "b"))], on: owned)
+        #expect(ownedRun.results.map(\.verdict) == [.passed, .passed, .passed])
+        #expect(owned.opened == 2, "one endpoint for the job, one for the case with launch words")
+        let attached = ScriptedEndpoint()
+        let attachedRun = await Self.run([.testCase(early)], on: attached, launched: false)
+        guard case .skipped(let reason)? = attachedRun.results.first?.verdict else {
+            Issue.record("expected skipped, got \(String(describing: attachedRun.results.first?.verdict))")
+            return
+        }
+        #expect(reason.contains("'-preconfig'") && reason.contains("not launched"), "\(reason)")
+        #expect(attached.requests.allSatisfy { $0["execute"] != "poke" }, "nothing was sent")
+    }
+
     @Test func aSilentEndpointErrorsTheCaseByItsTimeout() async {
         let server = ScriptedEndpoint { connection, request in
             connection == 1 && request["execute"] == "poke" ? .silence : nil

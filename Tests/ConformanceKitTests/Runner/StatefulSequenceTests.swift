@@ -23,7 +23,7 @@ struct StatefulSequenceTests {
 
     /// How the scripted endpoint misbehaves.
     enum Fault: Sendable {
-        case none, queryHidesIt, destroyLeavesIt, consumerCannotFindIt, invalidCallChangesState
+        case none, queryHidesIt, destroyLeavesIt, consumerCannotFindIt, invalidCallChangesState, failedCallRemovesAll
     }
 
     /// A chardev registry answering QMP requests, with one fault.
@@ -32,7 +32,10 @@ struct StatefulSequenceTests {
         private var names: Set<String> = []
         let fault: Fault
 
-        init(_ fault: Fault) { self.fault = fault }
+        init(_ fault: Fault, names: Set<String> = []) {
+            self.fault = fault
+            self.names = names
+        }
 
         func answer(_ request: JSONObject) -> ScriptedEndpoint.Answer {
             let id = request["arguments"]?["id"]?.stringValue ?? ""
@@ -50,6 +53,7 @@ struct StatefulSequenceTests {
                     if fault != .destroyLeavesIt { names.remove(id) }
                     return #""return": {}"#
                 case "chardev-send-break":
+                    if !names.contains(id), fault == .failedCallRemovesAll { names.removeAll() }
                     return names.contains(id) && fault != .consumerCannotFindIt ? #""return": {}"# : notFound
                 case "query-chardev":
                     let listed = fault == .queryHidesIt ? [] : names.sorted()
@@ -175,6 +179,37 @@ struct StatefulSequenceTests {
         #expect(failures.map(\.rule) == [.invalidChangedState])
         #expect(failures.first?.path.description == "query-chardev")
         #expect(failures.first?.actual == "added [leak], removed []")
+    }
+
+    /// A valid call of a consumer naming a chardev the endpoint does not hold, run where `kept` is.
+    static func runValidCallOnAMissingChardev(_ fault: Fault) async -> CaseResult? {
+        let model = ResourceModel(schema: schema, table: Fixtures.caseDirectory.resources)
+        let testCase = model.preparing(
+            TestCase(
+                command: "chardev-send-break", kind: .valid, summary: "a chardev nobody added",
+                arguments: ["id": "missing"], expectation: .accept, origin: "test"),
+            schema: schema, values: Fixtures.caseDirectory.values)
+        #expect(testCase.stateQueries.map(\.command) == ["query-chardev"])
+        let chardevs = Chardevs(fault, names: ["kept"])
+        let server = ScriptedEndpoint { _, request in chardevs.answer(request) }
+        let runner = Runner(configuration: server.configuration(), schema: schema)
+        return await ConformanceRun(runner: runner, oracle: Oracle(schema: schema)).run([.testCase(testCase)])
+            .results.first
+    }
+
+    @Test func aValidCallAnsweredWithAnErrorThatChangesNothingPasses() async {
+        #expect(await Self.runValidCallOnAMissingChardev(.none)?.verdict == .passed)
+    }
+
+    @Test func aValidCallAnsweredWithAnErrorThatRemovesSomethingFailsWithTheNamesItRemoved() async {
+        let result = await Self.runValidCallOnAMissingChardev(.failedCallRemovesAll)
+        guard case .failed(let failures)? = result?.verdict else {
+            Issue.record("expected a failure, got \(String(describing: result?.verdict))")
+            return
+        }
+        #expect(failures.map(\.rule) == [.failedCallChangedState])
+        #expect(failures.first?.actual == "added [], removed [kept]")
+        #expect(failures.first?.expected.hasPrefix("the names listed before the failed call") == true)
     }
 
     @Test func aJobVerbRunsOnAJobThatKeepsRunningAndIsCancelledAfterwards() throws {
