@@ -384,7 +384,7 @@ enum RunCommand {
     {
         let directory = try PlanOptions.caseDirectory(parsed)
         let messages = try loadMessages(parsed)
-        let waivers = try loadWaivers(parsed)
+        let waivers = try loadWaivers(parsed).applying(to: TargetOptions.profile(parsed)?.rawValue)
         let schema = try await PlanOptions.schema(parsed, target: target)
         let extra = ValueValidator.ExtraMembers(rawValue: parsed.value("extra-members") ?? "downstream") ?? .downstream
         return (

@@ -103,6 +103,16 @@ enum TargetOptions {
         }
     }
 
+    /// The named target a run talks to: `--target`'s, or `qemu` when no endpoint option is given
+    /// (the default launch is its fixture endpoint); nil for a socket, a TCP port or a launch
+    /// command, which have no name.
+    static func profile(_ parsed: ParsedCommand) -> EndpointProfile? {
+        let chosen = chosen(parsed)
+        guard let option = chosen.first else { return .qemu }
+        guard option == "target", let value = parsed.value(option) else { return nil }
+        return value.split(separator: " ").first.flatMap { EndpointProfile(rawValue: String($0)) }
+    }
+
     /// The endpoint kinds an endpoint description (`KIND:VALUE`, `run --compare-with`) names:
     /// the endpoint options' names.
     static let descriptionKinds = ["socket", "tcp", "launch", "target"]

@@ -11,8 +11,11 @@ extension ResourceModel {
     /// lists gets that command (with the case's value of its member) as its `cleanup`, so that
     /// an export of the same name can start, and one of a command its `clear` lists gets that
     /// command as its `clearing`, so that a second NBD server can start while the last one
-    /// started stays for the exports after it; one of a command its `launch` lists runs on an
-    /// endpoint of its own launched with those words. Nothing else is removed
+    /// started stays for the exports after it; a `clear` with a member gives the case what it
+    /// names (`getfd` of its `fdname` before `closefd`), passing a descriptor when that command
+    /// takes one; one of a command its `launch` lists runs on an endpoint of its own launched
+    /// with those words. Every case of a command the table's `passes-fd` lists passes a
+    /// descriptor with its request. Nothing else is removed
     /// afterwards: removing is what the stateful sequences test, judged. A valid or invalid case
     /// of a command that creates, destroys or uses a resource gets the state queries to snapshot
     /// (an invalid call, or a valid one answered with an error, must change nothing). Other
@@ -23,9 +26,10 @@ extension ResourceModel {
     ///   - values: the value table, for a member a case gets.
     /// - Returns: the case to run.
     public func preparing(_ testCase: TestCase, schema: Schema, values: ValueTable) -> TestCase {
+        var testCase = testCase
+        testCase.passesDescriptor = passesDescriptor.contains(testCase.command)
         if testCase.kind == .invalid { return withStateQueries(testCase) }
         guard testCase.kind == .valid else { return testCase }
-        var testCase = testCase
         testCase.launch = launch[testCase.command] ?? []
         guard var arguments = testCase.arguments?.objectValue, let command = schema.command(named: testCase.command)
         else { return withStateQueries(testCase) }
@@ -54,8 +58,12 @@ extension ResourceModel {
                 if let member = undo.member { undoing[member] = arguments[member] }
                 return TestCase.Cleanup.execute(command: undo.command, arguments: undoing)
             }
-        let clearing = clear[testCase.command].map {
-            TestCase.Cleanup.execute(command: $0.command, arguments: $0.arguments)
+        let clearing = clear[testCase.command].map { clear in
+            var giving = clear.arguments
+            if let member = clear.member { giving[member] = arguments[member] }
+            return passesDescriptor.contains(clear.command)
+                ? TestCase.Cleanup.executePassingDescriptor(command: clear.command, arguments: giving)
+                : TestCase.Cleanup.execute(command: clear.command, arguments: giving)
         }
         guard .object(arguments) != testCase.arguments || cleanup != nil || clearing != nil else {
             return withStateQueries(testCase)
@@ -67,7 +75,23 @@ extension ResourceModel {
         prepared.cleanup = cleanup
         prepared.clearing = clearing
         prepared.launch = testCase.launch
+        prepared.passesDescriptor = testCase.passesDescriptor
         return withStateQueries(prepared)
+    }
+
+    /// A scenario or stateful sequence made ready to run: each step (cleanup steps included) of
+    /// a command the table's `passes-fd` lists passes a descriptor with its request.
+    /// - Parameter scenario: a loaded or generated scenario.
+    /// - Returns: the scenario to run.
+    public func preparing(_ scenario: Scenario) -> Scenario {
+        var prepared = scenario
+        for index in prepared.steps.indices {
+            prepared.steps[index].passesDescriptor = passesDescriptor.contains(prepared.steps[index].command)
+        }
+        for index in prepared.cleanup.indices {
+            prepared.cleanup[index].passesDescriptor = passesDescriptor.contains(prepared.cleanup[index].command)
+        }
+        return prepared
     }
 
     /// The first producer link of a command, with its kind.

@@ -21,6 +21,8 @@ public struct ResourceModel: Sendable {
     public var clear: [String: ResourceTable.Undo]
     /// Per command, the words a valid case's own endpoint is launched with (the table's `launch`).
     public var launch: [String: [String]]
+    /// The commands whose request carries a file descriptor (the table's `passes-fd`).
+    public var passesDescriptor: Set<String>
 
     /// Infers the model.
     /// - Parameters:
@@ -58,6 +60,7 @@ public struct ResourceModel: Sendable {
         undo = table.undo
         clear = table.clear
         launch = table.launch
+        passesDescriptor = table.passesDescriptor
     }
 
     /// The resource of a kind.

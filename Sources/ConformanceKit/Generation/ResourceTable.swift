@@ -127,9 +127,10 @@ public struct ResourceTable: Sendable, Hashable {
     /// Per command, what undoes a valid case's success (the table's `undo`); jobs are ended by
     /// the runner without it.
     public var undo: [String: Undo] = [:]
-    /// Per command, what clears the way before a valid case (the table's `clear`, without a
-    /// member): a running NBD server stopped before `nbd-server-start`, so that the last one
-    /// started stays for the exports after it.
+    /// Per command, what clears the way before a valid case (the table's `clear`): a running NBD
+    /// server stopped before `nbd-server-start`, so that the last one started stays for the
+    /// exports after it; with a member, what makes the thing the case names under the case's
+    /// value of it (`getfd` before `closefd`, `add-fd` before `remove-fd`).
     public var clear: [String: Undo] = [:]
     /// Per consumer command, the recipe that puts what it names in the state it needs, so that
     /// its sequence expects success (the table's `reach`).
@@ -138,6 +139,9 @@ public struct ResourceTable: Sendable, Hashable {
     /// target's command (the table's `launch`): for commands that work only in a state no shared
     /// endpoint is in (`set-numa-node` before the machine exists, `-preconfig`).
     public var launch: [String: [String]] = [:]
+    /// The commands whose request carries a file descriptor passed over the socket
+    /// (`SCM_RIGHTS`), which introspection does not show (the table's `passes-fd`).
+    public var passesDescriptor: Set<String> = []
 
     /// The entry of a kind (empty when the table has none).
     /// - Parameter kind: the kind.
@@ -186,7 +190,18 @@ public struct ResourceTable: Sendable, Hashable {
             }
             table.launch[member.key] = words
         }
-        for (section, keys) in [("undo", ["command", "member", "arguments"]), ("clear", ["command", "arguments"])] {
+        if let listed = document.value["passes-fd"] {
+            guard let names = listed.arrayValue?.compactMap(\.stringValue), names.count == listed.arrayValue?.count
+            else {
+                throw document.error(
+                    "expected a list of command names", at: JSONPath.root.appending("passes-fd"),
+                    hint: "the commands whose request carries a file descriptor (SCM_RIGHTS)")
+            }
+            table.passesDescriptor = Set(names)
+        }
+        for (section, keys) in [
+            ("undo", ["command", "member", "arguments"]), ("clear", ["command", "member", "arguments"]),
+        ] {
             for member in document.value[section]?.objectValue ?? [:] {
                 let path = JSONPath.root.appending(section).appending(member.key)
                 let name = member.value["member"]

@@ -56,6 +56,11 @@ extension Scenario {
         public var description: String?
         /// Where the step is written.
         public var location: SourceLocation
+        /// Whether the request carries a file descriptor (`SCM_RIGHTS`: `getfd`, `add-fd`): the
+        /// runner passes a file of the endpoint's scratch directory with it, and the transcript
+        /// marks the write `(+1 fd)`. Set by `ResourceModel.preparing(_:)` from the table's
+        /// `passes-fd`.
+        public var passesDescriptor = false
 
         /// Creates a step.
         /// - Parameters:

@@ -81,6 +81,9 @@ public struct Scenario: Sendable, Hashable {
         launch?.map { $0.replacing(Self.machinePlaceholder, with: machine ?? "none") }
     }
 
+    /// Whether a step (or cleanup step) passes a file descriptor with its request.
+    public var passesDescriptor: Bool { (steps + cleanup).contains(where: \.passesDescriptor) }
+
     /// Every command the steps execute, sorted, without repeats.
     public var executedCommands: [String] {
         Set((steps + cleanup).compactMap { if case .execute(let command, _) = $0.action { command } else { nil } })

@@ -7,6 +7,7 @@ extension TestCase {
         ]
         if let arguments { object["arguments"] = arguments }
         if !launch.isEmpty { object["launch"] = .array(launch.map { .string($0) }) }
+        if passesDescriptor { object["passes-fd"] = true }
         return .object(object)
     }
 }

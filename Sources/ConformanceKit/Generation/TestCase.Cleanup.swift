@@ -11,5 +11,9 @@ extension TestCase {
         /// Executes the command once with these arguments, whatever it answers (`block-export-del`
         /// with the case's export id, `nbd-server-stop`): the table's `undo` or `clear`.
         case execute(command: String, arguments: JSONObject)
+        /// Executes the command once with a file descriptor passed with it (`SCM_RIGHTS`),
+        /// whatever it answers: what a valid case names made first (`getfd` of the case's name
+        /// before `closefd`, `add-fd` of its fdset before `remove-fd`), from the table's `clear`.
+        case executePassingDescriptor(command: String, arguments: JSONObject)
     }
 }

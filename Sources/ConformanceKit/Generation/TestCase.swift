@@ -73,6 +73,10 @@ public struct TestCase: Sendable, Hashable, Comparable {
     /// Empty: the job's endpoint. Set by `ResourceModel.preparing(_:)`; the case is skipped when
     /// the run does not launch its endpoint.
     public var launch: [String] = []
+    /// Whether the request carries a file descriptor (`SCM_RIGHTS`: `getfd`, `add-fd`): the
+    /// runner passes a file of the endpoint's scratch directory with it, and the transcript marks
+    /// the write `(+1 fd)`. Set by `ResourceModel.preparing(_:)` from the table's `passes-fd`.
+    public var passesDescriptor = false
 
     /// Creates a case; the id is derived from the command, kind and request.
     public init(

@@ -1,12 +1,14 @@
 /// Known deviations a user accepts for now, read from a waiver file: failing cases they match
 /// are reported as waived, with the reason, instead of failing the run. Reported, never hidden:
 /// a waiver past its `expires` date no longer waives (its cases fail with its reason), and a
-/// waiver that matches no failing case is listed as stale by `review(_:today:)`.
+/// waiver whose cases ran but none failed is listed as stale by `review(_:today:)` (one whose
+/// cases did not run, a doc case's in a run without docs, says nothing either way).
 ///
 /// File format: `{"waivers": [{"case": "<glob over case ids>", "summary": "<glob over the case
-/// summary>", "reason": "...", "expires": "YYYY-MM-DD", "link": "https://..."}]}`; `case` or
-/// `summary` may be left out (both default to `*`) but not both, `reason` is required, `expires`
-/// and `link` are optional.
+/// summary>", "reason": "...", "expires": "YYYY-MM-DD", "link": "https://...", "targets":
+/// ["qsd"]}]}`; `case` or `summary` may be left out (both default to `*`) but not both, `reason`
+/// is required, `expires`, `link` and `targets` (the `--target` names the deviation belongs to;
+/// `applying(to:)` drops the waiver from runs of other named targets) are optional.
 public struct Waivers: Sendable, Hashable {
     /// One waiver.
     public struct Waiver: Sendable, Hashable {
@@ -20,6 +22,8 @@ public struct Waivers: Sendable, Hashable {
         public var expires: CalendarDate?
         /// Where the deviation is tracked (an `http(s)` address), when the file says.
         public var link: String?
+        /// The named targets (`EndpointProfile` raw values) whose deviation it is; empty: any.
+        public var targets: [String] = []
         /// Where the waiver is written.
         public var location: SourceLocation
 
@@ -41,6 +45,15 @@ public struct Waivers: Sendable, Hashable {
 
     /// No waivers.
     public static let none = Waivers(waivers: [])
+
+    /// The waivers that belong to a run of a named target: those without `targets`, and those
+    /// that list it. A run whose target has no name (a socket, a launch command) keeps them all.
+    /// - Parameter target: the run's `--target` name (`qemu` for the default launch), if any.
+    /// - Returns: the waivers for the run.
+    public func applying(to target: String?) -> Waivers {
+        guard let target else { return self }
+        return Waivers(waivers: waivers.filter { $0.targets.isEmpty || $0.targets.contains(target) })
+    }
 
     /// The waiver that decides a result: the first that matches it.
     /// - Parameter result: the result.
@@ -80,7 +93,8 @@ public struct Waivers: Sendable, Hashable {
     }
 
     /// What the waivers did in a run: which expired waivers failed cases again, and which
-    /// waivers matched no failing case at all.
+    /// waivers are stale: their cases ran, and none of them failed (a waiver whose cases did not
+    /// run at all, or were all skipped, is not stale: this run says nothing about its deviation).
     /// - Parameters:
     ///   - results: the judged results before waivers were applied.
     ///   - today: the day of the run.
@@ -88,6 +102,10 @@ public struct Waivers: Sendable, Hashable {
     /// - Returns: the review, waivers in file order.
     public func review(_ results: [CaseResult], today: CalendarDate, staleFailsRun: Bool = false) -> Review {
         let failing = results.filter { Self.failures(of: $0.verdict) != nil }
+        let ran = Set(
+            waivers.indices.filter { index in
+                results.contains { if case .skipped = $0.verdict { false } else { waivers[index].matches($0) } }
+            })
         var deciding = Set<Int>()
         var matching = Set<Int>()
         for result in failing {
@@ -99,7 +117,8 @@ public struct Waivers: Sendable, Hashable {
             expired: waivers.indices.filter { deciding.contains($0) && waivers[$0].hasExpired(on: today) }.map {
                 waivers[$0]
             },
-            stale: waivers.indices.filter { !matching.contains($0) }.map { waivers[$0] }, staleFailsRun: staleFailsRun)
+            stale: waivers.indices.filter { ran.contains($0) && !matching.contains($0) }.map { waivers[$0] },
+            staleFailsRun: staleFailsRun)
     }
 
     /// The differences a waiver would accept: a failed verdict's, or an errored one's as one
@@ -114,8 +133,9 @@ public struct Waivers: Sendable, Hashable {
 
     /// The keys of a waiver file.
     static let fileKeys = ["comment", "waivers"]
-    /// The keys of a waiver: the matchers, `reason`, then the optional `expires` and `link`.
-    static let waiverKeys = ["case", "summary", "reason", "expires", "link"]
+    /// The keys of a waiver: the matchers, `reason`, then the optional `expires`, `link` and
+    /// `targets`.
+    static let waiverKeys = ["case", "summary", "reason", "expires", "link", "targets"]
 
     /// Reads a waiver file.
     /// - Parameters:
@@ -145,7 +165,12 @@ public struct Waivers: Sendable, Hashable {
     {
         let members = try document.object(entry, at: path, keys: waiverKeys, what: "a waiver")
         var texts: [String: String] = [:]
-        for member in members { texts[member.key] = try document.string(member.value, at: path.appending(member.key)) }
+        for member in members where member.key != "targets" {
+            texts[member.key] = try document.string(member.value, at: path.appending(member.key))
+        }
+        let targets = try members["targets"].map { (value) throws(DiagnosticError) in
+            try targetList(value, at: path.appending("targets"), in: document)
+        }
         guard let reason = texts["reason"], !reason.isEmpty else {
             throw document.error(
                 "every waiver needs a \"reason\"", at: path, hint: "say why the deviation is accepted")
@@ -173,6 +198,21 @@ public struct Waivers: Sendable, Hashable {
         }
         return Waiver(
             caseID: caseID, summary: summary, reason: reason, expires: expires, link: texts["link"],
-            location: document.location(of: path))
+            targets: targets ?? [], location: document.location(of: path))
+    }
+
+    /// A waiver's `targets`: a non-empty list of target names.
+    private static func targetList(_ value: JSONValue, at path: JSONPath, in document: CaseFile)
+        throws(DiagnosticError) -> [String]
+    {
+        let known = EndpointProfile.allCases.map(\.rawValue)
+        guard let list = value.arrayValue, !list.isEmpty,
+            list.allSatisfy({ $0.stringValue.map(known.contains) == true })
+        else {
+            throw document.error(
+                "'targets' must be a non-empty list of target names (\(known.joined(separator: ", ")))", at: path,
+                hint: "name the --target endpoints the deviation belongs to, e.g. [\"qsd\"]")
+        }
+        return list.compactMap(\.stringValue)
     }
 }

@@ -282,21 +282,25 @@ public actor QMPClient {
     ///   - arguments: the `arguments` object, omitted when `nil`.
     ///   - oob: send with `exec-oob`.
     ///   - id: an explicit id of any JSON type; `nil` picks a fresh small integer.
+    ///   - files: files whose descriptors go with the request (`SCM_RIGHTS`: `getfd`, `add-fd`);
+    ///     the transcript marks the write `(+N fd)`.
     ///   - timeout: how long to wait for the reply.
     /// - Returns: the reply, success or error.
-    /// - Throws: `.timeout`, a transport error, or the protocol fault that broke the exchange.
+    /// - Throws: `.timeout`, a transport error (`.descriptorPassingNeedsUnixSocket` when files
+    ///   are given over TCP), or the protocol fault that broke the exchange.
     public func execute(
         _ command: String,
         arguments: JSONObject? = nil,
         oob: Bool = false,
         id: JSONValue? = nil,
+        passing files: [PassedFile] = [],
         timeout: Duration = .seconds(10)
     ) async throws(QMPProtocolError) -> QMPReply {
         if let failure { throw failure }
         await acquireSlot()
         defer { releaseSlot() }
         let request = try session.command(command, arguments: arguments, oob: oob, id: id)
-        return try await perform(request, waitingFor: "reply to \(command)", timeout: timeout)
+        return try await perform(request, passing: files, waitingFor: "reply to \(command)", timeout: timeout)
     }
 
     /// Sends a whole request object as is (written compactly) and waits for its reply, matched
@@ -369,9 +373,12 @@ public actor QMPClient {
     /// - Parameters:
     ///   - objects: the requests, each with a distinct `id`.
     ///   - timeouts: how long to wait for each reply, one per request.
+    ///   - files: files whose descriptors go with the write (`SCM_RIGHTS`): the endpoint takes
+    ///     them for the first request that asks for one (a case of `getfd`, with its liveness
+    ///     check behind it).
     /// - Returns: one outcome per request, in request order.
     /// - Throws: `QMPProtocolError` when nothing could be sent (a closed client, a duplicate id).
-    public func outcomes(pipelined objects: [JSONObject], timeouts: [Duration])
+    public func outcomes(pipelined objects: [JSONObject], timeouts: [Duration], passing files: [PassedFile] = [])
         async throws(QMPProtocolError)
         -> [Result<QMPReply, QMPProtocolError>]
     {
@@ -390,11 +397,10 @@ public actor QMPClient {
             keys.append(register(request, waitingFor: command, timeout: timeout))
             bytes += request.bytes
         }
-        record(.sent, bytes)
         // One write: it may take until the first request's deadline, which it cannot outlive.
         let deadline = keys.compactMap { deadlines[$0]?.instant }.min() ?? .now
         do {
-            try await transport.send(bytes, deadline: deadline)
+            try await write(bytes, passing: files, deadline: deadline)
         } catch {
             sendFailed(keys, error)
         }
@@ -507,17 +513,30 @@ public actor QMPClient {
 
     // MARK: - Internals
 
-    private func perform(_ request: QMPSession.Request, waitingFor what: String, timeout: Duration)
-        async throws(QMPProtocolError) -> QMPReply
-    {
+    private func perform(
+        _ request: QMPSession.Request, passing files: [PassedFile] = [], waitingFor what: String, timeout: Duration
+    ) async throws(QMPProtocolError) -> QMPReply {
         let key = register(request, waitingFor: what, timeout: timeout)
-        record(.sent, request.bytes)
         do {
-            try await transport.send(request.bytes, deadline: deadlines[key]?.instant ?? .now)
+            try await write(request.bytes, passing: files, deadline: deadlines[key]?.instant ?? .now)
         } catch {
             sendFailed([key], error)
         }
         return try await awaitReply(key).get()
+    }
+
+    /// Records a write in the transcript (marked with the descriptors it passes) and makes it.
+    private func write(_ bytes: [UInt8], passing files: [PassedFile], deadline: ContinuousClock.Instant)
+        async throws(TransportError)
+    {
+        if options.recordsTranscript {
+            recorded.append(.sent, bytes, passedDescriptors: files.count, at: options.clock())
+        }
+        if files.isEmpty {
+            try await transport.send(bytes, deadline: deadline)
+        } else {
+            try await transport.send(bytes, passing: files, deadline: deadline)
+        }
     }
 
     /// The requests of a write that failed. A broken pipe or reset means the endpoint closed:

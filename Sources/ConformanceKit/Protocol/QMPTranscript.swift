@@ -25,6 +25,8 @@ public struct QMPTranscript: Sendable, Hashable, CustomStringConvertible {
         public var time: ContinuousClock.Instant
         /// The bytes of this entry left out after `bytes` (nil when it was kept whole).
         public var elided: ByteElision?
+        /// How many file descriptors the write passed with its bytes (`SCM_RIGHTS`).
+        public var passedDescriptors = 0
 
         /// Creates an entry.
         /// - Parameters:
@@ -66,9 +68,11 @@ public struct QMPTranscript: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - direction: who wrote them.
     ///   - bytes: the bytes (only the part kept is copied).
+    ///   - passedDescriptors: how many file descriptors went with them.
     ///   - time: when.
     public mutating func append(
-        _ direction: Direction, _ bytes: some Collection<UInt8>, at time: ContinuousClock.Instant
+        _ direction: Direction, _ bytes: some Collection<UInt8>, passedDescriptors: Int = 0,
+        at time: ContinuousClock.Instant
     ) {
         let room = byteLimit - keptBytes
         guard room > 0 else {
@@ -77,6 +81,7 @@ public struct QMPTranscript: Sendable, Hashable, CustomStringConvertible {
             return
         }
         var entry = Entry(direction, Array(bytes.prefix(room)), at: time)
+        entry.passedDescriptors = passedDescriptors
         if bytes.count > room {
             var elided = ByteElision()
             elided.add(bytes.dropFirst(room))
@@ -98,7 +103,8 @@ public struct QMPTranscript: Sendable, Hashable, CustomStringConvertible {
     /// The entries the server wrote.
     public var received: [Entry] { entries.filter { $0.direction == .received } }
 
-    /// One line per entry: `+1.234ms -> {...}` (sent) or `<- {...}` (received), bytes escaped
+    /// One line per entry: `+1.234ms -> {...}` (sent; `-> (+1 fd) {...}` when the write passed a
+    /// file descriptor) or `<- {...}` (received), bytes escaped
     /// where not printable ASCII, times relative to the first entry; an entry cut short ends in
     /// `... N bytes elided, fnv1a 0x...`, and a last line counts the entries left out.
     public var description: String {
@@ -106,7 +112,8 @@ public struct QMPTranscript: Sendable, Hashable, CustomStringConvertible {
         var lines = entries.map { entry in
             let offset = entry.time - origin
             let micros = offset.components.seconds * 1_000_000 + offset.components.attoseconds / 1_000_000_000_000
-            let arrow = entry.direction == .sent ? "->" : "<-"
+            let passed = entry.passedDescriptors > 0 ? " (+\(entry.passedDescriptors) fd)" : ""
+            let arrow = (entry.direction == .sent ? "->" : "<-") + passed
             let milliseconds = Double(micros) / 1000
             let cut = entry.elided.map { "... \($0)" } ?? ""
             return "+\(milliseconds)ms \(arrow) \(Self.printable(entry.bytes))\(cut)"

@@ -59,8 +59,8 @@ public struct RunPlan: Sendable {
         ).generate()
         var all: [Runner.Item] = []
         if selection.protocolChecks { all += ProtocolChecks.all(for: selection.dialect).map { .protocolCheck($0) } }
-        all += directory.scenarios.map { .scenario($0) }
-        all += sequences.map { .scenario($0) }
+        all += directory.scenarios.map { .scenario(resources.preparing($0)) }
+        all += sequences.map { .scenario(resources.preparing($0)) }
         if let policy = selection.compat {
             all += CompatScenarioGenerator(schema: schema, policy: policy, values: directory.values).generate()
                 .map { .scenario($0) }

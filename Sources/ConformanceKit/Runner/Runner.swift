@@ -333,7 +333,7 @@ public struct Runner: Sendable {
             try? await endpoint.restart()
             return CaseRun(observation: Observation(ending: .unreachable("\(error)")), roundTrips: 0)
         }
-        if let clearing = testCase.clearing { await clean(up: clearing, on: client, endpoint: endpoint) }
+        if let clearing = testCase.clearing { await clean(up: clearing, on: client, of: endpoint) }
         let marks = await Marks(client)
         let before = await snapshot(testCase.stateQueries, on: client)
         var request: JSONObject = ["execute": .string(testCase.command)]
@@ -356,12 +356,31 @@ public struct Runner: Sendable {
         if !stopsEndpoint {
             batch.append(["execute": .string(livenessCommand), "id": .string("qmp-conform-\(index)-alive")])
         }
+        var files: [PassedFile] = []
+        if testCase.passesDescriptor {
+            do throws(TransportError) {
+                files = [try await passedFile(of: endpoint)]
+            } catch {
+                return CaseRun(observation: Observation(ending: .broken("\(error)")), roundTrips: 0)
+            }
+        }
         var exchange = Observation.Exchange(request: request, sentAt: client.options.clock())
         var livenessProblem: String?
         do {
             let outcomes = try await client.outcomes(
                 pipelined: batch,
-                timeouts: [configuration.caseTimeout, configuration.caseTimeout + configuration.livenessTimeout])
+                timeouts: [configuration.caseTimeout, configuration.caseTimeout + configuration.livenessTimeout],
+                passing: files)
+            // Nothing was sent: the transport cannot pass a descriptor, or the file cannot be opened.
+            if case .failure(.transport(let error)) = outcomes[0] {
+                switch error {
+                case .descriptorPassingNeedsUnixSocket:
+                    return CaseRun(observation: .notRun("\(error)"), roundTrips: 0)
+                case .passedFileUnavailable, .passedFileNotAllowed:
+                    return CaseRun(observation: Observation(ending: .broken("\(error)")), roundTrips: 0)
+                default: break
+                }
+            }
             switch outcomes[0] {
             case .success(let value): exchange.reply = value
             case .failure(let error): exchange.failure = "\(error)"
@@ -383,7 +402,7 @@ public struct Runner: Sendable {
         }
         observation.previousEventTimestamp = previousEvent
         if livenessProblem == nil, let cleanup = testCase.cleanup, case .success? = exchange.reply?.outcome {
-            await clean(up: cleanup, on: client, endpoint: endpoint)
+            await clean(up: cleanup, on: client, of: endpoint)
         }
         if let livenessProblem {
             let exit = await endpoint.exitStatus.map { "; exit: \($0)" } ?? ""
@@ -399,22 +418,43 @@ public struct Runner: Sendable {
     }
 
     /// Clears the way before a valid case, or undoes what one that succeeded started after its
-    /// observation (not judged, not in its transcript): ends a job, or executes a command once.
+    /// observation (not judged, not in its transcript): ends a job, or executes a command once
+    /// (passing a descriptor when it takes one).
     /// - Parameters:
     ///   - cleanup: what to do.
     ///   - client: the case's client.
-    ///   - endpoint: the case's endpoint, whose scratch directory `${scratch}` names.
-    func clean(up cleanup: TestCase.Cleanup, on client: QMPClient, endpoint: Endpoint) async {
+    ///   - endpoint: the case's endpoint, whose scratch directory `${scratch}` names and holds a
+    ///     file to pass.
+    func clean(up cleanup: TestCase.Cleanup, on client: QMPClient, of endpoint: Endpoint) async {
         switch cleanup {
         case .endJob(let id): await endJob(id, on: client)
         case .execute(let command, let arguments):
-            guard
-                let substituted = try? await variables(for: [.object(arguments)], on: endpoint).substitute(
-                    .object(arguments)
-                ).objectValue
-            else { return }
+            guard let substituted = await substituted(arguments, on: endpoint) else { return }
             _ = try? await client.execute(command, arguments: substituted, timeout: configuration.livenessTimeout)
+        case .executePassingDescriptor(let command, let arguments):
+            guard let substituted = await substituted(arguments, on: endpoint),
+                let file = try? await passedFile(of: endpoint)
+            else { return }
+            _ = try? await client.execute(
+                command, arguments: substituted, passing: [file], timeout: configuration.livenessTimeout)
         }
+    }
+
+    /// The file whose descriptor a request passes (`getfd`, `add-fd`): `PassedFile.defaultName`
+    /// in the endpoint's scratch directory, the launched endpoint's own or, for one the run did
+    /// not launch, the tool's private directory (`Endpoint.scratchDirectory`): never another host
+    /// file.
+    /// - Parameter endpoint: the endpoint.
+    /// - Returns: the file.
+    /// - Throws: `TransportError.passedFileNotAllowed` when the directory is no absolute path.
+    func passedFile(of endpoint: Endpoint) async throws(TransportError) -> PassedFile {
+        try PassedFile(directory: await endpoint.scratchDirectory)
+    }
+
+    /// Arguments of a clearing or cleanup with their `${...}` references replaced; nil when one
+    /// has no value (the step is then left out).
+    func substituted(_ arguments: JSONObject, on endpoint: Endpoint) async -> JSONObject? {
+        try? await variables(for: [.object(arguments)], on: endpoint).substitute(.object(arguments)).objectValue
     }
 
     /// Ends a job a valid case started, after its observation (not judged, not in its
@@ -501,8 +541,12 @@ public struct Runner: Sendable {
     /// Runs a scenario: on a fresh endpoint of its own when the run launches endpoints (with the
     /// scenario's `launch` arguments, e.g. `-machine pc -S`), else on the job's endpoint. A
     /// stateful sequence runs on the job's endpoint (it cleans up after itself), and only when
-    /// the run launched it or `allowUnsafe` says so; one that broke restarts the endpoint.
+    /// the run launched it or `allowUnsafe` says so; one that broke restarts the endpoint. One
+    /// whose steps pass a file descriptor is not run against a TCP endpoint, which cannot take one.
     func runScenario(_ scenario: Scenario, main: Endpoint, facts: EndpointFacts) async -> Observation {
+        if case .tcp(let address) = configuration.target, scenario.passesDescriptor {
+            return .notRun("\(TransportError.descriptorPassingNeedsUnixSocket(address: "tcp:\(address)"))")
+        }
         if scenario.kind == .stateful { return await runSequence(scenario, on: main, facts: facts) }
         var command: [String] = []
         if case .launch(let launched) = configuration.target { command = Self.withoutFixture(launched) }
@@ -539,13 +583,15 @@ public struct Runner: Sendable {
         return observation
     }
 
-    /// Connects, fills the scenario's variables and carries its steps out.
+    /// Connects, fills the scenario's variables (and the file its steps pass, if any pass one)
+    /// and carries its steps out.
     /// - Throws: when the endpoint cannot be reached or a port cannot be had.
     private func carryOut(_ scenario: Scenario, on endpoint: Endpoint) async throws -> Observation {
         let client = try await endpoint.connect()
         let variables = try await variables(scenario.references, on: endpoint)
         return await ScenarioRunner(replyTimeout: configuration.caseTimeout).run(
-            scenario, on: client, variables: variables)
+            scenario, on: client, variables: variables,
+            passing: scenario.passesDescriptor ? try await passedFile(of: endpoint) : nil)
     }
 
     /// Runs a stateful sequence on the job's endpoint.

@@ -22,11 +22,15 @@ public struct ScenarioRunner: Sendable {
     ///   - scenario: the scenario.
     ///   - client: a connected, negotiated client.
     ///   - variables: `${scratch}` and the scenario's ports; captures are added as steps run.
+    ///   - passedFile: the file whose descriptor a step that passes one sends (in the endpoint's
+    ///     scratch directory); without it such a step breaks the scenario.
     /// - Returns: the observation.
-    public func run(_ scenario: Scenario, on client: QMPClient, variables: CaseVariables) async -> Observation {
+    public func run(
+        _ scenario: Scenario, on client: QMPClient, variables: CaseVariables, passing passedFile: PassedFile? = nil
+    ) async -> Observation {
         let start = ContinuousClock.now
         let marks = await Runner.Marks(client)
-        var state = RunState(variables: variables)
+        var state = RunState(variables: variables, passedFile: passedFile)
         for (index, step) in scenario.steps.enumerated() {
             await perform(step, at: JSONPath.root.appending("steps").appending(index: index), on: client, &state)
             if Task.isCancelled, state.broken == nil { state.broken = "cut short before steps[\(index + 1)]" }
@@ -37,7 +41,9 @@ public struct ScenarioRunner: Sendable {
             guard let cleanup = try? step.substituting(state.variables),
                 case .execute(let command, let arguments) = cleanup.action
             else { continue }
-            _ = try? await client.execute(command, arguments: arguments?.objectValue, timeout: timeout(of: step))
+            let files = step.passesDescriptor ? [passedFile].compactMap { $0 } : []
+            _ = try? await client.execute(
+                command, arguments: arguments?.objectValue, passing: files, timeout: timeout(of: step))
         }
         var observation = await marks.observation(of: client, exchanges: state.exchanges, since: start)
         if let broken = state.broken { observation.ending = .broken(broken) }
@@ -47,6 +53,7 @@ public struct ScenarioRunner: Sendable {
     /// What accumulates over one scenario.
     private struct RunState {
         var variables: CaseVariables
+        var passedFile: PassedFile?
         var exchanges: [Observation.Exchange] = []
         var broken: String?
     }
@@ -70,6 +77,14 @@ public struct ScenarioRunner: Sendable {
             return
         }
         guard case .execute(let command, let arguments) = resolved.action else { return }
+        var files: [PassedFile] = []
+        if step.passesDescriptor {
+            guard let file = state.passedFile else {
+                state.broken = "\(path) \(step.label): passes a file descriptor, and the run has no file to pass"
+                return
+            }
+            files = [file]
+        }
         var request: JSONObject = ["execute": .string(command)]
         if let arguments { request["arguments"] = arguments }
         let mark = await client.eventMark
@@ -77,7 +92,7 @@ public struct ScenarioRunner: Sendable {
             path: path, step: resolved, request: request, sentAt: client.options.clock())
         do {
             exchange.reply = try await client.execute(
-                command, arguments: arguments?.objectValue, timeout: timeout(of: step))
+                command, arguments: arguments?.objectValue, passing: files, timeout: timeout(of: step))
         } catch {
             exchange.failure = "\(error)"
             state.exchanges.append(exchange)

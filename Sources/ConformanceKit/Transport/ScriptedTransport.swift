@@ -11,6 +11,7 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
     private var finished: TransportError?? = nil
     private var waiter: CheckedContinuation<Result<[UInt8]?, TransportError>, Never>?
     private var sent: [[UInt8]] = []
+    private var passed: [Int: [PassedFile]] = [:]
     private let responder: (@Sendable ([UInt8]) -> [[UInt8]])?
 
     /// `scripted:`.
@@ -62,6 +63,25 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
         return sent
     }
 
+    /// The files passed with sends, by the index of their send in `sentMessages`.
+    public var passedFiles: [Int: [PassedFile]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return passed
+    }
+
+    /// Records the bytes with the files (opening nothing) and delivers the responder's answer.
+    /// - Parameters:
+    ///   - bytes: the bytes.
+    ///   - files: the files the write would pass.
+    ///   - deadline: unused: an in-memory write cannot block.
+    /// - Throws: `TransportError.closed` once finished.
+    public nonisolated(nonsending) func send(
+        _ bytes: [UInt8], passing files: [PassedFile], deadline: ContinuousClock.Instant
+    ) async throws(TransportError) {
+        try record(bytes, passing: files)
+    }
+
     /// Records the bytes and delivers the responder's answer; it never waits, so the deadline
     /// is not needed.
     /// - Parameters:
@@ -71,8 +91,13 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
     public nonisolated(nonsending) func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant)
         async throws(TransportError)
     {
+        try record(bytes, passing: [])
+    }
+
+    private func record(_ bytes: [UInt8], passing files: [PassedFile]) throws(TransportError) {
         let open = lock.withLock {
             if case .some = finished { return false }
+            if !files.isEmpty { passed[sent.count] = files }
             sent.append(bytes)
             return true
         }

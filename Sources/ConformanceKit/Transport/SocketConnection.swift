@@ -8,7 +8,8 @@ import Glibc
 /// `receive()` through a bounded mailbox (it stops reading while 1 MiB is unconsumed). A write
 /// never blocks (`MSG_DONTWAIT`): what the socket buffer cannot take at once is finished on a
 /// serial `DispatchQueue` (keeping the order of writes) as `poll` finds room, up to the write's
-/// deadline, so a peer that stops reading costs a send its deadline and no more. Every call retries on `EINTR`;
+/// deadline, so a peer that stops reading costs a send its deadline and no more. A send may carry
+/// file descriptors (`SCM_RIGHTS`, Unix sockets): they ride on its first bytes. Every call retries on `EINTR`;
 /// `MSG_NOSIGNAL` keeps a broken connection from raising `SIGPIPE`. `close()` shuts the socket
 /// down (waking the reader) and the descriptor is released only when neither the reader nor a
 /// queued write can still use it.
@@ -105,12 +106,26 @@ final class SocketConnection: @unchecked Sendable {
     nonisolated(nonsending) func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant)
         async throws(TransportError)
     {
+        try await send(bytes, passing: [], deadline: deadline)
+    }
+
+    /// Writes all the bytes as `send(_:deadline:)` does, with the files' descriptors attached to
+    /// the first write that the kernel takes bytes of (`sendmsg`, `SCM_RIGHTS`): the peer
+    /// receives them with the message's first byte. The files are opened first (a file that
+    /// cannot be opened sends nothing) and our descriptors are closed when the write is over.
+    /// - Throws: `.passedFileUnavailable` or `.passedFileNotAllowed`, or as `send(_:deadline:)`.
+    nonisolated(nonsending) func send(
+        _ bytes: [UInt8], passing files: [PassedFile], deadline: ContinuousClock.Instant
+    ) async throws(TransportError) {
+        var descriptors: [Int32] = []
+        defer { for descriptor in descriptors { Glibc.close(descriptor) } }
+        for file in files { descriptors.append(try file.open()) }
         let start = ContinuousClock.now
-        guard let rest = try startSend(bytes).get() else { return }
-        let pending = rest
+        guard let (rest, unsent) = try startSend(bytes, passing: descriptors).get() else { return }
         let result: Result<Void, TransportError> = await withUnsafeContinuation { continuation in
             writeQueue.async { [self] in
-                let outcome = finishSend(pending, total: bytes.count, started: start, deadline: deadline)
+                let outcome = finishSend(
+                    rest, passing: unsent, total: bytes.count, started: start, deadline: deadline)
                 condition.withLock { queuedWrites -= 1 }
                 continuation.resume(returning: outcome)
             }
@@ -118,30 +133,37 @@ final class SocketConnection: @unchecked Sendable {
         try result.get()
     }
 
-    /// Writes what the kernel takes now; returns the rest (queued for the write queue), or `nil`.
-    private func startSend(_ bytes: [UInt8]) -> Result<ArraySlice<UInt8>?, TransportError> {
+    /// Writes what the kernel takes now; returns the rest (queued for the write queue) with the
+    /// descriptors not yet sent, or `nil` when all went out.
+    private func startSend(_ bytes: [UInt8], passing descriptors: [Int32])
+        -> Result<(ArraySlice<UInt8>, [Int32])?, TransportError>
+    {
         condition.lock()
         defer { condition.unlock() }
         if isClosed { return .failure(.closed) }
         var rest = bytes[...]
+        var unsent = descriptors
         if queuedWrites == 0 {
-            switch writeSome(rest) {
+            switch writeSome(rest, passing: unsent) {
             case .failure(let error): return .failure(error)
             case .success(let count):
+                if count > 0 { unsent = [] }
                 if count == rest.count { return .success(nil) }
                 rest = rest.dropFirst(count)
             }
         }
         queuedWrites += 1
-        return .success(rest)
+        return .success((rest, unsent))
     }
 
     /// Writes the rest of a message as the socket drains, on the write queue: waits in `poll` for
-    /// room, at most until `deadline`.
+    /// room, at most until `deadline`; descriptors not yet sent go with the first bytes taken.
     private func finishSend(
-        _ bytes: ArraySlice<UInt8>, total: Int, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant
+        _ bytes: ArraySlice<UInt8>, passing descriptors: [Int32], total: Int, started: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant
     ) -> Result<Void, TransportError> {
         var rest = bytes
+        var unsent = descriptors
         while !rest.isEmpty {
             let now = ContinuousClock.now
             guard now < deadline else {
@@ -152,24 +174,61 @@ final class SocketConnection: @unchecked Sendable {
             if poll(&pfd, 1, Self.pollMilliseconds(deadline - now) + 1) < 0, errno != EINTR {
                 return .failure(.sendFailed(errno: errno))
             }
-            switch writeSome(rest) {
-            case .success(let count): rest = rest.dropFirst(count)
+            switch writeSome(rest, passing: unsent) {
+            case .success(let count):
+                if count > 0 { unsent = [] }
+                rest = rest.dropFirst(count)
             case .failure(let error): return .failure(error)
             }
         }
         return .success(())
     }
 
-    /// One non-blocking `send`: how many bytes the kernel took (0 when the buffer is full).
-    private func writeSome(_ bytes: ArraySlice<UInt8>) -> Result<Int, TransportError> {
+    /// One non-blocking `send` (`sendmsg` with an `SCM_RIGHTS` control message when there are
+    /// descriptors): how many bytes the kernel took (0 when the buffer is full; the descriptors
+    /// went out with them when more than 0).
+    private func writeSome(_ bytes: ArraySlice<UInt8>, passing descriptors: [Int32]) -> Result<Int, TransportError> {
         let flags = Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)
         while true {
-            let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, flags) }
+            let count =
+                descriptors.isEmpty
+                ? bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, flags) }
+                : Self.sendMessage(fd, bytes, descriptors, flags)
             if count >= 0 { return .success(count) }
             switch errno {
             case EINTR: continue
             case EAGAIN: return .success(0)
             case let code: return .failure(.sendFailed(errno: code))
+            }
+        }
+    }
+
+    /// `sendmsg` of the bytes with the descriptors in one `SCM_RIGHTS` control message.
+    private static func sendMessage(_ fd: Int32, _ bytes: ArraySlice<UInt8>, _ descriptors: [Int32], _ flags: Int32)
+        -> Int
+    {
+        // CMSG_ALIGN, CMSG_LEN and CMSG_SPACE, which Swift does not import.
+        func aligned(_ size: Int) -> Int { (size + MemoryLayout<Int>.size - 1) & ~(MemoryLayout<Int>.size - 1) }
+        let header = aligned(MemoryLayout<cmsghdr>.size)
+        let payload = descriptors.count * MemoryLayout<Int32>.size
+        let space = header + aligned(payload)
+        let control = UnsafeMutableRawPointer.allocate(byteCount: space, alignment: MemoryLayout<cmsghdr>.alignment)
+        defer { control.deallocate() }
+        control.initializeMemory(as: UInt8.self, repeating: 0, count: space)
+        let message = control.bindMemory(to: cmsghdr.self, capacity: 1)
+        message.pointee.cmsg_len = header + payload
+        message.pointee.cmsg_level = SOL_SOCKET
+        message.pointee.cmsg_type = Int32(SCM_RIGHTS)
+        descriptors.withUnsafeBytes { (control + header).copyMemory(from: $0.baseAddress!, byteCount: payload) }
+        return bytes.withUnsafeBytes { buffer in
+            var vector = iovec(iov_base: UnsafeMutableRawPointer(mutating: buffer.baseAddress), iov_len: buffer.count)
+            return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                var header = msghdr()
+                header.msg_iov = vectorPointer
+                header.msg_iovlen = 1
+                header.msg_control = control
+                header.msg_controllen = space
+                return sendmsg(fd, &header, flags)
             }
         }
     }

@@ -84,6 +84,17 @@ public struct TCPTransport: Transport {
     {
         try await connection.send(bytes, deadline: deadline)
     }
+    /// Refuses: a TCP socket cannot carry file descriptors, so nothing is sent.
+    /// - Parameters:
+    ///   - bytes: the bytes (not sent).
+    ///   - files: the files to pass.
+    ///   - deadline: unused.
+    /// - Throws: always `TransportError.descriptorPassingNeedsUnixSocket`.
+    public nonisolated(nonsending) func send(
+        _ bytes: [UInt8], passing files: [PassedFile], deadline: ContinuousClock.Instant
+    ) async throws(TransportError) {
+        throw .descriptorPassingNeedsUnixSocket(address: address)
+    }
     /// Waits for the next bytes from the server.
     /// - Returns: at least one byte, or `nil` at a clean end of stream.
     /// - Throws: `TransportError` (`.endpointDied` for a launched endpoint that exited).

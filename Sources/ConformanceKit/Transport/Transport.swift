@@ -15,6 +15,19 @@ public protocol Transport: Sendable {
     ///   the deadline passed first (the stream then ends mid-message: close the transport).
     nonisolated(nonsending) func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant) async throws(TransportError)
 
+    /// Writes all the bytes as `send(_:deadline:)` does, with file descriptors attached to their
+    /// first byte (`SCM_RIGHTS`): the transport opens each file, passes it, and closes its own
+    /// descriptor once the write is over.
+    /// - Parameters:
+    ///   - bytes: the bytes (at least one: the descriptors ride on the first).
+    ///   - files: the files to pass, each inside a scratch directory of the run.
+    ///   - deadline: when the write gives up.
+    /// - Throws: `TransportError.descriptorPassingNeedsUnixSocket` from a transport that cannot
+    ///   pass descriptors, `.passedFileUnavailable` when a file cannot be opened (nothing is
+    ///   sent then), or what `send(_:deadline:)` throws.
+    nonisolated(nonsending) func send(_ bytes: [UInt8], passing files: [PassedFile], deadline: ContinuousClock.Instant)
+        async throws(TransportError)
+
     /// Waits for the next bytes from the server.
     /// - Returns: at least one byte, or `nil` at a clean end of stream.
     /// - Throws: `TransportError` (e.g. `.endpointDied` when a launched endpoint exited).

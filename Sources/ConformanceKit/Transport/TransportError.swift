@@ -29,6 +29,13 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case commandDetaches(option: String)
     /// The task waiting (to launch or connect) was cancelled: the run is being interrupted.
     case cancelled
+    /// A request carries a file descriptor (`SCM_RIGHTS`), which only a Unix socket can pass;
+    /// the endpoint is at this other address.
+    case descriptorPassingNeedsUnixSocket(address: String)
+    /// The file to pass is not a plain name inside a scratch directory.
+    case passedFileNotAllowed(path: String)
+    /// The file to pass could not be opened.
+    case passedFileUnavailable(path: String, errno: Int32)
 
     /// A one-line human-readable rendering, with control characters (from the endpoint's
     /// stderr) escaped, so it is safe to print.
@@ -53,6 +60,12 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
             "the launch command detaches (\(option)), so the run could not stop it; drop \(option): "
                 + "qmp-conform runs the endpoint in the background itself"
         case .cancelled: "cancelled (the run is being interrupted)"
+        case .descriptorPassingNeedsUnixSocket(let address):
+            "cannot pass a file descriptor to \(address): passing one (SCM_RIGHTS) needs a Unix socket; "
+                + "reach the endpoint with --socket PATH or let the run launch it"
+        case .passedFileNotAllowed(let path):
+            "will not pass \(path): only a file directly inside the run's scratch directory is passed"
+        case .passedFileUnavailable(let path, let errno): "cannot open \(path) to pass it: \(errnoName(errno))"
         }
     }
 }

@@ -64,6 +64,18 @@ public struct UnixSocketTransport: Transport {
     {
         try await connection.send(bytes, deadline: deadline)
     }
+    /// Writes all the bytes by a deadline, passing the files' descriptors with the first byte
+    /// (`sendmsg` with an `SCM_RIGHTS` control message).
+    /// - Parameters:
+    ///   - bytes: the bytes.
+    ///   - files: the files to pass.
+    ///   - deadline: when the write gives up.
+    /// - Throws: `.passedFileUnavailable` when a file cannot be opened, or as `send(_:deadline:)`.
+    public nonisolated(nonsending) func send(
+        _ bytes: [UInt8], passing files: [PassedFile], deadline: ContinuousClock.Instant
+    ) async throws(TransportError) {
+        try await connection.send(bytes, passing: files, deadline: deadline)
+    }
     /// Waits for the next bytes from the server.
     /// - Returns: at least one byte, or `nil` at a clean end of stream.
     /// - Throws: `TransportError` (`.endpointDied` for a launched endpoint that exited).

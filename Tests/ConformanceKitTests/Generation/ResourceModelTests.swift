@@ -119,9 +119,9 @@ struct ResourceModelTests {
         #expect(prepared.cleanup == nil)
     }
 
-    @Test func aClearEntryTakesNoMember() throws {
+    @Test func aClearEntryTakesACommandAndMaybeAMemberOnly() throws {
         let text =
-            #"{ "kinds": {}, "clear": { "nbd-server-start": { "command": "nbd-server-stop", "member": "id" } } }"#
+            #"{ "kinds": {}, "clear": { "closefd": { "command": "getfd", "member": "fdname", "id": "x" } } }"#
         #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
     }
 
@@ -162,6 +162,50 @@ struct ResourceModelTests {
 
     @Test func theReviewedTableLaunchesNUMACasesBeforeTheMachineExists() {
         #expect(Fixtures.caseDirectory.resources.launch["set-numa-node"]?.contains("-preconfig") == true)
+    }
+
+    static let descriptorCommands = """
+        { 'command': 'getfd', 'data': { 'fdname': 'str' } }
+        { 'command': 'closefd', 'data': { 'fdname': 'str' } }
+        """
+
+    static func preparedDescriptorCase(_ command: String, kind: TestCase.Kind) throws -> TestCase {
+        let schema = try SchemaLoader.loadSource(files: ["x": descriptorCommands], main: "x").schema
+        var table = Fixtures.caseDirectory.resources
+        table.clear = ["closefd": .init(command: "getfd", member: "fdname")]
+        table.passesDescriptor = ["getfd"]
+        let testCase = TestCase(
+            command: command, kind: kind, summary: "a case", arguments: ["fdname": "f"],
+            expectation: kind == .valid ? .accept : .reject(rule: .wrongType, path: JSONPath.root.appending("fdname")),
+            origin: "test")
+        return ResourceModel(schema: schema, table: table).preparing(
+            testCase, schema: schema, values: Fixtures.caseDirectory.values)
+    }
+
+    @Test func aClearWithAMemberMakesWhatTheValidCaseNamesPassingADescriptorWhenItsCommandTakesOne() throws {
+        let prepared = try Self.preparedDescriptorCase("closefd", kind: .valid)
+        #expect(prepared.clearing == .executePassingDescriptor(command: "getfd", arguments: ["fdname": "f"]))
+        #expect(!prepared.passesDescriptor)
+    }
+
+    @Test(arguments: [TestCase.Kind.valid, .invalid])
+    func everyCaseOfACommandThatTakesADescriptorPassesOneAndSaysSo(kind: TestCase.Kind) throws {
+        let prepared = try Self.preparedDescriptorCase("getfd", kind: kind)
+        #expect(prepared.passesDescriptor)
+        #expect(prepared.json["passes-fd"] == true)
+        #expect(prepared.clearing == nil)
+    }
+
+    @Test func aPassesFdEntryIsAListOfCommandNames() throws {
+        let text = #"{ "kinds": {}, "passes-fd": "getfd" }"#
+        #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
+    }
+
+    @Test func theReviewedTablePassesDescriptorsWithGetfdAndAddFdAndMakesWhatClosefdAndRemoveFdName() {
+        let table = Fixtures.caseDirectory.resources
+        #expect(table.passesDescriptor == ["getfd", "add-fd"])
+        #expect(table.clear["closefd"] == .init(command: "getfd", member: "fdname"))
+        #expect(table.clear["remove-fd"] == .init(command: "add-fd", member: "fdset-id"))
     }
 
     @Test func theReviewedTableStopsARunningNBDServerBeforeAStartAndDeletesAnExportAfterItsCase() {

@@ -27,6 +27,12 @@ struct WaiversTests {
         LocatedFault(marked: #"{"waivers": [1️⃣"x/*"]}"#, message: "expected a waiver (an object), got string"),
         LocatedFault(marked: #"{"waivers": [1️⃣{"case": "x"}]}"#, message: "every waiver needs a \"reason\""),
         LocatedFault(
+            marked: #"{"waivers": [{"case": "x/*", "reason": "r", "targets": 1️⃣["qsx"]}]}"#,
+            message: "'targets' must be a non-empty list of target names (qemu, qsd, qga)"),
+        LocatedFault(
+            marked: #"{"waivers": [{"case": "x/*", "reason": "r", "targets": 1️⃣[]}]}"#,
+            message: "'targets' must be a non-empty list of target names"),
+        LocatedFault(
             marked: #"{"waivers": [{"case": "x/*", "reason": "r", "expires": 1️⃣"2026-02-30"}]}"#,
             message: "'expires' must be a day written YYYY-MM-DD, got '2026-02-30'"),
         LocatedFault(
@@ -116,6 +122,31 @@ struct WaiversTests {
         #expect(HTMLReporter().render(report).contains("<h1>FAILED"))
         #expect(
             ConsoleReporter().render(report).contains("STALE w.json:3:3: case 'fixed/*', summary '*': fixed in 8.0"))
+    }
+
+    @Test func aWaiverWhoseCasesDidNotRunIsNotStale() throws {
+        let waivers = try Waivers.load(
+            Array(#"{"waivers": [{"case": "*/doc/*", "reason": "doc cases need a source schema"}]}"#.utf8),
+            file: "w.json")
+        let passing = CaseResult(
+            caseID: "get/valid/1", suite: "get", summary: "s", kind: .valid, verdict: .passed, duration: 0)
+        let skipped = CaseResult(
+            caseID: "get/doc/1", suite: "get", summary: "s", kind: .doc, verdict: .skipped("not here"), duration: 0)
+        #expect(
+            waivers.review([passing, skipped], today: CalendarDate("2026-11-01")!, staleFailsRun: true).stale.isEmpty)
+    }
+
+    @Test func aWaiverForOtherTargetsLeavesTheRunAndOneWithoutTargetsStays() throws {
+        let waivers = try Waivers.load(
+            Array(
+                #"""
+                {"waivers": [{"case": "a/*", "reason": "daemon only", "targets": ["qsd"]},
+                             {"case": "b/*", "reason": "everywhere"}]}
+                """#.utf8), file: "w.json")
+        #expect(waivers.waivers.first?.targets == ["qsd"])
+        #expect(waivers.applying(to: "qemu").waivers.map(\.reason) == ["everywhere"])
+        #expect(waivers.applying(to: "qsd").waivers.count == 2)
+        #expect(waivers.applying(to: nil).waivers.count == 2, "a socket's target has no name: every waiver stays")
     }
 
     @Test func theShippedWaiverFileLoads() throws {

@@ -281,3 +281,20 @@ struct QMPClientTests {
         await client.close()
     }
 }
+
+extension QMPClientTests {
+    @Test func aCommandPassingADescriptorHandsTheFileToTheTransportAndMarksItsWrite() async throws {
+        let transport = Self.echoServer()
+        let client = try await QMPClient.connect(over: transport, options: .init(recordsTranscript: true))
+        _ = await client.takeTranscript()
+        let file = try PassedFile(directory: "/tmp/qmp-conform-x")
+        _ = try await client.execute("getfd", arguments: ["fdname": "f"], passing: [file], timeout: Self.patience)
+        _ = try await client.execute("query-status", timeout: Self.patience)
+        #expect(transport.passedFiles == [1: [file]])
+        let lines = await client.transcript.description.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[0].contains(#"-> (+1 fd) {"execute":"getfd""#))
+        #expect(lines[2].contains(#"-> {"execute":"query-status""#))
+        await client.close()
+    }
+}

@@ -115,6 +115,27 @@ struct RunnerTests {
         #expect(!run.results[0].transcript.contains("stop-all"))
     }
 
+    @Test func aCaseThatPassesADescriptorHasItsWriteMarkedAndAClearingThatPassesOneRunsOutsideTheTranscript()
+        async
+    {
+        let server = ScriptedEndpoint { _, _ in nil }
+        var passes = Self.valid("poke", "a")
+        passes.passesDescriptor = true
+        var given = Self.valid("unpoke", "b")
+        given.clearing = .executePassingDescriptor(command: "give", arguments: ["name": "b"])
+        let run = await Self.run([.testCase(passes), .testCase(given)], on: server)
+        #expect(run.results.map(\.verdict) == [.passed, .passed])
+        #expect(run.results[0].transcript.contains(#"-> (+1 fd) {"execute":"poke""#), "\(run.results[0].transcript)")
+        #expect(!run.results[1].transcript.contains("(+1 fd)"))
+        #expect(!run.results[1].transcript.contains("give"))
+        let sent = server.requests.filter { $0["execute"] != "qmp_capabilities" }
+        #expect(
+            sent.compactMap { $0["execute"]?.stringValue } == [
+                "poke", "query-status", "give", "unpoke", "query-status",
+            ])
+        #expect(sent[2]["arguments"] == ["name": "b"])
+    }
+
     @Test func anEndpointThatDiesInACaseErrorsThatCaseAndIsRelaunched() async {
         let server = ScriptedEndpoint { connection, request in
             connection == 1 && request["arguments"]?["name"] == "boom" ? .die : nil
@@ -352,6 +373,21 @@ struct RunnerTests {
         #expect(
             observation.ending
                 == .notRun("launches a machine, and the target's program (qemu-storage-daemon) emulates none"))
+    }
+
+    @Test func aScenarioThatPassesADescriptorIsNotRunOverTCPAndSaysWhatWould() async throws {
+        let unreachable: Runner.EndpointFactory = {
+            Endpoint(target: $0, opener: { _ throws(QMPProtocolError) in throw .endOfStream })
+        }
+        let runner = Runner(
+            configuration: .init(target: .tcp("127.0.0.1:4444"), makeEndpoint: unreachable), schema: Self.schema)
+        var scenario = try Self.scenario(#"[ { "execute": "getfd", "arguments": { "fdname": "f" } } ]"#)
+        scenario.steps[0].passesDescriptor = true
+        let observation = await runner.runScenario(
+            scenario, main: unreachable(.tcp("127.0.0.1:4444")), facts: EndpointFacts())
+        #expect(
+            observation.ending
+                == .notRun("\(TransportError.descriptorPassingNeedsUnixSocket(address: "tcp:127.0.0.1:4444"))"))
     }
 
     static let vendorSchema = try! SchemaLoader.loadSource(

@@ -335,3 +335,38 @@ struct ScenarioRunnerTests {
     }
 
 }
+
+extension ScenarioRunnerTests {
+    @Test func aStepOfACommandThatTakesADescriptorPassesTheRunsFileAndOthersPassNone() async throws {
+        let (client, transport) = try await Self.client()
+        let loaded = try Self.scenario(
+            #"[ { "execute": "getfd", "arguments": { "fdname": "f" } }, { "execute": "closefd", "arguments": { "fdname": "f" } } ]"#,
+            cleanup: #"[ { "execute": "getfd", "arguments": { "fdname": "f" } } ]"#)
+        var table = Fixtures.caseDirectory.resources
+        table.passesDescriptor = ["getfd"]
+        let schema = try SchemaLoader.loadSource(files: ["x": ResourceModelTests.descriptorCommands], main: "x").schema
+        let scenario = ResourceModel(schema: schema, table: table).preparing(loaded)
+        #expect(scenario.steps.map(\.passesDescriptor) == [true, false])
+        let file = try PassedFile(directory: "/tmp/qmp-conform-x")
+        let observation = await ScenarioRunner().run(
+            scenario, on: client, variables: CaseVariables(scratch: ""), passing: file)
+        #expect(observation.ending == .completed)
+        #expect(transport.passedFiles == [1: [file], 3: [file]], "the getfd step and the getfd cleanup step")
+        #expect(observation.transcript.contains(#"-> (+1 fd) {"execute":"getfd""#))
+        await client.close()
+    }
+
+    @Test func aStepThatPassesADescriptorWithoutAFileBreaksTheScenarioBeforeSendingIt() async throws {
+        let (client, transport) = try await Self.client()
+        var scenario = try Self.scenario(#"[ { "execute": "getfd", "arguments": { "fdname": "f" } } ]"#)
+        scenario.steps[0].passesDescriptor = true
+        let observation = await ScenarioRunner().run(scenario, on: client, variables: CaseVariables(scratch: ""))
+        guard case .broken(let reason) = observation.ending else {
+            Issue.record("expected broken, got \(observation.ending)")
+            return
+        }
+        #expect(reason.contains("passes a file descriptor"))
+        #expect(transport.sentMessages.count == 1, "only the negotiation was sent")
+        await client.close()
+    }
+}
