@@ -79,4 +79,28 @@ struct StatefulIntegrationTests {
         }
         #expect(changed.isEmpty, "\(changed.map(\.caseID))")
     }
+
+    /// The recipe's call of each sequence got a success reply (not only a passing verdict).
+    static func callSucceeded(_ result: CaseResult, _ command: String) -> Bool {
+        result.outcome?.replies.contains { $0.command == command && $0.kind == .return } == true
+    }
+
+    @Test(arguments: [
+        ("stateful.job.job-resume.id/*", "job-resume", "a job paused, then resumed"),
+        ("stateful.job.block-job-complete.device/*", "block-job-complete", "a mirror completed after READY"),
+        ("stateful.job.block-job-finalize.id/*", "block-job-finalize", "a pending job finalized"),
+        ("stateful.block-node.nbd-server-add.device/*", "nbd-server-add", "an NBD export added and removed"),
+        ("stateful.block-export.lifecycle/*", "block-export-del", "an export deleted, its server stopped"),
+        ("stateful.block-node.block-commit.base-node/*", "block-commit", "an overlay committed into its base"),
+    ])
+    func aRecipeReachesTheStateItsCommandNeedsAndTheCommandSucceeds(
+        filter: String, command: String, what: String
+    ) async throws {
+        let (items, schema) = try await Self.plan(CaseFilter(patterns: [filter]))
+        #expect(items.count == 1, "\(what)")
+        let run = await Self.run(items, schema: schema)
+        let result = try #require(run.results.first)
+        #expect(result.verdict == .passed, "\(what): \(result.verdict)\n\(result.transcript)")
+        #expect(Self.callSucceeded(result, command), "\(what)\n\(result.transcript)")
+    }
 }

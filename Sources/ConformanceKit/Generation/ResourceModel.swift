@@ -40,6 +40,20 @@ public struct ResourceModel: Sendable {
         for link in inference.consumers(excluding: claimed) {
             resources[ResourceKind.allCases.firstIndex(of: link.kind)!].consumers.append(link.link)
         }
+        // The table's recipes say what a command's member names; that beats inference.
+        for (command, reach) in table.reach.sorted(by: { $0.key < $1.key }) {
+            guard let definition = schema.command(named: command),
+                schema.argumentMembers(of: definition).contains(where: { $0.name == reach.member })
+            else { continue }
+            let index = ResourceKind.allCases.firstIndex(of: reach.kind)!
+            for other in resources.indices where other != index {
+                resources[other].consumers.removeAll { $0.command == command && $0.member == reach.member }
+            }
+            if !resources[index].consumers.contains(where: { $0.command == command && $0.member == reach.member }) {
+                resources[index].consumers.append(
+                    Resource.Link(command: command, member: reach.member, evidence: .table))
+            }
+        }
         for index in resources.indices { resources[index].consumers.sort() }
         self.resources = resources
         exactlyOne = table.exactlyOne

@@ -23,6 +23,42 @@ public struct ResourceTable: Sendable, Hashable {
         public var arguments: JSONObject
         /// What removes it, when not the kind's destroyer.
         public var remove: Resource.Link?
+        /// Events the producer step waits for: the state the resource must reach (a mirror job
+        /// `BLOCK_JOB_READY`) before the next step.
+        public var events: [EventExpectation] = []
+
+        /// The variables a table's steps, events and templates may use: the sequence's resource
+        /// and the one it lives in (`${scratch}` is the run's).
+        static let variables: Set<String> = ["name", "parent"]
+
+        /// Reads a template: `arguments`, maybe `command`, `remove` and `events`.
+        /// - Parameters:
+        ///   - value: the template's JSON.
+        ///   - document: the table, for locations.
+        ///   - path: where the template is.
+        /// - Returns: the template.
+        /// - Throws: `DiagnosticError` located at the fault.
+        static func read(_ value: JSONValue, in document: CaseFile, at path: JSONPath) throws(DiagnosticError)
+            -> Template
+        {
+            guard let arguments = value["arguments"]?.objectValue else {
+                throw document.error(
+                    "a template needs 'arguments' (and may name 'command', 'remove' and 'events')", at: path)
+            }
+            var remove: Resource.Link?
+            if let removal = value["remove"] {
+                guard let command = removal["command"]?.stringValue, let member = removal["member"]?.stringValue else {
+                    throw document.error("'remove' needs 'command' and 'member'", at: path.appending("remove"))
+                }
+                remove = Resource.Link(command: command, member: member, evidence: .table)
+            }
+            var template = Template(command: value["command"]?.stringValue, arguments: arguments, remove: remove)
+            if let events = value["events"] {
+                template.events = try ScenarioLoader.events(
+                    events, in: document, at: path.appending("events"), variables: variables)
+            }
+            return template
+        }
     }
 
     /// The member naming the resource another one lives in, and that one's kind.
@@ -75,6 +111,11 @@ public struct ResourceTable: Sendable, Hashable {
         public var destroyer: Resource.Link?
         /// Why no sequence is generated, if none is.
         public var unsupported: String?
+        /// Steps before one is created (an NBD server started for an export), judged.
+        public var setup: [Scenario.Step] = []
+        /// Steps after it is removed (the NBD server stopped), judged in a lifecycle, and run
+        /// again at clean-up.
+        public var teardown: [Scenario.Step] = []
     }
 
     /// The entries by kind.
@@ -91,6 +132,9 @@ public struct ResourceTable: Sendable, Hashable {
     /// exports after it; with a member, what makes the thing the case names under the case's
     /// value of it (`getfd` before `closefd`, `add-fd` before `remove-fd`).
     public var clear: [String: Undo] = [:]
+    /// Per consumer command, the recipe that puts what it names in the state it needs, so that
+    /// its sequence expects success (the table's `reach`).
+    public var reach: [String: Reach] = [:]
     /// Per command, the words a valid case's own endpoint is launched with, appended to the
     /// target's command (the table's `launch`): for commands that work only in a state no shared
     /// endpoint is in (`set-numa-node` before the machine exists, `-preconfig`).
@@ -176,6 +220,10 @@ public struct ResourceTable: Sendable, Hashable {
                 if section == "undo" { table.undo[member.key] = undo } else { table.clear[member.key] = undo }
             }
         }
+        for member in document.value["reach"]?.objectValue ?? [:] {
+            table.reach[member.key] = try Reach.read(
+                member.value, in: document, at: JSONPath.root.appending("reach").appending(member.key))
+        }
         return table
     }
 }
@@ -187,7 +235,7 @@ private struct EntryReader {
     static let keys: Set<String> = [
         "nouns", "members", "words", "scope", "query", "create-command", "create", "create-for", "shows",
         "created-event",
-        "destroyed-event", "destroyer", "unsupported",
+        "destroyed-event", "destroyer", "unsupported", "setup", "teardown",
     ]
 
     func read(_ value: JSONValue) throws(DiagnosticError) -> ResourceTable.Entry {
@@ -203,8 +251,8 @@ private struct EntryReader {
         entry.create = object["create"]?.objectValue
         entry.createCommand = object["create-command"]?.stringValue
         for template in object["create-for"]?.objectValue ?? [:] {
-            entry.createFor[template.key] = try self.template(
-                template.value, at: path.appending("create-for").appending(template.key))
+            entry.createFor[template.key] = try ResourceTable.Template.read(
+                template.value, in: document, at: path.appending("create-for").appending(template.key))
         }
         entry.unsupported = object["unsupported"]?.stringValue
         for shown in object["shows"]?.objectValue ?? [:] {
@@ -220,6 +268,12 @@ private struct EntryReader {
         entry.query = try query(object["query"])
         entry.createdEvent = try event(object["created-event"], "created-event")
         entry.destroyedEvent = try event(object["destroyed-event"], "destroyed-event")
+        for (key, value) in [("setup", object["setup"]), ("teardown", object["teardown"])] {
+            guard let value else { continue }
+            let steps = try ScenarioLoader.steps(
+                value, in: document, at: path.appending(key), variables: ResourceTable.Template.variables)
+            if key == "setup" { entry.setup = steps } else { entry.teardown = steps }
+        }
         if let destroyer = object["destroyer"] {
             guard let command = destroyer["command"]?.stringValue, let member = destroyer["member"]?.stringValue else {
                 throw document.error("a destroyer needs 'command' and 'member'", at: path.appending("destroyer"))
@@ -235,20 +289,6 @@ private struct EntryReader {
             throw document.error("expected a list of strings", at: path.appending(key))
         }
         return list
-    }
-
-    private func template(_ value: JSONValue, at path: JSONPath) throws(DiagnosticError) -> ResourceTable.Template {
-        guard let arguments = value["arguments"]?.objectValue else {
-            throw document.error("a template needs 'arguments' (and may name 'command' and 'remove')", at: path)
-        }
-        var remove: Resource.Link?
-        if let removal = value["remove"] {
-            guard let command = removal["command"]?.stringValue, let member = removal["member"]?.stringValue else {
-                throw document.error("'remove' needs 'command' and 'member'", at: path.appending("remove"))
-            }
-            remove = Resource.Link(command: command, member: member, evidence: .table)
-        }
-        return ResourceTable.Template(command: value["command"]?.stringValue, arguments: arguments, remove: remove)
     }
 
     private func query(_ value: JSONValue?) throws(DiagnosticError) -> Resource.Query? {

@@ -76,6 +76,39 @@ public enum ScenarioLoader {
         return try reader.scenario(relativePath: relativePath)
     }
 
+    /// Parses a list of steps written in the scenario format inside another document (the
+    /// resource table's recipes), with some variables known from the start.
+    /// - Parameters:
+    ///   - value: the list.
+    ///   - document: the document holding it, for locations.
+    ///   - path: where the list is in the document.
+    ///   - variables: names `${...}` may use besides `scratch` and the steps' own captures.
+    /// - Returns: the steps, located in the document.
+    /// - Throws: `DiagnosticError` located at the first fault.
+    static func steps(_ value: JSONValue, in document: CaseFile, at path: JSONPath, variables: Set<String>)
+        throws(DiagnosticError) -> [Scenario.Step]
+    {
+        var reader = Reader(document: document)
+        reader.captured = variables
+        return try reader.steps(value, at: path)
+    }
+
+    /// Parses a list of expected events written in the scenario format inside another document.
+    /// - Parameters:
+    ///   - value: the list.
+    ///   - document: the document holding it, for locations.
+    ///   - path: where the list is in the document.
+    ///   - variables: names `${...}` may use besides `scratch`.
+    /// - Returns: the expectations.
+    /// - Throws: `DiagnosticError` located at the first fault.
+    static func events(_ value: JSONValue, in document: CaseFile, at path: JSONPath, variables: Set<String>)
+        throws(DiagnosticError) -> [EventExpectation]
+    {
+        var reader = Reader(document: document)
+        reader.captured = variables
+        return try reader.eventList(value, at: path, absent: false)
+    }
+
     /// The dotted name of a relative path: `net/netdev-lifecycle.json` → `net.netdev-lifecycle`.
     /// - Parameter relativePath: the path.
     /// - Returns: the name.

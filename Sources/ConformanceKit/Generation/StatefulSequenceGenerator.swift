@@ -1,8 +1,12 @@
 /// Generates the stateful sequences of a schema from its `ResourceModel`: for every kind with a
 /// producer and destroyer, a lifecycle (create, the query lists it as created, a second create
 /// fails, destroy, the query no longer lists it, a second destroy fails with the documented
-/// class, promised events within their windows); for every consumer, a valid call naming a
-/// resource the sequence created first, then the query, then clean-up.
+/// class, promised events within their windows; a kind's `setup` before and `teardown` after);
+/// for every consumer, a valid call naming a resource the sequence created first, then the
+/// query, then clean-up. Where the table has a `reach` recipe for the consumer, the sequence
+/// first puts the resource in the state the call needs (waiting for the events that mark it,
+/// within windows of seconds), and the call must then succeed, with its promised events and the
+/// recipe's queries showing its effect.
 ///
 /// Pipeline position: `ResourceModel` + `CaseDirectory` → [`Scenario`] of kind `.stateful` →
 /// `RunPlan` → `Runner` (as scenarios: `ScenarioRunner` observes, the `Oracle` judges). It does
@@ -43,9 +47,12 @@ public struct StatefulSequenceGenerator: Sendable {
             guard let creation = creation(of: resource.kind, number: sequences.count) else { continue }
             if let lifecycle = lifecycle(resource, creation) { sequences.append(lifecycle) }
             for consumer in resource.consumers where usable(consumer) {
-                guard let creation = self.creation(of: resource.kind, number: sequences.count, for: consumer.member)
+                let reach = self.reach(consumer, of: resource.kind)
+                guard
+                    let creation = self.creation(
+                        of: resource.kind, number: sequences.count, for: consumer.member, template: reach?.create)
                 else { continue }
-                sequences.append(consumerSequence(consumer, of: resource, creation))
+                sequences.append(consumerSequence(consumer, of: resource, creation, reach: reach))
             }
         }
         return sequences
@@ -63,15 +70,19 @@ public struct StatefulSequenceGenerator: Sendable {
     }
 
     private func creation(
-        of kind: ResourceKind, number: Int, for member: String? = nil, name: String? = nil, parent: String? = nil
+        of kind: ResourceKind, number: Int, for member: String? = nil, name: String? = nil, parent: String? = nil,
+        template override: ResourceTable.Template? = nil
     ) -> Creation? {
         let entry = table.entry(kind)
-        let template = member.flatMap { entry.createFor[$0] }
+        let template = override ?? member.flatMap { entry.createFor[$0] }
         let name = name ?? "qcs\(number)"
         guard entry.unsupported == nil,
             let step = createStep(kind, name: name, parent: parent ?? "\(name)p", template: template)
         else { return nil }
-        var creation = Creation(name: name, steps: [], create: step, cleanup: [])
+        let parentName = parent ?? entry.scope.map { _ in "\(name)p" }
+        var creation = Creation(
+            name: name, steps: fill(entry.setup, name: name, parent: parentName), create: step,
+            cleanup: fill(entry.teardown, name: name, parent: parentName))
         if let parent {
             creation.parent = parent
         } else if let scope = entry.scope {
@@ -80,7 +91,8 @@ public struct StatefulSequenceGenerator: Sendable {
             }
             creation.parent = "\(name)p"
             creation.steps.append(parent)
-            creation.cleanup = destroyStep(scope.kind, name: "\(name)p", parent: nil).map { [$0] } ?? []
+            creation.cleanup.insert(
+                contentsOf: destroyStep(scope.kind, name: "\(name)p", parent: nil).map { [$0] } ?? [], at: 0)
         }
         creation.steps.append(step)
         let destroy = destroyStep(kind, name: creation.name, parent: creation.parent, by: template?.remove)
@@ -98,7 +110,8 @@ public struct StatefulSequenceGenerator: Sendable {
             let command = template?.command ?? entry.createCommand ?? model.resource(kind).producers.first?.command,
             schema.command(named: command) != nil
         else { return nil }
-        let events = template?.command == nil ? entry.createdEvent.map { [expectation($0, name: name)] } ?? [] : []
+        var events = template?.command == nil ? entry.createdEvent.map { [expectation($0, name: name)] } ?? [] : []
+        events += fill(template?.events ?? [], name: name, parent: parent)
         return step(command, arguments: fill(.object(arguments), name: name, parent: parent), events: events)
     }
 
@@ -135,6 +148,7 @@ public struct StatefulSequenceGenerator: Sendable {
         steps += [again, destroy]
         if let listed { steps.append(queryStep(kind, .lacks(listed.match))) }
         steps.append(destroyAgain)
+        steps += fill(entry.teardown, name: creation.name, parent: creation.parent)
         return scenario(
             kind, "lifecycle",
             "\(kind.rawValue): \(creation.create.command) creates one"
@@ -147,14 +161,21 @@ public struct StatefulSequenceGenerator: Sendable {
     /// and what its other members name too (so that the call never acts on the fixture's
     /// things). Then everything is removed, newest first, and every query involved must still
     /// answer: damage the removal leaves (a freed thing still in use) shows in this sequence.
-    private func consumerSequence(_ consumer: Resource.Link, of resource: Resource, _ creation: Creation) -> Scenario {
+    /// With a table recipe (`reach`), the sequence first puts the resource in the state the call
+    /// needs, the call must succeed with the events it promises, and the recipe's queries after
+    /// it must show its effect; the recipe's arguments name the call's other things.
+    private func consumerSequence(
+        _ consumer: Resource.Link, of resource: Resource, _ creation: Creation, reach: ResourceTable.Reach?
+    ) -> Scenario {
+        let (name, parent) = (creation.name, creation.parent)
         var overrides = [consumer.member: creation.name]
         if let scope = table.entry(resource.kind).scope, let parent = creation.parent {
             overrides[scope.member] = parent
         }
         var creations = [creation]
         var kinds = [resource.kind] + (table.entry(resource.kind).scope.map { [$0.kind] } ?? [])
-        for (index, other) in otherConsumers(of: consumer).enumerated() where overrides[other.link.member] == nil {
+        for (index, other) in otherConsumers(of: consumer).enumerated()
+        where overrides[other.link.member] == nil && reach?.arguments[other.link.member] == nil {
             // A thing living in the resource under test (a bitmap of the node) is made there, after it.
             let inside = table.entry(other.kind).scope.map { overrides[$0.member] == creation.name } ?? false
             guard
@@ -166,11 +187,24 @@ public struct StatefulSequenceGenerator: Sendable {
             creations.insert(extra, at: inside ? creations.count : 0)
             kinds.append(other.kind)
         }
-        var steps = creations.flatMap(\.steps)
-        if let arguments = call(consumer.command, overrides: overrides) {
-            steps.append(step(consumer.command, arguments: arguments, reply: .accepted(name: creation.name)))
+        var steps = fill(reach?.setup ?? [], name: name, parent: parent) + creations.flatMap(\.steps)
+        steps += fill(reach?.before ?? [], name: name, parent: parent)
+        if var arguments = call(consumer.command, overrides: overrides)?.objectValue {
+            if let reach {
+                for member in fill(.object(reach.arguments), name: name, parent: parent).objectValue ?? [:] {
+                    arguments[member.key] = member.value
+                }
+                steps.append(
+                    step(
+                        consumer.command, arguments: .object(arguments),
+                        events: fill(reach.events, name: name, parent: parent)))
+                steps += fill(reach.after, name: name, parent: parent)
+            } else {
+                steps.append(step(consumer.command, arguments: .object(arguments), reply: .accepted(name: name)))
+            }
         }
-        let removal = creations.reversed().flatMap(\.cleanup)
+        let removal =
+            fill(reach?.cleanup ?? [], name: name, parent: parent) + creations.reversed().flatMap(\.cleanup)
         steps += removal.map {
             var removing = $0
             removing.reply = .any
@@ -183,10 +217,21 @@ public struct StatefulSequenceGenerator: Sendable {
             else { continue }
             steps.append(queryStep(kind, nil))
         }
+        let description =
+            reach.map {
+                "\(resource.kind.rawValue): \(consumer.command) succeeds on \($0.state) (made by \(creation.create.command)), named by '\(consumer.member)'"
+            }
+            ?? "\(resource.kind.rawValue): \(consumer.command) finds by '\(consumer.member)' the one \(creation.create.command) created"
         return scenario(
-            resource.kind, "\(consumer.command).\(consumer.member)",
-            "\(resource.kind.rawValue): \(consumer.command) finds by '\(consumer.member)' the one \(creation.create.command) created",
-            steps: steps, cleanup: removal)
+            resource.kind, "\(consumer.command).\(consumer.member)", description, steps: steps, cleanup: removal)
+    }
+
+    /// The table's recipe for a consumer call, when it is for this kind and member.
+    private func reach(_ consumer: Resource.Link, of kind: ResourceKind) -> ResourceTable.Reach? {
+        guard let reach = table.reach[consumer.command], reach.kind == kind, reach.member == consumer.member else {
+            return nil
+        }
+        return reach
     }
 
     /// The other members of a consumer's command that name a resource a sequence can create.
@@ -254,10 +299,28 @@ public struct StatefulSequenceGenerator: Sendable {
 
     /// A template with `${name}` and `${parent}` filled in; `${scratch}` stays for the run.
     private func fill(_ template: JSONValue, name: String, parent: String?) -> JSONValue {
+        (try? variables(name: name, parent: parent).substitute(template)) ?? template
+    }
+
+    private func variables(name: String, parent: String?) -> CaseVariables {
         var captured: [String: JSONValue] = ["name": .string(name)]
         if let parent { captured["parent"] = .string(parent) }
-        let variables = CaseVariables(scratch: "${scratch}", captured: captured)
-        return (try? variables.substitute(template)) ?? template
+        return CaseVariables(scratch: "${scratch}", captured: captured)
+    }
+
+    /// Table steps with `${name}` and `${parent}` filled in.
+    private func fill(_ steps: [Scenario.Step], name: String, parent: String?) -> [Scenario.Step] {
+        let variables = variables(name: name, parent: parent)
+        return steps.map { (try? $0.substituting(variables)) ?? $0 }
+    }
+
+    /// Table events with `${name}` and `${parent}` filled in.
+    private func fill(_ events: [EventExpectation], name: String, parent: String?) -> [EventExpectation] {
+        events.map { event in
+            var filled = event
+            filled.data = event.data.map { fill($0, name: name, parent: parent) }
+            return filled
+        }
     }
 
     private func step(

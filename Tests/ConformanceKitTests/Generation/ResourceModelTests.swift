@@ -227,4 +227,37 @@ struct ResourceModelTests {
         ]
         #expect(query.names(in: reply) == ["a/b1", "a/b2", "c/b1"])
     }
+
+    @Test func aReachRecipeLinksTheMemberInferenceMissesToItsKind() throws {
+        let schema = try Fixtures.introspection()
+        let model = ResourceModel(schema: schema, table: Fixtures.caseDirectory.resources)
+        let pause = Resource.Link(command: "block-job-pause", member: "device", evidence: .table)
+        #expect(model.resource(.job).consumers.contains(pause), "the block-job verbs name the job in 'device'")
+        #expect(!model.resource(.blockNode).consumers.contains { $0.command == "block-job-pause" })
+        #expect(model.resource(.blockExport).consumers.contains { $0.command == "nbd-server-remove" })
+    }
+
+    @Test func aReachEntryIsReadWithItsStepsLocatedInTheTable() throws {
+        let text = """
+            { "kinds": {}, "reach": { "job-resume": { "kind": "job", "member": "id", "state": "a paused job",
+              "before": [ { "execute": "job-pause", "arguments": { "id": "${name}" } } ],
+              "events": [ { "name": "JOB_STATUS_CHANGE", "data": { "id": "${name}" }, "within_ms": 5000 } ] } } }
+            """
+        let reach = try #require(try ResourceTable.load(Array(text.utf8), file: "resources.json").reach["job-resume"])
+        #expect(reach.kind == .job && reach.member == "id" && reach.state == "a paused job")
+        #expect(reach.before.map(\.command) == ["job-pause"])
+        #expect(reach.before.first?.location.line == 2)
+        #expect(reach.events.map(\.windowMilliseconds) == [5000])
+    }
+
+    @Test(arguments: [
+        #"{ "kind": "jobs", "member": "id", "state": "s" }"#,
+        #"{ "kind": "job", "state": "s" }"#,
+        #"{ "kind": "job", "member": "id", "state": "s", "befor": [] }"#,
+        #"{ "kind": "job", "member": "id", "state": "s", "after": [ { "execute": "q", "arguments": { "id": "${nme}" } } ] }"#,
+    ])
+    func aFaultyReachEntryIsRejected(entry: String) throws {
+        let text = #"{ "kinds": {}, "reach": { "job-resume": "# + entry + " } }"
+        #expect(throws: DiagnosticError.self) { try ResourceTable.load(Array(text.utf8), file: "resources.json") }
+    }
 }

@@ -224,4 +224,73 @@ struct StatefulSequenceTests {
         #expect(lifecycle.steps.first?.command == "blockdev-create")
         #expect(lifecycle.steps.first?.events.first?.name == "JOB_STATUS_CHANGE")
     }
+
+    static func introspectionSequences() throws -> [Scenario] {
+        let schema = try Fixtures.introspection()
+        let model = ResourceModel(schema: schema, table: Fixtures.caseDirectory.resources)
+        return StatefulSequenceGenerator(schema: schema, model: model, directory: Fixtures.caseDirectory).generate()
+    }
+
+    @Test func aRecipePutsTheJobInTheStateItsVerbNeedsAndTheVerbMustSucceed() throws {
+        let resume = try #require(try Self.introspectionSequences().first { $0.name == "stateful.job.job-resume.id" })
+        #expect(
+            resume.steps.map(\.command) == [
+                "blockdev-backup", "job-pause", "job-resume", "query-jobs", "job-cancel", "query-jobs",
+            ])
+        let call = resume.steps[2]
+        #expect(call.reply == .success(nil), "no longer any answer that finds the job")
+        let name = try #require(call.sentArguments?["id"]?.stringValue)
+        #expect(call.events.map(\.name) == ["JOB_STATUS_CHANGE"])
+        #expect(call.events.first?.data == ["id": .string(name), "status": "running"])
+        #expect(resume.steps[1].events.first?.data == ["id": .string(name), "status": "paused"])
+        #expect(resume.steps[3].reply == .success(.subset([["id": .string(name), "status": "running"]])))
+    }
+
+    @Test func aMirrorIsCompletedOnlyAfterItsReadyEventAndItsNodesAreRemovedAfterwards() throws {
+        let complete = try #require(
+            try Self.introspectionSequences().first { $0.name == "stateful.job.block-job-complete.device" })
+        let mirror = try #require(complete.steps.first { $0.command == "blockdev-mirror" })
+        #expect(mirror.events.map(\.name) == ["BLOCK_JOB_READY"])
+        #expect(
+            complete.steps.map(\.command).prefix(4) == [
+                "blockdev-add", "blockdev-add", "blockdev-mirror", "block-job-complete",
+            ])
+        #expect(
+            complete.cleanup.map(\.command) == [
+                "block-job-cancel", "blockdev-del", "blockdev-del", "block-job-cancel",
+            ],
+            "the job ends before its nodes go")
+    }
+
+    @Test func anExportSequenceStartsAnNBDServerInTheScratchDirectoryFirstAndStopsItLast() throws {
+        let sequences = try Self.introspectionSequences()
+        let lifecycle = try #require(sequences.first { $0.name == "stateful.block-export.lifecycle" })
+        #expect(lifecycle.steps.first?.command == "nbd-server-start")
+        #expect(
+            lifecycle.steps.first?.sentArguments?["addr"]?["data"]?["path"]?.stringValue?.hasPrefix("${scratch}/")
+                == true)
+        #expect(lifecycle.steps.last?.command == "nbd-server-stop")
+        #expect(lifecycle.cleanup.last?.command == "nbd-server-stop")
+        let add = try #require(sequences.first { $0.name == "stateful.block-node.nbd-server-add.device" })
+        #expect(add.steps.map(\.command).prefix(3) == ["nbd-server-start", "blockdev-add", "nbd-server-add"])
+    }
+
+    @Test func aRecipeNamesTheCallsOtherNodesInsteadOfFreshOnes() throws {
+        let commit = try #require(
+            try Self.introspectionSequences().first { $0.name == "stateful.block-node.block-commit.base-node" })
+        let call = try #require(commit.steps.first { $0.command == "block-commit" })
+        let base = try #require(call.sentArguments?["base-node"]?.stringValue)
+        #expect(call.sentArguments?["top-node"]?.stringValue == base + "o", "the overlay made by the recipe")
+        #expect(
+            !commit.steps.contains {
+                $0.command == "blockdev-add" && $0.sentArguments?["node-name"]?.stringValue == base + "o0"
+            })
+    }
+}
+
+extension Scenario.Step {
+    /// The arguments the step sends, if it sends a command.
+    fileprivate var sentArguments: JSONValue? {
+        if case .execute(_, let arguments) = action { arguments } else { nil }
+    }
 }
