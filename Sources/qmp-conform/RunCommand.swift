@@ -77,7 +77,9 @@ enum RunCommand {
                 repeatable: true),
             .flag(
                 "strict-waivers",
-                help: "Fail the run when a waiver matches no failing case (stale waivers are listed either way)."),
+                help:
+                    "Fail the run when a waiver is stale: its cases ran and none failed (stale waivers are listed either way; a waiver whose cases did not run is not stale)."
+            ),
             .option(
                 "validation-messages", value: "file",
                 help: "A JSON file of the endpoint's validation-error patterns (default: QEMU's)."),

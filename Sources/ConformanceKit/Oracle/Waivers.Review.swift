@@ -1,11 +1,12 @@
 extension Waivers {
     /// What a run's waivers did beyond waiving: the expired waivers that failed cases again, and
-    /// the stale waivers that matched no failing case (a fixed deviation, or a glob that no
-    /// longer matches). Reports list both; under `--strict-waivers` a stale one fails the run.
+    /// the stale waivers whose cases ran and none failed (a fixed deviation, or a glob that
+    /// matches other cases now). Reports list both; under `--strict-waivers` a stale one fails
+    /// the run.
     public struct Review: Sendable, Hashable {
         /// Expired waivers that decided a failing case, which therefore fails the run.
         public var expired: [Waiver]
-        /// Waivers that matched no failing or errored case.
+        /// Waivers whose cases ran (not skipped) and none failed or errored.
         public var stale: [Waiver]
         /// Whether a stale waiver fails the run (`--strict-waivers`).
         public var staleFailsRun: Bool

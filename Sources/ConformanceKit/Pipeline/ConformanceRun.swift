@@ -54,7 +54,7 @@ public struct ConformanceRun: Sendable {
     public var waivers: Waivers
     /// The day of the run, against which waivers expire.
     public var today: CalendarDate
-    /// Whether a waiver that matches no failing case fails the run (`--strict-waivers`).
+    /// Whether a stale waiver (its cases ran, none failed) fails the run (`--strict-waivers`).
     public var strictWaivers: Bool
     /// What to compare with; nil for no comparison.
     public var reference: Reference?

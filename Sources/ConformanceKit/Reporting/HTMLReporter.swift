@@ -72,7 +72,8 @@ public struct HTMLReporter: Reporter {
         }
         if !outline.report.waiverReview.stale.isEmpty {
             let strict = outline.report.waiverReview.staleFailsRun ? " (--strict-waivers: this fails the run)" : ""
-            notes.append("\(outline.report.waiverReview.stale.count) waiver(s) matched no failing case\(strict).")
+            notes.append(
+                "\(outline.report.waiverReview.stale.count) stale waiver(s): their cases ran and none failed\(strict).")
         }
         let tone = failing ? "bad" : outline.report.interrupted ? "warn" : "good"
         var html = "<header class=\"verdict \(tone)\">\n"
@@ -93,7 +94,7 @@ public struct HTMLReporter: Reporter {
             html += "<li><b class=\"failed\">expired</b> \(waiverText(waiver))</li>\n"
         }
         for waiver in review.stale {
-            html += "<li><b class=\"skipped\">stale</b> (matched no failing case) \(waiverText(waiver))</li>\n"
+            html += "<li><b class=\"skipped\">stale</b> (its cases ran, none failed) \(waiverText(waiver))</li>\n"
         }
         return html + "</ul>\n"
     }

@@ -82,13 +82,13 @@ enum SampleReport {
     )
 
     /// The waiver file behind `reviewed`: one waiver that waives, one that has expired, one
-    /// that matches nothing.
+    /// whose case passed.
     static let waiverFile = """
         {"waivers": [
           {"case": "set_link/invalid/*", "reason": "QEMU bug: & <accepted>", "expires": "2026-11-01",
            "link": "https://gitlab.com/qemu-project/qemu/-/issues/1"},
           {"case": "blockdev-add/valid/*", "summary": "branch 'nfs', *", "reason": "nfs rejects 'cache'"},
-          {"case": "gone/*", "reason": "fixed long ago", "expires": "2027-01-01"}
+          {"case": "query-status/*", "reason": "fixed long ago", "expires": "2027-01-01"}
         ]}
         """
 
