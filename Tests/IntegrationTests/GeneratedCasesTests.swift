@@ -11,11 +11,8 @@ import Testing
 struct GeneratedCasesTests {
     /// Plans the live schema's cases of one kind and runs them on launched QEMU.
     static func runGenerated(_ kind: TestCase.Kind) async throws -> (cases: [TestCase], results: [CaseResult]) {
-        let (schema, _) = try await IntegrationSupport.liveSchema()
-        let plan = RunPlan(
-            schema: schema, directory: try IntegrationSupport.caseDirectory(),
-            selection: .init(filter: CaseFilter(patterns: [], kinds: [kind]), protocolChecks: false))
-        let cases = plan.items.compactMap { if case .testCase(let testCase) = $0 { testCase } else { nil } }
+        let (schema, items) = try await IntegrationSupport.plan(CaseFilter(patterns: [], kinds: [kind]))
+        let cases = items.compactMap { if case .testCase(let testCase) = $0 { testCase } else { nil } }
         return (cases, await IntegrationSupport.run(cases, schema: schema).results)
     }
 

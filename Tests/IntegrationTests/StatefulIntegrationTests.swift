@@ -8,11 +8,8 @@ import Testing
 @Suite(.enabled(if: LaunchedEndpoint.isOnPath("qemu-system-x86_64"), "qemu-system-x86_64 is not on PATH"))
 struct StatefulIntegrationTests {
     static func plan(_ filter: CaseFilter) async throws -> (items: [Runner.Item], schema: Schema) {
-        let schema = try await IntegrationSupport.liveSchema().schema
-        let plan = RunPlan(
-            schema: schema, directory: try IntegrationSupport.caseDirectory(),
-            selection: .init(filter: filter, protocolChecks: false))
-        return (plan.items, schema)
+        let (schema, items) = try await IntegrationSupport.plan(filter)
+        return (items, schema)
     }
 
     static func run(_ items: [Runner.Item], schema: Schema) async -> ConformanceRun.Result {

@@ -9,14 +9,11 @@ import Testing
 struct ValidCaseSuccessTests {
     /// Each planned case's request and reply outcome, in plan order, on one endpoint.
     static func replies(_ patterns: [String]) async throws -> [(request: TestCase, reply: QMPReply.Outcome?)] {
-        let schema = try await IntegrationSupport.liveSchema().schema
-        let plan = RunPlan(
-            schema: schema, directory: try IntegrationSupport.caseDirectory(),
-            selection: .init(filter: CaseFilter(patterns: patterns, kinds: [.valid]), protocolChecks: false))
-        let cases = plan.items.compactMap { if case .testCase(let testCase) = $0 { testCase } else { nil } }
+        let (schema, items) = try await IntegrationSupport.plan(CaseFilter(patterns: patterns, kinds: [.valid]))
+        let cases = items.compactMap { if case .testCase(let testCase) = $0 { testCase } else { nil } }
         let collected = Collected()
         let runner = Runner(configuration: .init(target: .defaultLaunch, jobs: 1), schema: schema)
-        _ = await runner.run(plan.items) { index, _, observation in
+        _ = await runner.run(items) { index, _, observation in
             await collected.add(index, observation.exchanges.first?.reply?.outcome)
         }
         let outcomes = await collected.outcomes

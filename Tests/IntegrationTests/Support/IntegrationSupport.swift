@@ -45,6 +45,14 @@ enum IntegrationSupport {
         return (try IntrospectionLoader.load(raw), raw)
     }
 
+    /// The items of the live schema's plan (no protocol checks) that a filter selects, in plan
+    /// order. The whole plan is made once per test process and shared: planning the schema is
+    /// seconds of a debug build's CPU, which every test repeating would take from the others.
+    static func plan(_ filter: CaseFilter) async throws -> (schema: Schema, items: [Runner.Item]) {
+        let (schema, items) = try await WholePlan.shared.value()
+        return (schema, items.filter { filter.matches(id: $0.id, kind: $0.kind) })
+    }
+
     /// Runs the given cases against a launched default QEMU with the project's oracle.
     static func run(_ cases: [TestCase], schema: Schema, jobs: Int = 2) async -> ConformanceRun.Result {
         let runner = Runner(configuration: .init(target: .defaultLaunch, jobs: jobs), schema: schema)
@@ -56,4 +64,23 @@ enum IntegrationSupport {
 func require<T>(_ value: T?, _ message: String = "missing value") throws -> T {
     guard let value else { throw CocoaError(.coderValueNotFound, userInfo: [NSLocalizedDescriptionKey: message]) }
     return value
+}
+
+/// The live schema's whole plan, made on first use and shared by every test of the process.
+private actor WholePlan {
+    static let shared = WholePlan()
+    private var making: Task<(Schema, [Runner.Item]), any Error>?
+
+    func value() async throws -> (Schema, [Runner.Item]) {
+        if making == nil {
+            making = Task {
+                let schema = try await IntegrationSupport.liveSchema().schema
+                let plan = RunPlan(
+                    schema: schema, directory: try IntegrationSupport.caseDirectory(),
+                    selection: .init(filter: CaseFilter(), protocolChecks: false))
+                return (schema, plan.items)
+            }
+        }
+        return try await making!.value
+    }
 }
