@@ -76,7 +76,7 @@ struct ValidCaseSuccessTests {
     @Test func membersWhoseMeaningDependsOnTheCommandFindWhatTheyName() async throws {
         let commands = [
             "qom-get", "qom-list", "qom-set", "x-query-virtio-status", "trace-event-get-state",
-            "query-cpu-model-expansion", "screendump", "dump-guest-memory",
+            "query-cpu-model-expansion", "screendump", "dump-guest-memory", "query-rocker",
         ]
         let replies = try await Self.replies(commands.map { "\($0)/valid/*" })
         for command in commands {

@@ -69,15 +69,18 @@ public actor LaunchedEndpoint {
 
         /// What the fixture endpoint holds, so that queries return real data and valid cases
         /// find what they name: each thing is named as `cases/values.json`'s identifier role names
-        /// members (`qmp-conform-<member>`). Scratch-only and loopback-only: `null-co` block nodes
-        /// (also under the names of `BlockdevRef` members, `file`, `image`, `test`, `raw`, `log`,
-        /// which values.json's reference role gives them) and a 1 MiB raw drive over `null-co` named as block
-        /// commands' `device` (no host file; raw, so that a backup or mirror can create its target
-        /// image in the scratch directory), a user-mode netdev without forwarding (no host socket),
-        /// a throttle group for throttle nodes (no TLS credentials: making their Diffie-Hellman
-    /// parameters takes a third of a second at every launch), `null` and
-        /// `ringbuf` chardevs, a RAM memory backend, an iothread, a USB controller for hot-plug, a
-        /// balloon, a VM generation id, and a VNC display that listens nowhere (passwords on).
+        /// members (`qmp-conform-<member>`). Scratch-only and loopback-only: 1 MiB `null-co` block
+        /// nodes (also under the names of `BlockdevRef` members, `file`, `image`, `test`, `raw`,
+        /// `log`, which values.json's reference role gives them) and a 1 MiB raw drive over
+        /// `null-co` named as block commands' `device` (no host file; raw, so that a backup or
+        /// mirror can create its target image in the scratch directory), a user-mode netdev
+        /// without forwarding (no host socket), `null` and `ringbuf` chardevs, a RAM memory
+        /// backend, an iothread, a throttle group for throttle nodes, a USB controller for
+        /// hot-plug, a balloon, a VM generation id, a VGA display (a console for screendumps), and
+        /// a VNC display that listens nowhere (passwords on). No TLS credentials: making their
+        /// Diffie-Hellman parameters takes a third of a second at every launch. No rocker switch:
+        /// with one, QEMU 7.2 dies saving device state (`xen-save-devices-state`); the rocker
+        /// queries get endpoints of their own (`cases/resources.json`'s `launch`).
         public static let fixtureArguments = [
             "-blockdev", "driver=null-co,node-name=qmp-conform-node-name,size=1048576",
             "-blockdev", "driver=null-co,node-name=qmp-conform-node,size=1048576",
