@@ -86,7 +86,7 @@ enum TargetOptions {
         case "tcp": return .tcp(value)
         case "launch": return installed(.launch(words))
         default:
-            guard let profile = words.first.flatMap(EndpointProfile.init(rawValue:)) else {
+            guard let profile = profile(named: value) else {
                 Output.error("error: no target named '\(value)'")
                 return nil
             }
@@ -110,7 +110,12 @@ enum TargetOptions {
         let chosen = chosen(parsed)
         guard let option = chosen.first else { return .qemu }
         guard option == "target", let value = parsed.value(option) else { return nil }
-        return value.split(separator: " ").first.flatMap { EndpointProfile(rawValue: String($0)) }
+        return profile(named: value)
+    }
+
+    /// The profile a `--target` value names: its first word (words after it go to the command).
+    static func profile(named value: String) -> EndpointProfile? {
+        value.split(separator: " ").first.flatMap { EndpointProfile(rawValue: String($0)) }
     }
 
     /// The endpoint kinds an endpoint description (`KIND:VALUE`, `run --compare-with`) names:
@@ -124,11 +129,7 @@ enum TargetOptions {
         guard let colon = description.firstIndex(of: ":") else { return nil }
         let (option, value) = (String(description[..<colon]), String(description[description.index(after: colon)...]))
         guard descriptionKinds.contains(option), !value.isEmpty else { return nil }
-        if option == "target",
-            value.split(separator: " ").first.flatMap({ EndpointProfile(rawValue: String($0)) }) == nil
-        {
-            return nil
-        }
+        if option == "target", profile(named: value) == nil { return nil }
         return (option, value)
     }
 

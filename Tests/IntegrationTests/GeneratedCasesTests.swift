@@ -36,8 +36,7 @@ struct GeneratedCasesTests {
         // deviations, each explained in the shipped waiver file; any other failing case fails here.
         // How many of them a machine shows depends on the block driver modules installed
         // (qemu-block-extra), so the test asks only that every failure is explained.
-        let path = IntegrationSupport.packageRoot.appendingPathComponent("cases/waivers-qemu-7.2.json").path
-        let waivers = try Waivers.load(Array(try String(contentsOfFile: path, encoding: .utf8).utf8), file: path)
+        let waivers = try IntegrationSupport.shippedWaivers()
         let judged = waivers.apply(to: outcome.results, today: CalendarDate(secondsSince1970: Host.wallClock()))
         let unexplained = judged.filter(\.verdict.isFailure).map { "\($0.caseID) \($0.summary): \($0.verdict)" }
         #expect(unexplained.isEmpty, "\(unexplained.joined(separator: "\n"))")

@@ -18,7 +18,7 @@ struct OtherArchitectureTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let json = directory.appendingPathComponent("r.json").path
         // The shipped waivers explain the scenarios that find QEMU 7.2's deviations (crashes).
-        let waivers = TestPaths.packageRoot.appendingPathComponent("cases/waivers-qemu-7.2.json").path
+        let waivers = IntegrationSupport.shippedWaiversPath
         let outcome = try await CLIRunner.run([
             "run", "--launch", "qemu-system-aarch64 -machine \(machine) -nodefaults -display none", "--kind",
             "scenario", "--json", json, "--junit", directory.appendingPathComponent("r.xml").path, "--waivers", waivers,

@@ -65,7 +65,7 @@ struct RunCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let junit = directory.appendingPathComponent("scenarios.xml").path
         // The shipped waivers explain the scenarios that find QEMU 7.2's deviations (a crash).
-        let waivers = TestPaths.packageRoot.appendingPathComponent("cases/waivers-qemu-7.2.json").path
+        let waivers = IntegrationSupport.shippedWaiversPath
         let outcome = try await CLIRunner.run(["run", "--kind", "scenario", "--junit", junit, "--waivers", waivers])
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
         let xml = try String(contentsOfFile: junit, encoding: .utf8)

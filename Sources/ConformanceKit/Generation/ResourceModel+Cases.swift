@@ -52,19 +52,8 @@ extension ResourceModel {
             if kind == .job { job = name }
         }
         let cleanup =
-            job.map { TestCase.Cleanup.endJob(id: $0) }
-            ?? undo[testCase.command].map { undo in
-                var undoing = undo.arguments
-                if let member = undo.member { undoing[member] = arguments[member] }
-                return TestCase.Cleanup.execute(command: undo.command, arguments: undoing)
-            }
-        let clearing = clear[testCase.command].map { clear in
-            var giving = clear.arguments
-            if let member = clear.member { giving[member] = arguments[member] }
-            return passesDescriptor.contains(clear.command)
-                ? TestCase.Cleanup.executePassingDescriptor(command: clear.command, arguments: giving)
-                : TestCase.Cleanup.execute(command: clear.command, arguments: giving)
-        }
+            job.map { TestCase.Cleanup.endJob(id: $0) } ?? undo[testCase.command].map { step($0, of: arguments) }
+        let clearing = clear[testCase.command].map { step($0, of: arguments) }
         guard .object(arguments) != testCase.arguments || cleanup != nil || clearing != nil else {
             return withStateQueries(testCase)
         }
@@ -92,6 +81,17 @@ extension ResourceModel {
             prepared.cleanup[index].passesDescriptor = passesDescriptor.contains(prepared.cleanup[index].command)
         }
         return prepared
+    }
+
+    /// What the runner executes for an `undo` or `clear` entry around a case: the entry's
+    /// command with its fixed arguments and the case's value of its member, passing a descriptor
+    /// when the command takes one (`passes-fd`).
+    private func step(_ entry: ResourceTable.Undo, of caseArguments: JSONObject) -> TestCase.Cleanup {
+        var arguments = entry.arguments
+        if let member = entry.member { arguments[member] = caseArguments[member] }
+        return passesDescriptor.contains(entry.command)
+            ? .executePassingDescriptor(command: entry.command, arguments: arguments)
+            : .execute(command: entry.command, arguments: arguments)
     }
 
     /// The first producer link of a command, with its kind.

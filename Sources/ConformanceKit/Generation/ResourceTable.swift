@@ -170,9 +170,7 @@ public struct ResourceTable: Sendable, Hashable {
         var table = ResourceTable(entries: entries)
         for member in document.value["exactly-one"]?.objectValue ?? [:] {
             let path = JSONPath.root.appending("exactly-one").appending(member.key)
-            guard let list = member.value.arrayValue?.compactMap(\.stringValue),
-                list.count == member.value.arrayValue?.count, Set(list).count >= 2, Set(list).count == list.count
-            else {
+            guard let list = member.value.stringList, Set(list).count >= 2, Set(list).count == list.count else {
                 throw document.error(
                     "expected a list of at least two different member names", at: path,
                     hint: "the first is the one a valid case uses when it has none")
@@ -180,9 +178,7 @@ public struct ResourceTable: Sendable, Hashable {
             table.exactlyOne[member.key] = list
         }
         for member in document.value["launch"]?.objectValue ?? [:] {
-            guard let words = member.value.arrayValue?.compactMap(\.stringValue), !words.isEmpty,
-                words.count == member.value.arrayValue?.count
-            else {
+            guard let words = member.value.stringList, !words.isEmpty else {
                 throw document.error(
                     "expected a non-empty list of command-line words",
                     at: JSONPath.root.appending("launch").appending(member.key),
@@ -191,8 +187,7 @@ public struct ResourceTable: Sendable, Hashable {
             table.launch[member.key] = words
         }
         if let listed = document.value["passes-fd"] {
-            guard let names = listed.arrayValue?.compactMap(\.stringValue), names.count == listed.arrayValue?.count
-            else {
+            guard let names = listed.stringList else {
                 throw document.error(
                     "expected a list of command names", at: JSONPath.root.appending("passes-fd"),
                     hint: "the commands whose request carries a file descriptor (SCM_RIGHTS)")
@@ -285,7 +280,7 @@ private struct EntryReader {
 
     private func strings(_ value: JSONValue?, _ key: String) throws(DiagnosticError) -> [String] {
         guard let value else { return [] }
-        guard let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count else {
+        guard let list = value.stringList else {
             throw document.error("expected a list of strings", at: path.appending(key))
         }
         return list

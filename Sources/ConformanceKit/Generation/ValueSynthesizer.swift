@@ -118,8 +118,7 @@ struct ValueSynthesizer: Sendable {
         default:
             // The table's integer where the type's smallest value is one QEMU refuses (a
             // bitmap granularity of 0), as long as the type takes it.
-            guard let slot, let number = table.integer(member: slot.name, command: command),
-                builtin.integerRange.map({ $0.min <= number && (number < 0 || UInt64(number) <= $0.max) }) ?? true
+            guard let slot, let number = table.integer(member: slot.name, command: command), builtin.admits(number)
             else { return 0 }
             return .int(number)
         }

@@ -47,6 +47,12 @@ public enum JSONValue: Sendable, Hashable {
     public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
     /// The elements, when this is an array.
     public var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    /// The array's strings, when this is an array of strings only.
+    public var stringList: [String]? {
+        guard let elements = arrayValue else { return nil }
+        let strings = elements.compactMap(\.stringValue)
+        return strings.count == elements.count ? strings : nil
+    }
     /// The object, when this is an object.
     public var objectValue: JSONObject? { if case .object(let value) = self { value } else { nil } }
     /// The integer as `Int64`, when this is an integer in that range.

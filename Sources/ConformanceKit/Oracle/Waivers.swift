@@ -206,13 +206,11 @@ public struct Waivers: Sendable, Hashable {
         throws(DiagnosticError) -> [String]
     {
         let known = EndpointProfile.allCases.map(\.rawValue)
-        guard let list = value.arrayValue, !list.isEmpty,
-            list.allSatisfy({ $0.stringValue.map(known.contains) == true })
-        else {
+        guard let list = value.stringList, !list.isEmpty, list.allSatisfy(known.contains) else {
             throw document.error(
                 "'targets' must be a non-empty list of target names (\(known.joined(separator: ", ")))", at: path,
                 hint: "name the --target endpoints the deviation belongs to, e.g. [\"qsd\"]")
         }
-        return list.compactMap(\.stringValue)
+        return list
     }
 }

@@ -21,6 +21,14 @@ public enum BuiltinType: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Whether an integer type takes a value (false for types that are not integers).
+    /// - Parameter number: the value.
+    /// - Returns: whether it lies in `integerRange`.
+    public func admits(_ number: Int64) -> Bool {
+        guard let range = integerRange else { return false }
+        return number >= range.min && (number < 0 || UInt64(number) <= range.max)
+    }
+
     /// The introspection `json-type` of the type (`int` for every integer type).
     public var jsonType: String {
         switch self {

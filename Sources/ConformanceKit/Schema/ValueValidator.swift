@@ -153,7 +153,7 @@ public struct ValueValidator: Sendable {
             guard let range = builtin.integerRange else { return }
             switch value {
             case .int(let number):
-                if number < range.min || (number >= 0 && UInt64(number) > range.max) {
+                if !builtin.admits(number) {
                     violations.append(outOfRange(value, builtin, range, at: path))
                 }
             case .uint(let number):

@@ -45,6 +45,15 @@ enum IntegrationSupport {
         return (try IntrospectionLoader.load(raw), raw)
     }
 
+    /// The shipped waiver file of QEMU 7.2's deviations (`cases/waivers-qemu-7.2.json`).
+    static let shippedWaiversPath = packageRoot.appendingPathComponent("cases/waivers-qemu-7.2.json").path
+
+    /// The shipped waivers, loaded.
+    static func shippedWaivers() throws -> Waivers {
+        try Waivers.load(
+            Array(try String(contentsOfFile: shippedWaiversPath, encoding: .utf8).utf8), file: shippedWaiversPath)
+    }
+
     /// The items of the live schema's plan (no protocol checks) that a filter selects, in plan
     /// order. The whole plan is made once per test process and shared: planning the schema is
     /// seconds of a debug build's CPU, which every test repeating would take from the others.
